@@ -1,0 +1,37 @@
+# Each target bootstraps .venv on first use; `make build` and `make test` are the whole quickstart.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: build serve test bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(TEST_STAMP)
+
+build: $(STAMP)
+	$(BIN)/sitegen build
+
+serve: $(STAMP)
+	$(BIN)/sitegen serve --watch
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(TEST_STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf build .sitegen-cache

@@ -1,0 +1,273 @@
+"""The `sitegen` command: every user-facing message and exit code is decided here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sitegen import __version__
+from sitegen.build import Report, build, prepare
+from sitegen.config import SiteConfig, load_config, normalize_base_url
+from sitegen.errors import ConfigError, ContentError, ContentErrors
+from sitegen.render import TemplateProblem
+from sitegen.scaffold import init_site, new_article
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+STAGE_NAMES = {"normalize": "读取与清洗", "render": "生成页面"}
+
+
+def _relative(path: Path | str) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _show_errors(errors: list[ContentError], config: SiteConfig | None = None) -> None:
+    for error in errors:
+        path = (
+            error.path
+            if error.path.is_absolute() or config is None
+            else config.content_path / error.path
+        )
+        err.print(
+            f"[bold red]error[/] {_relative(path)}:{error.line}: {error.message}",
+            markup=True,
+            soft_wrap=True,
+        )
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    if not enabled:
+        yield lambda stage, done, total: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(STAGE_NAMES.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def _load(config_path: str, base_url: str | None) -> SiteConfig:
+    config = load_config(Path(config_path))
+    if base_url:
+        config = replace(config, base_url=normalize_base_url(base_url, "--base-url"))
+    return config
+
+
+def _summary(report: Report, title: str) -> None:
+    table = Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
+    table.add_row("文章 articles", str(report.articles))
+    for kind, count in sorted(report.pages.items()):
+        table.add_row(f"  pages: {kind}", str(count))
+    if report.pages:
+        table.add_row(
+            "页面 pages",
+            f"{sum(report.pages.values())} ({report.written} written, {report.unchanged} unchanged)",
+        )
+    if report.drafts:
+        table.add_row("草稿 drafts left out", f"{report.drafts} (add --drafts to include)")
+    table.add_row("跳过 skipped", str(len(report.skipped)))
+    table.add_row("警告 warnings", str(len(report.warnings)))
+    if report.output:
+        table.add_row("输出 output", _relative(report.output))
+    table.add_row("用时 time", f"{report.seconds:.2f} s")
+    out.print(table)
+
+
+def _show_warnings(report: Report, config: SiteConfig, limit: int = 20) -> None:
+    for warning in report.warnings[:limit]:
+        err.print(
+            f"[yellow]warning[/] {_relative(config.content_path / warning.path)}:{warning.line}: {warning.message}"
+        )
+    if len(report.warnings) > limit:
+        err.print(f"[yellow]… and {len(report.warnings) - limit} more warnings[/]")
+    if report.skipped:
+        err.print(f"[yellow]skipped {len(report.skipped)} file(s) with errors (--skip-bad):[/]")
+        _show_errors(report.skipped, config)
+
+
+def run_guarded(action: Callable[[], None], config_holder: list[SiteConfig]) -> None:
+    """Turn every user-caused problem into a clear message and an exit code, never a traceback."""
+    try:
+        action()
+    except ConfigError as exc:
+        err.print(f"[bold red]config error[/] {exc.key}: {exc.message}")
+        sys.exit(2)
+    except ContentErrors as exc:
+        _show_errors(exc.errors, config_holder[0] if config_holder else None)
+        err.print(
+            f"[bold red]{len(exc.errors)} error(s)[/]: nothing was written; the previous output is untouched. "
+            "Fix them, or build the rest with --skip-bad."
+        )
+        sys.exit(1)
+    except TemplateProblem as exc:
+        err.print(f"[bold red]template error[/] {exc}")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted: the previous output is untouched")
+        sys.exit(130)
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    default="site.toml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The site's configuration; its folder is the site's root (content/, templates/, static/).",
+)
+base_url_option = click.option(
+    "--base-url", help="Build for another address, e.g. a preview: https://user.github.io/archive/"
+)
+drafts_option = click.option("--drafts", is_flag=True, help="Include articles with `draft: true`.")
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes [default: all cores].",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """sitegen turns a folder of Hexo-style articles into a fast, searchable static site.
+
+    \b
+    Start here:
+      sitegen init mysite          a new site folder with one example article
+      sitegen new "标题"           a new article in content/ (like `hexo new`)
+      sitegen build                build content/ into build/
+      sitegen check                find every problem in content/ without writing anything
+
+    Problems are shown as `path:line: message`. A failed build never touches the previous output.
+    """
+
+
+@main.command("build")
+@config_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False),
+    help="Output folder [default: output_dir from site.toml, build/].",
+)
+@base_url_option
+@drafts_option
+@click.option(
+    "--skip-bad", is_flag=True, help="Build without the files that have errors, and list them."
+)
+@jobs_option
+def build_command(
+    config_path: str,
+    output: str | None,
+    base_url: str | None,
+    drafts: bool,
+    skip_bad: bool,
+    jobs: int | None,
+) -> None:
+    """Build the site into the output folder (all or nothing: the old output survives any error)."""
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        config = _load(config_path, base_url)
+        holder.append(config)
+        with _progress(err.is_terminal) as progress:
+            report = build(
+                config,
+                output=Path(output) if output else None,
+                drafts=drafts,
+                skip_bad=skip_bad,
+                jobs=jobs,
+                progress=progress,
+            )
+        _show_warnings(report, config)
+        _summary(report, f"sitegen: built {config.title}")
+
+    run_guarded(action, holder)
+
+
+@main.command("check")
+@config_option
+@drafts_option
+@jobs_option
+def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
+    """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        config = _load(config_path, None)
+        holder.append(config)
+        with _progress(err.is_terminal) as progress:
+            _, report = prepare(
+                config,
+                drafts=drafts,
+                skip_bad=False,
+                jobs=jobs or os.cpu_count() or 1,
+                progress=progress,
+            )
+        _show_warnings(report, config)
+        out.print(
+            f"[green]ok[/]: {report.articles} articles, no errors, {len(report.warnings)} warning(s)"
+        )
+
+    run_guarded(action, holder)
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False))
+def init_command(directory: str) -> None:
+    """Create a new site folder: site.toml, content/ with an example article, a README."""
+    try:
+        created = init_site(Path(directory))
+    except FileExistsError as exc:
+        err.print(f"[bold red]error[/] {exc}")
+        sys.exit(1)
+    out.print(f"created {_relative(created)}: now run  cd {directory} && sitegen build")
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--category", "-c", help="Category path, levels separated by /, e.g. 金融/新浪财经.")
+@config_option
+def new_command(title: str, category: str | None, config_path: str) -> None:
+    """Create a new article in content/ with its front matter filled in (date: now)."""
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        config = _load(config_path, None)
+        holder.append(config)
+        now = datetime.now(config.tz)
+        try:
+            path = new_article(config, title, category, now)
+        except FileExistsError as exc:
+            err.print(f"[bold red]error[/] {exc}")
+            sys.exit(1)
+        out.print(f"created {_relative(path)}")
+
+    run_guarded(action, holder)

@@ -1,0 +1,157 @@
+"""site.toml → SiteConfig: every key has a default; unknown keys and wrong types name the key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Permalinks:
+    """URL patterns; `{year}`, `{month}`, `{day}`, `{slug}`, `{path}`, `{n}` are filled in by urls.py."""
+
+    article: str = "/{year}/{month}/{slug}/"
+    category: str = "/categories/{path}/"
+    categories: str = "/categories/"
+    archives: str = "/archives/"
+    year: str = "/archives/{year}/"
+    month: str = "/archives/{year}/{month}/"
+    page: str = "page/{n}/"
+
+
+@dataclass(frozen=True)
+class Feeds:
+    limit: int = 50
+    full_content: bool = False
+
+
+@dataclass(frozen=True)
+class Search:
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The whole configuration of one site; `root` is the folder site.toml lives in."""
+
+    root: Path = Path()
+    title: str = "政策新闻档案"
+    description: str = ""
+    author: str = ""
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+    per_page: int = 20
+    related: int = 5
+    content_dir: str = "content"
+    output_dir: str = "build"
+    cname: str = ""
+    permalinks: Permalinks = field(default_factory=Permalinks)
+    category_slugs: dict[str, str] = field(default_factory=dict)
+    feeds: Feeds = field(default_factory=Feeds)
+    search: Search = field(default_factory=Search)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always with a leading and trailing slash (`/archive/`)."""
+        path = urlsplit(self.base_url).path.strip("/")
+        return f"/{path}/" if path else "/"
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of base_url, without a path (`https://user.github.io`)."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+_TABLES = {"permalinks": Permalinks, "feeds": Feeds, "search": Search}
+
+
+def _check_type(key: str, value: Any, expected: Any) -> None:
+    kind = {"str": str, "int": int, "bool": bool}.get(str(expected))
+    if kind is None:
+        return
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+        raise ConfigError(key, f"must be {kind.__name__}, got {type(value).__name__} {value!r}")
+
+
+def _table(name: str, cls: type, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(name, f"must be a table ([{name}]), got {type(raw).__name__}")
+    known = {f.name: f for f in fields(cls)}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{name}.{key}", f"unknown key; known keys: {', '.join(known)}")
+        _check_type(f"{name}.{key}", value, known[key].type)
+    return cls(**raw)
+
+
+def normalize_base_url(url: str, key: str = "base_url") -> str:
+    """Accept base_url with or without a path and a trailing slash; always end in `/`."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            key,
+            f"must be an absolute http(s) URL such as https://user.github.io/archive/, got {url!r}",
+        )
+    return url.rstrip("/") + "/"
+
+
+def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
+    """Validate a site.toml dict; the result is what every stage reads, never the raw dict."""
+    known = {f.name: f for f in fields(SiteConfig) if f.name != "root"}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(key, f"unknown key; known keys: {', '.join(sorted(known))}")
+        if key in _TABLES:
+            values[key] = _table(key, _TABLES[key], value)
+        elif key == "category_slugs":
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise ConfigError(key, 'must be a table of name = "ascii-slug" strings')
+            values[key] = dict(value)
+        else:
+            _check_type(key, value, known[key].type)
+            values[key] = value
+    config = SiteConfig(root=root, **values)
+    try:
+        config.tz  # noqa: B018 - validates the zone name
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            "timezone", f"unknown time zone {config.timezone!r} (e.g. Asia/Shanghai)"
+        ) from None
+    if config.per_page < 1:
+        raise ConfigError("per_page", "must be at least 1")
+    return replace(config, base_url=normalize_base_url(config.base_url))
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read site.toml; a missing file means all defaults, rooted at its folder."""
+    root = path.parent.resolve()
+    if not path.exists():
+        return parse_config({}, root)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "not UTF-8 text") from None
+    return parse_config(raw, root)

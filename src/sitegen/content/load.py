@@ -1,0 +1,135 @@
+"""Files → Source: the only stage that reads content files.
+
+Finds articles at any depth, decodes them (UTF-8 with or without BOM, CRLF, or GBK/GB18030 found by
+charset-normalizer) and splits the YAML front matter from the body, keeping line numbers so that every
+error can point at its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+from charset_normalizer import from_bytes
+from frontmatter.default_handlers import YAMLHandler
+
+from sitegen.errors import ContentError, ContentWarning
+from sitegen.models import Source
+
+ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+_EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig")
+_YAML = YAMLHandler()
+_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
+_NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:$|[-_ ])")
+
+
+def is_candidate(path: Path, root: Path) -> bool:
+    """Whether a path under root may hold an article: no dot-files, editor leftovers or other types."""
+    rel = path.relative_to(root)
+    if any(part.startswith((".", "#", "_")) for part in rel.parts):
+        return False
+    name = path.name
+    return not name.endswith(_EDITOR_LEFTOVERS) and path.suffix.lower() in ARTICLE_SUFFIXES
+
+
+def discover(root: Path) -> Iterator[Path]:
+    """Every candidate file under root, in a stable order (sorted by relative path)."""
+    if not root.is_dir():
+        return
+    found = [p for p in root.rglob("*") if p.is_file() and is_candidate(p, root)]
+    yield from sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
+    """Bytes → text with LF line ends; GBK-family files decode with a warning that names them."""
+    if b"\x00" in data[:8192]:
+        raise ContentError(path, 1, "binary file (contains NUL bytes), not an article")
+    try:
+        text, warnings = data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError as exc:
+        best = from_bytes(data).best()
+        if best is None or best.encoding in ("utf_8", "ascii"):
+            line = data[: exc.start].count(b"\n") + 1
+            raise ContentError(
+                path, line, "not valid UTF-8 and no other text encoding fits"
+            ) from None
+        encoding = (
+            "gb18030" if best.encoding in ("gbk", "gb2312", "gb18030", "hz") else best.encoding
+        )
+        text = data.decode(encoding, errors="replace")
+        warnings = (f"decoded as {encoding.upper()}, not UTF-8: re-save it as UTF-8",)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def _yaml_error(exc: yaml.YAMLError, path: Path, first_line: int) -> ContentError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = first_line + mark.line if mark is not None else first_line
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return ContentError(path, line, f"front matter is not valid YAML: {problem}")
+
+
+def _derive_front_matter(path: Path, body: str) -> tuple[dict, str] | None:
+    """Jekyll's rule for a Markdown file with none: title from its first `#`, date from its name."""
+    heading = _HEADING.search(body)
+    name_date = _NAME_DATE.match(path.stem)
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES or not heading or not name_date:
+        return None
+    year, month, day = name_date.groups()
+    meta = {"title": heading.group(1).strip(), "date": f"{year}-{month}-{day} 00:00:00"}
+    return meta, body[: heading.start()] + body[heading.end() :]
+
+
+def parse_source(text: str, path: Path, rel_path: str) -> Source | ContentWarning:
+    """Text → Source, or a warning when the file is not an article (no front matter, nothing to derive)."""
+    stripped = text.lstrip("\n \t\ufeff")
+    leading = text[: len(text) - len(stripped)].count("\n")
+    if _YAML.detect(stripped):
+        try:
+            raw_meta, body = _YAML.split(stripped)
+        except ValueError:
+            raise ContentError(
+                path, leading + 1, "front matter opened with --- but never closed"
+            ) from None
+        try:
+            meta = yaml.load(raw_meta, Loader=yaml.CSafeLoader) if raw_meta.strip() else {}
+        except yaml.YAMLError as exc:
+            raise _yaml_error(exc, path, leading + 1) from None
+        if not isinstance(meta, dict):
+            raise ContentError(
+                path,
+                leading + 2,
+                f"front matter must be key: value pairs, got {type(meta).__name__}",
+            )
+        body_line = leading + stripped[: len(stripped) - len(body)].count("\n") + 1
+        lines = {
+            m.group(1): leading + 1 + raw_meta.count("\n", 0, m.start())
+            for m in _KEY.finditer(raw_meta)
+        }
+        return Source(path, rel_path, meta, body, body_line, True, lines)
+    derived = _derive_front_matter(path, text)
+    if derived is None:
+        return ContentWarning(
+            path,
+            1,
+            "skipped: no front matter, and no `# title` and YYYYMMDD file name to derive it from",
+        )
+    meta, body = derived
+    return Source(path, rel_path, meta, body, 1, False, {})
+
+
+def load_file(path: Path, root: Path) -> Source | ContentWarning:
+    """Read one file; raises ContentError for a file that cannot be read as an article."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(path, 1, f"cannot read: {exc.strerror}") from None
+    text, warnings = decode(data, path)
+    loaded = parse_source(text, path, path.relative_to(root).as_posix())
+    if isinstance(loaded, Source) and warnings:
+        return replace(loaded, warnings=warnings)
+    return loaded

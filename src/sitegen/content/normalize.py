@@ -1,0 +1,163 @@
+"""Source → Article: front matter read with Hexo's semantics, body cleaned by clean.py.
+
+A pure function of the file's content and the config, so it can run in any process and be cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from datetime import date, datetime, time
+from email.utils import parsedate_to_datetime
+from pathlib import PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sitegen.content.clean import clean_body, is_promo_image, make_summary
+from sitegen.errors import ContentError
+from sitegen.models import Article, CategoryPath, Source
+
+SLUG_MAX_CHARS = 60
+_INVISIBLE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060\ufeff]+$")
+_SPACES = re.compile(r"\s+")
+_SLUG_JUNK = re.compile(r"[^\w\-]+")
+_DASHES = re.compile(r"[-_]{2,}")
+_UNSAFE_SEGMENT = re.compile(r"[/\\\x00-\x1f\x7f]")
+_IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
+
+
+def clean_text(value: object) -> str:
+    """One-line metadata text: entities (Hexo's &#123;) decoded, whitespace and zero-width trimmed."""
+    text = html.unescape(str(value)) if value is not None else ""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text))
+
+
+def parse_date(value: Any, tz: ZoneInfo) -> datetime:
+    """Front-matter date → aware datetime; no offset means the site's time zone, as an editor means it."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tzinfo=tz)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError
+    text = value.strip()
+    if text[:3].isalpha():
+        parsed = parsedate_to_datetime(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    parsed = datetime.fromisoformat(text.replace("/", "-"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def category_paths(value: Any) -> tuple[CategoryPath, ...]:
+    """Hexo: a flat list is one path, a list holding a list makes every item its own path."""
+
+    def names(items: list) -> CategoryPath:
+        return tuple(n for n in (clean_text(i) for i in items if i is not None) if n)
+
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        paths: list[CategoryPath] = [names([value])]
+    elif isinstance(value, list) and any(isinstance(i, list) for i in value):
+        paths = [names(i if isinstance(i, list) else [i]) for i in value]
+    elif isinstance(value, list):
+        paths = [names(value)]
+    else:
+        paths = []
+    return tuple(dict.fromkeys(p for p in paths if p))
+
+
+def tag_names(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    flat = [t for i in items for t in (i if isinstance(i, list) else [i]) if t is not None]
+    return tuple(dict.fromkeys(n for n in map(clean_text, flat) if n))
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+
+
+def slugify(stem: str) -> str:
+    """A file stem → one safe, readable path segment (Chinese kept), bounded in length.
+
+    Over-long or empty results carry a short hash of the stem, so that two long names sharing a
+    prefix still differ and the same name always gives the same slug.
+    """
+    text = unicodedata.normalize("NFKC", stem).lower()
+    slug = _DASHES.sub("-", _SLUG_JUNK.sub("-", text)).strip("-_")
+    if not slug:
+        return short_hash(stem)
+    if len(slug) > SLUG_MAX_CHARS:
+        return f"{slug[:SLUG_MAX_CHARS].rstrip('-_')}-{short_hash(stem)}"
+    return slug
+
+
+def _explicit_slug(value: Any, source: Source) -> str:
+    slug = clean_text(value)
+    line = source.meta_lines.get("slug", source.body_line)
+    if not slug or slug in (".", "..") or _UNSAFE_SEGMENT.search(slug):
+        raise ContentError(source.path, line, f"unsafe slug {value!r}: it must be one path segment")
+    if len(slug.encode("utf-8")) > 200:
+        raise ContentError(source.path, line, "slug is too long (over 200 bytes)")
+    return slug
+
+
+def _date(source: Source, key: str, tz: ZoneInfo, required: bool) -> datetime | None:
+    value = source.meta.get(key)
+    line = source.meta_lines.get(key, 1)
+    if value is None or value == "":
+        if required:
+            raise ContentError(source.path, line, "missing date: add `date: 2022-03-14 16:58:44`")
+        return None
+    try:
+        return parse_date(value, tz)
+    except (ValueError, TypeError, OverflowError):
+        raise ContentError(
+            source.path,
+            line,
+            f"cannot read {key} {str(value)!r}: use `2022-03-14 16:58:44`, ISO 8601 or RFC 1123",
+        ) from None
+
+
+def normalize(source: Source, tz: ZoneInfo) -> Article:
+    """Raises ContentError for what an editor must fix; everything else is cleaned quietly."""
+    meta = source.meta
+    title = clean_text(meta.get("title"))
+    if not title:
+        line = source.meta_lines.get("title", 1)
+        raise ContentError(source.path, line, "missing title: add `title: …` to the front matter")
+    published = _date(source, "date", tz, required=True)
+    assert published is not None
+    updated = _date(source, "updated", tz, required=False)
+    suffix = PurePosixPath(source.rel_path).suffix.lower()
+    body = clean_body(source.body, markdown=False if suffix in (".html", ".htm") else None)
+    head_images = (clean_text(meta.get(k)) for k in _IMAGE_KEYS)
+    head_image = next((i for i in head_images if i and not is_promo_image(i)), "")
+    image = head_image or body.first_image
+    explicit = meta.get("slug") not in (None, "")
+    slug = (
+        _explicit_slug(meta["slug"], source)
+        if explicit
+        else slugify(PurePosixPath(source.rel_path).stem)
+    )
+    return Article(
+        id=source.rel_path,
+        title=title,
+        date=published,
+        updated=updated,
+        categories=category_paths(meta.get("categories", meta.get("category"))),
+        tags=tag_names(meta.get("tags", meta.get("tag"))),
+        author=clean_text(meta.get("author", "")),
+        source=body.source or clean_text(meta.get("source", "")),
+        editor=body.editor,
+        original_title=body.original_title,
+        image=image,
+        body_html=body.html,
+        summary=clean_text(meta.get("description", "")) or make_summary(body.text),
+        slug=slug,
+        source_path=source.rel_path,
+        draft=meta.get("draft") is True or meta.get("published") is False,
+        image_in_body=bool(image) and image == body.first_image,
+        explicit_slug=explicit,
+        warnings=source.warnings,
+    )

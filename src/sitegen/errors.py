@@ -1,0 +1,52 @@
+"""The two kinds of problem a user can cause, each carrying what they need to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ContentError(Exception):
+    """A problem in one content file: shown as `path:line: message`, never as a traceback."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.path, self.line, self.message))
+
+
+@dataclass(frozen=True)
+class ConfigError(Exception):
+    """A problem in site.toml or on the command line, naming the key at fault."""
+
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"config: {self.key}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ContentWarning:
+    """Something worth telling the editor that does not stop the build."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ContentErrors(Exception):
+    """Every content error of one build, so that a user sees them all at once."""
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        super().__init__(f"{len(errors)} content error(s)")
+        self.errors = sorted(errors, key=lambda e: (str(e.path), e.line))

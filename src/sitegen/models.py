@@ -1,0 +1,49 @@
+"""The data that flows between pipeline stages; every model is frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+CategoryPath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file as read from disk: decoded text split into front matter and body."""
+
+    path: Path
+    rel_path: str
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    has_front_matter: bool
+    meta_lines: dict[str, int]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, clean and ready to render; `body_html` is sanitized HTML."""
+
+    id: str
+    title: str
+    date: datetime
+    updated: datetime | None
+    categories: tuple[CategoryPath, ...]
+    tags: tuple[str, ...]
+    author: str
+    source: str
+    editor: str
+    original_title: str
+    image: str
+    body_html: str
+    summary: str
+    slug: str
+    source_path: str
+    draft: bool
+    image_in_body: bool
+    explicit_slug: bool
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,65 @@
+"""Page → bytes with Jinja2: autoescape on, StrictUndefined, a site's templates over the built-in theme."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from sitegen.config import SiteConfig
+from sitegen.pages import Page
+
+THEME = Path(__file__).parent / "theme"
+
+
+class TemplateProblem(Exception):
+    """A template that fails to compile or render, located as `template:line: message`."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+
+
+def template_dirs(config: SiteConfig) -> list[Path]:
+    """The site's own templates first, so they override the theme file by file."""
+    own = config.root / "templates"
+    return [d for d in (own, THEME / "templates") if d.is_dir()]
+
+
+def static_dirs(config: SiteConfig) -> list[Path]:
+    """Theme first, then the site's own: later files overwrite earlier ones."""
+    own = config.root / "static"
+    return [d for d in (THEME / "static", own) if d.is_dir()]
+
+
+def make_environment(config: SiteConfig) -> Environment:
+    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config)])
+    return Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def _locate(exc: Exception, page: Page) -> str:
+    filename = getattr(exc, "filename", None)
+    lineno = getattr(exc, "lineno", None)
+    if filename and lineno:
+        return f"{filename}:{lineno}"
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml"))
+    ]
+    if frames:
+        return f"{frames[-1].filename}:{frames[-1].lineno}"
+    return page.template
+
+
+def render(env: Environment, page: Page) -> bytes:
+    try:
+        return env.get_template(page.template).render(page.context).encode("utf-8")
+    except TemplateError as exc:
+        raise TemplateProblem(_locate(exc, page), f"{type(exc).__name__}: {exc.message}") from None

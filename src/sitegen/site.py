@@ -1,0 +1,155 @@
+"""[Article] → Site: articles in order, their URLs, the category tree and the date archive. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sitegen.content.normalize import short_hash
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.models import Article, CategoryPath
+from sitegen.urls import UnsafePath, Urls
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    """A node is (name, parent): the same name under two parents is two nodes."""
+
+    path: CategoryPath
+    articles: tuple[int, ...]
+    children: tuple[CategoryNode, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    articles: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Articles newest first; every other field refers to them by index."""
+
+    articles: tuple[Article, ...]
+    urls: tuple[str, ...]
+    categories: tuple[CategoryNode, ...]
+    months: tuple[Month, ...]
+
+    related: tuple[tuple[int, ...], ...]
+
+    def walk(self) -> list[CategoryNode]:
+        """Every category node, parents before children."""
+        return _walk(self.categories)
+
+
+def _walk(tree: tuple[CategoryNode, ...]) -> list[CategoryNode]:
+    found: list[CategoryNode] = []
+    stack = list(reversed(tree))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(reversed(node.children))
+    return found
+
+
+def _error(article: Article, message: str) -> ContentError:
+    return ContentError(Path(article.source_path), 1, message)
+
+
+def _assign_urls(articles: list[Article], urls: Urls) -> tuple[list[Article], list[str]]:
+    """Give every article its URL; derived slugs that collide get a hash of their file's path.
+
+    Two explicit slugs on one URL, or an unsafe slug, are errors naming the files.
+    """
+    errors: list[ContentError] = []
+
+    def url_or_error(article: Article) -> str:
+        try:
+            return urls.article(article)
+        except UnsafePath as exc:
+            errors.append(_error(article, str(exc)))
+            return ""
+
+    first = [url_or_error(a) for a in articles]
+    counts = Counter(first)
+    clashing = [bool(u) and counts[u] > 1 and not a.explicit_slug for a, u in zip(articles, first, strict=True)]
+    articles = [
+        replace(a, slug=f"{a.slug}-{short_hash(a.id)}") if clash else a
+        for a, clash in zip(articles, clashing, strict=True)
+    ]
+    final = [url_or_error(a) if clash else u for a, u, clash in zip(articles, first, clashing, strict=True)]
+    owner: dict[str, Article] = {}
+    for article, url in zip(articles, final, strict=True):
+        if url in owner:
+            other = owner[url].source_path
+            errors.append(_error(article, f"same URL {url} as {other}: give one a different slug"))
+        elif url:
+            owner[url] = article
+    if errors:
+        raise ContentErrors(errors)
+    return articles, final
+
+
+def _category_tree(articles: tuple[Article, ...]) -> tuple[CategoryNode, ...]:
+    members: dict[CategoryPath, list[int]] = defaultdict(list)
+    for i, article in enumerate(articles):
+        nodes = {path[:depth] for path in article.categories for depth in range(1, len(path) + 1)}
+        for node in nodes:
+            members[node].append(i)
+    children: dict[CategoryPath, list[CategoryPath]] = defaultdict(list)
+    for path in members:
+        children[path[:-1]].append(path)
+
+    def build(path: CategoryPath) -> CategoryNode:
+        kids = tuple(build(p) for p in sorted(children[path]))
+        return CategoryNode(path, tuple(members[path]), kids)
+
+    return tuple(build(p) for p in sorted(children[()]))
+
+
+def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
+    """Sort newest first (ties by file path, so the order never depends on discovery order)."""
+    ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
+    ordered, article_urls = _assign_urls(ordered, urls)
+    final = tuple(ordered)
+    months: dict[tuple[int, int], list[int]] = defaultdict(list)
+    tz = urls.config.tz
+    for i, article in enumerate(final):
+        local = article.date.astimezone(tz)
+        months[(local.year, local.month)].append(i)
+    month_list = tuple(
+        Month(y, m, tuple(ix)) for (y, m), ix in sorted(months.items(), reverse=True)
+    )
+    tree = _category_tree(final)
+    return Site(final, tuple(article_urls), tree, month_list, _related(final, tree, related))
+
+
+def _related(
+    articles: tuple[Article, ...], tree: tuple[CategoryNode, ...], limit: int
+) -> tuple[tuple[int, ...], ...]:
+    """For "相关文章": articles of the same deepest category, nearest in time, alternating newer/older."""
+    nodes = {node.path: node for node in _walk(tree)}
+    found: list[tuple[int, ...]] = []
+    position = {}
+    for node in nodes.values():
+        position[node.path] = {i: pos for pos, i in enumerate(node.articles)}
+    for i, article in enumerate(articles):
+        if not article.categories or limit <= 0:
+            found.append(())
+            continue
+        members = nodes[article.categories[0]].articles
+        pos = position[article.categories[0]][i]
+        near = [
+            members[j]
+            for step in range(1, limit + 1)
+            for j in (pos - step, pos + step)
+            if 0 <= j < len(members)
+        ]
+        found.append(tuple(near[:limit]))
+    return tuple(found)

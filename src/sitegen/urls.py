@@ -1,0 +1,114 @@
+"""The one place that decides every URL and every output path.
+
+Internally a page's URL is site-relative (`/2022/03/slug/`); `href` adds base_url's path and
+percent-encodes it, `absolute` adds the scheme and host. Output paths come from the same URL, so a
+link and the file it points at cannot disagree.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from sitegen.config import SiteConfig
+from sitegen.models import Article, CategoryPath
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+class UnsafePath(ValueError):
+    """A URL segment that could escape the output folder."""
+
+
+def check_segment(segment: str) -> str:
+    if not segment or segment in (".", "..") or "/" in segment or _UNSAFE.search(segment):
+        raise UnsafePath(f"unsafe path segment {segment!r}")
+    return segment
+
+
+class Urls:
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.links = config.permalinks
+        self.base_path = config.base_path
+
+    def _fill(self, pattern: str, **values: str) -> str:
+        for key, value in values.items():
+            pattern = pattern.replace("{" + key + "}", value)
+        if "{" in pattern:
+            raise UnsafePath(f"unknown placeholder in permalink pattern {pattern!r}")
+        url = "/" + pattern.strip("/") + "/"
+        return "/" if url == "//" else url
+
+    def article(self, article: Article) -> str:
+        local = article.date.astimezone(self.config.tz)
+        return self._fill(
+            self.links.article,
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=check_segment(article.slug),
+        )
+
+    def category_segment(self, name: str) -> str:
+        return check_segment(self.config.category_slugs.get(name, name))
+
+    def category(self, path: CategoryPath) -> str:
+        joined = "/".join(self.category_segment(name) for name in path)
+        return self._fill(self.links.category, path=joined)
+
+    def categories(self) -> str:
+        return self._fill(self.links.categories)
+
+    def archives(self) -> str:
+        return self._fill(self.links.archives)
+
+    def year(self, year: int) -> str:
+        return self._fill(self.links.year, year=f"{year:04d}")
+
+    def month(self, year: int, month: int) -> str:
+        return self._fill(self.links.month, year=f"{year:04d}", month=f"{month:02d}")
+
+    def home(self) -> str:
+        return "/"
+
+    def page(self, first: str, n: int) -> str:
+        """Page n of a paginated list whose first page is `first` (Hexo: /page/2/, /categories/x/page/2/)."""
+        if n == 1:
+            return first
+        return self._fill(first.strip("/") + "/" + self.links.page, n=str(n))
+
+    def local_day(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.config.tz)
+
+    def href(self, url: str) -> str:
+        """Site-relative URL → link target under base_url's path, percent-encoded (Chinese stays valid)."""
+        return quote(self.base_path.rstrip("/") + url, safe="/#?=&%-._~")
+
+    def absolute(self, url: str) -> str:
+        return self.config.origin + self.href(url)
+
+    def static(self, name: str = "") -> str:
+        return self.href("/" + name) if name else self.href("/")
+
+
+def output_file(url: str) -> PurePosixPath:
+    """Site-relative URL → file path inside the output; refuses anything that could leave it."""
+    parts = [check_segment(p) for p in url.split("/") if p]
+    if url.endswith("/") or not parts:
+        parts.append("index.html")
+    normalized = posixpath.normpath("/".join(parts))
+    if normalized.startswith(("../", "/")) or normalized == "..":
+        raise UnsafePath(f"path {url!r} leaves the output folder")
+    return PurePosixPath(normalized)
+
+
+def resolve_inside(root: Path, relative: PurePosixPath) -> Path:
+    """The real path of a file under root; raises UnsafePath if it would land outside root."""
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise UnsafePath(f"{relative} resolves outside {root}")
+    return target

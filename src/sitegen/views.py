@@ -1,0 +1,120 @@
+"""What templates receive: plain, precomputed data (hrefs, display strings), so templates compute nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class CountedLink:
+    text: str
+    href: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Card:
+    """An article as it appears in lists, in prev/next and in related articles."""
+
+    title: str
+    href: str
+    date_iso: str
+    date_display: str
+    date_short: str
+    trails: tuple[tuple[Link, ...], ...]
+    summary: str
+    thumbnail: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    card: Card
+    original_title: str
+    author: str
+    editor: str
+    tags: tuple[str, ...]
+    body: Markup
+    image: str
+
+
+@dataclass(frozen=True)
+class Pagination:
+    current: int
+    total: int
+    prev_href: str
+    next_href: str
+    pages: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    link: CountedLink
+    children: tuple[TreeNode, ...]
+
+
+@dataclass(frozen=True)
+class YearView:
+    link: CountedLink
+    months: tuple[CountedLink, ...]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the archive chart, laid out at build time in SVG user units."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    axis_labels: tuple[tuple[float, str], ...]
+    max_count: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What every page's header and footer need."""
+
+    title: str
+    description: str
+    language: str
+    home_href: str
+    categories_href: str
+    archives_href: str
+    search_href: str
+    search_enabled: bool
+    feed_href: str
+    static_href: str
+    generator: str
+    live_reload: bool
+
+
+@dataclass(frozen=True)
+class Head:
+    """The page's own <head> data: title, description, canonical URL, Open Graph."""
+
+    title: str
+    description: str
+    canonical: str
+    og_type: str
+    og_image: str
+    feeds: tuple[Link, ...]
+    noindex: bool = False
