@@ -67,7 +67,9 @@ def test_file_without_front_matter_or_derivable_date_is_skipped_with_a_warning()
         ("unclosed_front_matter.md", 1, "never closed"),
     ],
 )
-def test_unreadable_files_are_content_errors_with_file_and_line(name: str, line: int, words: str) -> None:
+def test_unreadable_files_are_content_errors_with_file_and_line(
+    name: str, line: int, words: str
+) -> None:
     with pytest.raises(ContentError) as caught:
         load(name)
     assert caught.value.path == LOAD / name
@@ -76,14 +78,30 @@ def test_unreadable_files_are_content_errors_with_file_and_line(name: str, line:
 
 
 def test_discover_ignores_dot_files_backups_and_other_types(tmp_path: Path) -> None:
-    for name in ["a.md", "b.txt", "c.html", "d.htm", "e.markdown", "deep/er/f.md"]:
+    for name in ["a.md", "b.txt", "c.html", "d.htm", "e.markdown", "deep/er/f.md", "_整顿职场_.md"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
-    for name in [".hidden.md", "a.md~", ".a.md.swp", "image.png", ".git/config.md", "x.md.swp"]:
+    for name in [
+        ".hidden.md",
+        "a.md~",
+        ".a.md.swp",
+        "image.png",
+        ".git/config.md",
+        "x.md.swp",
+        "#a.md#",
+    ]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)]
-    assert found == ["a.md", "b.txt", "c.html", "d.htm", "deep/er/f.md", "e.markdown"]
+    assert found == [
+        "_整顿职场_.md",
+        "a.md",
+        "b.txt",
+        "c.html",
+        "d.htm",
+        "deep/er/f.md",
+        "e.markdown",
+    ]
 
 
 def test_discover_on_a_missing_folder_finds_nothing(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def source(meta: dict, body: str = "<p>正文</p>", rel_path: str = "a/b.md") -> Source:
-    return Source(Path(rel_path), rel_path, meta, body, 5, True, {k: 2 for k in meta})
+    return Source(Path(rel_path), rel_path, "digest", meta, body, 5, True, dict.fromkeys(meta, 2))
 
 
 def test_rfc1123_date_late_in_the_evening_gmt_is_the_next_day_in_beijing() -> None:
@@ -33,15 +33,15 @@ def test_rfc1123_date_late_in_the_evening_gmt_is_the_next_day_in_beijing() -> No
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("2022-03-14T16:58:44+08:00", datetime(2022, 3, 14, 8, 58, 44, tzinfo=timezone.utc)),
-        ("2022-03-14T08:58:44Z", datetime(2022, 3, 14, 8, 58, 44, tzinfo=timezone.utc)),
+        ("2022-03-14T16:58:44+08:00", datetime(2022, 3, 14, 8, 58, 44, tzinfo=UTC)),
+        ("2022-03-14T08:58:44Z", datetime(2022, 3, 14, 8, 58, 44, tzinfo=UTC)),
         ("2022-03-14 16:58:44", datetime(2022, 3, 14, 16, 58, 44, tzinfo=BEIJING)),
         ("2022-03-14 16:58", datetime(2022, 3, 14, 16, 58, tzinfo=BEIJING)),
         (datetime(2022, 3, 14, 16, 58), datetime(2022, 3, 14, 16, 58, tzinfo=BEIJING)),
         (date(2022, 3, 14), datetime(2022, 3, 14, tzinfo=BEIJING)),
         (
             datetime(2022, 3, 14, 8, 58, tzinfo=timezone(timedelta(hours=-5))),
-            datetime(2022, 3, 14, 13, 58, tzinfo=timezone.utc),
+            datetime(2022, 3, 14, 13, 58, tzinfo=UTC),
         ),
     ],
 )
@@ -102,7 +102,10 @@ def test_seed_article_has_clean_metadata() -> None:
     loaded = load_file(SEEDS / "000_f847cc9c3667cd96.txt", SEEDS)
     assert isinstance(loaded, Source)
     article = normalize(loaded, BEIJING)
-    assert article.title == "工业和信息化部党组召开扩大会议传达学习习近平总书记重要讲话精神和全国两会精神"
+    assert (
+        article.title
+        == "工业和信息化部党组召开扩大会议传达学习习近平总书记重要讲话精神和全国两会精神"
+    )
     assert article.categories == (("金融", "新浪财经", "新浪财经－国內"),)
     assert article.date.astimezone(BEIJING) == datetime(2022, 3, 14, 16, 58, 44, tzinfo=BEIJING)
     assert article.author == "新浪财经"
@@ -113,7 +116,10 @@ def test_seed_article_has_clean_metadata() -> None:
 
 
 def test_title_whitespace_entities_and_zero_width_are_cleaned() -> None:
-    article = normalize(source({"title": "\u200b 14版 -  广告 &#123;&#123;x&#125;&#125; ", "date": "2022-03-14"}), BEIJING)
+    article = normalize(
+        source({"title": "\u200b 14版 -  广告 &#123;&#123;x&#125;&#125; ", "date": "2022-03-14"}),
+        BEIJING,
+    )
     assert article.title == "14版 - 广告 {{x}}"
 
 
@@ -138,20 +144,26 @@ def test_content_errors_name_the_file_the_line_and_quote_the_value(name: str, wo
 
 def test_draft_and_published_false_are_drafts() -> None:
     assert normalize(source({"title": "t", "date": "2022-03-14", "draft": True}), BEIJING).draft
-    assert normalize(source({"title": "t", "date": "2022-03-14", "published": False}), BEIJING).draft
+    assert normalize(
+        source({"title": "t", "date": "2022-03-14", "published": False}), BEIJING
+    ).draft
     assert not normalize(source({"title": "t", "date": "2022-03-14"}), BEIJING).draft
 
 
 front_matter_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.dates() | st.datetimes(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=10,
 )
 
 
 @given(
     st.dictionaries(
-        st.sampled_from(["title", "date", "categories", "tags", "slug", "headimg", "author", "draft", "updated"]),
+        st.sampled_from(
+            ["title", "date", "categories", "tags", "slug", "headimg", "author", "draft", "updated"]
+        ),
         front_matter_values,
     ),
     st.text(max_size=400),

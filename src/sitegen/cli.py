@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,6 +24,7 @@ from sitegen.config import SiteConfig, load_config, normalize_base_url
 from sitegen.errors import ConfigError, ContentError, ContentErrors
 from sitegen.render import TemplateProblem
 from sitegen.scaffold import init_site, new_article
+from sitegen.serve import DevServer, Rebuilt, ServeError
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -269,5 +272,110 @@ def new_command(title: str, category: str | None, config_path: str) -> None:
             err.print(f"[bold red]error[/] {exc}")
             sys.exit(1)
         out.print(f"created {_relative(path)}")
+
+    run_guarded(action, holder)
+
+
+def _show_rebuild(rebuilt: Rebuilt, config: SiteConfig) -> None:
+    """One line per rebuild (what changed, what it cost); a failed one lists its errors first."""
+    names = [_relative(p) for p in rebuilt.changed]
+    what = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+    stamp = datetime.now().strftime("%H:%M:%S")
+    took = f"{rebuilt.seconds * 1000:.0f} ms"
+    if rebuilt.ok:
+        kind = "full rebuild, " if rebuilt.full else ""
+        out.print(
+            f"{stamp} {what} changed: {kind}{rebuilt.rendered} page(s) rendered, "
+            f"{rebuilt.written} written, in {took}",
+            soft_wrap=True,
+        )
+        return
+    _show_errors(list(rebuilt.errors), config)
+    if rebuilt.problem:
+        err.print(f"[bold red]error[/] {rebuilt.problem}", soft_wrap=True)
+    count = len(rebuilt.errors) + bool(rebuilt.problem)
+    err.print(
+        f"{stamp} {what} changed: [bold red]{count} error(s)[/], still serving the last good "
+        f"site ({took}); fix and save to rebuild",
+        soft_wrap=True,
+    )
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops the server as Ctrl-C does, so its temporary folder is removed."""
+    raise KeyboardInterrupt
+
+
+@main.command("serve")
+@config_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    "-p",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--watch",
+    "-w",
+    is_flag=True,
+    help="Rebuild what changes in content/, templates/, static/ and site.toml, and reload open pages.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the default browser.")
+@drafts_option
+@jobs_option
+def serve_command(
+    config_path: str,
+    host: str,
+    port: int,
+    watch: bool,
+    open_browser: bool,
+    drafts: bool,
+    jobs: int | None,
+) -> None:
+    """Preview the site over HTTP, built into a temporary folder (never build/).
+
+    With --watch, every saved change is rebuilt within a moment and open pages reload by
+    themselves; a content error shows in the page and the terminal while the last good site stays.
+    """
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        server = DevServer(
+            Path(config_path),
+            host=host,
+            port=port,
+            watch=watch,
+            drafts=drafts,
+            jobs=jobs,
+            on_rebuild=lambda rebuilt: _show_rebuild(rebuilt, server.config),
+        )
+        holder.append(server.config)
+        try:
+            with _progress(err.is_terminal) as progress:
+                report = server.start(progress)
+        except ServeError as exc:
+            err.print(f"[bold red]error[/] {exc}", soft_wrap=True)
+            sys.exit(2)
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        _show_warnings(report, server.config)
+        out.print(
+            f"built {report.articles} articles, {sum(report.pages.values())} pages "
+            f"in {report.seconds:.2f} s"
+        )
+        out.print(f"serving [bold]{server.url}[/]  (Ctrl-C to stop)", soft_wrap=True)
+        if watch:
+            out.print("watching content/, templates/, static/ and site.toml for changes")
+        if open_browser:
+            webbrowser.open(server.url)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            out.print("stopping")
+        finally:
+            server.stop()
+            signal.signal(signal.SIGTERM, previous)
 
     run_guarded(action, holder)

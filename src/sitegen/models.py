@@ -12,10 +12,14 @@ CategoryPath = tuple[str, ...]
 
 @dataclass(frozen=True)
 class Source:
-    """One content file as read from disk: decoded text split into front matter and body."""
+    """One content file as read from disk: decoded text split into front matter and body.
+
+    `digest` identifies the file's path and bytes: an article with the same digest is the same.
+    """
 
     path: Path
     rel_path: str
+    digest: str
     meta: dict[str, Any]
     body: str
     body_line: int
@@ -46,4 +50,5 @@ class Article:
     draft: bool
     image_in_body: bool
     explicit_slug: bool
+    digest: str
     warnings: tuple[str, ...] = ()

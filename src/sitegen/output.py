@@ -39,6 +39,65 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def _alive(pid: str) -> bool:
+    """Whether the build that left a staging folder is still running (then it is not stale)."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _checked(root: Path, relative: PurePosixPath) -> Path:
+    if relative.is_absolute() or ".." in relative.parts:
+        raise UnsafePath(f"{relative} leaves the output folder")
+    return resolve_inside(root, relative)
+
+
+class InPlace:
+    """Writes into a live output folder (the dev server's), file by file, skipping same bytes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.stats = WriteStats()
+
+    def write(self, relative: PurePosixPath, data: bytes) -> None:
+        destination = _checked(self.root, relative)
+        if _same_bytes(destination, data):
+            self.stats.unchanged += 1
+            return
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        temporary = destination.with_name(f".{destination.name}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(destination)
+        self.stats.written += 1
+
+    def remove(self, relative: PurePosixPath) -> None:
+        destination = _checked(self.root, relative)
+        destination.unlink(missing_ok=True)
+        parent = destination.parent
+        while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+    def copy_static(self, relative: PurePosixPath, layers: list[Path]) -> None:
+        """A changed static file: the topmost layer that still has it wins; none left, it goes."""
+        present = [d / relative for d in layers if (d / relative).is_file()]
+        if present:
+            self.write(relative, present[-1].read_bytes())
+        else:
+            self.remove(relative)
+
+
 class Staging:
     """A folder that becomes the output on `commit`, or vanishes on `discard`."""
 
@@ -46,32 +105,20 @@ class Staging:
         self.target = target.resolve()
         self.target.parent.mkdir(parents=True, exist_ok=True)
         for stale in self.target.parent.glob(f".{self.target.name}.staging-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+            if not _alive(stale.name.rsplit("-", 1)[-1]):
+                shutil.rmtree(stale, ignore_errors=True)
         self.path = self.target.parent / f".{self.target.name}.staging-{os.getpid()}"
         self.path.mkdir()
         self.stats = WriteStats()
 
-    def _destination(self, relative: PurePosixPath) -> Path:
-        if relative.is_absolute() or ".." in relative.parts:
-            raise UnsafePath(f"{relative} leaves the output folder")
-        return resolve_inside(self.path, relative)
-
     def write(self, relative: PurePosixPath, data: bytes) -> None:
         """Write one file, or link the previous output's file when its bytes are the same."""
-        destination = self._destination(relative)
+        destination = _checked(self.path, relative)
         destination.parent.mkdir(parents=True, exist_ok=True)
         previous = self.target / relative
         if destination.exists():
             destination.unlink()
-        try:
-            same = (
-                previous.is_file()
-                and previous.stat().st_size == len(data)
-                and previous.read_bytes() == data
-            )
-        except OSError:
-            same = False
-        if same:
+        if _same_bytes(previous, data):
             try:
                 os.link(previous, destination)
                 self.stats.unchanged += 1

@@ -6,8 +6,9 @@ templates only place them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,9 +25,12 @@ from sitegen.views import (
     Card,
     Chart,
     CountedLink,
+    Feed,
+    FeedEntry,
     Head,
     Link,
     Pagination,
+    SitemapEntry,
     SiteView,
     TreeNode,
     YearView,
@@ -36,14 +40,33 @@ CHART_HEIGHT = 120
 CHART_BAR = 8
 
 
+SITEMAP_LIMIT = 50_000
+
+
 @dataclass(frozen=True)
 class Page:
-    """One output page: `url` is site-relative; `sources` lists the article ids it shows."""
+    """One output file, planned but not yet rendered.
+
+    `key` digests everything the page shows, so an unchanged key means unchanged output and the
+    page need not be rendered again; `make_context` builds the template data only when it is.
+    `lastmod` feeds the sitemap (None: not listed).
+    """
 
     url: str
     kind: str
     template: str
-    context: dict[str, Any]
+    key: str
+    lastmod: datetime | None
+    make_context: Callable[[], dict[str, Any]]
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.make_context()
+
+
+def digest(*parts: object) -> str:
+    """A stable digest of plain values (str, int, tuples, views): the same across processes."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def display_date(moment: datetime) -> str:
@@ -72,7 +95,15 @@ class Planner:
             generator=f"sitegen {__version__}",
             live_reload=live_reload,
         )
+        self.salt = digest(self.site_view, repr(config))
         self._cards: dict[int, Card] = {}
+
+    def token(self, i: int) -> tuple[str, str]:
+        """What one article contributes to a page's key: its content digest and its URL."""
+        return (self.site.articles[i].digest, self.site.urls[i])
+
+    def key(self, *parts: object) -> str:
+        return digest(self.salt, *parts)
 
     def trail(self, path: CategoryPath) -> tuple[Link, ...]:
         return tuple(
@@ -98,7 +129,13 @@ class Planner:
         return self._cards[i]
 
     def head(
-        self, title: str, url: str, description: str = "", og_type: str = "website", image: str = ""
+        self,
+        title: str,
+        url: str,
+        description: str = "",
+        og_type: str = "website",
+        image: str = "",
+        feeds: tuple[Link, ...] = (),
     ) -> Head:
         full = f"{title} | {self.config.title}" if title != self.config.title else title
         return Head(
@@ -107,11 +144,29 @@ class Planner:
             canonical=self.urls.absolute(url),
             og_type=og_type,
             og_image=image,
-            feeds=(),
+            feeds=feeds,
         )
 
-    def page(self, url: str, kind: str, template: str, head: Head, **context: Any) -> Page:
-        return Page(url, kind, template, {"site": self.site_view, "head": head, **context})
+    def page(
+        self,
+        url: str,
+        kind: str,
+        template: str,
+        key: str,
+        lastmod: datetime | None,
+        context: Callable[[], dict[str, Any]],
+    ) -> Page:
+        def make_context() -> dict[str, Any]:
+            return {"site": self.site_view, **context()}
+
+        return Page(url, kind, template, key, lastmod, make_context)
+
+    def modified(self, i: int) -> datetime:
+        article = self.site.articles[i]
+        return article.updated or article.date
+
+    def newest(self, members: Sequence[int]) -> datetime | None:
+        return max((self.modified(i) for i in members), default=None)
 
     def article_pages(self) -> Iterator[Page]:
         site = self.site
@@ -120,26 +175,31 @@ class Planner:
 
     def article_page(self, i: int, article: Article) -> Page:
         site = self.site
-        view = ArticleView(
-            card=self.card(i),
-            original_title=article.original_title,
-            author=article.author,
-            editor=article.editor,
-            tags=article.tags,
-            body=Markup(article.body_html),
-            image="" if article.image_in_body else article.image,
-        )
         url = site.urls[i]
-        return self.page(
-            url,
-            "article",
-            "article.html",
-            self.head(article.title, url, article.summary, "article", article.image),
-            article=view,
-            prev=self.card(i + 1) if i + 1 < len(site.articles) else None,
-            next=self.card(i - 1) if i > 0 else None,
-            related=tuple(self.card(j) for j in site.related[i]),
-        )
+        older = i + 1 if i + 1 < len(site.articles) else None
+        newer = i - 1 if i > 0 else None
+
+        def context() -> dict[str, Any]:
+            view = ArticleView(
+                card=self.card(i),
+                original_title=article.original_title,
+                author=article.author,
+                editor=article.editor,
+                tags=article.tags,
+                body=Markup(article.body_html),
+                image="" if article.image_in_body else article.image,
+            )
+            return {
+                "head": self.head(article.title, url, article.summary, "article", article.image),
+                "article": view,
+                "prev": None if older is None else self.card(older),
+                "next": None if newer is None else self.card(newer),
+                "related": tuple(self.card(j) for j in site.related[i]),
+            }
+
+        neighbours = [self.token(j) if j is not None else None for j in (older, newer)]
+        key = self.key(url, self.token(i), neighbours, [self.token(j) for j in site.related[i]])
+        return self.page(url, "article", "article.html", key, self.modified(i), context)
 
     def pagination(self, first: str, current: int, total: int) -> Pagination:
         href = self.urls.href
@@ -162,25 +222,48 @@ class Planner:
         trail: tuple[Link, ...] = (),
         subcategories: tuple[CountedLink, ...] = (),
         description: str = "",
+        feeds: tuple[Link, ...] = (),
     ) -> Iterator[Page]:
         per = self.config.per_page
         total = max(1, -(-len(members) // per))
         for n in range(1, total + 1):
             url = self.urls.page(first, n)
+            shown = members[(n - 1) * per : n * per]
             title = heading if n == 1 else f"{heading}（第 {n} 页）"
-            yield self.page(
+            subs = subcategories if n == 1 else ()
+
+            def context(
+                n: int = n,
+                url: str = url,
+                shown: Sequence[int] = shown,
+                title: str = title,
+                subs: tuple = subs,
+            ) -> dict[str, Any]:
+                return {
+                    "head": self.head(title, url, description, feeds=feeds),
+                    "kind": kind,
+                    "heading": heading,
+                    "trail": trail,
+                    "subcategories": subs,
+                    "cards": tuple(self.card(i) for i in shown),
+                    "pagination": self.pagination(first, n, total),
+                    "total": len(members),
+                }
+
+            key = self.key(
                 url,
                 kind,
-                "list.html",
-                self.head(title, url, description),
-                kind=kind,
-                heading=heading,
-                trail=trail,
-                subcategories=subcategories if n == 1 else (),
-                cards=tuple(self.card(i) for i in members[(n - 1) * per : n * per]),
-                pagination=self.pagination(first, n, total),
-                total=len(members),
+                title,
+                description,
+                feeds,
+                trail,
+                subs,
+                n,
+                total,
+                len(members),
+                [self.token(i) for i in shown],
             )
+            yield self.page(url, kind, "list.html", key, self.newest(shown), context)
 
     def counted(self, node: CategoryNode) -> CountedLink:
         return CountedLink(
@@ -193,11 +276,12 @@ class Planner:
             yield from self.list_pages(
                 self.urls.category(node.path),
                 "category",
-                " › ".join(node.path),
+                node.name,
                 node.articles,
-                trail=(root, *self.trail(node.path)),
+                trail=(root, *self.trail(node.path[:-1])),
                 subcategories=tuple(self.counted(c) for c in node.children),
                 description=f"分类“{' › '.join(node.path)}”下的 {len(node.articles)} 篇文章",
+                feeds=(self.category_feed_link(node.path[0]),),
             )
 
     def tree(self, nodes: tuple[CategoryNode, ...]) -> tuple[TreeNode, ...]:
@@ -205,13 +289,15 @@ class Planner:
 
     def categories_page(self) -> Page:
         url = self.urls.categories()
+        tree = self.tree(self.site.categories)
+        total = len(self.site.articles)
+
+        def context() -> dict[str, Any]:
+            return {"head": self.head("分类", url, "全部分类"), "tree": tree, "total": total}
+
+        newest = self.newest(range(total))
         return self.page(
-            url,
-            "categories",
-            "categories.html",
-            self.head("分类", url, "全部分类"),
-            tree=self.tree(self.site.categories),
-            total=len(self.site.articles),
+            url, "categories", "categories.html", self.key(url, tree, total), newest, context
         )
 
     def date_pages(self) -> Iterator[Page]:
@@ -246,10 +332,10 @@ class Planner:
         peak = max(counts.values())
         bars: list[Bar] = []
         labels: list[tuple[float, str]] = []
-        plot = CHART_HEIGHT - 16
+        plot = CHART_HEIGHT
         for k, (year, month) in enumerate(span):
             count = counts.get((year, month), 0)
-            if month == 1 or k == 0:
+            if month == 1 or (k == 0 and month < 11):
                 labels.append((k * CHART_BAR, str(year)))
             if count:
                 height = max(1.5, plot * count / peak)
@@ -286,35 +372,114 @@ class Planner:
             )
             for y, ms in years.items()
         )
-        return self.page(
-            url,
-            "archives",
-            "archives.html",
-            self.head("归档", url, "按年月浏览全部文章"),
-            years=views,
-            chart=self.chart(),
-            total=len(self.site.articles),
-        )
+        chart = self.chart()
+        total = len(self.site.articles)
+
+        def context() -> dict[str, Any]:
+            head = self.head("归档", url, "按年月浏览全部文章")
+            return {"head": head, "years": views, "chart": chart, "total": total}
+
+        key = self.key(url, views, chart, total)
+        return self.page(url, "archives", "archives.html", key, self.newest(range(total)), context)
 
     def not_found_page(self) -> Page:
-        head = self.head("页面未找到", "/404.html")
-        return self.page("/404.html", "404", "404.html", Head(**{**head.__dict__, "noindex": True}))
+        def context() -> dict[str, Any]:
+            return {"head": replace(self.head("页面未找到", "/404.html"), noindex=True)}
 
-    def all_pages(self) -> Iterator[Page]:
-        yield from self.article_pages()
-        yield from self.list_pages(
-            "/",
-            "home",
-            self.config.title,
-            range(len(self.site.articles)),
-            description=self.config.description,
+        return self.page("/404.html", "404", "404.html", self.key("/404.html"), None, context)
+
+    def category_feed_link(self, top: str) -> Link:
+        return Link(f"{top} 的 Atom 订阅", self.urls.href(self.urls.category((top,)) + "atom.xml"))
+
+    def entry(self, i: int) -> FeedEntry:
+        article = self.site.articles[i]
+        href = self.urls.absolute(self.site.urls[i])
+        full = self.config.feeds.full_content
+        return FeedEntry(
+            title=article.title,
+            id=href,
+            href=href,
+            published=article.date.isoformat(),
+            updated=self.modified(i).isoformat(),
+            author=article.author or self.config.author or self.config.title,
+            summary=article.summary,
+            content=article.body_html if full else "",
+            categories=tuple(dict.fromkeys(name for path in article.categories for name in path)),
         )
-        yield from self.category_pages()
-        yield self.categories_page()
-        yield from self.date_pages()
-        yield self.archives_page()
-        yield self.not_found_page()
+
+    def feed(self, url: str, title: str, page_url: str, members: Sequence[int]) -> Page:
+        latest = members[: self.config.feeds.limit]
+
+        def context() -> dict[str, Any]:
+            updated = self.newest(latest) or datetime(1970, 1, 1, tzinfo=self.config.tz)
+            feed = Feed(
+                title=title,
+                subtitle=self.config.description,
+                id=self.urls.absolute(page_url),
+                self_href=self.urls.absolute(url),
+                alternate_href=self.urls.absolute(page_url),
+                updated=updated.isoformat(),
+                author=self.config.author or self.config.title,
+                generator=self.site_view.generator,
+                entries=tuple(self.entry(i) for i in latest),
+            )
+            return {"feed": feed}
+
+        key = self.key(url, title, [self.token(i) for i in latest])
+        return Page(url, "feed", "atom.xml", key, None, context)
+
+    def feed_pages(self) -> Iterator[Page]:
+        yield self.feed("/atom.xml", self.config.title, "/", range(len(self.site.articles)))
+        for node in self.site.categories:
+            page_url = self.urls.category(node.path)
+            yield self.feed(
+                page_url + "atom.xml", f"{node.name} | {self.config.title}", page_url, node.articles
+            )
+
+    def sitemap_pages(self, pages: list[Page]) -> Iterator[Page]:
+        """A sitemap index over parts of at most 50,000 URLs, and robots.txt pointing at it."""
+        listed = [
+            SitemapEntry(self.urls.absolute(p.url), p.lastmod.isoformat())
+            for p in pages
+            if p.lastmod is not None
+        ]
+        parts = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [
+            []
+        ]
+        part_entries = []
+        for n, part in enumerate(parts, 1):
+            url = f"/sitemap-{n}.xml"
+            newest = max((e.lastmod for e in part), default="")
+            part_entries.append(SitemapEntry(self.urls.absolute(url), newest))
+            yield self.fixed(url, "sitemap", "sitemap.xml", entries=tuple(part))
+        yield self.fixed("/sitemap.xml", "sitemap", "sitemap_index.xml", parts=tuple(part_entries))
+        yield self.fixed(
+            "/robots.txt", "robots", "robots.txt", sitemap=self.urls.absolute("/sitemap.xml")
+        )
+
+    def fixed(self, url: str, kind: str, template: str, **context: Any) -> Page:
+        """A page whose whole data is already at hand, so the data is its key."""
+        return Page(url, kind, template, self.key(url, context), None, lambda: context)
+
+    def all_pages(self) -> list[Page]:
+        pages = [
+            *self.article_pages(),
+            *self.list_pages(
+                "/",
+                "home",
+                self.config.title,
+                range(len(self.site.articles)),
+                description=self.config.description,
+            ),
+            *self.category_pages(),
+            self.categories_page(),
+            *self.date_pages(),
+            self.archives_page(),
+            self.not_found_page(),
+            *self.feed_pages(),
+        ]
+        return [*pages, *self.sitemap_pages(pages)]
 
 
 def plan(site: Site, config: SiteConfig, *, live_reload: bool = False) -> list[Page]:
-    return list(Planner(site, config, live_reload=live_reload).all_pages())
+    return Planner(site, config, live_reload=live_reload).all_pages()

@@ -71,6 +71,8 @@ def _assign_urls(articles: list[Article], urls: Urls) -> tuple[list[Article], li
 
     def url_or_error(article: Article) -> str:
         try:
+            for path in article.categories:
+                urls.category(path)
             return urls.article(article)
         except UnsafePath as exc:
             errors.append(_error(article, str(exc)))
@@ -78,12 +80,18 @@ def _assign_urls(articles: list[Article], urls: Urls) -> tuple[list[Article], li
 
     first = [url_or_error(a) for a in articles]
     counts = Counter(first)
-    clashing = [bool(u) and counts[u] > 1 and not a.explicit_slug for a, u in zip(articles, first, strict=True)]
+    clashing = [
+        bool(u) and counts[u] > 1 and not a.explicit_slug
+        for a, u in zip(articles, first, strict=True)
+    ]
     articles = [
         replace(a, slug=f"{a.slug}-{short_hash(a.id)}") if clash else a
         for a, clash in zip(articles, clashing, strict=True)
     ]
-    final = [url_or_error(a) if clash else u for a, u, clash in zip(articles, first, clashing, strict=True)]
+    final = [
+        url_or_error(a) if clash else u
+        for a, u, clash in zip(articles, first, clashing, strict=True)
+    ]
     owner: dict[str, Article] = {}
     for article, url in zip(articles, final, strict=True):
         if url in owner:

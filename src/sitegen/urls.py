@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -36,12 +35,14 @@ class Urls:
         self.base_path = config.base_path
 
     def _fill(self, pattern: str, **values: str) -> str:
+        """Fill a pattern; it names a file (`{slug}.html`) when its own last segment has a dot."""
+        names_file = "." in re.sub(r"\{\w+\}", "", pattern.rstrip("/").rsplit("/", 1)[-1])
         for key, value in values.items():
             pattern = pattern.replace("{" + key + "}", value)
         if "{" in pattern:
             raise UnsafePath(f"unknown placeholder in permalink pattern {pattern!r}")
-        url = "/" + pattern.strip("/") + "/"
-        return "/" if url == "//" else url
+        url = "/" + pattern.strip("/")
+        return url if url == "/" or names_file else url + "/"
 
     def article(self, article: Article) -> str:
         local = article.date.astimezone(self.config.tz)
@@ -81,18 +82,12 @@ class Urls:
             return first
         return self._fill(first.strip("/") + "/" + self.links.page, n=str(n))
 
-    def local_day(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.config.tz)
-
     def href(self, url: str) -> str:
         """Site-relative URL → link target under base_url's path, percent-encoded (Chinese stays valid)."""
         return quote(self.base_path.rstrip("/") + url, safe="/#?=&%-._~")
 
     def absolute(self, url: str) -> str:
         return self.config.origin + self.href(url)
-
-    def static(self, name: str = "") -> str:
-        return self.href("/" + name) if name else self.href("/")
 
 
 def output_file(url: str) -> PurePosixPath:

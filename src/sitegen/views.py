@@ -118,3 +118,39 @@ class Head:
     og_image: str
     feeds: tuple[Link, ...]
     noindex: bool = False
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """`content` is the body's HTML as text: the template escapes it, as Atom's type="html" wants."""
+
+    title: str
+    id: str
+    href: str
+    published: str
+    updated: str
+    author: str
+    summary: str
+    content: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An Atom feed: all URLs absolute, all dates RFC 3339."""
+
+    title: str
+    subtitle: str
+    id: str
+    self_href: str
+    alternate_href: str
+    updated: str
+    author: str
+    generator: str
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    loc: str
+    lastmod: str

@@ -7,6 +7,7 @@ error can point at its line.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -30,11 +31,15 @@ _NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:$|[-_ ])")
 
 def is_candidate(path: Path, root: Path) -> bool:
     """Whether a path under root may hold an article: no dot-files, editor leftovers or other types."""
-    rel = path.relative_to(root)
-    if any(part.startswith((".", "#", "_")) for part in rel.parts):
+    if any(part.startswith(".") for part in path.relative_to(root).parts):
         return False
     name = path.name
-    return not name.endswith(_EDITOR_LEFTOVERS) and path.suffix.lower() in ARTICLE_SUFFIXES
+    emacs_autosave = name.startswith("#") and name.endswith("#")
+    return (
+        not emacs_autosave
+        and not name.endswith(_EDITOR_LEFTOVERS)
+        and path.suffix.lower() in ARTICLE_SUFFIXES
+    )
 
 
 def discover(root: Path) -> Iterator[Path]:
@@ -84,7 +89,11 @@ def _derive_front_matter(path: Path, body: str) -> tuple[dict, str] | None:
     return meta, body[: heading.start()] + body[heading.end() :]
 
 
-def parse_source(text: str, path: Path, rel_path: str) -> Source | ContentWarning:
+def file_digest(rel_path: str, data: bytes) -> str:
+    return hashlib.blake2b(rel_path.encode("utf-8") + b"\0" + data, digest_size=16).hexdigest()
+
+
+def parse_source(text: str, path: Path, rel_path: str, digest: str = "") -> Source | ContentWarning:
     """Text → Source, or a warning when the file is not an article (no front matter, nothing to derive)."""
     stripped = text.lstrip("\n \t\ufeff")
     leading = text[: len(text) - len(stripped)].count("\n")
@@ -110,7 +119,7 @@ def parse_source(text: str, path: Path, rel_path: str) -> Source | ContentWarnin
             m.group(1): leading + 1 + raw_meta.count("\n", 0, m.start())
             for m in _KEY.finditer(raw_meta)
         }
-        return Source(path, rel_path, meta, body, body_line, True, lines)
+        return Source(path, rel_path, digest, meta, body, body_line, True, lines)
     derived = _derive_front_matter(path, text)
     if derived is None:
         return ContentWarning(
@@ -119,7 +128,7 @@ def parse_source(text: str, path: Path, rel_path: str) -> Source | ContentWarnin
             "skipped: no front matter, and no `# title` and YYYYMMDD file name to derive it from",
         )
     meta, body = derived
-    return Source(path, rel_path, meta, body, 1, False, {})
+    return Source(path, rel_path, digest, meta, body, 1, False, {})
 
 
 def load_file(path: Path, root: Path) -> Source | ContentWarning:
@@ -129,7 +138,8 @@ def load_file(path: Path, root: Path) -> Source | ContentWarning:
     except OSError as exc:
         raise ContentError(path, 1, f"cannot read: {exc.strerror}") from None
     text, warnings = decode(data, path)
-    loaded = parse_source(text, path, path.relative_to(root).as_posix())
+    rel_path = path.relative_to(root).as_posix()
+    loaded = parse_source(text, path, rel_path, file_digest(rel_path, data))
     if isinstance(loaded, Source) and warnings:
         return replace(loaded, warnings=warnings)
     return loaded

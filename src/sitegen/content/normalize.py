@@ -159,5 +159,6 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         draft=meta.get("draft") is True or meta.get("published") is False,
         image_in_body=bool(image) and image == body.first_image,
         explicit_slug=explicit,
+        digest=source.digest,
         warnings=source.warnings,
     )

@@ -1,0 +1,309 @@
+"""Whole builds: the seeds and the real corpus, read back from the output HTML."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from sitegen.build import Report, build, prepare
+from sitegen.config import SiteConfig, load_config
+from sitegen.errors import ConfigError, ContentErrors
+from sitegen.urls import output_file
+
+from .conftest import FIXTURES, REPO, SEEDS, corpus_or_skip, make_config
+from .sitecheck import html_files, internal_targets, parse, resolve, tree_digest
+
+
+def seed_site(tmp_path: Path, **config: object) -> SiteConfig:
+    shutil.copytree(SEEDS, tmp_path / "content")
+    return make_config(tmp_path, **config)
+
+
+def assert_links_resolve(output: Path, config: SiteConfig) -> int:
+    broken = []
+    checked = 0
+    for page in html_files(output):
+        for target in internal_targets(parse(page), config.origin):
+            checked += 1
+            if resolve(output, config.base_path, target) is None:
+                broken.append(f"{page.relative_to(output)} → {target}")
+    assert not broken, f"{len(broken)} broken links, e.g. {broken[:5]}"
+    return checked
+
+
+def article_pages(output: Path) -> dict[str, lxml.html.HtmlElement]:
+    pages = {}
+    for path in html_files(output):
+        page = parse(path)
+        if page.xpath("//meta[@property='og:type' and @content='article']"):
+            pages[path.relative_to(output).as_posix()] = page
+    return pages
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/", "https://user.github.io/archive/"])
+def test_seed_site_has_every_page_and_every_link_works(tmp_path: Path, base_url: str) -> None:
+    config = seed_site(tmp_path, base_url=base_url)
+    report = build(config)
+    output = tmp_path / "build"
+    assert report.articles == 2
+    assert (output / "2022/03/000_f847cc9c3667cd96/index.html").is_file()
+    assert (output / "2021/12/001_c31c58ede6f3a8cb/index.html").is_file()
+    for level in ["金融", "金融/新浪财经", "金融/新浪财经/新浪财经－国內"]:
+        page = parse(output / "categories" / level / "index.html")
+        assert page.xpath("string(//h1)").strip().endswith(level.split("/")[-1])
+        assert len(page.xpath("//main//article")) == 2
+    assert (output / "archives/2022/03/index.html").is_file()
+    assert (output / "archives/2021/index.html").is_file()
+    assert (output / "404.html").is_file()
+    assert assert_links_resolve(output, config) > 50
+
+
+def test_article_page_shows_metadata_once_and_no_boilerplate(tmp_path: Path) -> None:
+    build(seed_site(tmp_path))
+    html = (tmp_path / "build/2021/12/001_c31c58ede6f3a8cb/index.html").read_text(encoding="utf-8")
+    page = lxml.html.fromstring(html)
+    assert page.get("lang") == "zh-CN"
+    assert (
+        page.xpath("string(//h1)").strip() == "工信部：全力稳定工业经济增长，保持制造业占比基本稳定"
+    )
+    text = page.text_content()
+    assert "2021年12月13日 15:34" in text
+    assert text.count("工业和信息化部规划司、办公厅") == 1
+    assert text.count("李墨轩") == 1
+    assert "原标题" in text
+    for junk in ["海量资讯、精准解读", "<style", "<!--", "　　", "appendQr"]:
+        assert junk not in html
+    assert page.xpath("//link[@rel='canonical']/@href") == [
+        "http://127.0.0.1:8000/2021/12/001_c31c58ede6f3a8cb/"
+    ]
+    assert page.xpath("//meta[@property='og:title']/@content")
+
+
+def test_rebuilding_with_no_change_is_byte_identical_and_keeps_mtimes(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    build(config)
+    first = tree_digest(tmp_path / "build")
+    index = tmp_path / "build/index.html"
+    mtime = index.stat().st_mtime_ns
+    report = build(config)
+    assert tree_digest(tmp_path / "build") == first
+    assert index.stat().st_mtime_ns == mtime
+    assert report.written == 0
+
+
+def test_a_failed_build_leaves_the_previous_output_exactly_as_it_was(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    build(config)
+    before = tree_digest(tmp_path / "build")
+    (tmp_path / "content/sub").mkdir()
+    shutil.copy(FIXTURES / "load/bad_yaml.md", tmp_path / "content/bad.md")
+    shutil.copy(FIXTURES / "load/missing_date.md", tmp_path / "content/sub/undated.md")
+    with pytest.raises(ContentErrors) as caught:
+        build(config)
+    assert [e.path.name for e in caught.value.errors] == ["bad.md", "undated.md"]
+    assert tree_digest(tmp_path / "build") == before
+    assert not list(tmp_path.glob(".build.staging-*"))
+
+
+def test_skip_bad_builds_the_rest_and_lists_what_it_skipped(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    shutil.copy(FIXTURES / "load/bad_yaml.md", tmp_path / "content/bad.md")
+    report = build(config, skip_bad=True)
+    assert report.articles == 2
+    assert [e.path.name for e in report.skipped] == ["bad.md"]
+
+
+def test_drafts_are_left_out_unless_asked(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    (tmp_path / "content/draft.md").write_text(
+        "---\ntitle: 草稿\ndate: 2022-05-01 10:00\ndraft: true\n---\n正文\n", encoding="utf-8"
+    )
+    assert build(config).drafts == 1
+    assert not (tmp_path / "build/2022/05").exists()
+    assert build(config, drafts=True).articles == 3
+    assert (tmp_path / "build/2022/05/draft/index.html").is_file()
+
+
+def test_same_explicit_slug_twice_is_an_error_naming_both_files(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    for name in ["one.md", "two.md"]:
+        (tmp_path / "content").mkdir(exist_ok=True)
+        (tmp_path / "content" / name).write_text(
+            "---\ntitle: x\ndate: 2022-05-01 10:00\nslug: same\n---\n正文\n", encoding="utf-8"
+        )
+    with pytest.raises(ContentErrors) as caught:
+        build(config)
+    message = str(caught.value.errors[0])
+    assert "one.md" in message and "two.md" in message
+
+
+def test_derived_slugs_that_collide_get_distinct_urls(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    for folder in ["a", "b"]:
+        (tmp_path / "content" / folder).mkdir(parents=True)
+        (tmp_path / "content" / folder / "同名.md").write_text(
+            "---\ntitle: 同名\ndate: 2022-05-01 10:00\n---\n正文\n", encoding="utf-8"
+        )
+    build(config)
+    assert len(list((tmp_path / "build/2022/05").iterdir())) == 2
+
+
+@pytest.mark.parametrize("category", ["..", "../../escape", "a/b"])
+def test_a_category_that_would_escape_the_output_is_an_error(tmp_path: Path, category: str) -> None:
+    config = make_config(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/evil.md").write_text(
+        f"---\ntitle: x\ndate: 2022-05-01 10:00\ncategories: ['{category}']\n---\nx\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentErrors) as caught:
+        build(config)
+    assert caught.value.errors[0].path.name == "evil.md"
+    assert not (tmp_path / "escape").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+def test_site_templates_and_static_override_the_theme_file_by_file(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/404.html").write_text(
+        "<!doctype html><title>自己的 404</title>", encoding="utf-8"
+    )
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static/extra.txt").write_text("mine", encoding="utf-8")
+    build(config)
+    assert "自己的 404" in (tmp_path / "build/404.html").read_text(encoding="utf-8")
+    assert (tmp_path / "build/extra.txt").read_text(encoding="utf-8") == "mine"
+    assert (tmp_path / "build/style.css").is_file()
+    assert "<h1" in (tmp_path / "build/index.html").read_text(encoding="utf-8")
+
+
+def test_output_that_would_replace_the_site_is_refused(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    with pytest.raises(ConfigError):
+        build(config, output=tmp_path)
+    assert (tmp_path / "content").is_dir()
+
+
+def test_a_killed_build_leaves_the_previous_output(tmp_path: Path) -> None:
+    corpus = corpus_or_skip()
+    config = make_config(tmp_path, content_dir=str(corpus))
+    (tmp_path / "site.toml").write_text(f'content_dir = "{corpus}"\n', encoding="utf-8")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build/index.html").write_text("previous", encoding="utf-8")
+    sitegen = Path(sys.executable).parent / "sitegen"
+    process = subprocess.Popen(
+        [sitegen, "build", "--jobs", "1"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".build.staging-*/**/index.html")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert (tmp_path / "build/index.html").read_text(encoding="utf-8") == "previous"
+    assert config.output_path == tmp_path / "build"
+
+
+@pytest.fixture(scope="module")
+def corpus_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[SiteConfig, Report]]:
+    corpus = corpus_or_skip()
+    builds = {}
+    for name, base_url in [
+        ("root", "https://example.org/"),
+        ("sub", "https://user.github.io/archive/"),
+    ]:
+        root = tmp_path_factory.mktemp(name)
+        config = make_config(root, content_dir=str(corpus), base_url=base_url)
+        builds[name] = (config, build(config))
+    return builds
+
+
+@pytest.mark.corpus
+def test_corpus_every_article_has_its_page_and_the_right_counts(corpus_builds: dict) -> None:
+    config, report = corpus_builds["root"]
+    output = config.output_path
+    pages = article_pages(output)
+    assert len(pages) == report.articles == 2933
+    assert report.pages["article"] == 2933
+    top = parse(output / "categories/新闻/index.html")
+    assert "1178" in top.xpath("string(//main)") or "1,178" in top.xpath("string(//main)")
+    month = parse(output / "archives/2026/01/index.html")
+    assert month.xpath("//main//article")
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["root", "sub"])
+def test_corpus_every_internal_link_and_image_resolves(corpus_builds: dict, name: str) -> None:
+    config, _ = corpus_builds[name]
+    assert assert_links_resolve(config.output_path, config) > 10000
+
+
+@pytest.mark.corpus
+def test_corpus_category_and_month_counts_match_the_articles(corpus_builds: dict) -> None:
+    config, _ = corpus_builds["root"]
+    output = config.output_path
+    per_top: Counter[str] = Counter()
+    per_month: Counter[str] = Counter()
+    for page in article_pages(output).values():
+        trails = page.xpath("//nav[@class='article-trails']/*[contains(@class,'trail')]")
+        per_top.update({trail.xpath("string((.//a)[1])").strip() for trail in trails})
+        per_month[page.xpath("//article//time/@datetime")[0][:7]] += 1
+    assert per_top["新闻"] == 1178 and per_top["科技"] == 1093 and per_top["金融"] == 532 + 8
+    tree = parse(output / "categories/index.html")
+    shown = {
+        li.xpath("string(a/span[@class='tree-name'])"): int(
+            li.xpath("string(a/span[@class='count'])").split()[0]
+        )
+        for li in tree.xpath("//ul[@class='tree']/li")
+    }
+    assert shown == dict(per_top)
+    archive = parse(output / "archives/index.html")
+    for year, count in Counter(m[:4] for m in per_month.elements()).items():
+        heading = archive.xpath(f"//h2[a[text()='{year}年']]/span[@class='count']/text()")
+        assert heading == [f"{count} 篇"]
+    january = parse(output / "archives/2026/01/index.html")
+    assert len(january.xpath("//main//article")) == config.per_page
+    assert f"共 {per_month['2026-01']} 篇" in january.text_content()
+
+
+def visible_text(html: str) -> str:
+    return " ".join(lxml.html.fromstring(f"<div>{html}</div>").text_content().split())
+
+
+@pytest.mark.corpus
+def test_corpus_no_text_of_one_article_leaks_into_another(corpus_builds: dict) -> None:
+    config, _ = corpus_builds["root"]
+    site, _ = prepare(config, drafts=False, skip_bad=False, jobs=2, progress=lambda *_: None)
+    for article, url in zip(site.articles, site.urls, strict=True):
+        page = parse(config.output_path / output_file(url))
+        body = page.xpath("//*[contains(@class,'article-body')]")[0]
+        assert " ".join(body.text_content().split()) == visible_text(article.body_html), url
+        assert page.xpath("string(//h1)").strip() == article.title
+
+
+@pytest.mark.corpus
+def test_corpus_rebuild_is_byte_identical(corpus_builds: dict, tmp_path: Path) -> None:
+    config, _ = corpus_builds["root"]
+    other = replace(config, root=tmp_path, output_dir="again")
+    build(other, jobs=1)
+    assert tree_digest(tmp_path / "again") == tree_digest(config.output_path)
+
+
+def test_repository_site_toml_builds_the_seeds(tmp_path: Path) -> None:
+    config = replace(load_config(REPO / "site.toml"), output_dir=str(tmp_path / "out"))
+    report = build(config)
+    assert report.articles >= 2

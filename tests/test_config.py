@@ -1,0 +1,69 @@
+"""config: site.toml → SiteConfig; errors name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config, parse_config
+from sitegen.errors import ConfigError
+
+from .conftest import REPO
+
+
+def test_the_archive_config_loads() -> None:
+    config = load_config(REPO / "site.toml")
+    assert config.language == "zh-CN"
+    assert config.timezone == "Asia/Shanghai"
+    assert config.base_url.endswith("/")
+
+
+def test_a_missing_file_means_defaults(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "site.toml")
+    assert config.root == tmp_path.resolve()
+    assert config.per_page == 20
+    assert config.permalinks.article == "/{year}/{month}/{slug}/"
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"titel": "x"}, "titel"),
+        ({"per_page": "20"}, "per_page"),
+        ({"per_page": True}, "per_page"),
+        ({"per_page": 0}, "per_page"),
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"base_url": "example.com"}, "base_url"),
+        ({"permalinks": {"artcle": "/x/"}}, "permalinks.artcle"),
+        ({"permalinks": "x"}, "permalinks"),
+        ({"category_slugs": {"金融": 1}}, "category_slugs"),
+        ({"search": {"enabled": "yes"}}, "search.enabled"),
+    ],
+)
+def test_bad_values_name_the_key(raw: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(raw, Path())
+    assert caught.value.key == key
+
+
+@pytest.mark.parametrize(
+    ("url", "base_path"),
+    [
+        ("https://user.github.io", "/"),
+        ("https://user.github.io/", "/"),
+        ("https://user.github.io/archive", "/archive/"),
+        ("https://user.github.io/archive/", "/archive/"),
+    ],
+)
+def test_base_url_with_or_without_path_and_slash(url: str, base_path: str) -> None:
+    config = parse_config({"base_url": url}, Path())
+    assert config.base_path == base_path
+    assert config.origin == "https://user.github.io"
+
+
+def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text("title = \n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "site.toml")
+    assert "site.toml" in caught.value.key

@@ -1,0 +1,98 @@
+"""urls: every URL and output path from base_url; nothing may leave the output."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sitegen.models import Article
+from sitegen.urls import UnsafePath, Urls, output_file
+
+from .conftest import make_config
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+ARTICLE = Article(
+    id="a.md",
+    title="t",
+    date=datetime(2021, 12, 31, 18, 0, tzinfo=ZoneInfo("UTC")),
+    updated=None,
+    categories=(),
+    tags=(),
+    author="",
+    source="",
+    editor="",
+    original_title="",
+    image="",
+    body_html="",
+    summary="",
+    slug="稳增长",
+    source_path="a.md",
+    draft=False,
+    image_in_body=False,
+    explicit_slug=False,
+    digest="d",
+)
+
+
+def test_article_url_uses_the_day_in_the_site_time_zone() -> None:
+    urls = Urls(make_config(Path()))
+    assert urls.article(ARTICLE) == "/2022/01/稳增长/"
+
+
+def test_href_carries_base_path_and_percent_encodes_chinese() -> None:
+    urls = Urls(make_config(Path(), base_url="https://user.github.io/archive"))
+    assert urls.href("/categories/金融/") == "/archive/categories/%E9%87%91%E8%9E%8D/"
+    assert urls.absolute("/") == "https://user.github.io/archive/"
+    assert Urls(make_config(Path(), base_url="https://x.org/")).href("/") == "/"
+
+
+def test_pagination_follows_hexo() -> None:
+    urls = Urls(make_config(Path()))
+    assert urls.page("/", 1) == "/"
+    assert urls.page("/", 2) == "/page/2/"
+    assert urls.page(urls.category(("金融", "新浪财经")), 3) == "/categories/金融/新浪财经/page/3/"
+
+
+def test_category_slugs_map_names_to_ascii() -> None:
+    urls = Urls(make_config(Path(), category_slugs={"金融": "finance"}))
+    assert urls.category(("金融", "新浪财经")) == "/categories/finance/新浪财经/"
+
+
+def test_permalink_patterns_are_configurable() -> None:
+    urls = Urls(
+        make_config(Path(), permalinks={"article": "/posts/{year}/{month}/{day}/{slug}.html"})
+    )
+    assert urls.article(ARTICLE) == "/posts/2022/01/01/稳增长.html"
+
+
+@pytest.mark.parametrize("slug", ["..", ".", "a/b", "a\\b", "x\x00y", "x\ny"])
+def test_unsafe_segments_are_refused(slug: str) -> None:
+    with pytest.raises(UnsafePath):
+        Urls(make_config(Path())).article(replace(ARTICLE, slug=slug))
+
+
+@pytest.mark.parametrize("name", ["..", "a/../..", "x/\x00"])
+def test_unsafe_category_names_are_refused(name: str) -> None:
+    with pytest.raises(UnsafePath):
+        Urls(make_config(Path())).category(("金融", name))
+
+
+def test_output_files() -> None:
+    assert output_file("/") == PurePosixPath("index.html")
+    assert output_file("/2022/01/稳增长/") == PurePosixPath("2022/01/稳增长/index.html")
+    assert output_file("/404.html") == PurePosixPath("404.html")
+    with pytest.raises(UnsafePath):
+        output_file("/../etc/passwd")
+
+
+def test_a_dot_in_a_name_does_not_turn_a_folder_url_into_a_file() -> None:
+    urls = Urls(make_config(Path()))
+    assert (
+        urls.category(("新闻", "bbcchinese.com _ 兩岸三地"))
+        == "/categories/新闻/bbcchinese.com _ 兩岸三地/"
+    )
+    assert urls.article(replace(ARTICLE, slug="v1.2")) == "/2022/01/v1.2/"
