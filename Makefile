@@ -1,5 +1,7 @@
 # Each target bootstraps .venv on first use; `make build` and `make test` are the whole quickstart.
 PYTHON ?= python3
+# `make build BASE_URL=https://user.github.io/archive/` builds for that address (CI, previews).
+BASE_URL ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -18,7 +20,7 @@ $(TEST_STAMP): $(STAMP)
 	touch $(TEST_STAMP)
 
 build: $(STAMP)
-	$(BIN)/sitegen build
+	$(BIN)/sitegen build$(if $(BASE_URL), --base-url "$(BASE_URL)")
 
 serve: $(STAMP)
 	$(BIN)/sitegen serve --watch

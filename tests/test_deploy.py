@@ -1,0 +1,319 @@
+"""`sitegen deploy` against real git repositories, `sitegen clean`, and the Pages workflows.
+
+Each test gets its own HOME and committer, so nothing depends on (or touches) the machine's git
+configuration, and a ceiling so git never finds a repository above the test's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sitegen.scaffold import init_site
+
+from .conftest import REPO, SEEDS
+
+SITEGEN = Path(sys.executable).parent / "sitegen"
+CNAME = "archive.example.org"
+SITE_TOML = f'title = "档案"\nbase_url = "https://user.github.io/archive"\ncname = "{CNAME}"\n'
+ARTICLE = "2022/03/000_f847cc9c3667cd96/index.html"
+PAGES_ACTIONS = {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    values = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    values.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CEILING_DIRECTORIES=str(tmp_path),
+        GIT_AUTHOR_NAME="Archive Bot",
+        GIT_AUTHOR_EMAIL="bot@archive.example.org",
+        GIT_COMMITTER_NAME="Archive Bot",
+        GIT_COMMITTER_EMAIL="bot@archive.example.org",
+    )
+    return values
+
+
+def git(cwd: Path, env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def sitegen(site: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SITEGEN), *args], cwd=site, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def tree(repo: Path, env: dict[str, str], ref: str = "gh-pages") -> set[str]:
+    return set(git(repo, env, "ls-tree", "-r", "-z", "--name-only", ref).split("\0")) - {""}
+
+
+def commits(repo: Path, env: dict[str, str], ref: str = "gh-pages") -> int:
+    return int(git(repo, env, "rev-list", "--count", ref))
+
+
+def has_branch(repo: Path, env: dict[str, str], branch: str = "gh-pages") -> bool:
+    result = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+    )
+    return result.returncode == 0
+
+
+def make_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(SEEDS, site / "content")
+    (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def site(tmp_path: Path, env: dict[str, str]) -> Path:
+    """A site in a git repository whose `origin` is a real bare repository beside it."""
+    bare = tmp_path / "remote.git"
+    git(tmp_path, env, "init", "--quiet", "--bare", str(bare))
+    folder = make_site(tmp_path)
+    git(folder, env, "init", "--quiet", "-b", "main")
+    git(folder, env, "remote", "add", "origin", str(bare))
+    return folder
+
+
+def built_files(output: Path) -> set[str]:
+    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+
+
+def test_deploy_commits_every_page_then_adds_one_commit_per_deploy(
+    site: Path, env: dict[str, str]
+) -> None:
+    bare = site.parent / "remote.git"
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 0, result.stderr
+    files = tree(bare, env)
+    assert files == built_files(site / "build") | {".nojekyll", "CNAME"}
+    assert {ARTICLE, "2021/12/001_c31c58ede6f3a8cb/index.html", "index.html"} <= files
+    assert {"atom.xml", "sitemap.xml", "robots.txt", "404.html"} <= files
+    assert git(bare, env, "show", "gh-pages:CNAME").strip() == CNAME
+    assert git(bare, env, "show", "gh-pages:.nojekyll") == ""
+    assert commits(bare, env) == 1
+    first = git(bare, env, "rev-parse", "gh-pages").strip()
+    assert first.startswith(result.stdout.split("published ", 1)[1][:12])
+    assert "branch gh-pages, pushed to origin" in result.stdout
+    assert "https://user.github.io/archive/" in git(bare, env, "show", "gh-pages:atom.xml")
+    assert f"not on the custom domain {CNAME}" in result.stderr
+
+    seed = site / "content" / "000_f847cc9c3667cd96.txt"
+    seed.write_text(
+        seed.read_text(encoding="utf-8") + "\n<p>部署之后新增的一段文字。</p>\n", encoding="utf-8"
+    )
+    again = sitegen(site, env, "deploy", "--message", "第二次发布")
+    assert again.returncode == 0, again.stderr
+    assert commits(bare, env) == 2
+    assert git(bare, env, "rev-parse", "gh-pages~1").strip() == first
+    assert git(bare, env, "log", "-1", "--format=%s%n%an", "gh-pages").split("\n")[:2] == [
+        "第二次发布",
+        "Archive Bot",
+    ]
+    assert "部署之后新增的一段文字" in git(bare, env, "show", f"gh-pages:{ARTICLE}")
+    assert not git(site, env, "status", "--porcelain", "--untracked-files=no")
+
+
+def test_deploy_builds_on_a_branch_another_machine_moved(site: Path, env: dict[str, str]) -> None:
+    bare = site.parent / "remote.git"
+    assert sitegen(site, env, "deploy").returncode == 0
+    other = site.parent / "other"
+    git(site.parent, env, "clone", "--quiet", "--branch", "gh-pages", str(bare), str(other))
+    (other / "extra.txt").write_text("from elsewhere\n", encoding="utf-8")
+    git(other, env, "add", "extra.txt")
+    git(other, env, "commit", "--quiet", "-m", "elsewhere")
+    git(other, env, "push", "--quiet", "origin", "gh-pages")
+    elsewhere = git(other, env, "rev-parse", "HEAD").strip()
+
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 0, result.stderr
+    assert commits(bare, env) == 3
+    assert git(bare, env, "rev-parse", "gh-pages~1").strip() == elsewhere
+    assert "extra.txt" not in tree(bare, env), "the branch holds exactly the new build"
+
+
+def test_no_push_commits_locally_only(site: Path, env: dict[str, str]) -> None:
+    bare = site.parent / "remote.git"
+    preview = "https://preview.example.net/pr-7"
+    result = sitegen(site, env, "deploy", "--no-push", "--base-url", preview)
+    assert result.returncode == 0, result.stderr
+    assert "not pushed (--no-push)" in result.stdout
+    assert has_branch(site, env)
+    assert not has_branch(bare, env)
+    assert ARTICLE in tree(site, env)
+    assert f"{preview}/{ARTICLE.removesuffix('index.html')}" in git(
+        site, env, "show", "gh-pages:atom.xml"
+    )
+
+
+def test_no_push_needs_no_remote(tmp_path: Path, env: dict[str, str]) -> None:
+    site = make_site(tmp_path)
+    git(site, env, "init", "--quiet", "-b", "main")
+    result = sitegen(site, env, "deploy", "--no-push")
+    assert result.returncode == 0, result.stderr
+    assert commits(site, env) == 1
+
+
+def test_refuses_outside_a_git_repository_before_building(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    site = make_site(tmp_path)
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 1
+    assert "is not inside a git repository" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site / "build").exists()
+
+
+@pytest.mark.parametrize("remote", ["origin", "upstream"])
+def test_refuses_a_missing_remote_before_building(
+    tmp_path: Path, env: dict[str, str], remote: str
+) -> None:
+    site = make_site(tmp_path)
+    git(site, env, "init", "--quiet", "-b", "main")
+    if remote != "origin":
+        git(site, env, "remote", "add", "origin", str(tmp_path / "elsewhere.git"))
+    result = sitegen(site, env, "deploy", "--remote", remote)
+    assert result.returncode == 1
+    assert f"no git remote named '{remote}'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site / "build").exists()
+    assert not has_branch(site, env)
+
+
+def test_a_broken_article_stops_the_deploy_and_leaves_the_branch(
+    site: Path, env: dict[str, str]
+) -> None:
+    bare = site.parent / "remote.git"
+    assert sitegen(site, env, "deploy").returncode == 0
+    before = git(bare, env, "rev-parse", "gh-pages"), git(site, env, "rev-parse", "gh-pages")
+    (site / "content" / "broken.md").write_text(
+        "---\ntitle: [不完整的\ndate: 2023-01-01\n---\n正文\n", encoding="utf-8"
+    )
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 1
+    assert "broken.md:" in result.stderr
+    assert "nothing was committed to gh-pages" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (git(bare, env, "rev-parse", "gh-pages"), git(site, env, "rev-parse", "gh-pages")) == (
+        before
+    )
+
+
+def test_refuses_the_checked_out_branch_and_an_unknown_committer(
+    site: Path, env: dict[str, str]
+) -> None:
+    onto_sources = sitegen(site, env, "deploy", "--branch", "main")
+    assert onto_sources.returncode == 1
+    assert "is the branch checked out" in onto_sources.stderr
+    anonymous = {k: v for k, v in env.items() if not k.startswith("GIT_COMMITTER")}
+    nobody = sitegen(site, anonymous, "deploy")
+    assert nobody.returncode == 1
+    assert "git does not know who commits" in nobody.stderr
+    assert not has_branch(site, env)
+    assert not (site / "build").exists()
+
+
+def test_a_cname_with_a_scheme_is_a_config_error(site: Path, env: dict[str, str]) -> None:
+    (site / "site.toml").write_text(
+        SITE_TOML.replace(f'"{CNAME}"', f'"https://{CNAME}/"'), encoding="utf-8"
+    )
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 2
+    assert "cname" in result.stderr
+    assert not has_branch(site, env)
+
+
+def test_clean_removes_output_and_cache_only(site: Path, env: dict[str, str]) -> None:
+    assert sitegen(site, env, "build").returncode == 0
+    (site / ".sitegen-cache").mkdir()
+    result = sitegen(site, env, "clean")
+    assert result.returncode == 0, result.stderr
+    assert not (site / "build").exists()
+    assert not (site / ".sitegen-cache").exists()
+    assert (site / "content" / "000_f847cc9c3667cd96.txt").is_file()
+    assert sitegen(site, env, "clean").stdout.strip() == "nothing to remove"
+    (site / "site.toml").write_text('output_dir = "."\n', encoding="utf-8")
+    refused = sitegen(site, env, "clean")
+    assert refused.returncode == 2
+    assert (site / "content").is_dir()
+
+
+def steps(workflow: dict, job: str) -> list[dict]:
+    return workflow["jobs"][job]["steps"]
+
+
+def check_pages_workflow(workflow: dict) -> None:
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in triggers
+    assert workflow["permissions"]["pages"] == "write"
+    assert workflow["permissions"]["id-token"] == "write"
+    assert workflow["concurrency"]["group"] == "pages"
+    used = {
+        s["uses"].split("@")[0]
+        for job in workflow["jobs"]
+        for s in steps(workflow, job)
+        if "uses" in s
+    }
+    assert used >= PAGES_ACTIONS | {"actions/checkout", "actions/setup-python"}
+    build = steps(workflow, "build")
+    names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in build]
+    configure = names.index("actions/configure-pages")
+    upload = names.index("actions/upload-pages-artifact")
+    assert build[configure]["id"] == "pages"
+    assert build[upload]["with"]["path"] == "build"
+    build_step = next(s for s in build if "build" in s.get("run", ""))
+    assert configure < build.index(build_step) < upload
+    assert build_step["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
+    assert steps(workflow, "deploy")[0]["uses"].startswith("actions/deploy-pages@")
+    assert steps(workflow, "deploy")[0]["id"] == "deployment"
+
+
+def test_this_repositorys_workflow_builds_with_make_for_the_pages_address() -> None:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    check_pages_workflow(workflow)
+    assert any(s.get("run") == "make build" for s in steps(workflow, "build"))
+    if shutil.which("make"):
+        dry = subprocess.run(
+            ["make", "-n", "build", "BASE_URL=https://user.github.io/sitegen"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert 'sitegen build --base-url "https://user.github.io/sitegen"' in dry.stdout
+
+
+def test_init_writes_a_workflow_and_the_requirements_it_installs(tmp_path: Path) -> None:
+    site = init_site(tmp_path / "mysite")
+    workflow = yaml.safe_load((site / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    check_pages_workflow(workflow)
+    runs = [s.get("run", "") for s in steps(workflow, "build")]
+    assert "pip install -r requirements.txt" in runs
+    assert 'sitegen build --base-url "$BASE_URL"' in runs
+    requirement = (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert requirement.startswith("sitegen @ git+https://")
+    assert "## Publishing" in (site / "README.md").read_text(encoding="utf-8")
