@@ -186,3 +186,11 @@ def test_any_text_file_loads_to_a_source_a_warning_or_a_content_error(text: str)
         parse_source(text, Path("x.md"), "x.md")
     except ContentError as error:
         assert error.line >= 1
+
+
+def test_an_article_whose_body_cleans_to_nothing_is_kept_with_a_warning() -> None:
+    article = normalize(
+        source({"title": "01版 - 要闻", "date": "2026-01-30"}, body="<div>   \n</div>"), BEIJING
+    )
+    assert article.body_html == ""
+    assert any("empty" in w for w in article.warnings)

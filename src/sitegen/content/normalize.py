@@ -20,6 +20,7 @@ from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath, Source
 
 SLUG_MAX_CHARS = 60
+EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
 _INVISIBLE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060\ufeff]+$")
 _SPACES = re.compile(r"\s+")
 _SLUG_JUNK = re.compile(r"[^\w\-]+")
@@ -130,7 +131,9 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
     assert published is not None
     updated = _date(source, "updated", tz, required=False)
     suffix = PurePosixPath(source.rel_path).suffix.lower()
-    body = clean_body(source.body, markdown=False if suffix in (".html", ".htm") else None)
+    body = clean_body(
+        source.body, markdown=False if suffix in (".html", ".htm") else None, title=title
+    )
     head_images = (clean_text(meta.get(k)) for k in _IMAGE_KEYS)
     head_image = next((i for i in head_images if i and not is_promo_image(i)), "")
     image = head_image or body.first_image
@@ -160,5 +163,5 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         image_in_body=bool(image) and image == body.first_image,
         explicit_slug=explicit,
         digest=source.digest,
-        warnings=source.warnings,
+        warnings=source.warnings + (() if body.text or body.first_image else (EMPTY_BODY,)),
     )
