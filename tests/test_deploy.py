@@ -244,11 +244,12 @@ def test_a_cname_with_a_scheme_is_a_config_error(site: Path, env: dict[str, str]
 
 def test_clean_removes_output_and_cache_only(site: Path, env: dict[str, str]) -> None:
     assert sitegen(site, env, "build").returncode == 0
-    (site / ".sitegen-cache").mkdir()
+    assert (site / ".sitegen-cache").is_dir()
     result = sitegen(site, env, "clean")
     assert result.returncode == 0, result.stderr
     assert not (site / "build").exists()
     assert not (site / ".sitegen-cache").exists()
+    assert not (site / ".build.next").exists()
     assert (site / "content" / "000_f847cc9c3667cd96.txt").is_file()
     assert sitegen(site, env, "clean").stdout.strip() == "nothing to remove"
     (site / "site.toml").write_text('output_dir = "."\n', encoding="utf-8")

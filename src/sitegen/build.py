@@ -6,24 +6,33 @@ sees them all at once, and the previous output is only replaced by a complete ne
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
+from jinja2 import Environment
+
+from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig
-from sitegen.content.load import discover, load_file
+from sitegen.content.load import discover, file_digest, is_candidate, load_data, read_file
 from sitegen.content.normalize import normalize
 from sitegen.errors import ConfigError, ContentError, ContentErrors, ContentWarning
 from sitegen.models import Article
-from sitegen.output import Staging
-from sitegen.pages import Page, plan
-from sitegen.render import make_environment, render, static_dirs
+from sitegen.output import InPlace, Staging
+from sitegen.pages import BodyOf, Page, plan
+from sitegen.render import make_environment, render, static_dirs, template_dirs
+from sitegen.search import FOLDER as SEARCH_FOLDER
+from sitegen.search import Record, SearchStats, extract, index_records
 from sitegen.site import Site, index
 from sitegen.urls import UnsafePath, Urls, output_file
 
@@ -37,40 +46,51 @@ def _quiet(stage: str, done: int, total: int) -> None:
     """The default progress callback: say nothing."""
 
 
-def _normalize_one(path: Path, root: Path, tz: ZoneInfo) -> Outcome:
+def normalize_file(path: Path, root: Path, tz: ZoneInfo, cache: ArticleCache) -> Outcome:
+    """One file → its outcome; an article seen before (same bytes, config, code) comes from the cache."""
     try:
-        loaded = load_file(path, root)
-        return loaded if isinstance(loaded, ContentWarning) else normalize(loaded, tz)
+        data = read_file(path)
+        rel_path = path.relative_to(root).as_posix()
+        key = cache.key(file_digest(rel_path, data))
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        loaded = load_data(path, rel_path, data)
+        return (
+            loaded if isinstance(loaded, ContentWarning) else cache.put(key, normalize(loaded, tz))
+        )
     except ContentError as error:
         return error
 
 
-def _normalize_chunk(paths: list[Path], root: Path, timezone: str) -> list[Outcome]:
+def _normalize_chunk(
+    paths: list[Path], root: Path, cache: ArticleCache, timezone: str
+) -> list[Outcome]:
     tz = ZoneInfo(timezone)
-    return [_normalize_one(p, root, tz) for p in paths]
+    return [normalize_file(p, root, tz, cache) for p in paths]
 
 
-def normalize_all(config: SiteConfig, jobs: int, progress: Progress = _quiet) -> list[Outcome]:
-    """Every file under content/, normalized; in worker processes when there are many."""
-    root = config.content_path
+def normalize_all(
+    config: SiteConfig, jobs: int, cache: ArticleCache, progress: Progress = _quiet
+) -> list[tuple[Path, Outcome]]:
+    """Every file under content/, normalized; in worker processes, in chunks, when there are many."""
+    root = config.content_path.resolve()
     paths = list(discover(root))
     total = len(paths)
-    if jobs <= 1 or total < PARALLEL_FROM:
+    if jobs <= 1 or total < PARALLEL_FROM or threading.active_count() > 1:
         outcomes = []
         for done, path in enumerate(paths, 1):
-            outcomes.append(_normalize_one(path, root, config.tz))
+            outcomes.append(normalize_file(path, root, config.tz, cache))
             progress("normalize", done, total)
-        return outcomes
+        return list(zip(paths, outcomes, strict=True))
     chunks = [paths[i : i + CHUNK] for i in range(0, total, CHUNK)]
     outcomes = []
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        results = pool.map(
-            _normalize_chunk, chunks, [root] * len(chunks), [config.timezone] * len(chunks)
-        )
-        for chunk in results:
+        arguments = ([root] * len(chunks), [cache] * len(chunks), [config.timezone] * len(chunks))
+        for chunk in pool.map(_normalize_chunk, chunks, *arguments):
             outcomes.extend(chunk)
             progress("normalize", len(outcomes), total)
-    return outcomes
+    return list(zip(paths, outcomes, strict=True))
 
 
 @dataclass
@@ -87,6 +107,7 @@ class Report:
     unchanged: int = 0
     seconds: float = 0.0
     output: Path | None = None
+    search: SearchStats | None = None
 
 
 def collect(outcomes: Iterable[Outcome], drafts: bool, report: Report) -> list[Article]:
@@ -127,37 +148,323 @@ def check_output_folder(config: SiteConfig, output: Path) -> None:
         raise ConfigError("output_dir", f"{output} exists and is not a folder")
 
 
-def prepare(
-    config: SiteConfig, *, drafts: bool, skip_bad: bool, jobs: int, progress: Progress
-) -> tuple[Site, Report]:
-    """Load, normalize and index; raises ContentErrors unless skip_bad (then the bad files are skipped)."""
-    report = Report()
-    articles = collect(normalize_all(config, jobs, progress), drafts, report)
-    if report.errors and not skip_bad:
-        raise ContentErrors(report.errors)
-    report.skipped, report.errors = report.errors, []
-    site = index(articles, Urls(config), config.related)
-    report.articles = len(site.articles)
-    return site, report
+def render_all(
+    pages: list[Page], env: Environment, progress: Progress, report: Report
+) -> list[tuple[PurePosixPath, bytes, Page]]:
+    """Render into memory before writing anything (in place), so a template error writes nothing."""
+    rendered = []
+    for done, page in enumerate(pages, 1):
+        rendered.append((output_file(page.url), render(env, page), page))
+        report.pages[page.kind] += 1
+        progress("render", done, len(pages))
+    return rendered
 
 
-def write_pages(
-    pages: list[Page], config: SiteConfig, output: Path, progress: Progress, report: Report
-) -> None:
-    env = make_environment(config)
-    staging = Staging(output)
+def _records(rendered: list[tuple[PurePosixPath, bytes, Page]]) -> dict[str, Record]:
+    """What the search index takes from the rendered pages: those the theme marks for indexing."""
+    found = {}
+    for _, data, page in rendered:
+        record = extract(data, page.url)
+        if record is not None:
+            found[page.url] = record
+    return found
+
+
+def records_digest(records: dict[str, Record]) -> str:
+    return hashlib.blake2b(repr(sorted(records.items())).encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class Rendered:
+    """What one worker did: pages rendered by kind, files written or unchanged, search records."""
+
+    kinds: Counter[str] = field(default_factory=Counter)
+    written: int = 0
+    unchanged: int = 0
+    records: dict[str, Record] = field(default_factory=dict)
+
+
+_RENDER_JOB: tuple[list[Page], Environment, Staging, bool] | None = None
+
+
+def _render_pages(
+    pages: list[Page], env: Environment, staging: Staging, search: bool, progress: Progress = _quiet
+) -> Rendered:
+    result = Rendered()
+    before = (staging.stats.written, staging.stats.unchanged)
+    for done, page in enumerate(pages, 1):
+        data = render(env, page)
+        staging.write(output_file(page.url), data)
+        result.kinds[page.kind] += 1
+        record = extract(data, page.url) if search else None
+        if record is not None:
+            result.records[page.url] = record
+        progress("render", done, len(pages))
+    result.written = staging.stats.written - before[0]
+    result.unchanged = staging.stats.unchanged - before[1]
+    staging.stats.written, staging.stats.unchanged = before
+    return result
+
+
+def _render_chunk(bounds: tuple[int, int]) -> Rendered:
+    assert _RENDER_JOB is not None
+    pages, env, staging, search = _RENDER_JOB
+    return _render_pages(pages[bounds[0] : bounds[1]], env, staging, search)
+
+
+@dataclass
+class Manifest:
+    """What one output tree holds: each page's key and its file's stamp, and the search records.
+
+    Unreadable or foreign, a manifest is empty: then every page of that tree is rendered anew.
+    """
+
+    pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    records: dict[str, Record] = field(default_factory=dict)
+    search: str = ""
+    role: str = "live"
+
+    @classmethod
+    def load(cls, path: Path | None, role: str) -> Manifest:
+        try:
+            loaded = pickle.loads(path.read_bytes()) if path else None
+        except Exception:  # a missing, corrupt or foreign manifest means: render everything
+            loaded = None
+        manifest = loaded if isinstance(loaded, cls) else cls()
+        return replace(manifest, role=role)
+
+    def save(self, path: Path | None) -> None:
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(self, protocol=5))
+        temporary.replace(path)
+
+
+def _plan(site: Site, config: SiteConfig, live_reload: bool, body_of: BodyOf) -> list[Page]:
     try:
-        for directory in static_dirs(config):
-            staging.copy_tree(directory)
-        for done, page in enumerate(pages, 1):
-            staging.write(output_file(page.url), render(env, page))
-            report.pages[page.kind] += 1
-            progress("render", done, len(pages))
-        staging.commit()
-    except BaseException:
-        staging.discard()
-        raise
-    report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
+        return plan(site, config, live_reload=live_reload, body_of=body_of)
+    except UnsafePath as exc:
+        raise ConfigError("permalinks", str(exc)) from None
+
+
+class Builder:
+    """One site's build state, kept between builds by `serve --watch`.
+
+    It remembers every file's normalized article and the key of every page it wrote, so that a
+    rebuild re-normalizes only changed files and re-renders only pages whose key changed.
+    """
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        output: Path | None = None,
+        *,
+        drafts: bool = False,
+        skip_bad: bool = False,
+        jobs: int | None = None,
+        live_reload: bool = False,
+        progress: Progress = _quiet,
+        cache: bool = True,
+    ) -> None:
+        self.config = config
+        self.cache = ArticleCache(config.root / CACHE_DIR if cache else None, config.timezone)
+        self.output = output or config.output_path
+        self.drafts = drafts
+        self.skip_bad = skip_bad
+        self.jobs = jobs or os.cpu_count() or 1
+        self.live_reload = live_reload
+        self.progress = progress
+        self.outcomes: dict[Path, Outcome] = {}
+        self.keys: dict[str, str] = {}
+        self.records: dict[str, Record] = {}
+        self.env = make_environment(config)
+        check_output_folder(config, self.output)
+
+    def _site(self, report: Report) -> Site:
+        articles = collect(self.outcomes.values(), self.drafts, report)
+        if report.errors and not self.skip_bad:
+            raise ContentErrors(report.errors)
+        report.skipped, report.errors = report.errors, []
+        site = index(articles, Urls(self.config), self.config.related)
+        report.articles = len(site.articles)
+        return site
+
+    def build(self, *, reuse: bool = False) -> Report:
+        """Everything, made in the output's twin and exchanged with the output atomically.
+
+        A page whose key matches what the twin or the live output already holds is kept or
+        hard-linked instead of rendered; the search index is kept when no indexed page changed.
+        `reuse` keeps the normalized articles already in `outcomes` (serve after a site.toml change).
+        """
+        started = time.perf_counter()
+        report = Report(output=self.output)
+        if not reuse:
+            self.outcomes = dict(normalize_all(self.config, self.jobs, self.cache, self.progress))
+        pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body)
+        live, twin = (
+            Manifest.load(self.manifest_path("live"), "live"),
+            Manifest.load(self.manifest_path("twin"), "twin"),
+        )
+        Manifest().save(self.manifest_path("twin"))
+        staging = Staging(self.output, trusted=bool(twin.pages))
+        try:
+            expected = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
+            stamps, records, fresh = {}, {}, []
+            for page in pages:
+                path = output_file(page.url)
+                expected.add(path)
+                kept = next(
+                    (m for m in (twin, live) if self._reusable(m, page, path, staging)), None
+                )
+                if kept is None:
+                    fresh.append(page)
+                    continue
+                report.pages[page.kind] += 1
+                stamps[page.url] = kept.pages[page.url]
+                if page.url in kept.records:
+                    records[page.url] = kept.records[page.url]
+            records.update(self.render_into(staging, fresh, report))
+            for page in fresh:
+                stat = (staging.path / output_file(page.url)).stat()
+                stamps[page.url] = (page.key, stat.st_size, stat.st_mtime_ns)
+            search = records_digest(records) if self.config.search.enabled else ""
+            if (
+                search
+                and search != twin.search
+                and not (search == live.search and staging.link_previous_tree(SEARCH_FOLDER))
+            ):
+                shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
+                report.search = index_records(records.values(), staging.path / SEARCH_FOLDER)
+            staging.prune(expected, {SEARCH_FOLDER} if search else set())
+            staging.commit()
+        except BaseException:
+            staging.discard()
+            raise
+        Manifest(stamps, records, search).save(self.manifest_path("live"))
+        live.save(self.manifest_path("twin"))
+        self.keys = {page.url: page.key for page in pages}
+        self.records = records
+        report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
+        report.seconds = time.perf_counter() - started
+        return report
+
+    @staticmethod
+    def _reusable(manifest: Manifest, page: Page, path: PurePosixPath, staging: Staging) -> bool:
+        stamp = manifest.pages.get(page.url)
+        if stamp is None or stamp[0] != page.key:
+            return False
+        if manifest.role == "twin":
+            return staging.holds(path, *stamp[1:])
+        return staging.link_previous(path, *stamp[1:])
+
+    def manifest_path(self, role: str) -> Path | None:
+        """Where the manifest of the live output or of its twin is kept (in the cache)."""
+        if self.cache.folder is None:
+            return None
+        name = hashlib.blake2b(str(self.output.resolve()).encode(), digest_size=8).hexdigest()
+        return self.cache.folder / "pages" / f"{name}.{role}.pickle"
+
+    def render_into(self, staging: Staging, pages: list[Page], report: Report) -> dict[str, Record]:
+        """Render pages straight into the staging folder, over all cores when there are many."""
+        global _RENDER_JOB
+        search = self.config.search.enabled
+        if self.jobs <= 1 or len(pages) < PARALLEL_FROM or threading.active_count() > 1:
+            results = [_render_pages(pages, self.env, staging, search, self.progress)]
+        else:
+            chunks = [(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
+            _RENDER_JOB = (pages, self.env, staging, search)
+            results = []
+            try:
+                with ProcessPoolExecutor(self.jobs, mp_context=get_context("fork")) as pool:
+                    for done in pool.map(_render_chunk, chunks):
+                        results.append(done)
+                        self.progress("render", sum(r.kinds.total() for r in results), len(pages))
+            finally:
+                _RENDER_JOB = None
+        records: dict[str, Record] = {}
+        for result in results:
+            report.pages.update(result.kinds)
+            staging.stats.written += result.written
+            staging.stats.unchanged += result.unchanged
+            records.update(result.records)
+        return records
+
+    def renormalize(self, changed: set[Path]) -> None:
+        """Forget the changed content files and read those that still exist again."""
+        content = self.config.content_path.resolve()
+        for path in sorted(p.resolve() for p in changed):
+            if path.is_relative_to(content):
+                self.outcomes.pop(path, None)
+                if path.is_file() and is_candidate(path, content):
+                    self.outcomes[path] = normalize_file(path, content, self.config.tz, self.cache)
+
+    def rebuild(self, changed: set[Path]) -> Report:
+        """After files changed: content re-normalized, static copied, templates re-read."""
+        started = time.perf_counter()
+        report = Report(output=self.output)
+        template_dirs_now = [d.resolve() for d in template_dirs(self.config)]
+        statics = [d.resolve() for d in static_dirs(self.config)]
+        resolved = {p.resolve() for p in changed}
+        if any(p.is_relative_to(d) for p in resolved for d in template_dirs_now):
+            self.env = make_environment(self.config)
+            self.keys = dict.fromkeys(self.keys, "")
+        self.renormalize(resolved)
+        pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body)
+        stale = [p for p in pages if self.keys.get(p.url) != p.key]
+        rendered = render_all(stale, self.env, self.progress, report)
+        place = InPlace(self.output)
+        for path, data, page in rendered:
+            place.write(path, data)
+            self.keys[page.url] = page.key
+        current = {p.url for p in pages}
+        removed = [u for u in self.keys if u not in current]
+        for url in removed:
+            place.remove(output_file(url))
+            del self.keys[url]
+        for path in sorted(p for p in resolved if any(p.is_relative_to(d) for d in statics)):
+            source_dir = next(d for d in statics if path.is_relative_to(d))
+            place.copy_static(PurePosixPath(path.relative_to(source_dir).as_posix()), statics)
+        records = dict(self.records)
+        for url in [*removed, *(page.url for _, _, page in rendered)]:
+            records.pop(url, None)
+        records.update(_records(rendered))
+        if self.config.search.enabled and records != self.records:
+            report.search = self.reindex(place, records)
+        self.records = records
+        report.written, report.unchanged = place.stats.written, place.stats.unchanged
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def reindex(self, place: InPlace, records: dict[str, Record]) -> SearchStats:
+        """Pagefind cannot update an index: build a whole new one beside the output, swap it in."""
+        fresh = self.output.parent / f".{self.output.name}.{SEARCH_FOLDER}-{os.getpid()}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        try:
+            stats = index_records(records.values(), fresh)
+            place.replace_folder(PurePosixPath(SEARCH_FOLDER), fresh)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+        return stats
+
+
+def prepare(
+    config: SiteConfig,
+    *,
+    drafts: bool,
+    skip_bad: bool,
+    jobs: int,
+    progress: Progress,
+    cache: bool = True,
+) -> tuple[Site, Report]:
+    """Load, normalize and index, writing nothing (`sitegen check`)."""
+    builder = Builder(
+        config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, progress=progress, cache=cache
+    )
+    report = Report()
+    builder.outcomes = dict(normalize_all(config, jobs, builder.cache, progress))
+    return builder._site(report), report
 
 
 def build(
@@ -169,23 +476,17 @@ def build(
     jobs: int | None = None,
     live_reload: bool = False,
     progress: Progress = _quiet,
+    cache: bool = True,
 ) -> Report:
     """Build the whole site; on any error the previous output stays exactly as it was."""
-    started = time.perf_counter()
-    target = output or config.output_path
-    check_output_folder(config, target)
-    site, report = prepare(
+    builder = Builder(
         config,
+        output,
         drafts=drafts,
         skip_bad=skip_bad,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs,
+        live_reload=live_reload,
         progress=progress,
+        cache=cache,
     )
-    try:
-        pages = plan(site, config, live_reload=live_reload)
-    except UnsafePath as exc:
-        raise ConfigError("permalinks", str(exc)) from None
-    write_pages(pages, config, target, progress, report)
-    report.output = target
-    report.seconds = time.perf_counter() - started
-    return report
+    return builder.build()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
 import webbrowser
@@ -12,18 +13,23 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sitegen import __version__
-from sitegen.build import Report, build, prepare
+from sitegen.build import Report, build, check_output_folder, prepare
+from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig, load_config, normalize_base_url
+from sitegen.deploy import DeployError, deploy
 from sitegen.errors import ConfigError, ContentError, ContentErrors
 from sitegen.render import TemplateProblem
 from sitegen.scaffold import init_site, new_article
+from sitegen.search import SearchError
 from sitegen.serve import DevServer, Rebuilt, ServeError
 
 err = Console(stderr=True, highlight=False)
@@ -97,6 +103,12 @@ def _summary(report: Report, title: str) -> None:
     table.add_row("警告 warnings", str(len(report.warnings)))
     if report.output:
         table.add_row("输出 output", _relative(report.output))
+    if report.search:
+        found = report.search
+        table.add_row(
+            "搜索索引 search",
+            f"{found.pages} pages, {found.bytes / 1e6:.1f} MB, {found.seconds:.1f} s",
+        )
     table.add_row("用时 time", f"{report.seconds:.2f} s")
     out.print(table)
 
@@ -129,6 +141,10 @@ def run_guarded(action: Callable[[], None], config_holder: list[SiteConfig]) -> 
         sys.exit(1)
     except TemplateProblem as exc:
         err.print(f"[bold red]template error[/] {exc}")
+        sys.exit(1)
+    except SearchError as exc:
+        err.print(f"[bold red]search index error[/] {escape(str(exc))}", soft_wrap=True)
+        err.print("nothing was written; the previous output is untouched.")
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted: the previous output is untouched")
@@ -186,6 +202,11 @@ def main() -> None:
     "--skip-bad", is_flag=True, help="Build without the files that have errors, and list them."
 )
 @jobs_option
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Normalize every article afresh and render every page (ignores .sitegen-cache/).",
+)
 def build_command(
     config_path: str,
     output: str | None,
@@ -193,8 +214,13 @@ def build_command(
     drafts: bool,
     skip_bad: bool,
     jobs: int | None,
+    no_cache: bool,
 ) -> None:
-    """Build the site into the output folder (all or nothing: the old output survives any error)."""
+    """Build the site into the output folder (all or nothing: the old output survives any error).
+
+    A warm build reuses the normalized articles in .sitegen-cache/ and rewrites only the pages
+    that changed; files whose bytes did not change keep their mtimes.
+    """
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -208,6 +234,7 @@ def build_command(
                 skip_bad=skip_bad,
                 jobs=jobs,
                 progress=progress,
+                cache=not no_cache,
             )
         _show_warnings(report, config)
         _summary(report, f"sitegen: built {config.title}")
@@ -292,7 +319,7 @@ def _show_rebuild(rebuilt: Rebuilt, config: SiteConfig) -> None:
         return
     _show_errors(list(rebuilt.errors), config)
     if rebuilt.problem:
-        err.print(f"[bold red]error[/] {rebuilt.problem}", soft_wrap=True)
+        err.print(rebuilt.problem, style="bold red", markup=False, soft_wrap=True)
     count = len(rebuilt.errors) + bool(rebuilt.problem)
     err.print(
         f"{stamp} {what} changed: [bold red]{count} error(s)[/], still serving the last good "
@@ -377,5 +404,91 @@ def serve_command(
         finally:
             server.stop()
             signal.signal(signal.SIGTERM, previous)
+
+    run_guarded(action, holder)
+
+
+@main.command("deploy")
+@config_option
+@click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
+@click.option(
+    "--branch", default="gh-pages", show_default=True, help="The branch GitHub Pages serves."
+)
+@click.option("--message", "-m", help="Commit message [default: page count and source commit].")
+@click.option("--no-push", is_flag=True, help="Commit to the local branch only; no remote needed.")
+@base_url_option
+@jobs_option
+def deploy_command(
+    config_path: str,
+    remote: str,
+    branch: str,
+    message: str | None,
+    no_push: bool,
+    base_url: str | None,
+    jobs: int | None,
+) -> None:
+    """Build afresh and publish to the gh-pages branch with ghp-import.
+
+    Each deploy is one more commit on the branch (history kept), with `.nojekyll` and, when
+    site.toml sets `cname`, a CNAME file. Nothing is committed when the folder is not in a git
+    repository, the remote is missing or the build fails.
+    """
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        config = _load(config_path, base_url)
+        holder.append(config)
+        if config.cname and urlsplit(config.base_url).hostname != config.cname:
+            err.print(
+                f"[yellow]warning[/] base_url {escape(config.base_url)} is not on the custom "
+                f"domain {escape(config.cname)}: links and feeds will point at the former",
+                soft_wrap=True,
+            )
+        err.print(f"deploy: checking git, then building afresh for {escape(config.base_url)} …")
+        try:
+            published = deploy(
+                config, remote=remote, branch=branch, message=message, push=not no_push, jobs=jobs
+            )
+        except DeployError as exc:
+            err.print(f"[bold red]error[/] {escape(str(exc))}", soft_wrap=True)
+            sys.exit(1)
+        except ContentErrors as exc:
+            _show_errors(exc.errors, config)
+            err.print(
+                f"[bold red]{len(exc.errors)} error(s)[/]: the build failed, so nothing was "
+                f"committed to {escape(branch)}."
+            )
+            sys.exit(1)
+        _show_warnings(published.report, config)
+        pages = sum(published.report.pages.values())
+        where = f"pushed to {published.remote}" if published.pushed else "not pushed (--no-push)"
+        out.print(
+            f"published {published.commit[:12]} on branch {published.branch}, {where}: "
+            f"{pages} pages, {published.report.articles} articles, for {config.base_url}",
+            markup=False,
+            soft_wrap=True,
+        )
+
+    run_guarded(action, holder)
+
+
+@main.command("clean")
+@config_option
+def clean_command(config_path: str) -> None:
+    """Remove the output folder (build/), its twin and the cache (.sitegen-cache/); content stays."""
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        config = _load(config_path, None)
+        holder.append(config)
+        check_output_folder(config, config.output_path)
+        removed = []
+        output = config.output_path
+        twin = output.parent / f".{output.name}.next"
+        for folder in (output, twin, config.root / CACHE_DIR):
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder)
+                removed.append(_relative(folder))
+        out.print(f"removed {', '.join(removed)}" if removed else "nothing to remove", markup=False)
 
     run_guarded(action, holder)

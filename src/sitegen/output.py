@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 
 from sitegen.urls import UnsafePath, resolve_inside
 
@@ -39,15 +43,12 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def _alive(pid: str) -> bool:
-    """Whether the build that left a staging folder is still running (then it is not stale)."""
+def _stamped(path: Path, size: int, mtime_ns: int) -> bool:
     try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
+        stat = path.lstat()
+    except OSError:
         return False
-    except PermissionError:
-        return True
-    return True
+    return stat.st_size == size and stat.st_mtime_ns == mtime_ns and S_ISREG(stat.st_mode)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -97,54 +98,119 @@ class InPlace:
         else:
             self.remove(relative)
 
+    def replace_folder(self, relative: PurePosixPath, built: Path) -> None:
+        """A folder made beside the output (the search index) takes `relative`'s place at once."""
+        destination = _checked(self.root, relative)
+        if destination.is_dir() and _exchange(built, destination):
+            shutil.rmtree(built, ignore_errors=True)
+            return
+        shutil.rmtree(destination, ignore_errors=True)
+        built.rename(destination)
+
 
 class Staging:
-    """A folder that becomes the output on `commit`, or vanishes on `discard`."""
+    """The output's twin: a folder beside it, brought up to date in place, then exchanged with it.
 
-    def __init__(self, target: Path) -> None:
+    The twin holds what the build before last wrote, so a build rewrites only what differs, links
+    unchanged files from the live output (same inode: their mtimes stay), and the exchange is one
+    atomic rename. A failed or killed build never touches the live output; the caller tells whether
+    the twin's contents can be trusted (its manifest survived), else it starts empty.
+    """
+
+    def __init__(self, target: Path, *, trusted: bool) -> None:
         self.target = target.resolve()
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self.target.parent.glob(f".{self.target.name}.staging-*"):
-            if not _alive(stale.name.rsplit("-", 1)[-1]):
-                shutil.rmtree(stale, ignore_errors=True)
-        self.path = self.target.parent / f".{self.target.name}.staging-{os.getpid()}"
-        self.path.mkdir()
+        self.path = self.target.parent / f".{self.target.name}.next"
+        self._lock = (self.target.parent / f".{self.target.name}.lock").open("a")
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        if not trusted and self.path.exists():
+            shutil.rmtree(self.path)
+        self.path.mkdir(exist_ok=True)
         self.stats = WriteStats()
 
-    def write(self, relative: PurePosixPath, data: bytes) -> None:
-        """Write one file, or link the previous output's file when its bytes are the same."""
+    def _place(self, relative: PurePosixPath, make: Callable[[Path], None]) -> None:
+        """Put a new inode at `relative`: never write into a file that may be linked to the live one."""
         destination = _checked(self.path, relative)
         destination.parent.mkdir(parents=True, exist_ok=True)
+        temporary = destination.with_name(f".{destination.name}.tmp")
+        temporary.unlink(missing_ok=True)
+        make(temporary)
+        temporary.replace(destination)
+
+    def write(self, relative: PurePosixPath, data: bytes) -> None:
+        """Write one file; same bytes as the twin's or the live output's file mean no write at all."""
+        if _same_bytes(self.path / relative, data):
+            self.stats.unchanged += 1
+            return
         previous = self.target / relative
-        if destination.exists():
-            destination.unlink()
         if _same_bytes(previous, data):
-            try:
-                os.link(previous, destination)
-                self.stats.unchanged += 1
-                return
-            except OSError:
-                pass
-        destination.write_bytes(data)
+            self._place(relative, lambda temporary: os.link(previous, temporary))
+            self.stats.unchanged += 1
+            return
+        self._place(relative, lambda temporary: temporary.write_bytes(data))
         self.stats.written += 1
 
-    def copy_tree(self, source: Path) -> None:
+    def holds(self, relative: PurePosixPath, size: int, mtime_ns: int) -> bool:
+        """Whether the twin's file is still the one with this stamp."""
+        return _stamped(self.path / relative, size, mtime_ns)
+
+    def link_previous(self, relative: PurePosixPath, size: int, mtime_ns: int) -> bool:
+        """Take the live output's file, if it is still the one with this stamp."""
+        previous = self.target / relative
+        if not _stamped(previous, size, mtime_ns):
+            return False
+        try:
+            self._place(relative, lambda temporary: os.link(previous, temporary))
+        except OSError:
+            return False
+        self.stats.unchanged += 1
+        return True
+
+    def link_previous_tree(self, relative: str) -> bool:
+        """Take a whole folder of the live output (the search index) as it is."""
+        previous = self.target / relative
+        if not previous.is_dir():
+            return False
+        shutil.rmtree(self.path / relative, ignore_errors=True)
+        shutil.copytree(previous, self.path / relative, copy_function=os.link)
+        return True
+
+    def copy_tree(self, source: Path) -> list[PurePosixPath]:
         """Copy a static folder verbatim (following symlinks, so nothing outside is linked in)."""
+        copied = []
         for path in sorted(source.rglob("*")):
-            if path.is_file() and not any(
-                p.startswith(".") for p in path.relative_to(source).parts
-            ):
-                self.write(PurePosixPath(path.relative_to(source).as_posix()), path.read_bytes())
+            relative = path.relative_to(source)
+            if path.is_file() and not any(p.startswith(".") for p in relative.parts):
+                copied.append(PurePosixPath(relative.as_posix()))
+                self.write(copied[-1], path.read_bytes())
+        return copied
+
+    def prune(self, expected: set[PurePosixPath], folders: set[str]) -> None:
+        """Remove what the new output no longer has; top-level `folders` are kept whole."""
+        for directory, subdirectories, files in os.walk(self.path):
+            here = Path(directory).relative_to(self.path)
+            if here == Path():
+                subdirectories[:] = [d for d in subdirectories if d not in folders]
+            for name in files:
+                if PurePosixPath((here / name).as_posix()) not in expected:
+                    (Path(directory) / name).unlink()
+        for directory, _, _ in sorted(os.walk(self.path), key=lambda d: -len(d[0])):
+            if directory != str(self.path):
+                with suppress(OSError):
+                    Path(directory).rmdir()
 
     def commit(self) -> None:
-        if self.target.exists() and _exchange(self.path, self.target):
-            shutil.rmtree(self.path, ignore_errors=True)
-            return
-        old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
-        if self.target.exists():
-            self.target.rename(old)
-        self.path.rename(self.target)
-        shutil.rmtree(old, ignore_errors=True)
+        """Exchange twin and output; the old output becomes the twin for the next build."""
+        if not (self.target.exists() and _exchange(self.path, self.target)):
+            if self.target.exists():
+                shutil.rmtree(self.target)
+            self.path.rename(self.target)
+        self.close()
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        """After a failure: the live output is untouched; the twin is rebuilt next time."""
+        self.close()
+
+    def close(self) -> None:
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self._lock.close()

@@ -7,6 +7,7 @@ templates only place them.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -41,6 +42,7 @@ CHART_BAR = 8
 
 
 SITEMAP_LIMIT = 50_000
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,18 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
+def xml_text(text: str) -> str:
+    """Drop the characters XML 1.0 forbids: one of them would make readers reject the whole feed."""
+    return _NOT_XML.sub("", text)
+
+
+BodyOf = Callable[[Article], str]
+
+
+def _own_body(article: Article) -> str:
+    return article.body_html
+
+
 def display_date(moment: datetime) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
@@ -76,9 +90,17 @@ def display_date(moment: datetime) -> str:
 class Planner:
     """Builds views once per article and reuses them on every page that lists it."""
 
-    def __init__(self, site: Site, config: SiteConfig, *, live_reload: bool = False) -> None:
+    def __init__(
+        self,
+        site: Site,
+        config: SiteConfig,
+        *,
+        live_reload: bool = False,
+        body_of: BodyOf = _own_body,
+    ) -> None:
         self.site = site
         self.config = config
+        self.body_of = body_of
         self.urls = Urls(config)
         href = self.urls.href
         self.site_view = SiteView(
@@ -88,8 +110,8 @@ class Planner:
             home_href=href("/"),
             categories_href=href(self.urls.categories()),
             archives_href=href(self.urls.archives()),
-            search_href=href("/search/"),
-            search_enabled=False,
+            search_href=href(self.urls.search()),
+            search_enabled=config.search.enabled,
             feed_href=href("/atom.xml"),
             static_href=href("/"),
             generator=f"sitegen {__version__}",
@@ -186,8 +208,16 @@ class Planner:
                 author=article.author,
                 editor=article.editor,
                 tags=article.tags,
-                body=Markup(article.body_html),
+                body=Markup(self.body_of(article)),
                 image="" if article.image_in_body else article.image,
+                category_paths=tuple(
+                    dict.fromkeys(
+                        " › ".join(path[:depth])
+                        for path in article.categories
+                        for depth in range(1, len(path) + 1)
+                    )
+                ),
+                year=str(article.date.astimezone(self.config.tz).year),
             )
             return {
                 "head": self.head(article.title, url, article.summary, "article", article.image),
@@ -320,22 +350,19 @@ class Planner:
             )
 
     def chart(self) -> Chart:
-        """Articles per month as bars, every month from the first to the last, empty ones too."""
+        """Articles per month as bars over whole years, empty months too, so that time reads evenly."""
         counts = {(m.year, m.month): len(m.articles) for m in self.site.months}
         if not counts:
             return Chart(CHART_BAR, CHART_HEIGHT, (), (), 0, "还没有文章。")
         (y0, m0), (y1, m1) = min(counts), max(counts)
-        span = [
-            (y0 + (m0 - 1 + k) // 12, (m0 - 1 + k) % 12 + 1)
-            for k in range((y1 - y0) * 12 + m1 - m0 + 1)
-        ]
+        span = [(year, month) for year in range(y0, y1 + 1) for month in range(1, 13)]
         peak = max(counts.values())
         bars: list[Bar] = []
         labels: list[tuple[float, str]] = []
         plot = CHART_HEIGHT
         for k, (year, month) in enumerate(span):
             count = counts.get((year, month), 0)
-            if month == 1 or (k == 0 and month < 11):
+            if month == 1:
                 labels.append((k * CHART_BAR, str(year)))
             if count:
                 height = max(1.5, plot * count / peak)
@@ -388,6 +415,16 @@ class Planner:
 
         return self.page("/404.html", "404", "404.html", self.key("/404.html"), None, context)
 
+    def search_page(self) -> Page:
+        """The search page: the results are the browser's work (search.js over Pagefind's index)."""
+        url = self.urls.search()
+        head = replace(self.head("搜索", url, "全文搜索本站文章"), noindex=True)
+
+        def context() -> dict[str, Any]:
+            return {"head": head}
+
+        return self.page(url, "search", "search.html", self.key(url, head), None, context)
+
     def category_feed_link(self, top: str) -> Link:
         return Link(f"{top} 的 Atom 订阅", self.urls.href(self.urls.category((top,)) + "atom.xml"))
 
@@ -395,16 +432,17 @@ class Planner:
         article = self.site.articles[i]
         href = self.urls.absolute(self.site.urls[i])
         full = self.config.feeds.full_content
+        names = dict.fromkeys(name for path in article.categories for name in path)
         return FeedEntry(
-            title=article.title,
+            title=xml_text(article.title),
             id=href,
             href=href,
             published=article.date.isoformat(),
             updated=self.modified(i).isoformat(),
-            author=article.author or self.config.author or self.config.title,
-            summary=article.summary,
-            content=article.body_html if full else "",
-            categories=tuple(dict.fromkeys(name for path in article.categories for name in path)),
+            author=xml_text(article.author or self.config.author or self.config.title),
+            summary=xml_text(article.summary or article.title),
+            content=xml_text(self.body_of(article)) if full else "",
+            categories=tuple(xml_text(name) for name in names),
         )
 
     def feed(self, url: str, title: str, page_url: str, members: Sequence[int]) -> Page:
@@ -413,13 +451,14 @@ class Planner:
         def context() -> dict[str, Any]:
             updated = self.newest(latest) or datetime(1970, 1, 1, tzinfo=self.config.tz)
             feed = Feed(
-                title=title,
-                subtitle=self.config.description,
+                title=xml_text(title),
+                subtitle=xml_text(self.config.description),
+                language=self.config.language,
                 id=self.urls.absolute(page_url),
                 self_href=self.urls.absolute(url),
                 alternate_href=self.urls.absolute(page_url),
                 updated=updated.isoformat(),
-                author=self.config.author or self.config.title,
+                author=xml_text(self.config.author or self.config.title),
                 generator=self.site_view.generator,
                 entries=tuple(self.entry(i) for i in latest),
             )
@@ -438,20 +477,18 @@ class Planner:
 
     def sitemap_pages(self, pages: list[Page]) -> Iterator[Page]:
         """A sitemap index over parts of at most 50,000 URLs, and robots.txt pointing at it."""
-        listed = [
-            SitemapEntry(self.urls.absolute(p.url), p.lastmod.isoformat())
-            for p in pages
-            if p.lastmod is not None
-        ]
+        listed = [(self.urls.absolute(p.url), p.lastmod) for p in pages if p.lastmod is not None]
         parts = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [
             []
         ]
         part_entries = []
         for n, part in enumerate(parts, 1):
             url = f"/sitemap-{n}.xml"
-            newest = max((e.lastmod for e in part), default="")
-            part_entries.append(SitemapEntry(self.urls.absolute(url), newest))
-            yield self.fixed(url, "sitemap", "sitemap.xml", entries=tuple(part))
+            newest = max((moment for _, moment in part), default=None)
+            lastmod = newest.isoformat() if newest else ""
+            part_entries.append(SitemapEntry(self.urls.absolute(url), lastmod))
+            entries = tuple(SitemapEntry(loc, moment.isoformat()) for loc, moment in part)
+            yield self.fixed(url, "sitemap", "sitemap.xml", entries=entries)
         yield self.fixed("/sitemap.xml", "sitemap", "sitemap_index.xml", parts=tuple(part_entries))
         yield self.fixed(
             "/robots.txt", "robots", "robots.txt", sitemap=self.urls.absolute("/sitemap.xml")
@@ -476,10 +513,14 @@ class Planner:
             *self.date_pages(),
             self.archives_page(),
             self.not_found_page(),
+            *([self.search_page()] if self.config.search.enabled else []),
             *self.feed_pages(),
         ]
         return [*pages, *self.sitemap_pages(pages)]
 
 
-def plan(site: Site, config: SiteConfig, *, live_reload: bool = False) -> list[Page]:
-    return Planner(site, config, live_reload=live_reload).all_pages()
+def plan(
+    site: Site, config: SiteConfig, *, live_reload: bool = False, body_of: BodyOf = _own_body
+) -> list[Page]:
+    """Every page; `body_of` gives an article's body when its page is rendered (bodies may live on disk)."""
+    return Planner(site, config, live_reload=live_reload, body_of=body_of).all_pages()

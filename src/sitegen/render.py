@@ -19,6 +19,10 @@ class TemplateProblem(Exception):
     def __init__(self, where: str, message: str) -> None:
         super().__init__(f"{where}: {message}")
         self.where = where
+        self.message = message
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.where, self.message))
 
 
 def template_dirs(config: SiteConfig) -> list[Path]:

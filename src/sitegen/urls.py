@@ -76,6 +76,9 @@ class Urls:
     def home(self) -> str:
         return "/"
 
+    def search(self) -> str:
+        return "/search/"
+
     def page(self, first: str, n: int) -> str:
         """Page n of a paginated list whose first page is `first` (Hexo: /page/2/, /categories/x/page/2/)."""
         if n == 1:

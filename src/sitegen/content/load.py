@@ -131,15 +131,22 @@ def parse_source(text: str, path: Path, rel_path: str, digest: str = "") -> Sour
     return Source(path, rel_path, digest, meta, body, 1, False, {})
 
 
-def load_file(path: Path, root: Path) -> Source | ContentWarning:
-    """Read one file; raises ContentError for a file that cannot be read as an article."""
+def read_file(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ContentError(path, 1, f"cannot read: {exc.strerror}") from None
+
+
+def load_data(path: Path, rel_path: str, data: bytes) -> Source | ContentWarning:
+    """A file's bytes → Source; raises ContentError for a file that cannot be an article."""
     text, warnings = decode(data, path)
-    rel_path = path.relative_to(root).as_posix()
     loaded = parse_source(text, path, rel_path, file_digest(rel_path, data))
     if isinstance(loaded, Source) and warnings:
         return replace(loaded, warnings=warnings)
     return loaded
+
+
+def load_file(path: Path, root: Path) -> Source | ContentWarning:
+    """Read one file; raises ContentError for a file that cannot be read as an article."""
+    return load_data(path, path.relative_to(root).as_posix(), read_file(path))

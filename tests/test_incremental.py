@@ -1,0 +1,140 @@
+"""The warm build: cached articles, pages kept or linked, and output equal to a clean build."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sitegen import cache as cache_module
+from sitegen.build import PARALLEL_FROM, build
+from sitegen.cache import ArticleCache
+from sitegen.config import SiteConfig
+
+from .conftest import REPO, SEEDS, make_config
+from .sitecheck import tree_digest
+
+
+def synthetic(folder: Path, count: int) -> None:
+    """The benchmark's own deterministic articles in the crawler's format."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", REPO / "benchmarks" / "corpus.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write(count, folder)
+
+
+def entries(root: Path) -> dict[str, int]:
+    return {
+        p.name: p.stat().st_mtime_ns for p in (root / ".sitegen-cache/articles").rglob("*.meta")
+    }
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteConfig:
+    shutil.copytree(SEEDS, tmp_path / "content")
+    synthetic(tmp_path / "content" / "more", 40)
+    # Pagefind's index differs between two runs on the same input, so byte-equality is about pages.
+    return make_config(tmp_path, base_url="https://example.org/archive/", search={"enabled": False})
+
+
+def test_a_warm_build_normalizes_nothing_it_has_seen(site: SiteConfig) -> None:
+    build(site)
+    first = entries(site.root)
+    assert len(first) == 42
+    report = build(site)
+    assert entries(site.root) == first
+    assert report.written == 0
+
+
+def test_a_changed_file_is_normalized_again_and_only_it(site: SiteConfig) -> None:
+    build(site)
+    first = entries(site.root)
+    seed = site.content_path / "000_f847cc9c3667cd96.txt"
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("会议指出", "会议再次指出"), encoding="utf-8"
+    )
+    build(site)
+    added = set(entries(site.root)) - set(first)
+    assert len(added) == 1
+    html = (site.output_path / "2022/03/000_f847cc9c3667cd96/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "会议再次指出" in html
+
+
+def test_a_config_that_changes_normalizing_misses_the_cache(site: SiteConfig) -> None:
+    build(site)
+    first = entries(site.root)
+    build(replace(site, timezone="Europe/London"))
+    assert not set(first) & (set(entries(site.root)) - set(first))
+    assert len(entries(site.root)) == 2 * len(first)
+
+
+def test_a_new_code_version_misses_the_cache(
+    site: SiteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = ArticleCache(site.root, site.timezone).key("digest")
+    monkeypatch.setattr(cache_module, "code_version", lambda: "another version")
+    assert ArticleCache(site.root, site.timezone).key("digest") != before
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
+    site: SiteConfig, tmp_path: Path
+) -> None:
+    build(site)
+    clean = tree_digest(site.output_path)
+    for number, entry in enumerate((site.root / ".sitegen-cache").rglob("*")):
+        if entry.is_file():
+            entry.write_bytes(
+                b"garbage" if number % 2 else b"sitegen-article-cache-1\n\x80\x05junk"
+            )
+    shutil.rmtree(site.output_path)
+    build(site)
+    assert tree_digest(site.output_path) == clean
+
+
+def test_an_incremental_build_equals_a_clean_build_byte_for_byte(
+    site: SiteConfig, tmp_path: Path
+) -> None:
+    build(site)
+    content = site.content_path
+    first = sorted((content / "more").iterdir())
+    first[0].unlink()
+    first[1].rename(content / "renamed.md")
+    text = first[2].read_text(encoding="utf-8")
+    first[2].write_text(text.replace("</p>", "（修订）</p>", 1), encoding="utf-8")
+    (content / "new.md").write_text(
+        "---\ntitle: 新文章\ndate: 2023-05-01 10:00\ncategories: [政策]\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    build(site)
+    build(site)
+    clean = replace(site, root=tmp_path / "clean", content_dir=str(content))
+    build(clean, cache=False)
+    assert tree_digest(site.output_path) == tree_digest(clean.output_path)
+
+
+def test_unchanged_files_keep_their_mtime_across_builds(site: SiteConfig) -> None:
+    build(site)
+    page = site.output_path / "2021/12/001_c31c58ede6f3a8cb/index.html"
+    mtime = page.stat().st_mtime_ns
+    seed = site.content_path / "000_f847cc9c3667cd96.txt"
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("会议指出", "会议又指出"), encoding="utf-8"
+    )
+    for _ in range(3):
+        build(site)
+    assert page.stat().st_mtime_ns == mtime
+
+
+def test_the_number_of_jobs_does_not_change_the_output(tmp_path: Path) -> None:
+    synthetic(tmp_path / "content", PARALLEL_FROM + 60)
+    one = make_config(tmp_path, output_dir="one", search={"enabled": False})
+    two = make_config(tmp_path, output_dir="two", search={"enabled": False})
+    build(one, jobs=1, cache=False)
+    build(two, jobs=2, cache=False)
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")

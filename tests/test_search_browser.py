@@ -1,0 +1,325 @@
+"""Search in a real Chromium against a real HTTP server: the seeds plus a few hundred real articles."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import lxml.etree
+import lxml.html
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from sitegen.build import build
+
+from .conftest import CORPUS, SEEDS, make_config
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+REAL_ARTICLES = 300
+RECALL_ARTICLES = 200
+RECALL_QUERIES = 300
+SEED_TITLE = "工业和信息化部党组召开扩大会议"
+SITE_TITLE = "政策新闻档案"
+WAIT_MS = 15_000
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Serves the output folder at `base` (a GitHub Pages project site lives under /repo/)."""
+
+    def __init__(self, *args: object, base: str, **kwargs: object) -> None:
+        self.base = base
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.base):
+            return str(Path(self.directory) / "missing")
+        return super().translate_path("/" + path[len(self.base) :])
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test output is for failures."""
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    base: str
+    articles: int
+    output: Path
+
+
+def pick_real_articles() -> list[Path]:
+    """Evenly spaced over the sorted corpus, so every run and machine gets the same few hundred."""
+    files = sorted(p for p in CORPUS.rglob("*.md") if p.is_file())
+    step = max(1, len(files) // REAL_ARTICLES)
+    return files[::step][:REAL_ARTICLES]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Served]]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is absent ({CORPUS}); it lives beside the repository")
+    content = tmp_path_factory.mktemp("content")
+    shutil.copytree(SEEDS, content, dirs_exist_ok=True)
+    for path in pick_real_articles():
+        target = content / "real" / path.relative_to(CORPUS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    servers = []
+    served = {}
+    for name, base in [("root", "/"), ("sub", "/archive/")]:
+        root = tmp_path_factory.mktemp(name)
+        config = make_config(
+            root, content_dir=str(content), base_url=f"https://example.org{base}", title=SITE_TITLE
+        )
+        report = build(config, jobs=2)
+        handler = partial(Handler, directory=str(config.output_path), base=base)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        url = f"http://127.0.0.1:{server.server_port}{base}"
+        served[name] = Served(url, base, report.articles, config.output_path)
+    yield served
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--headless", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert not errors, errors
+
+
+def found(page: Page) -> int:
+    """The number of articles the status line reports, once the search has finished."""
+    status = page.locator(".search-status")
+    expect(status).to_have_text(re.compile(r"找到 \d+ 篇|没有找到"), timeout=WAIT_MS)
+    match = re.search(r"找到 (\d+) 篇", status.inner_text())
+    return int(match.group(1)) if match else 0
+
+
+def titles(page: Page) -> list[str]:
+    return page.locator(".search-result .card-title").all_inner_texts()
+
+
+def search(page: Page, served: Served, query: str) -> int:
+    page.goto(f"{served.url}search/?q={quote(query)}")
+    return found(page)
+
+
+@pytest.mark.parametrize("name", ["root", "sub"])
+def test_the_header_box_finds_the_seed_article(
+    sites: dict[str, Served], page: Page, name: str
+) -> None:
+    served = sites[name]
+    page.goto(served.url)
+    page.locator(".site-search input[name=q]").fill("工业和信息化部")
+    page.locator(".site-search input[name=q]").press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    assert page.url.startswith(f"{served.url}search/")
+    assert found(page) >= 1
+    assert any(title.startswith(SEED_TITLE) for title in titles(page))
+    heading = page.locator(".card-title", has_text=SEED_TITLE)
+    result = page.locator(".search-result").filter(has=heading).first
+    link = result.locator(".card-title a")
+    assert link.get_attribute("href").startswith(f"{served.base}2022/03/")
+    expect(result.locator(".search-excerpt mark").first).to_be_visible()
+    link.click()
+    expect(page.locator("h1")).to_contain_text(SEED_TITLE)
+
+
+@pytest.mark.parametrize("name", ["root", "sub"])
+def test_a_policy_phrase_finds_the_seed_article(
+    sites: dict[str, Served], page: Page, name: str
+) -> None:
+    assert search(page, sites[name], "专精特新") >= 1
+    assert any(title.startswith(SEED_TITLE) for title in titles(page))
+
+
+@pytest.mark.parametrize("name", ["root", "sub"])
+def test_category_and_year_filters_narrow_the_results(
+    sites: dict[str, Served], page: Page, name: str
+) -> None:
+    everything = search(page, sites[name], "发展")
+    assert everything > 20
+    year = page.locator("select[name=year]")
+    years = [v for v in year.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
+    assert len(years) > 1
+    year.select_option("2022")
+    in_2022 = found(page)
+    assert 0 < in_2022 < everything
+    assert all(d.startswith("2022-") for d in page.locator(".search-result time").all_inner_texts())
+    assert "year=2022" in page.url
+
+    year.select_option("")
+    assert found(page) == everything
+    category = page.locator("select[name=category]")
+    category.select_option("金融")
+    in_finance = found(page)
+    assert 0 < in_finance < everything
+    year.select_option("2022")
+    assert 0 < found(page) <= min(in_finance, in_2022)
+
+
+def test_the_site_title_alone_does_not_find_every_page(
+    sites: dict[str, Served], page: Page
+) -> None:
+    served = sites["root"]
+    hits = search(page, served, SITE_TITLE)
+    assert hits < served.articles // 10
+    page.goto(f"{served.url}search/?q={quote('首页')}")
+    assert found(page) < served.articles // 10
+
+
+def test_without_javascript_the_page_says_how_to_browse(
+    sites: dict[str, Served], browser: Browser
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{sites['sub'].url}search/?q=test")
+    text = page.locator("main").inner_text()
+    assert "JavaScript" in text
+    assert page.locator("main noscript a").count() == 0 or "分类" in text
+    hrefs = page.locator("main a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert {"/archive/categories/", "/archive/archives/"} <= set(hrefs)
+    context.close()
+
+
+def test_a_phrase_finds_both_seed_articles_however_they_word_it(
+    sites: dict[str, Served], page: Page
+) -> None:
+    """One seed says 党组扩大会议, the other 部党组扩大会议, which a word segmenter splits apart."""
+    assert search(page, sites["root"], "党组扩大会议") >= 2
+    shown = titles(page)
+    assert any(title.startswith(SEED_TITLE) for title in shown)
+    assert any(title.startswith("工信部：全力稳定工业经济增长") for title in shown)
+    first = page.locator(".search-result .card-title").first
+    expect(first).to_contain_text(SEED_TITLE)
+    expect(page.locator(".search-result .search-excerpt mark").first).to_have_text("党组扩大会议")
+
+
+BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "th", "h2", "h3", "h4", "h5", "h6", "figure",
+              "figcaption", "blockquote", "table", "ul", "ol", "pre", "hr", "section"}  # fmt: skip
+
+
+def block_text(element: lxml.html.HtmlElement) -> str:
+    """An element's text with every block on its own line, so no run of characters spans two."""
+    parts: list[str] = []
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag in BLOCK_TAGS:
+            parts.append("\n")
+        if event == "start" and node.text:
+            parts.append(node.text)
+        if event == "end" and node is not element and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
+
+
+def article_texts(output: Path) -> dict[str, tuple[str, str]]:
+    """Every article page's URL → (all its searchable text, its clean body text)."""
+    texts = {}
+    for path in sorted(output.rglob("index.html")):
+        page = lxml.html.fromstring(path.read_bytes())
+        body = page.find_class("article-body")
+        if not body:
+            continue
+        text = block_text(body[0])
+        header = (
+            page.xpath("string(//h1)")
+            + "\n"
+            + page.xpath("string(//*[contains(@class, 'article-original-title')])")
+        )
+        texts["/" + path.parent.relative_to(output).as_posix() + "/"] = (header + "\n" + text, text)
+    return texts
+
+
+MIXED = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]+[\u4e00-\u9fff]{2,4}")
+MIXED_QUERIES = 30
+
+
+def sample_phrases(texts: dict[str, tuple[str, str]], seeds: list[str]) -> list[str]:
+    """Seeded: substrings of 2-8 Chinese characters from the seeds and 200 real articles, and a
+    few that start with a whole Latin word or number (5G基站), as readers also type."""
+    rng = random.Random(6)
+    sources = seeds + sorted(set(texts) - set(seeds))[:RECALL_ARTICLES]
+    runs = {url: re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}", texts[url][1]) for url in sources}
+    phrases = []
+    while len(phrases) < RECALL_QUERIES:
+        found = runs[rng.choice(sources)]
+        if found:
+            run = rng.choice(found)
+            length = rng.randint(2, min(8, len(run)))
+            start = rng.randint(0, len(run) - length)
+            phrases.append(run[start : start + length])
+    mixed = sorted({m for url in sources for m in MIXED.findall(texts[url][1])})
+    return phrases + rng.sample(mixed, MIXED_QUERIES)
+
+
+def containing(phrase: str, text: str) -> bool:
+    """Chinese anywhere; a Latin word or number only whole, and in any case, as the index has it."""
+    if not phrase[0].isascii():
+        return phrase in text
+    return re.search(r"(?<![A-Za-z0-9])" + re.escape(phrase), text, re.IGNORECASE) is not None
+
+
+def test_every_article_containing_a_phrase_is_found(sites: dict[str, Served], page: Page) -> None:
+    served = sites["root"]
+    texts = article_texts(served.output)
+    seeds = sorted(url for url in texts if "_f847cc9c3667cd96" in url or "_c31c58ede6f3a8cb" in url)
+    assert len(seeds) == 2
+    phrases = sample_phrases(texts, seeds)
+    fragments = {}
+    for path in (served.output / "pagefind/fragment").iterdir():
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        fragments[path.name.removesuffix(".pf_fragment")] = data["url"]
+    page.goto(f"{served.url}search/")
+    found = page.evaluate(
+        """async (phrases) => {
+          const { find } = await import("../search.js");
+          const out = [];
+          for (const phrase of phrases) out.push((await find(phrase)).results.map((r) => r.id));
+          return out;
+        }""",
+        phrases,
+    )
+    misses = []
+    for phrase, ids in zip(phrases, found, strict=True):
+        got = {fragments[i] for i in ids}
+        wanted = {url for url, (text, _) in texts.items() if containing(phrase, text)}
+        if not wanted <= got:
+            misses.append(
+                f"{phrase}: {len(wanted - got)} of {len(wanted)} missed, e.g. {min(wanted - got)}"
+            )
+    assert not misses, f"recall {len(phrases) - len(misses)}/{len(phrases)}:\n" + "\n".join(misses)

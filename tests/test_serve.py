@@ -1,0 +1,457 @@
+"""`sitegen serve --watch` for real: HTTP on 127.0.0.1, real files, watchdog, the event stream.
+
+Every check polls with a deadline; after each change the served folder must equal a clean build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.build import Builder
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.render import THEME
+from sitegen.serve import DevServer, Rebuilt, ServeError
+
+from .conftest import SEEDS
+
+T = TypeVar("T")
+SEED = "000_f847cc9c3667cd96.txt"
+SEED_URL = "/2022/03/000_f847cc9c3667cd96/"
+OTHER_URL = "/2021/12/001_c31c58ede6f3a8cb/"
+CATEGORY = "/categories/金融/新浪财经/"
+DEADLINE = 10.0
+
+
+def article(title: str, date: str, text: str) -> str:
+    return (
+        f"---\ntitle: '{title}'\ncategories:\n - 金融\n - 新浪财经\ndate: {date}\n---\n\n"
+        f"<p>　　{text}</p>\n"
+    )
+
+
+def make_site(
+    root: Path, *, title: str = "测试档案", base_url: str = "https://example.org/"
+) -> Path:
+    """The seeds plus the site's own templates/ (a copy of base.html) and static/."""
+    shutil.copytree(SEEDS, root / "content")
+    (root / "templates").mkdir()
+    shutil.copy(THEME / "templates" / "base.html", root / "templates" / "base.html")
+    (root / "static").mkdir()
+    (root / "static" / "extra.css").write_text("/* v1 */\n", encoding="utf-8")
+    write_config(root, title=title, base_url=base_url)
+    return root
+
+
+def write_config(root: Path, *, title: str, base_url: str) -> None:
+    """Search stays off: Pagefind's index differs between two clean builds, and is not serve's."""
+    (root / "site.toml").write_text(
+        f'title = "{title}"\nbase_url = "{base_url}"\n\n[search]\nenabled = false\n',
+        encoding="utf-8",
+    )
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def request(port: int, target: str | bytes, method: str = "GET") -> Response:
+    """A raw HTTP request, so that targets go out exactly as written (`..`, raw UTF-8)."""
+    raw = target if isinstance(target, bytes) else target.encode("utf-8")
+    with socket.create_connection(("127.0.0.1", port), timeout=DEADLINE) as sock:
+        sock.sendall(
+            method.encode() + b" " + raw + b" HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+        )
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return Response(int(status_line.split()[1]), headers, body)
+
+
+def eventually(check: Callable[[], T], what: str, timeout: float = DEADLINE) -> T:
+    """Poll until check() is truthy; fail naming what never happened."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            assert result, f"not within {timeout} s: {what}"
+            return result
+        time.sleep(0.02)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file and folder of an output (folders as b'/'), without the dev-only script."""
+    return {
+        p.relative_to(root).as_posix(): (b"/" if p.is_dir() else p.read_bytes())
+        for p in root.rglob("*")
+        if p.name != "livereload.js"
+    }
+
+
+def assert_equals_clean_build(server: DevServer, site: Path, scratch: Path) -> None:
+    """The incremental output must be byte for byte what a clean build makes."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    Builder(load_config(site / "site.toml"), scratch, live_reload=True).build()
+    clean = snapshot(scratch)
+    eventually(lambda: snapshot(server.output) == clean, "served output equals a clean build")
+
+
+@contextmanager
+def serving(site: Path, **options: object) -> Iterator[tuple[DevServer, list[Rebuilt]]]:
+    rebuilt: list[Rebuilt] = []
+    server = DevServer(site / "site.toml", port=0, on_rebuild=rebuilt.append, **options)  # type: ignore[arg-type]
+    server.start()
+    try:
+        yield server, rebuilt
+    finally:
+        server.stop()
+
+
+def port_of(server: DevServer) -> int:
+    return int(server.url.rsplit(":", 1)[1].split("/", 1)[0])
+
+
+def page(server: DevServer, url: str) -> Response:
+    return request(port_of(server), quote(url))
+
+
+def shows(server: DevServer, url: str, text: str) -> bool:
+    response = page(server, url)
+    return response.status == 200 and text in response.text
+
+
+class EventStream:
+    """A client of the server-sent event stream, reading whole events."""
+
+    def __init__(self, server: DevServer, last_event_id: str = "") -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port_of(server)), timeout=DEADLINE)
+        extra = f"Last-Event-ID: {last_event_id}\r\n" if last_event_id else ""
+        path = server.url.split(str(port_of(server)), 1)[1] + "__sitegen/events"
+        self.sock.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\n{extra}\r\n".encode())
+        self.lines = self.sock.makefile("rb")
+        status = self.lines.readline()
+        assert b" 200 " in status
+        headers = b"".join(iter(self.lines.readline, b"\r\n"))
+        assert b"text/event-stream; charset=utf-8" in headers
+
+    def next(self) -> tuple[str, list[str]]:
+        """The next named event and its messages (comments and id-only blocks are skipped)."""
+        fields: dict[str, str] = {}
+        for raw in self.lines:
+            line = raw.decode("utf-8").rstrip("\n")
+            if not line and "event" in fields:
+                return fields["event"], json.loads(fields["data"])["errors"]
+            if line and not line.startswith(":"):
+                name, _, value = line.partition(": ")
+                fields[name] = value
+        raise AssertionError("the event stream closed")
+
+    def close(self) -> None:
+        self.lines.close()
+        self.sock.close()
+
+
+def test_serves_pages_with_types_folders_and_404(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    with serving(site, watch=True) as (server, _):
+        port = port_of(server)
+        home = request(port, "/")
+        assert home.status == 200
+        assert home.headers["content-type"] == "text/html; charset=utf-8"
+        assert int(home.headers["content-length"]) == len(home.body)
+        assert '<script src="/livereload.js" defer></script>' in home.text
+        assert "工信部" in request(port, OTHER_URL).text
+        encoded = request(port, quote(CATEGORY))
+        raw = request(port, CATEGORY)
+        assert encoded.status == raw.status == 200
+        assert encoded.body == raw.body
+        assert "新浪财经" in raw.text
+        folder = request(port, quote(CATEGORY.rstrip("/")) + "?x=1")
+        assert folder.status == 301
+        assert folder.headers["location"] == quote(CATEGORY) + "?x=1"
+        missing = request(port, "/no/such/page/")
+        assert missing.status == 404
+        assert missing.body == (server.output / "404.html").read_bytes()
+        assert missing.headers["content-type"] == "text/html; charset=utf-8"
+        types = {
+            "/style.css": "text/css; charset=utf-8",
+            "/livereload.js": "text/javascript; charset=utf-8",
+            "/atom.xml": "application/xml; charset=utf-8",
+            "/robots.txt": "text/plain; charset=utf-8",
+        }
+        for url, kind in types.items():
+            response = request(port, url)
+            assert (response.status, response.headers["content-type"]) == (200, kind), url
+        head = request(port, "/", method="HEAD")
+        assert (head.status, head.body) == (200, b"")
+        assert head.headers["content-length"] == home.headers["content-length"]
+
+
+def test_no_request_reads_outside_the_output(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    with serving(site, watch=False) as (server, _):
+        port = port_of(server)
+        secret = server.output.parent / "site.toml"
+        secret.write_text("SECRET", encoding="utf-8")
+        (server.output / "leak.txt").symlink_to(secret)
+        (server.output / "leakdir").symlink_to(server.output.parent, target_is_directory=True)
+        probes: list[str | bytes] = [
+            "/../site.toml",
+            "/%2e%2e/site.toml",
+            "/%2E%2E/%2e%2e/etc/passwd",
+            "/..%2fsite.toml",
+            "/..%2Fsite.toml",
+            "/..%5csite.toml",
+            "/..\\site.toml",
+            "/2022/../../site.toml",
+            "//etc/passwd",
+            "/etc/passwd",
+            "/%00",
+            "/index.html%00.txt",
+            "/.%2e/site.toml",
+            "/leak.txt",
+            "/leakdir/site.toml",
+            "/%ff%fe",
+            b"/\xff../site.toml",
+            "http://127.0.0.1/../site.toml",
+        ]
+        for target in probes:
+            response = request(port, target)
+            assert response.status == 404, target
+            assert b"SECRET" not in response.body, target
+        home = request(port, "/index.html")
+        assert home.status == 200
+        assert "livereload.js" not in home.text, "no watching, no page script"
+
+
+def test_serves_under_the_base_url_path(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", base_url="https://user.github.io/archive/")
+    with serving(site, watch=True) as (server, _):
+        port = port_of(server)
+        assert server.url.endswith("/archive/")
+        for target in ("/", "/archive"):
+            response = request(port, target)
+            assert (response.status, response.headers["location"]) == (301, "/archive/")
+        home = request(port, "/archive/")
+        assert home.status == 200
+        assert 'href="/archive/style.css"' in home.text
+        assert '<script src="/archive/livereload.js" defer></script>' in home.text
+        assert request(port, "/archive/livereload.js").status == 200
+        assert request(port, quote("/archive" + CATEGORY)).status == 200
+        assert request(port, "/archive" + SEED_URL).status == 200
+        assert request(port, SEED_URL).status == 404
+        stream = EventStream(server)
+        stream.close()
+
+
+def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ServeError, match="already in use"):
+            DevServer(site / "site.toml", port=port).start()
+        result = CliRunner().invoke(
+            main, ["serve", "--config", str(site / "site.toml"), "--port", str(port)]
+        )
+    assert result.exit_code == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_article_edits_match_a_clean_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    content = site / "content"
+    with serving(site) as (server, rebuilt):
+        text = (content / SEED).read_text(encoding="utf-8")
+        (content / SEED).write_text(text.replace("3月14日下午", "3月14日傍晚"), encoding="utf-8")
+        eventually(lambda: shows(server, SEED_URL, "3月14日傍晚"), "the edit is served")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+        done = eventually(lambda: rebuilt and rebuilt[-1], "the rebuild is reported")
+        assert done.ok
+        assert done.rendered < 18, "only the pages showing the article, not all 18"
+
+        (content / "fresh.txt").write_text(
+            article("新发布的政策文章", "2023-05-06 10:00:00", "新文章的正文。"), encoding="utf-8"
+        )
+        eventually(lambda: shows(server, "/2023/05/fresh/", "新文章的正文"), "a new article")
+        eventually(lambda: shows(server, "/", "新发布的政策文章"), "the home page lists it")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+        (content / "fresh.txt").rename(content / "renamed.txt")
+        eventually(lambda: shows(server, "/2023/05/renamed/", "新文章的正文"), "the new name")
+        eventually(lambda: page(server, "/2023/05/fresh/").status == 404, "the old name is gone")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+        (content / "renamed.txt").unlink()
+        eventually(lambda: page(server, "/2023/05/renamed/").status == 404, "deleted is gone")
+        eventually(
+            lambda: "新发布的政策文章" not in page(server, "/").text, "and off the home page"
+        )
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+
+def test_folders_and_bursts_of_articles(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    content = site / "content"
+    with serving(site) as (server, rebuilt):
+        drop = tmp_path / "drop"
+        drop.mkdir()
+        for n in range(60):
+            (drop / f"batch-{n:02d}.txt").write_text(
+                article(f"批量文章 {n}", f"2020-01-{n % 28 + 1:02d} 09:00:00", f"第 {n} 篇。"),
+                encoding="utf-8",
+            )
+        drop.rename(content / "batch")
+        eventually(lambda: shows(server, "/2020/01/batch-59/", "第 59 篇"), "a dropped folder")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+        assert len(rebuilt) <= 2, "one burst, one rebuild"
+
+        (content / "batch").rename(tmp_path / "moved-away")
+        eventually(lambda: page(server, "/2020/01/batch-00/").status == 404, "a folder moved out")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+        count = len(rebuilt)
+        for name in (".#fresh.txt", "fresh.txt~", ".fresh.txt.swp", "4913", "notes.txt.tmp"):
+            (content / name).write_text("---\ntitle: [broken\n", encoding="utf-8")
+        time.sleep(0.5)
+        assert len(rebuilt) == count, "editor leftovers trigger nothing"
+
+
+def test_template_static_and_config_changes_match_a_clean_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    with serving(site) as (server, rebuilt):
+        base = site / "templates" / "base.html"
+        base.write_text(
+            base.read_text(encoding="utf-8").replace(
+                "</footer>", '<p class="marker">TEMPLATE-MARK</p>\n</footer>'
+            ),
+            encoding="utf-8",
+        )
+        pages = ["/", SEED_URL, OTHER_URL, CATEGORY, "/archives/", "/no/such/page/"]
+        for url in pages:
+            eventually(lambda url=url: "TEMPLATE-MARK" in page(server, url).text, f"mark on {url}")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+        (site / "static" / "extra.css").write_text("/* v2 */\n", encoding="utf-8")
+        (site / "static" / "added.js").write_text("// added\n", encoding="utf-8")
+        eventually(lambda: page(server, "/extra.css").body == b"/* v2 */\n", "static edit")
+        eventually(lambda: page(server, "/added.js").status == 200, "static addition")
+        assert page(server, "/added.js").headers["content-type"] == "text/javascript; charset=utf-8"
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+        write_config(site, title="改名后的档案", base_url="https://example.org/")
+        for url in ("/", SEED_URL):
+            eventually(lambda url=url: shows(server, url, "改名后的档案"), f"new title on {url}")
+        eventually(lambda: rebuilt[-1].full, "a config change rebuilds every page")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+        write_config(site, title="改名后的档案", base_url="https://user.github.io/archive/")
+        eventually(lambda: page(server, "/").headers.get("location") == "/archive/", "new path")
+        assert shows(server, "/archive" + SEED_URL, "改名后的档案")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+
+def test_a_broken_article_keeps_the_last_good_site_and_streams_the_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    path = site / "content" / SEED
+    good = path.read_text(encoding="utf-8")
+    with serving(site) as (server, rebuilt):
+        stream = EventStream(server)
+        before = page(server, SEED_URL).body
+        path.write_text(good.replace("title: '", "title: ['", 1), encoding="utf-8")
+        kind, errors = stream.next()
+        assert kind == "error"
+        assert re.fullmatch(rf"content/{SEED}:\d+: front matter is not valid YAML: .+", errors[0])
+        assert page(server, SEED_URL).body == before
+        assert not rebuilt[-1].ok
+
+        late = EventStream(server)
+        assert late.next() == (kind, errors), "a client connecting while broken hears at once"
+        late.close()
+
+        path.write_text(good.replace("3月14日下午", "3月14日夜里"), encoding="utf-8")
+        assert stream.next() == ("reload", [])
+        assert shows(server, SEED_URL, "3月14日夜里")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+        stream.close()
+
+        stale = EventStream(server, last_event_id="from-another-run-0")
+        assert stale.next() == ("reload", []), "a tab of an earlier server run reloads"
+        stale.close()
+
+
+def test_a_broken_template_recovers_without_losing_deletions(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    base = site / "templates" / "base.html"
+    good = base.read_text(encoding="utf-8")
+    with serving(site) as (server, rebuilt):
+        base.write_text(good.replace("</footer>", "{{ nothing_here }}</footer>"), encoding="utf-8")
+        eventually(lambda: rebuilt and "template error" in rebuilt[-1].problem, "template error")
+        (site / "content" / SEED).unlink()
+        eventually(lambda: len(rebuilt) >= 2 and not rebuilt[-1].ok, "still broken")
+        assert page(server, SEED_URL).status == 200, "the last good site stays"
+        base.write_text(good, encoding="utf-8")
+        eventually(lambda: page(server, SEED_URL).status == 404, "the deletion lands")
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+
+
+def test_the_command_serves_and_stops_cleanly(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from sitegen.cli import main; main()",
+            "serve",
+            "--watch",
+            "-p",
+            "0",
+        ],
+        cwd=site,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = next((x for x in process.stdout if x.startswith("serving ")), "")
+        url = line.split()[1]
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        assert request(port, "/").status == 200
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=DEADLINE)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "stopping" in stdout

@@ -1,0 +1,67 @@
+"""The live preview in a real Chromium: edits appear by themselves, errors show over the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from .test_serve import SEED, SEED_URL, make_site, serving
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--headless", "--disable-background-networking"],
+        )
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def test_an_open_page_follows_edits_and_shows_errors(tmp_path: Path, page: Page) -> None:
+    site = make_site(tmp_path / "site", base_url="https://user.github.io/archive/")
+    article = site / "content" / SEED
+    good = article.read_text(encoding="utf-8")
+    with serving(site) as (server, _):
+        with page.expect_response(lambda response: "__sitegen/events" in response.url):
+            page.goto(server.url.rstrip("/") + SEED_URL)
+        page.evaluate("window.openedByTheTest = true")
+        main = page.locator("main")
+        expect(main).to_contain_text("3月14日下午")
+
+        article.write_text(good.replace("3月14日下午", "3月14日傍晚"), encoding="utf-8")
+        expect(main).to_contain_text("3月14日傍晚", timeout=WAIT_MS)
+        assert page.evaluate("window.openedByTheTest") is None, "the page reloaded by itself"
+
+        article.write_text(good.replace("title: '", "title: ['", 1), encoding="utf-8")
+        overlay = page.locator("#sitegen-build-errors")
+        expect(overlay).to_be_visible(timeout=WAIT_MS)
+        expect(overlay.get_by_role("alertdialog")).to_contain_text("构建失败")
+        expect(overlay.locator("li")).to_contain_text(f"content/{SEED}:")
+        expect(main).to_contain_text("3月14日傍晚")
+        overlay.get_by_role("button").click()
+        expect(overlay).to_have_count(0)
+
+        hostile = site / "content" / "<img src=x onerror=alert(1)>.txt"
+        hostile.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+        expect(overlay.locator("li", has_text="<img src=x onerror=alert(1)>.txt")).to_be_visible()
+        expect(overlay.locator("img")).to_have_count(0)
+        page.keyboard.press("Escape")
+        expect(overlay).to_have_count(0)
+
+        hostile.unlink()
+        article.write_text(good.replace("3月14日下午", "3月14日夜里"), encoding="utf-8")
+        expect(main).to_contain_text("3月14日夜里", timeout=WAIT_MS)
+        expect(overlay).to_have_count(0)
