@@ -39,7 +39,7 @@ def fragments(output: Path) -> list[dict]:
 
 def contains(content: str, phrase: str) -> bool:
     """Whether the indexed content holds the phrase: its character pairs side by side."""
-    pairs = " ".join(list(tokens(phrase))[:-1])
+    pairs = " ".join(tokens(phrase)[:-1])
     return f" {pairs} " in f" {content.replace(chr(0x200B), '')} "
 
 

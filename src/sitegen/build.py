@@ -214,7 +214,8 @@ def _render_chunk(bounds: tuple[int, int]) -> Rendered:
 
 @dataclass
 class Manifest:
-    """What one output tree holds: each page's key and its file's stamp, and the search records.
+    """What one output tree holds: each page's key and its file's stamp, every file (pages and
+    static, for pruning without walking the tree), and the search records.
 
     Unreadable or foreign, a manifest is empty: then every page of that tree is rendered anew.
     """
@@ -222,6 +223,7 @@ class Manifest:
     pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     records: dict[str, Record] = field(default_factory=dict)
     search: str = ""
+    files: tuple[str, ...] = ()
     role: str = "live"
 
     @classmethod
@@ -337,12 +339,15 @@ class Builder:
             ):
                 shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
                 report.search = index_records(records.values(), staging.path / SEARCH_FOLDER)
-            staging.prune(expected, {SEARCH_FOLDER} if search else set())
+            staging.prune({PurePosixPath(f) for f in twin.files} - expected)
+            if not search:
+                shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
             staging.commit()
         except BaseException:
             staging.discard()
             raise
-        Manifest(stamps, records, search).save(self.manifest_path("live"))
+        files = tuple(sorted(str(p) for p in expected))
+        Manifest(stamps, records, search, files).save(self.manifest_path("live"))
         live.save(self.manifest_path("twin"))
         self.keys = {page.url: page.key for page in pages}
         self.records = records

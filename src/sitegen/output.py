@@ -13,7 +13,6 @@ import fcntl
 import os
 import shutil
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
@@ -136,6 +135,7 @@ class Staging:
         temporary.unlink(missing_ok=True)
         make(temporary)
         temporary.replace(destination)
+        temporary.unlink(missing_ok=True)  # rename() does nothing when both names are one inode
 
     def write(self, relative: PurePosixPath, data: bytes) -> None:
         """Write one file; same bytes as the twin's or the live output's file mean no write at all."""
@@ -185,19 +185,15 @@ class Staging:
                 self.write(copied[-1], path.read_bytes())
         return copied
 
-    def prune(self, expected: set[PurePosixPath], folders: set[str]) -> None:
-        """Remove what the new output no longer has; top-level `folders` are kept whole."""
-        for directory, subdirectories, files in os.walk(self.path):
-            here = Path(directory).relative_to(self.path)
-            if here == Path():
-                subdirectories[:] = [d for d in subdirectories if d not in folders]
-            for name in files:
-                if PurePosixPath((here / name).as_posix()) not in expected:
-                    (Path(directory) / name).unlink()
-        for directory, _, _ in sorted(os.walk(self.path), key=lambda d: -len(d[0])):
-            if directory != str(self.path):
-                with suppress(OSError):
-                    Path(directory).rmdir()
+    def prune(self, stale: set[PurePosixPath]) -> None:
+        """Remove the twin's files the new output no longer has, and folders left empty."""
+        for relative in stale:
+            path = _checked(self.path, relative)
+            path.unlink(missing_ok=True)
+            parent = path.parent
+            while parent != self.path and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
 
     def commit(self) -> None:
         """Exchange twin and output; the old output becomes the twin for the next build."""

@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Awaitable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
-from itertools import groupby, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import TypeVar
 
@@ -108,31 +108,49 @@ def _base36(number: int) -> str:
             return digits
 
 
-def _kind(char: str) -> str:
-    if _code(char) is not None:
-        return "run"
-    if RARE_CJK[0] <= ord(char) < RARE_CJK[1]:
-        return "rare"
-    if unicodedata.category(char)[0] in "LN":
-        return "word"
-    return "gap" if char.isspace() else "mark"
-
-
-def _chars(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, character) in compatibility form (ｑ３ → q3, ㈱ → (株)), but punctuation as written.
-
-    Normalizing per character keeps "，" a Chinese comma in excerpts; search.js does the same.
-    """
-    for char in unicodedata.normalize("NFC", text):
-        plain = unicodedata.normalize("NFKC", char)
-        kinds = [_kind(c) for c in plain]
-        if all(kind in ("gap", "mark") for kind in kinds):
-            yield ("gap" if char.isspace() else "mark"), char
+def _ranges(points: Iterable[int]) -> str:
+    """A regex character class body for these code points, as ranges."""
+    spans: list[list[int]] = []
+    for point in points:
+        if spans and spans[-1][1] == point - 1:
+            spans[-1][1] = point
         else:
-            yield from zip(kinds, plain, strict=True)
+            spans.append([point, point])
+    return "".join(
+        f"{chr(low)}-{chr(high)}" if high > low else re.escape(chr(low)) for low, high in spans
+    )
 
 
-def tokens(text: str) -> Iterator[str]:
+_RUN_CHARS = _ranges(
+    point
+    for low, high in COMPACT
+    for point in range(low, high)
+    if unicodedata.category(chr(point))[0] in "LN"
+)
+_RARE_CHARS = f"{chr(RARE_CJK[0])}-{chr(RARE_CJK[1] - 1)}"
+_SEGMENTS = re.compile(
+    rf"(?P<run>[{_RUN_CHARS}]+)|(?P<rare>[{_RARE_CHARS}])|(?P<word>[^\W_{_RUN_CHARS}{_RARE_CHARS}]+)"
+    r"|(?P<gap>\s+)|(?P<mark>.)",
+    re.DOTALL,
+)
+
+
+class _Folding(dict[int, str]):
+    """Each character's compatibility form (ｑ３ → q3, ㍿ → 株式会社), but punctuation as written,
+    so that "，" stays a Chinese comma in excerpts; search.js folds a query the same way."""
+
+    def __missing__(self, point: int) -> str:
+        char = chr(point)
+        plain = unicodedata.normalize("NFKC", char)
+        self[point] = plain if any(c.isalnum() for c in plain) else char
+        return self[point]
+
+
+_FOLDING = _Folding()
+_CODES = {chr(p): _code(chr(p)) or "" for low, high in COMPACT for p in range(low, high)}
+
+
+def tokens(text: str) -> list[str]:
     """The token stream of a text, made exactly as search.js makes it of a query.
 
     A run of Chinese characters gives every pair of neighbours, then its last character alone,
@@ -140,27 +158,26 @@ def tokens(text: str) -> Iterator[str]:
     digits give words (case kept: Pagefind lowercases what it indexes); other visible characters
     give themselves and whitespace gives GAP, neither indexed, so no phrase runs across them.
     """
+    found: list[str] = []
     gap = False
-    started = False
-    for kind, group in groupby(_chars(text), key=lambda item: item[0]):
-        chars = [char for _, char in group]
+    folded = unicodedata.normalize("NFC", text).translate(_FOLDING)
+    for match in _SEGMENTS.finditer(folded):
+        kind, segment = match.lastgroup, match[0]
         if kind == "gap":
-            gap = started
+            gap = bool(found)
             continue
         if gap:
-            yield GAP
+            found.append(GAP)
             gap = False
-        started = True
         if kind == "run":
-            codes = [_code(char) or "" for char in chars]
-            yield from (CODE + first + second for first, second in pairwise(codes))
-            yield CODE + codes[-1]
-        elif kind == "word":
-            yield "".join(chars)
+            codes = [_CODES[char] for char in segment]
+            found.extend([CODE + first + second for first, second in pairwise(codes)])
+            found.append(CODE + codes[-1])
         elif kind == "rare":
-            yield from (RARE + _base36(ord(char)) for char in chars)
+            found.append(RARE + _base36(ord(segment)))
         else:
-            yield from chars
+            found.append(segment)
+    return found
 
 
 def _captures(spec: str) -> Iterator[tuple[str, str | None, str | None]]:
@@ -234,7 +251,7 @@ def _page(record: Record) -> str:
     The title comes twice in its `<h1>`: as text (so a phrase in it is found like any other) and
     with every indexed token marked TITLED (so search.js can tell which articles have it there).
     """
-    plain = list(tokens(record.meta.get("title", "")))
+    plain = tokens(record.meta.get("title", ""))
     titled = [TITLED + t if unicodedata.category(t[0])[0] in "LN" else t for t in plain]
     title = " ".join([*plain, GAP, *titled])
     lines = [

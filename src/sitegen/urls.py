@@ -33,6 +33,8 @@ class Urls:
         self.config = config
         self.links = config.permalinks
         self.base_path = config.base_path
+        self._categories: dict[CategoryPath, str] = {}
+        self._hrefs: dict[str, str] = {}
 
     def _fill(self, pattern: str, **values: str) -> str:
         """Fill a pattern; it names a file (`{slug}.html`) when its own last segment has a dot."""
@@ -58,8 +60,11 @@ class Urls:
         return check_segment(self.config.category_slugs.get(name, name))
 
     def category(self, path: CategoryPath) -> str:
-        joined = "/".join(self.category_segment(name) for name in path)
-        return self._fill(self.links.category, path=joined)
+        """Memoized: thousands of articles share a handful of category paths."""
+        if path not in self._categories:
+            joined = "/".join(self.category_segment(name) for name in path)
+            self._categories[path] = self._fill(self.links.category, path=joined)
+        return self._categories[path]
 
     def categories(self) -> str:
         return self._fill(self.links.categories)
@@ -87,7 +92,9 @@ class Urls:
 
     def href(self, url: str) -> str:
         """Site-relative URL → link target under base_url's path, percent-encoded (Chinese stays valid)."""
-        return quote(self.base_path.rstrip("/") + url, safe="/#?=&%-._~")
+        if url not in self._hrefs:
+            self._hrefs[url] = quote(self.base_path.rstrip("/") + url, safe="/#?=&%-._~")
+        return self._hrefs[url]
 
     def absolute(self, url: str) -> str:
         return self.config.origin + self.href(url)

@@ -8,6 +8,7 @@ error can point at its line.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -29,25 +30,37 @@ _KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:$|[-_ ])")
 
 
+def _is_article_name(name: str) -> bool:
+    emacs_autosave = name.startswith("#") and name.endswith("#")
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    return (
+        not name.startswith(".")
+        and not emacs_autosave
+        and not name.endswith(_EDITOR_LEFTOVERS)
+        and suffix in ARTICLE_SUFFIXES
+    )
+
+
 def is_candidate(path: Path, root: Path) -> bool:
     """Whether a path under root may hold an article: no dot-files, editor leftovers or other types."""
-    if any(part.startswith(".") for part in path.relative_to(root).parts):
-        return False
-    name = path.name
-    emacs_autosave = name.startswith("#") and name.endswith("#")
-    return (
-        not emacs_autosave
-        and not name.endswith(_EDITOR_LEFTOVERS)
-        and path.suffix.lower() in ARTICLE_SUFFIXES
-    )
+    parts = path.relative_to(root).parts
+    return not any(part.startswith(".") for part in parts) and _is_article_name(path.name)
 
 
 def discover(root: Path) -> Iterator[Path]:
     """Every candidate file under root, in a stable order (sorted by relative path)."""
-    if not root.is_dir():
-        return
-    found = [p for p in root.rglob("*") if p.is_file() and is_candidate(p, root)]
-    yield from sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    found: list[tuple[str, str]] = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
+        relative = os.path.relpath(directory, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.extend(
+            (prefix + name, os.path.join(directory, name))  # noqa: PTH118 - a hot loop over strings
+            for name in files
+            if _is_article_name(name) and os.path.isfile(os.path.join(directory, name))  # noqa: PTH113, PTH118
+        )
+    for _, path in sorted(found):
+        yield Path(path)
 
 
 def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:

@@ -46,11 +46,10 @@ function decode(digits) {
 }
 
 function kindOf(char) {
+  if (!WORD.test(char)) return SPACE.test(char) ? "gap" : "mark";
   if (code(char) !== null) return "run";
   const point = char.codePointAt(0);
-  if (point >= RARE_CJK[0] && point < RARE_CJK[1]) return "rare";
-  if (WORD.test(char)) return "word";
-  return SPACE.test(char) ? "gap" : "mark";
+  return point >= RARE_CJK[0] && point < RARE_CJK[1] ? "rare" : "word";
 }
 
 // (kind, character) in compatibility form (ｑ３ → q3), punctuation as written.
