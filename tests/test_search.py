@@ -118,6 +118,9 @@ def test_missing_binary_fails_the_build_and_keeps_the_previous_output(
     config = seed_site(tmp_path)
     build(config)
     before = tree_digest(tmp_path / "build")
+    article = tmp_path / "content/001_c31c58ede6f3a8cb.txt"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("<div>", "<div><p>新的一段</p>", 1), encoding="utf-8")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SearchError, match="PAGEFIND_BINARY_PATH"):
         build(config)

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
@@ -472,26 +473,6 @@ def prepare(
     return builder._site(report), report
 
 
-def build(
-    config: SiteConfig,
-    *,
-    output: Path | None = None,
-    drafts: bool = False,
-    skip_bad: bool = False,
-    jobs: int | None = None,
-    live_reload: bool = False,
-    progress: Progress = _quiet,
-    cache: bool = True,
-) -> Report:
-    """Build the whole site; on any error the previous output stays exactly as it was."""
-    builder = Builder(
-        config,
-        output,
-        drafts=drafts,
-        skip_bad=skip_bad,
-        jobs=jobs,
-        live_reload=live_reload,
-        progress=progress,
-        cache=cache,
-    )
-    return builder.build()
+def build(config: SiteConfig, output: Path | None = None, **options: Any) -> Report:
+    """Build the whole site once (options as for Builder); on any error the old output stays."""
+    return Builder(config, output, **options).build()

@@ -42,6 +42,16 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def _remove_file(root: Path, relative: PurePosixPath) -> None:
+    """Remove a file and the folders it leaves empty, up to (not including) root."""
+    path = _checked(root, relative)
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
 def _stamped(path: Path, size: int, mtime_ns: int) -> bool:
     try:
         stat = path.lstat()
@@ -82,12 +92,7 @@ class InPlace:
         self.stats.written += 1
 
     def remove(self, relative: PurePosixPath) -> None:
-        destination = _checked(self.root, relative)
-        destination.unlink(missing_ok=True)
-        parent = destination.parent
-        while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+        _remove_file(self.root, relative)
 
     def copy_static(self, relative: PurePosixPath, layers: list[Path]) -> None:
         """A changed static file: the topmost layer that still has it wins; none left, it goes."""
@@ -188,12 +193,7 @@ class Staging:
     def prune(self, stale: set[PurePosixPath]) -> None:
         """Remove the twin's files the new output no longer has, and folders left empty."""
         for relative in stale:
-            path = _checked(self.path, relative)
-            path.unlink(missing_ok=True)
-            parent = path.parent
-            while parent != self.path and parent.is_dir() and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
+            _remove_file(self.path, relative)
 
     def commit(self) -> None:
         """Exchange twin and output; the old output becomes the twin for the next build."""
