@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
+from sitegen import search as search_module
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig
 from sitegen.content.load import discover, file_digest, is_candidate, load_data, read_file
@@ -172,7 +173,10 @@ def _records(rendered: list[tuple[PurePosixPath, bytes, Page]]) -> dict[str, Rec
 
 
 def records_digest(records: dict[str, Record]) -> str:
-    return hashlib.blake2b(repr(sorted(records.items())).encode(), digest_size=16).hexdigest()
+    """What a search index was built from: the records and the code that writes the index."""
+    digest = hashlib.blake2b(Path(search_module.__file__).read_bytes(), digest_size=16)
+    digest.update(repr(sorted(records.items())).encode())
+    return digest.hexdigest()
 
 
 @dataclass
@@ -282,6 +286,7 @@ class Builder:
         self.outcomes: dict[Path, Outcome] = {}
         self.keys: dict[str, str] = {}
         self.records: dict[str, Record] = {}
+        self.index_stale = False
         self.env = make_environment(config)
         check_output_folder(config, self.output)
 
@@ -406,8 +411,12 @@ class Builder:
                 if path.is_file() and is_candidate(path, content):
                     self.outcomes[path] = normalize_file(path, content, self.config.tz, self.cache)
 
-    def rebuild(self, changed: set[Path]) -> Report:
-        """After files changed: content re-normalized, static copied, templates re-read."""
+    def rebuild(self, changed: set[Path], *, index: bool = True) -> Report:
+        """After files changed: content re-normalized, static copied, templates re-read.
+
+        With `index=False` the search index is left for `reindex()` later (the dev server does it
+        in the background, since Pagefind re-indexes the whole site), and `index_stale` says so.
+        """
         started = time.perf_counter()
         report = Report(output=self.output)
         template_dirs_now = [d.resolve() for d in template_dirs(self.config)]
@@ -437,19 +446,22 @@ class Builder:
             records.pop(url, None)
         records.update(_records(rendered))
         if self.config.search.enabled and records != self.records:
-            report.search = self.reindex(place, records)
+            self.index_stale = True
         self.records = records
+        if index and self.index_stale:
+            report.search = self.reindex(records)
         report.written, report.unchanged = place.stats.written, place.stats.unchanged
         report.seconds = time.perf_counter() - started
         return report
 
-    def reindex(self, place: InPlace, records: dict[str, Record]) -> SearchStats:
+    def reindex(self, records: dict[str, Record]) -> SearchStats:
         """Pagefind cannot update an index: build a whole new one beside the output, swap it in."""
+        self.index_stale = False
         fresh = self.output.parent / f".{self.output.name}.{SEARCH_FOLDER}-{os.getpid()}"
         shutil.rmtree(fresh, ignore_errors=True)
         try:
             stats = index_records(records.values(), fresh)
-            place.replace_folder(PurePosixPath(SEARCH_FOLDER), fresh)
+            InPlace(self.output).replace_folder(PurePosixPath(SEARCH_FOLDER), fresh)
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
         return stats
