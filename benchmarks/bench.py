@@ -20,11 +20,15 @@ import sys
 import sysconfig
 import threading
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import corpus
+from sitegen.render import THEME
+from sitegen.serve import DevServer
+from sitegen.urls import Urls
 
 HERE = Path(__file__).resolve().parent
 SITEGEN = Path(sys.executable).parent / "sitegen"
@@ -103,6 +107,8 @@ class SizeResult:
     output_mib: float = 0.0
     scenarios: dict[str, Stat] = field(default_factory=dict)
     hugo: dict[str, Stat] = field(default_factory=dict)
+    search_files: int = 0
+    search_mib: float = 0.0
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -116,10 +122,7 @@ def site(work: Path, size: int) -> Path:
     if not content.is_dir() or len(list(content.iterdir())) < size:
         shutil.rmtree(root, ignore_errors=True)
         corpus.write(size, content)
-    (root / "site.toml").write_text(
-        'title = "基准测试"\nbase_url = "https://example.org/archive/"\n[search]\nenabled = false\n',
-        encoding="utf-8",
-    )
+    write_config(root, search=False)
     for extra in content.glob("extra-*"):
         extra.unlink()
     return root
@@ -130,7 +133,7 @@ def reset(root: Path) -> None:
     shutil.rmtree(root / ".sitegen-cache", ignore_errors=True)
 
 
-def bench_sitegen(root: Path, size: int, runs: int) -> SizeResult:
+def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeResult:
     build = [str(SITEGEN), "build"]
     result = SizeResult(size)
     cold = []
@@ -158,7 +161,79 @@ def bench_sitegen(root: Path, size: int, runs: int) -> SizeResult:
         shutil.rmtree(extra)
         timed(build, root)
     result.scenarios["100 articles added"] = Stat.of(added)
+    if with_search:
+        write_config(root, search=True)
+        reset(root)
+        result.scenarios["cold, with search"] = Stat.of([timed(build, root)])
+        index = root / "build" / "pagefind"
+        files = [p for p in index.rglob("*") if p.is_file()]
+        result.search_files, result.search_mib = (
+            len(files),
+            sum(p.stat().st_size for p in files) / 2**20,
+        )
+        write_config(root, search=False)
+    result.scenarios.update(bench_serve(root, runs))
     return result
+
+
+def write_config(root: Path, *, search: bool) -> None:
+    (root / "site.toml").write_text(
+        'title = "基准测试"\nbase_url = "https://example.org/archive/"\n'
+        f"[search]\nenabled = {'true' if search else 'false'}\n",
+        encoding="utf-8",
+    )
+
+
+def served_text(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def until_served(url: str, text: str, limit: float = 600) -> float:
+    """Seconds until the page at url contains text (polled every 5 ms)."""
+    started = time.perf_counter()
+    while text not in served_text(url):
+        if time.perf_counter() - started > limit:
+            raise SystemExit(f"{url} never showed {text!r}")
+        time.sleep(0.005)
+    return time.perf_counter() - started
+
+
+def page_of(server: DevServer, target: Path) -> str:
+    """The served address of one article's page."""
+    urls = Urls(server.config)
+    assert server.builder is not None
+    article = server.builder.outcomes[target.resolve()]
+    scheme, _, host = server.url.split("/")[:3]
+    return f"{scheme}//{host}{urls.href(urls.article(article))}"
+
+
+def bench_serve(root: Path, runs: int) -> dict[str, Stat]:
+    """`serve --watch`: saved article → rebuilt page served, and a template change → all pages."""
+    server = DevServer(root / "site.toml", port=0, watch=True)
+    server.start()
+    try:
+        target = sorted((root / "content").iterdir())[3]
+        original = target.read_text(encoding="utf-8")
+        saves = []
+        for n in range(max(runs, 5)):
+            marker = f"保存测试{n}号"
+            target.write_text(original.replace("</p>", f"{marker}</p>", 1), encoding="utf-8")
+            saves.append(Run(until_served(page_of(server, target), marker), 0))
+        target.write_text(original, encoding="utf-8")
+        templates = root / "templates"
+        templates.mkdir(exist_ok=True)
+        theme_404 = (THEME / "templates" / "404.html").read_text(encoding="utf-8")
+        marked = theme_404.replace("页面未找到", "页面未找到（模板测试）", 1)
+        (templates / "404.html").write_text(marked, encoding="utf-8")
+        template = [Run(until_served(server.url + "404.html", "模板测试"), 0)]
+        shutil.rmtree(templates)
+    finally:
+        server.stop()
+    return {"serve: saved → served": Stat.of(saves), "serve: template change": Stat.of(template)}
 
 
 HUGO_LAYOUT = {
@@ -212,9 +287,10 @@ def table(results: list[SizeResult]) -> str:
         hugo_cold = result.hugo.get("cold")
         for name, stat in result.scenarios.items():
             ratio = f"{stat.median / hugo_cold.median:.2f}" if hugo_cold else "-"
+            rate = "" if name.startswith("serve") else f"{result.pages / stat.median:.0f}"
             lines.append(
                 f"{result.articles:>9} {name:<20} {stat.median:>9.2f} {stat.min:>7.2f} {stat.max:>7.2f} "
-                f"{result.pages / stat.median:>8.0f} {stat.peak_mib:>9.0f} {ratio:>12}"
+                f"{rate:>8} {stat.peak_mib:>9.0f} {ratio:>12}"
             )
         for name, stat in result.hugo.items():
             lines.append(
@@ -222,6 +298,10 @@ def table(results: list[SizeResult]) -> str:
                 f"{stat.max:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
             )
         lines.append(f"{'':>9} output: {result.pages} HTML pages, {result.output_mib:.1f} MiB")
+        if result.search_files:
+            lines.append(
+                f"{'':>9} search index: {result.search_files} files, {result.search_mib:.1f} MiB"
+            )
     return "\n".join(lines)
 
 
@@ -232,11 +312,17 @@ def main() -> None:
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1000,10000,100000"))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument(
+        "--search-up-to",
+        type=int,
+        default=10_000,
+        help="also time a cold build with search up to this size",
+    )
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         root = site(args.work.resolve(), size)
-        result = bench_sitegen(root, size, args.runs)
+        result = bench_sitegen(root, size, args.runs, with_search=size <= args.search_up_to)
         result.hugo = bench_hugo(root, args.runs)
         results.append(result)
         print(table([result]), flush=True)

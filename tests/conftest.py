@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from sitegen.config import SiteConfig, parse_config
 
@@ -14,6 +16,7 @@ FIXTURES = TESTS / "fixtures"
 SEEDS = REPO / "content"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "real"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def corpus_or_skip() -> Path:
@@ -24,3 +27,17 @@ def corpus_or_skip() -> Path:
 
 def make_config(root: Path, **values: object) -> SiteConfig:
     return parse_config(dict(values), root)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium fonts-noto-cjk)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--headless", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()

@@ -18,14 +18,13 @@ from urllib.parse import quote
 import lxml.etree
 import lxml.html
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from sitegen.build import build
 
-from .conftest import CORPUS, SEEDS, make_config
+from .conftest import CHROMIUM, CORPUS, SEEDS, make_config
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
 REAL_ARTICLES = 300
 RECALL_ARTICLES = 200
 RECALL_QUERIES = 300
@@ -95,19 +94,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Served
     for server in servers:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--headless", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

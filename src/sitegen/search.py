@@ -25,7 +25,8 @@ import re
 import tempfile
 import time
 import unicodedata
-from collections.abc import Awaitable, Iterable, Iterator
+from collections.abc import Awaitable, Coroutine, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import pairwise
@@ -299,6 +300,16 @@ async def _index(pages: Path, into: Path) -> None:
         await _stop(service)
 
 
+def _run(job: Coroutine[object, object, T]) -> T:
+    """asyncio.run, also from a thread that already runs an event loop (Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(job)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, job).result()
+
+
 def _missing_binary(exc: OSError) -> SearchError:
     return SearchError(
         f"cannot run the Pagefind binary ({exc}); install it with "
@@ -318,7 +329,7 @@ def index_records(records: Iterable[Record], into: Path) -> SearchStats:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(_page(record), encoding="utf-8")
                 count += 1
-            asyncio.run(_index(Path(pages), into.resolve()))
+            _run(_index(Path(pages), into.resolve()))
     except SearchError:
         raise
     except OSError as exc:
