@@ -138,3 +138,15 @@ def test_the_number_of_jobs_does_not_change_the_output(tmp_path: Path) -> None:
     build(one, jobs=1, cache=False)
     build(two, jobs=2, cache=False)
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_a_changed_template_re_renders_every_page_that_uses_it(site: SiteConfig) -> None:
+    build(site)
+    (site.root / "templates").mkdir()
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    (site.root / "templates" / "base.html").write_text(
+        base.replace("</body>", "<!--新模板--></body>"), encoding="utf-8"
+    )
+    build(site)
+    pages = list(site.output_path.rglob("*.html"))
+    assert pages and all("新模板" in p.read_text(encoding="utf-8") for p in pages)

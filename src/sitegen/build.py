@@ -32,7 +32,13 @@ from sitegen.errors import ConfigError, ContentError, ContentErrors, ContentWarn
 from sitegen.models import Article
 from sitegen.output import InPlace, Staging
 from sitegen.pages import BodyOf, Page, plan
-from sitegen.render import make_environment, render, static_dirs, template_dirs
+from sitegen.render import (
+    make_environment,
+    render,
+    rendering_digest,
+    static_dirs,
+    template_dirs,
+)
 from sitegen.search import FOLDER as SEARCH_FOLDER
 from sitegen.search import Record, SearchStats, extract, index_records
 from sitegen.site import Site, index
@@ -251,7 +257,8 @@ class Manifest:
 
 def _plan(site: Site, config: SiteConfig, live_reload: bool, body_of: BodyOf) -> list[Page]:
     try:
-        return plan(site, config, live_reload=live_reload, body_of=body_of)
+        rendering = rendering_digest(config)
+        return plan(site, config, live_reload=live_reload, body_of=body_of, rendering=rendering)
     except UnsafePath as exc:
         raise ConfigError("permalinks", str(exc)) from None
 

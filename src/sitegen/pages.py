@@ -97,6 +97,7 @@ class Planner:
         *,
         live_reload: bool = False,
         body_of: BodyOf = _own_body,
+        rendering: str = "",
     ) -> None:
         self.site = site
         self.config = config
@@ -117,7 +118,7 @@ class Planner:
             generator=f"sitegen {__version__}",
             live_reload=live_reload,
         )
-        self.salt = digest(self.site_view, repr(config))
+        self.salt = digest(self.site_view, repr(config), rendering)
         self._cards: dict[int, Card] = {}
 
     def token(self, i: int) -> tuple[str, str]:
@@ -520,7 +521,14 @@ class Planner:
 
 
 def plan(
-    site: Site, config: SiteConfig, *, live_reload: bool = False, body_of: BodyOf = _own_body
+    site: Site,
+    config: SiteConfig,
+    *,
+    live_reload: bool = False,
+    body_of: BodyOf = _own_body,
+    rendering: str = "",
 ) -> list[Page]:
-    """Every page; `body_of` gives an article's body when its page is rendered (bodies may live on disk)."""
-    return Planner(site, config, live_reload=live_reload, body_of=body_of).all_pages()
+    """Every page. `body_of` gives an article's body when its page is rendered (bodies may live on
+    disk); `rendering` digests the templates and code, and salts every page key."""
+    planner = Planner(site, config, live_reload=live_reload, body_of=body_of, rendering=rendering)
+    return planner.all_pages()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from pathlib import Path
 
@@ -35,6 +36,21 @@ def static_dirs(config: SiteConfig) -> list[Path]:
     """Theme first, then the site's own: later files overwrite earlier ones."""
     own = config.root / "static"
     return [d for d in (THEME / "static", own) if d.is_dir()]
+
+
+def rendering_digest(config: SiteConfig) -> str:
+    """What else a page's output depends on: the templates in use and the code that renders them.
+
+    It salts every page key, so a changed template or an upgraded sitegen re-renders every page.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).parent
+    sources = [package / "__init__.py", *sorted(package.glob("*.py"))]
+    for directory in template_dirs(config):
+        sources.extend(sorted(p for p in directory.rglob("*") if p.is_file()))
+    for source in sources:
+        digest.update(str(source).encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
 
 
 def make_environment(config: SiteConfig) -> Environment:

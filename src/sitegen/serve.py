@@ -556,6 +556,7 @@ class DevServer:
         """Watch content/, templates/ and static/ where they really are, and site.toml's folder."""
         root = config.root
         places = [config.content_path, root / "templates", root / "static"]
+        before = set(self._trees)
         self._trees = tuple(p.resolve() for p in places if p.is_dir())
         self._layout = frozenset({root / self.config_path.name, *places})
         wanted = {(root, False), *((tree, True) for tree in self._trees)}
@@ -566,6 +567,9 @@ class DevServer:
             self._watches[(path, recursive)] = self._observer.schedule(
                 listener, str(path), recursive=recursive
             )
+        if before and (appeared := set(self._trees) - before):
+            # Files written into a new folder before its watch began sent no event: look again.
+            self._changes.add(appeared)
 
     def _relevant(self, path: Path) -> bool:
         return path in self._layout or any(path.is_relative_to(tree) for tree in self._trees)
