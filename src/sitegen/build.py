@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,7 +30,7 @@ from sitegen.content.load import discover, file_digest, is_candidate, load_data,
 from sitegen.content.normalize import normalize
 from sitegen.errors import ConfigError, ContentError, ContentErrors, ContentWarning
 from sitegen.models import Article
-from sitegen.output import InPlace, Staging
+from sitegen.output import InPlace, Staging, write_atomically
 from sitegen.pages import BodyOf, Page, plan
 from sitegen.render import (
     make_environment,
@@ -168,14 +168,11 @@ def render_all(
     return rendered
 
 
-def _records(rendered: list[tuple[PurePosixPath, bytes, Page]]) -> dict[str, Record]:
-    """What the search index takes from the rendered pages: those the theme marks for indexing."""
-    found = {}
-    for _, data, page in rendered:
-        record = extract(data, page.url)
-        if record is not None:
-            found[page.url] = record
-    return found
+def _add_record(records: dict[str, Record], data: bytes, url: str) -> None:
+    """Keep what the search index takes from a rendered page, if the theme marks it for indexing."""
+    record = extract(data, url)
+    if record is not None:
+        records[url] = record
 
 
 def records_digest(records: dict[str, Record]) -> str:
@@ -207,9 +204,8 @@ def _render_pages(
         data = render(env, page)
         staging.write(output_file(page.url), data)
         result.kinds[page.kind] += 1
-        record = extract(data, page.url) if search else None
-        if record is not None:
-            result.records[page.url] = record
+        if search:
+            _add_record(result.records, data, page.url)
         progress("render", done, len(pages))
     result.written = staging.stats.written - before[0]
     result.unchanged = staging.stats.unchanged - before[1]
@@ -235,24 +231,30 @@ class Manifest:
     records: dict[str, Record] = field(default_factory=dict)
     search: str = ""
     files: tuple[str, ...] = ()
-    role: str = "live"
 
     @classmethod
-    def load(cls, path: Path | None, role: str) -> Manifest:
+    def load(cls, path: Path | None) -> Manifest:
         try:
             loaded = pickle.loads(path.read_bytes()) if path else None
         except Exception:  # a missing, corrupt or foreign manifest means: render everything
             loaded = None
-        manifest = loaded if isinstance(loaded, cls) else cls()
-        return replace(manifest, role=role)
+        return loaded if isinstance(loaded, cls) else cls()
 
     def save(self, path: Path | None) -> None:
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(self, protocol=5))
-        temporary.replace(path)
+        write_atomically(path, pickle.dumps(self, protocol=5))
+
+
+def _reusable(
+    manifest: Manifest,
+    page: Page,
+    path: PurePosixPath,
+    take: Callable[[PurePosixPath, int, int], bool],
+) -> bool:
+    """A page whose key the tree's manifest holds, if `take` finds (or links) its file intact."""
+    stamp = manifest.pages.get(page.url)
+    return stamp is not None and stamp[0] == page.key and take(path, *stamp[1:])
 
 
 def _plan(site: Site, config: SiteConfig, live_reload: bool, body_of: BodyOf) -> list[Page]:
@@ -319,8 +321,8 @@ class Builder:
             self.outcomes = dict(normalize_all(self.config, self.jobs, self.cache, self.progress))
         pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body)
         live, twin = (
-            Manifest.load(self.manifest_path("live"), "live"),
-            Manifest.load(self.manifest_path("twin"), "twin"),
+            Manifest.load(self.manifest_path("live")),
+            Manifest.load(self.manifest_path("twin")),
         )
         Manifest().save(self.manifest_path("twin"))
         staging = Staging(self.output, trusted=bool(twin.pages))
@@ -330,9 +332,8 @@ class Builder:
             for page in pages:
                 path = output_file(page.url)
                 expected.add(path)
-                kept = next(
-                    (m for m in (twin, live) if self._reusable(m, page, path, staging)), None
-                )
+                ways = ((twin, staging.holds), (live, staging.link_previous))
+                kept = next((m for m, take in ways if _reusable(m, page, path, take)), None)
                 if kept is None:
                     fresh.append(page)
                     continue
@@ -367,15 +368,6 @@ class Builder:
         report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
         report.seconds = time.perf_counter() - started
         return report
-
-    @staticmethod
-    def _reusable(manifest: Manifest, page: Page, path: PurePosixPath, staging: Staging) -> bool:
-        stamp = manifest.pages.get(page.url)
-        if stamp is None or stamp[0] != page.key:
-            return False
-        if manifest.role == "twin":
-            return staging.holds(path, *stamp[1:])
-        return staging.link_previous(path, *stamp[1:])
 
     def manifest_path(self, role: str) -> Path | None:
         """Where the manifest of the live output or of its twin is kept (in the cache)."""
@@ -451,7 +443,9 @@ class Builder:
         records = dict(self.records)
         for url in [*removed, *(page.url for _, _, page in rendered)]:
             records.pop(url, None)
-        records.update(_records(rendered))
+        if self.config.search.enabled:
+            for _, data, page in rendered:
+                _add_record(records, data, page.url)
         if self.config.search.enabled and records != self.records:
             self.index_stale = True
         self.records = records

@@ -9,7 +9,6 @@ Entries hold whole articles, so bodies can stay on disk until their page is rend
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from dataclasses import replace
 from functools import cache
@@ -18,6 +17,7 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.errors import ContentError
 from sitegen.models import Article
+from sitegen.output import write_atomically
 
 MAGIC = b"sitegen-article-cache-1\n"
 CACHE_DIR = ".sitegen-cache"
@@ -65,16 +65,12 @@ class ArticleCache:
         """Store an article; returns it without its body, which stays on disk until rendered."""
         if self.folder is None:
             return article
-        self._write(self._path(key, ".html"), article.body_html.encode("utf-8"))
+        write_atomically(self._path(key, ".html"), article.body_html.encode("utf-8"))
         bodiless = replace(article, body_html="")
-        self._write(self._path(key, ".meta"), MAGIC + pickle.dumps((key, bodiless), protocol=5))
+        write_atomically(
+            self._path(key, ".meta"), MAGIC + pickle.dumps((key, bodiless), protocol=5)
+        )
         return bodiless
-
-    def _write(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)
 
     def body(self, article: Article) -> str:
         """The clean body: from the article itself, or from the cache for a bodiless one."""

@@ -42,6 +42,14 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """A reader sees the old file or the new one, never half of it (a new inode every time)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
 def _remove_file(root: Path, relative: PurePosixPath) -> None:
     """Remove a file and the folders it leaves empty, up to (not including) root."""
     path = _checked(root, relative)
@@ -85,10 +93,7 @@ class InPlace:
         if _same_bytes(destination, data):
             self.stats.unchanged += 1
             return
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        temporary = destination.with_name(f".{destination.name}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(destination)
+        write_atomically(destination, data)
         self.stats.written += 1
 
     def remove(self, relative: PurePosixPath) -> None:
