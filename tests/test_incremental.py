@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -28,9 +29,8 @@ def synthetic(folder: Path, count: int) -> None:
 
 
 def entries(root: Path) -> dict[str, int]:
-    return {
-        p.name: p.stat().st_mtime_ns for p in (root / ".sitegen-cache/articles").rglob("*.meta")
-    }
+    folder = root / ".sitegen-cache/articles"
+    return {p.name: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
@@ -89,12 +89,48 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(
     clean = tree_digest(site.output_path)
     for number, entry in enumerate((site.root / ".sitegen-cache").rglob("*")):
         if entry.is_file():
-            entry.write_bytes(
-                b"garbage" if number % 2 else b"sitegen-article-cache-1\n\x80\x05junk"
-            )
+            entry.write_bytes(b"garbage" if number % 2 else cache_module.MAGIC + b"\x80\x05junk")
     shutil.rmtree(site.output_path)
     build(site)
     assert tree_digest(site.output_path) == clean
+
+
+def age(folder: Path, seconds: int) -> None:
+    """Date every file back, as if written that long before the build."""
+    for path in folder.rglob("*"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 10**9))
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """Change a file's bytes but not its size or mtime: only reading it can tell."""
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert len(old.encode()) == len(new.encode()) and old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+SEED = "000_f847cc9c3667cd96.txt"
+SEED_PAGE = "2022/03/000_f847cc9c3667cd96/index.html"
+
+
+def test_a_file_whose_stamp_did_not_change_is_not_read_again(site: SiteConfig) -> None:
+    age(site.content_path, 3600)
+    build(site)
+    same_size_edit(site.content_path / SEED, "会议指出", "会议认为")
+    build(site)
+    html = (site.output_path / SEED_PAGE).read_text(encoding="utf-8")
+    assert "会议指出" in html and "会议认为" not in html
+
+
+def test_a_file_stamped_just_before_a_build_is_read_again_by_the_next(site: SiteConfig) -> None:
+    seed = site.content_path / SEED
+    seed.write_bytes(seed.read_bytes())
+    build(site)
+    same_size_edit(site.content_path / SEED, "会议指出", "会议认为")
+    build(site)
+    assert "会议认为" in (site.output_path / SEED_PAGE).read_text(encoding="utf-8")
 
 
 def test_an_incremental_build_equals_a_clean_build_byte_for_byte(

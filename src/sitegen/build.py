@@ -13,21 +13,19 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
-from sitegen import search as search_module
-from sitegen.cache import CACHE_DIR, ArticleCache
+from sitegen.cache import CACHE_DIR, ArticleCache, Index, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.content.load import discover, file_digest, is_candidate, load_data, read_file
-from sitegen.content.normalize import normalize
 from sitegen.errors import ConfigError, ContentError, ContentErrors, ContentWarning
 from sitegen.models import Article
 from sitegen.output import InPlace, Staging, write_atomically
@@ -39,10 +37,11 @@ from sitegen.render import (
     static_dirs,
     template_dirs,
 )
-from sitegen.search import FOLDER as SEARCH_FOLDER
-from sitegen.search import Record, SearchStats, extract, index_records
 from sitegen.site import Site, index
-from sitegen.urls import UnsafePath, Urls, output_file
+from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
+
+if TYPE_CHECKING:
+    from sitegen.search import Record, SearchStats
 
 Progress = Callable[[str, int, int], None]
 Outcome = Article | ContentError | ContentWarning
@@ -54,16 +53,17 @@ def _quiet(stage: str, done: int, total: int) -> None:
     """The default progress callback: say nothing."""
 
 
-def normalize_file(path: Path, root: Path, tz: ZoneInfo, cache: ArticleCache) -> Outcome:
+def normalize_file(path: Path, rel_path: str, tz: ZoneInfo, cache: ArticleCache) -> Outcome:
     """One file → its outcome; an article seen before (same bytes, config, code) comes from the cache."""
     try:
         data = read_file(path)
-        rel_path = path.relative_to(root).as_posix()
         key = cache.key(file_digest(rel_path, data))
         cached = cache.get(key)
         if cached is not None:
             return cached
         loaded = load_data(path, rel_path, data)
+        from sitegen.content.normalize import normalize  # here: a warm build needs none of it
+
         return (
             loaded if isinstance(loaded, ContentWarning) else cache.put(key, normalize(loaded, tz))
         )
@@ -72,33 +72,59 @@ def normalize_file(path: Path, root: Path, tz: ZoneInfo, cache: ArticleCache) ->
 
 
 def _normalize_chunk(
-    paths: list[Path], root: Path, cache: ArticleCache, timezone: str
+    files: list[tuple[str, Path]], cache: ArticleCache, timezone: str
 ) -> list[Outcome]:
     tz = ZoneInfo(timezone)
-    return [normalize_file(p, root, tz, cache) for p in paths]
+    return [normalize_file(path, rel_path, tz, cache) for rel_path, path in files]
+
+
+def _normalize_files(
+    files: list[tuple[str, Path]], config: SiteConfig, jobs: int, cache: ArticleCache
+) -> Iterator[list[Outcome]]:
+    """Outcomes in order, a chunk at a time; over worker processes when there are many."""
+    if jobs <= 1 or len(files) < PARALLEL_FROM or threading.active_count() > 1:
+        for file in files:
+            yield _normalize_chunk([file], cache, config.timezone)
+        return
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+        n = len(chunks)
+        yield from pool.map(_normalize_chunk, chunks, [cache] * n, [config.timezone] * n)
 
 
 def normalize_all(
     config: SiteConfig, jobs: int, cache: ArticleCache, progress: Progress = _quiet
 ) -> list[tuple[Path, Outcome]]:
-    """Every file under content/, normalized; in worker processes, in chunks, when there are many."""
+    """Every file under content/, normalized. A file whose stamp the cache's index knows is not even
+    read; the others are read, and normalized unless their bytes are in the cache."""
     root = config.content_path.resolve()
-    paths = list(discover(root))
-    total = len(paths)
-    if jobs <= 1 or total < PARALLEL_FROM or threading.active_count() > 1:
-        outcomes = []
-        for done, path in enumerate(paths, 1):
-            outcomes.append(normalize_file(path, root, config.tz, cache))
-            progress("normalize", done, total)
-        return list(zip(paths, outcomes, strict=True))
-    chunks = [paths[i : i + CHUNK] for i in range(0, total, CHUNK)]
-    outcomes = []
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        arguments = ([root] * len(chunks), [cache] * len(chunks), [config.timezone] * len(chunks))
-        for chunk in pool.map(_normalize_chunk, chunks, *arguments):
-            outcomes.extend(chunk)
-            progress("normalize", len(outcomes), total)
-    return list(zip(paths, outcomes, strict=True))
+    index = cache.load_index(root)
+    checked_ns = time.time_ns()
+    found = list(discover(root))
+    stamps = [stamp_of(path) for _, path in found]
+    outcomes: list[Outcome | None] = [
+        index.article(rel_path, stamp) for (rel_path, _), stamp in zip(found, stamps, strict=True)
+    ]
+    todo = [n for n, outcome in enumerate(outcomes) if outcome is None]
+    done = len(found) - len(todo)
+    pending = iter(todo)
+    for chunk in _normalize_files([found[n] for n in todo], config, jobs, cache):
+        for outcome in chunk:
+            outcomes[next(pending)] = outcome
+        done += len(chunk)
+        progress("normalize", done, len(found))
+    files = {
+        rel_path: (stamp, outcome)
+        for (rel_path, _), stamp, outcome in zip(found, stamps, outcomes, strict=True)
+        if stamp is not None and isinstance(outcome, Article)
+    }
+    if todo or files.keys() != index.files.keys():
+        cache.save_index(Index(index.salt, checked_ns, files))
+    return [
+        (path, outcome)
+        for (_, path), outcome in zip(found, outcomes, strict=True)
+        if outcome is not None
+    ]
 
 
 @dataclass
@@ -158,7 +184,7 @@ def check_output_folder(config: SiteConfig, output: Path) -> None:
 
 def render_all(
     pages: list[Page], env: Environment, progress: Progress, report: Report
-) -> list[tuple[PurePosixPath, bytes, Page]]:
+) -> list[tuple[str, bytes, Page]]:
     """Render into memory before writing anything (in place), so a template error writes nothing."""
     rendered = []
     for done, page in enumerate(pages, 1):
@@ -170,6 +196,8 @@ def render_all(
 
 def _add_record(records: dict[str, Record], data: bytes, url: str) -> None:
     """Keep what the search index takes from a rendered page, if the theme marks it for indexing."""
+    from sitegen.search import extract  # here: only a site with search needs it
+
     record = extract(data, url)
     if record is not None:
         records[url] = record
@@ -177,9 +205,17 @@ def _add_record(records: dict[str, Record], data: bytes, url: str) -> None:
 
 def records_digest(records: dict[str, Record]) -> str:
     """What a search index was built from: the records and the code that writes the index."""
-    digest = hashlib.blake2b(Path(search_module.__file__).read_bytes(), digest_size=16)
+    from sitegen import search  # here: only a site with search needs it
+
+    digest = hashlib.blake2b(Path(search.__file__).read_bytes(), digest_size=16)
     digest.update(repr(sorted(records.items())).encode())
     return digest.hexdigest()
+
+
+def index_search(records: dict[str, Record], folder: Path) -> SearchStats:
+    from sitegen.search import index_records  # here: only a site with search needs it
+
+    return index_records(records.values(), folder)
 
 
 @dataclass
@@ -249,8 +285,8 @@ class Manifest:
 def _reusable(
     manifest: Manifest,
     page: Page,
-    path: PurePosixPath,
-    take: Callable[[PurePosixPath, int, int], bool],
+    path: str,
+    take: Callable[[str, int, int], bool],
 ) -> bool:
     """A page whose key the tree's manifest holds, if `take` finds (or links) its file intact."""
     stamp = manifest.pages.get(page.url)
@@ -343,8 +379,7 @@ class Builder:
                     records[page.url] = kept.records[page.url]
             records.update(self.render_into(staging, fresh, report))
             for page in fresh:
-                stat = (staging.path / output_file(page.url)).stat()
-                stamps[page.url] = (page.key, stat.st_size, stat.st_mtime_ns)
+                stamps[page.url] = (page.key, *staging.stamp(output_file(page.url)))
             search = records_digest(records) if self.config.search.enabled else ""
             if (
                 search
@@ -352,15 +387,15 @@ class Builder:
                 and not (search == live.search and staging.link_previous_tree(SEARCH_FOLDER))
             ):
                 shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
-                report.search = index_records(records.values(), staging.path / SEARCH_FOLDER)
-            staging.prune({PurePosixPath(f) for f in twin.files} - expected)
+                report.search = index_search(records, staging.path / SEARCH_FOLDER)
+            staging.prune(set(twin.files) - expected)
             if not search:
                 shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
             staging.commit()
         except BaseException:
             staging.discard()
             raise
-        files = tuple(sorted(str(p) for p in expected))
+        files = tuple(sorted(expected))
         Manifest(stamps, records, search, files).save(self.manifest_path("live"))
         live.save(self.manifest_path("twin"))
         self.keys = {page.url: page.key for page in pages}
@@ -408,7 +443,8 @@ class Builder:
             if path.is_relative_to(content):
                 self.outcomes.pop(path, None)
                 if path.is_file() and is_candidate(path, content):
-                    self.outcomes[path] = normalize_file(path, content, self.config.tz, self.cache)
+                    rel_path = path.relative_to(content).as_posix()
+                    self.outcomes[path] = normalize_file(path, rel_path, self.config.tz, self.cache)
 
     def rebuild(self, changed: set[Path], *, index: bool = True) -> Report:
         """After files changed: content re-normalized, static copied, templates re-read.
@@ -439,7 +475,7 @@ class Builder:
             del self.keys[url]
         for path in sorted(p for p in resolved if any(p.is_relative_to(d) for d in statics)):
             source_dir = next(d for d in statics if path.is_relative_to(d))
-            place.copy_static(PurePosixPath(path.relative_to(source_dir).as_posix()), statics)
+            place.copy_static(path.relative_to(source_dir).as_posix(), statics)
         records = dict(self.records)
         for url in [*removed, *(page.url for _, _, page in rendered)]:
             records.pop(url, None)
@@ -461,8 +497,8 @@ class Builder:
         fresh = self.output.parent / f".{self.output.name}.{SEARCH_FOLDER}-{os.getpid()}"
         shutil.rmtree(fresh, ignore_errors=True)
         try:
-            stats = index_records(records.values(), fresh)
-            InPlace(self.output).replace_folder(PurePosixPath(SEARCH_FOLDER), fresh)
+            stats = index_search(records, fresh)
+            InPlace(self.output).replace_folder(SEARCH_FOLDER, fresh)
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
         return stats

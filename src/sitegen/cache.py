@@ -4,23 +4,33 @@ An entry's key digests the file's path and bytes, the config that normalizing re
 and the code that normalizes, so any change to one of them misses. An entry that cannot be read, or
 whose stored key differs from the one asked for (corrupt, foreign, stale), is ignored and rebuilt.
 Entries hold whole articles, so bodies can stay on disk until their page is rendered.
+
+Beside the entries, one index file remembers each content file's stamp (size, mtime, inode) and its
+article without body, so a warm build reads neither content files nor entries for files whose stamp
+did not change: the rule make, git and Hugo use. A file changed within the same clock tick as the
+build that stamped it could keep its stamp, so a stamp that recent is checked by its bytes next time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
-from dataclasses import replace
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from sitegen import __version__
 from sitegen.errors import ContentError
 from sitegen.models import Article
-from sitegen.output import write_atomically
+from sitegen.output import write_atomically, write_new
 
-MAGIC = b"sitegen-article-cache-1\n"
+MAGIC = b"sitegen-article-cache-2\n"
 CACHE_DIR = ".sitegen-cache"
+RACY_NS = 2_000_000_000
+
+Stamp = tuple[int, int, int]
 
 
 @cache
@@ -34,52 +44,110 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def stamp_of(path: Path) -> Stamp | None:
+    try:
+        stat = os.stat(path)  # noqa: PTH116 - one call per content file on every build
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+@dataclass
+class Index:
+    """Content files by relative path → (stamp, article without body), as of `checked_ns`."""
+
+    salt: str = ""
+    checked_ns: int = 0
+    files: dict[str, tuple[Stamp, Article]] = field(default_factory=dict)
+
+    def article(self, rel_path: str, stamp: Stamp | None) -> Article | None:
+        """The indexed article, if the file still has the stamp it had, long enough before."""
+        entry = self.files.get(rel_path)
+        if entry is None or stamp is None or entry[0] != stamp:
+            return None
+        return entry[1] if stamp[1] < self.checked_ns - RACY_NS else None
+
+
 class ArticleCache:
     """Articles by key under `folder`; with folder None it stores nothing (`--no-cache`)."""
 
     def __init__(self, folder: Path | None, timezone: str) -> None:
         self.folder = folder
         self.salt = f"{code_version()}\0{timezone}\0"
+        self._made: set[str] = set()
 
     def key(self, file_digest: str) -> str:
         return hashlib.blake2b((self.salt + file_digest).encode(), digest_size=16).hexdigest()
 
-    def _path(self, key: str, suffix: str) -> Path:
+    def _path(self, key: str) -> str:
         assert self.folder is not None
-        return self.folder / "articles" / key[:2] / (key + suffix)
+        return f"{self.folder}/articles/{key[:2]}/{key}"
+
+    def _read(self, key: str) -> tuple[Article, str] | None:
+        if self.folder is None:
+            return None
+        path = self._path(key)
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except OSError:
+            return None
+        try:
+            if not data.startswith(MAGIC):
+                raise ValueError("foreign entry")
+            stored_key, article, body = pickle.loads(data[len(MAGIC) :])
+            if stored_key == key and isinstance(article, Article) and isinstance(body, str):
+                return article, body
+        except Exception:  # any unreadable entry is a miss, never an error
+            pass
+        Path(path).unlink(missing_ok=True)
+        return None
 
     def get(self, key: str) -> Article | None:
         """The article without its body (`body_html` is ""): a warm build never reads bodies."""
-        if self.folder is None:
-            return None
-        try:
-            data = self._path(key, ".meta").read_bytes()
-            if not data.startswith(MAGIC):
-                return None
-            stored_key, article = pickle.loads(data[len(MAGIC) :])
-        except Exception:  # any unreadable entry is a miss, never an error
-            return None
-        return article if stored_key == key and isinstance(article, Article) else None
+        entry = self._read(key)
+        return entry[0] if entry else None
 
     def put(self, key: str, article: Article) -> Article:
         """Store an article; returns it without its body, which stays on disk until rendered."""
         if self.folder is None:
             return article
-        write_atomically(self._path(key, ".html"), article.body_html.encode("utf-8"))
         bodiless = replace(article, body_html="")
-        write_atomically(
-            self._path(key, ".meta"), MAGIC + pickle.dumps((key, bodiless), protocol=5)
-        )
+        path = self._path(key)
+        folder = os.path.dirname(path)  # noqa: PTH120 - one call per article on a cold build
+        if folder not in self._made:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+        with suppress(FileExistsError):  # another build stored the same article meanwhile
+            write_new(path, MAGIC + pickle.dumps((key, bodiless, article.body_html), protocol=5))
         return bodiless
 
     def body(self, article: Article) -> str:
         """The clean body: from the article itself, or from the cache for a bodiless one."""
         if self.folder is None or article.body_html:
             return article.body_html
-        try:
-            return self._path(self.key(article.digest), ".html").read_text(encoding="utf-8")
-        except OSError:
+        entry = self._read(self.key(article.digest))
+        if entry is None:
             message = (
                 "its cached body vanished during the build (was the cache cleaned?): build again"
             )
-            raise ContentError(Path(article.source_path), 1, message) from None
+            raise ContentError(Path(article.source_path), 1, message)
+        return entry[1]
+
+    def _index_path(self) -> Path | None:
+        return None if self.folder is None else self.folder / "index.pickle"
+
+    def load_index(self, root: Path) -> Index:
+        """The index of this content folder; empty when missing, unreadable or made otherwise."""
+        path = self._index_path()
+        try:
+            loaded = pickle.loads(path.read_bytes()) if path else None
+        except Exception:  # a missing, corrupt or foreign index means: check every file
+            loaded = None
+        fits = isinstance(loaded, Index) and loaded.salt == f"{self.salt}{root}"
+        return loaded if fits else Index(f"{self.salt}{root}")
+
+    def save_index(self, index: Index) -> None:
+        path = self._index_path()
+        if path is not None:
+            write_atomically(path, pickle.dumps(index, protocol=5))

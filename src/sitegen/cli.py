@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
@@ -25,12 +25,11 @@ from sitegen import __version__
 from sitegen.build import Report, build, check_output_folder, prepare
 from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig, load_config, normalize_base_url
-from sitegen.deploy import DeployError, deploy
-from sitegen.errors import ConfigError, ContentError, ContentErrors
+from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
 from sitegen.render import TemplateProblem
-from sitegen.scaffold import init_site, new_article
-from sitegen.search import SearchError
-from sitegen.serve import DevServer, Rebuilt, ServeError
+
+if TYPE_CHECKING:
+    from sitegen.serve import Rebuilt
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -273,6 +272,8 @@ def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 def init_command(directory: str) -> None:
     """Create a new site folder: site.toml, content/ with an example article, a README."""
+    from sitegen.scaffold import init_site  # here, as every command's own module: a fast start
+
     try:
         created = init_site(Path(directory))
     except FileExistsError as exc:
@@ -287,6 +288,8 @@ def init_command(directory: str) -> None:
 @config_option
 def new_command(title: str, category: str | None, config_path: str) -> None:
     """Create a new article in content/ with its front matter filled in (date: now)."""
+    from sitegen.scaffold import new_article
+
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -367,6 +370,8 @@ def serve_command(
     With --watch, every saved change is rebuilt within a moment and open pages reload by
     themselves; a content error shows in the page and the terminal while the last good site stays.
     """
+    from sitegen.serve import DevServer, ServeError
+
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -392,12 +397,12 @@ def serve_command(
             f"built {report.articles} articles, {sum(report.pages.values())} pages "
             f"in {report.seconds:.2f} s"
         )
-        out.print(f"serving [bold]{server.url}[/]  (Ctrl-C to stop)", soft_wrap=True)
-        if watch:
-            out.print("watching content/, templates/, static/ and site.toml for changes")
-        if open_browser:
-            webbrowser.open(server.url)
-        try:
+        try:  # from the first word about serving on, Ctrl-C means: stop cleanly
+            out.print(f"serving [bold]{server.url}[/]  (Ctrl-C to stop)", soft_wrap=True)
+            if watch:
+                out.print("watching content/, templates/, static/ and site.toml for changes")
+            if open_browser:
+                webbrowser.open(server.url)
             server.wait()
         except KeyboardInterrupt:
             out.print("stopping")
@@ -433,6 +438,8 @@ def deploy_command(
     site.toml sets `cname`, a CNAME file. Nothing is committed when the folder is not in a git
     repository, the remote is missing or the build fails.
     """
+    from sitegen.deploy import DeployError, deploy
+
     holder: list[SiteConfig] = []
 
     def action() -> None:

@@ -3,6 +3,10 @@
 Everything goes into a staging folder beside the output, which then takes the output's place in
 one atomic exchange: a failed or killed build leaves the previous output exactly as it was.
 Files whose bytes did not change are hard-linked from the previous output, so their mtimes stay.
+
+Paths inside a folder are relative POSIX strings (urls.output_file makes them). Every folder on
+the way to a file is either made here or checked once with lstat to be a real folder, never a
+symlink, so nothing is ever written outside, without resolving each file's path.
 """
 
 from __future__ import annotations
@@ -11,16 +15,18 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
+import posixpath
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from stat import S_ISREG
+from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
-from sitegen.urls import UnsafePath, resolve_inside
+from sitegen.urls import UnsafePath
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 
 @dataclass
@@ -42,6 +48,17 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def write_new(path: str, data: bytes) -> None:
+    """Create a file that must not exist yet (one open, one write: the cheapest way to a file)."""
+    descriptor = os.open(path, _NEW_FILE, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """A reader sees the old file or the new one, never half of it (a new inode every time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,56 +67,115 @@ def write_atomically(path: Path, data: bytes) -> None:
     temporary.replace(path)
 
 
-def _remove_file(root: Path, relative: PurePosixPath) -> None:
-    """Remove a file and the folders it leaves empty, up to (not including) root."""
-    path = _checked(root, relative)
-    path.unlink(missing_ok=True)
-    parent = path.parent
-    while parent != root and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
+def checked(relative: str) -> str:
+    """A relative path that stays inside its folder, or UnsafePath."""
+    if not relative or relative.startswith("/") or "\0" in relative:
+        raise UnsafePath(f"{relative!r} leaves the output folder")
+    if any(part in ("", ".", "..") for part in relative.split("/")):
+        raise UnsafePath(f"{relative!r} leaves the output folder")
+    return relative
 
 
-def _stamped(path: Path, size: int, mtime_ns: int) -> bool:
+def _stamped(path: str, size: int, mtime_ns: int) -> bool:
     try:
-        stat = path.lstat()
+        stat = os.lstat(path)
     except OSError:
         return False
     return stat.st_size == size and stat.st_mtime_ns == mtime_ns and S_ISREG(stat.st_mode)
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: str, data: bytes) -> bool:
     try:
-        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+        stat = os.lstat(path)
+        if not S_ISREG(stat.st_mode) or stat.st_size != len(data):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == data
     except OSError:
         return False
 
 
-def _checked(root: Path, relative: PurePosixPath) -> Path:
-    if relative.is_absolute() or ".." in relative.parts:
-        raise UnsafePath(f"{relative} leaves the output folder")
-    return resolve_inside(root, relative)
-
-
-class InPlace:
-    """Writes into a live output folder (the dev server's), file by file, skipping same bytes."""
+class _Folder:
+    """A folder of ours: writes inside it go through folders checked or made here."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.stats = WriteStats()
+        self._folders: dict[str, bool] = {"": False}
 
-    def write(self, relative: PurePosixPath, data: bytes) -> None:
-        destination = _checked(self.root, relative)
+    def full(self, relative: str) -> str:
+        return f"{self.root}/{checked(relative)}"
+
+    def _folder(self, relative: str) -> bool:
+        """Make sure the folder exists as a real folder; True if this call made it (so it is empty).
+
+        A file or symlink where a folder must go is one of our stale outputs: it is removed.
+        """
+        made = self._folders.get(relative)
+        if made is not None:
+            return made
+        self._folder(posixpath.dirname(relative))
+        full = f"{self.root}/{relative}"
+        try:
+            os.mkdir(full)
+            made = True
+        except FileExistsError:
+            if not S_ISDIR(os.lstat(full).st_mode):
+                os.unlink(full)
+                os.mkdir(full)
+                made = True
+            else:
+                made = False
+        self._folders[relative] = made
+        return made
+
+    def _place(self, relative: str, make: Callable[[str], None]) -> None:
+        """Put a new inode at `relative` (never write into a file that may be linked elsewhere)."""
+        destination = self.full(relative)
+        if self._folder(posixpath.dirname(relative)):
+            try:
+                make(destination)
+                return
+            except FileExistsError:  # written twice in one build (a site file over the theme's)
+                pass
+        folder, name = posixpath.split(destination)
+        temporary = f"{folder}/.{name}.{os.getpid()}.tmp"
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+        make(temporary)
+        os.replace(temporary, destination)
+        if os.path.lexists(temporary):  # rename() does nothing when both names are one inode
+            os.unlink(temporary)
+
+    def remove(self, relative: str) -> None:
+        """Remove a file and the folders it leaves empty, up to (not including) the root."""
+        path = self.full(relative)
+        parent = posixpath.dirname(relative)
+        real_parent = os.path.realpath(posixpath.dirname(path))
+        if not os.path.lexists(path) or not f"{real_parent}/".startswith(f"{self.root}/"):
+            return
+        os.unlink(path)
+        while parent:
+            try:
+                os.rmdir(f"{self.root}/{parent}")
+            except OSError:
+                return
+            self._folders.pop(parent, None)
+            parent = posixpath.dirname(parent)
+
+
+class InPlace(_Folder):
+    """Writes into a live output folder (the dev server's), file by file, skipping same bytes."""
+
+    def write(self, relative: str, data: bytes) -> None:
+        destination = self.full(relative)
         if _same_bytes(destination, data):
             self.stats.unchanged += 1
             return
-        write_atomically(destination, data)
+        self._place(relative, lambda path: write_new(path, data))
         self.stats.written += 1
 
-    def remove(self, relative: PurePosixPath) -> None:
-        _remove_file(self.root, relative)
-
-    def copy_static(self, relative: PurePosixPath, layers: list[Path]) -> None:
+    def copy_static(self, relative: str, layers: list[Path]) -> None:
         """A changed static file: the topmost layer that still has it wins; none left, it goes."""
         present = [d / relative for d in layers if (d / relative).is_file()]
         if present:
@@ -107,9 +183,9 @@ class InPlace:
         else:
             self.remove(relative)
 
-    def replace_folder(self, relative: PurePosixPath, built: Path) -> None:
+    def replace_folder(self, relative: str, built: Path) -> None:
         """A folder made beside the output (the search index) takes `relative`'s place at once."""
-        destination = _checked(self.root, relative)
+        destination = Path(self.full(relative))
         if destination.is_dir() and _exchange(built, destination):
             shutil.rmtree(built, ignore_errors=True)
             return
@@ -117,7 +193,7 @@ class InPlace:
         built.rename(destination)
 
 
-class Staging:
+class Staging(_Folder):
     """The output's twin: a folder beside it, brought up to date in place, then exchanged with it.
 
     The twin holds what the build before last wrote, so a build rewrites only what differs, links
@@ -134,71 +210,71 @@ class Staging:
         fcntl.flock(self._lock, fcntl.LOCK_EX)
         if not trusted and self.path.exists():
             shutil.rmtree(self.path)
+        fresh = not self.path.exists()
         self.path.mkdir(exist_ok=True)
-        self.stats = WriteStats()
+        super().__init__(self.path)
+        self._folders[""] = fresh
+        self.previous = str(self.target)
 
-    def _place(self, relative: PurePosixPath, make: Callable[[Path], None]) -> None:
-        """Put a new inode at `relative`: never write into a file that may be linked to the live one."""
-        destination = _checked(self.path, relative)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        temporary = destination.with_name(f".{destination.name}.tmp")
-        temporary.unlink(missing_ok=True)
-        make(temporary)
-        temporary.replace(destination)
-        temporary.unlink(missing_ok=True)  # rename() does nothing when both names are one inode
-
-    def write(self, relative: PurePosixPath, data: bytes) -> None:
+    def write(self, relative: str, data: bytes) -> None:
         """Write one file; same bytes as the twin's or the live output's file mean no write at all."""
-        if _same_bytes(self.path / relative, data):
+        destination = self.full(relative)
+        fresh = self._folders.get(posixpath.dirname(relative), False)
+        if not fresh and _same_bytes(destination, data):
             self.stats.unchanged += 1
             return
-        previous = self.target / relative
+        previous = f"{self.previous}/{relative}"
         if _same_bytes(previous, data):
-            self._place(relative, lambda temporary: os.link(previous, temporary))
+            self._place(relative, lambda path: os.link(previous, path))
             self.stats.unchanged += 1
             return
-        self._place(relative, lambda temporary: temporary.write_bytes(data))
+        self._place(relative, lambda path: write_new(path, data))
         self.stats.written += 1
 
-    def holds(self, relative: PurePosixPath, size: int, mtime_ns: int) -> bool:
+    def holds(self, relative: str, size: int, mtime_ns: int) -> bool:
         """Whether the twin's file is still the one with this stamp."""
-        return _stamped(self.path / relative, size, mtime_ns)
+        return _stamped(self.full(relative), size, mtime_ns)
 
-    def link_previous(self, relative: PurePosixPath, size: int, mtime_ns: int) -> bool:
+    def link_previous(self, relative: str, size: int, mtime_ns: int) -> bool:
         """Take the live output's file, if it is still the one with this stamp."""
-        previous = self.target / relative
+        previous = f"{self.previous}/{checked(relative)}"
         if not _stamped(previous, size, mtime_ns):
             return False
         try:
-            self._place(relative, lambda temporary: os.link(previous, temporary))
+            self._place(relative, lambda path: os.link(previous, path))
         except OSError:
             return False
         self.stats.unchanged += 1
         return True
 
+    def stamp(self, relative: str) -> tuple[int, int]:
+        """A written file's size and mtime, which the manifest keeps to know it again."""
+        stat = os.lstat(self.full(relative))
+        return stat.st_size, stat.st_mtime_ns
+
     def link_previous_tree(self, relative: str) -> bool:
         """Take a whole folder of the live output (the search index) as it is."""
-        previous = self.target / relative
-        if not previous.is_dir():
+        previous = self.target / checked(relative)
+        if not previous.is_dir() or previous.is_symlink():
             return False
         shutil.rmtree(self.path / relative, ignore_errors=True)
         shutil.copytree(previous, self.path / relative, copy_function=os.link)
         return True
 
-    def copy_tree(self, source: Path) -> list[PurePosixPath]:
+    def copy_tree(self, source: Path) -> list[str]:
         """Copy a static folder verbatim (following symlinks, so nothing outside is linked in)."""
         copied = []
         for path in sorted(source.rglob("*")):
             relative = path.relative_to(source)
             if path.is_file() and not any(p.startswith(".") for p in relative.parts):
-                copied.append(PurePosixPath(relative.as_posix()))
+                copied.append(relative.as_posix())
                 self.write(copied[-1], path.read_bytes())
         return copied
 
-    def prune(self, stale: set[PurePosixPath]) -> None:
+    def prune(self, stale: set[str]) -> None:
         """Remove the twin's files the new output no longer has, and folders left empty."""
-        for relative in stale:
-            _remove_file(self.path, relative)
+        for relative in sorted(stale):
+            self.remove(relative)
 
     def commit(self) -> None:
         """Exchange twin and output; the old output becomes the twin for the next build."""

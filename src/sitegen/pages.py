@@ -120,10 +120,12 @@ class Planner:
         )
         self.salt = digest(self.site_view, repr(config), rendering)
         self._cards: dict[int, Card] = {}
+        self.tokens = [(a.digest, u) for a, u in zip(site.articles, site.urls, strict=True)]
+        self.modified_at = [a.updated or a.date for a in site.articles]
 
     def token(self, i: int) -> tuple[str, str]:
         """What one article contributes to a page's key: its content digest and its URL."""
-        return (self.site.articles[i].digest, self.site.urls[i])
+        return self.tokens[i]
 
     def key(self, *parts: object) -> str:
         return digest(self.salt, *parts)
@@ -185,11 +187,12 @@ class Planner:
         return Page(url, kind, template, key, lastmod, make_context)
 
     def modified(self, i: int) -> datetime:
-        article = self.site.articles[i]
-        return article.updated or article.date
+        return self.modified_at[i]
 
     def newest(self, members: Sequence[int]) -> datetime | None:
-        return max((self.modified(i) for i in members), default=None)
+        if isinstance(members, range) and len(members) == len(self.modified_at):
+            return max(self.modified_at, default=None)
+        return max(map(self.modified_at.__getitem__, members), default=None)
 
     def article_pages(self) -> Iterator[Page]:
         site = self.site
@@ -292,7 +295,7 @@ class Planner:
                 n,
                 total,
                 len(members),
-                [self.token(i) for i in shown],
+                list(map(self.tokens.__getitem__, shown)),
             )
             yield self.page(url, kind, "list.html", key, self.newest(shown), context)
 
@@ -478,7 +481,7 @@ class Planner:
 
     def sitemap_pages(self, pages: list[Page]) -> Iterator[Page]:
         """A sitemap index over parts of at most 50,000 URLs, and robots.txt pointing at it."""
-        listed = [(self.urls.absolute(p.url), p.lastmod) for p in pages if p.lastmod is not None]
+        listed = [(p.url, p.lastmod) for p in pages if p.lastmod is not None]
         parts = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [
             []
         ]
@@ -488,8 +491,14 @@ class Planner:
             newest = max((moment for _, moment in part), default=None)
             lastmod = newest.isoformat() if newest else ""
             part_entries.append(SitemapEntry(self.urls.absolute(url), lastmod))
-            entries = tuple(SitemapEntry(loc, moment.isoformat()) for loc, moment in part)
-            yield self.fixed(url, "sitemap", "sitemap.xml", entries=entries)
+            stamped = [(page_url, moment.isoformat()) for page_url, moment in part]
+
+            def context(stamped: list[tuple[str, str]] = stamped) -> dict[str, Any]:
+                absolute = self.urls.absolute
+                return {"entries": tuple(SitemapEntry(absolute(u), m) for u, m in stamped)}
+
+            key = self.key(url, stamped)
+            yield Page(url, "sitemap", "sitemap.xml", key, None, context)
         yield self.fixed("/sitemap.xml", "sitemap", "sitemap_index.xml", parts=tuple(part_entries))
         yield self.fixed(
             "/robots.txt", "robots", "robots.txt", sitemap=self.urls.absolute("/sitemap.xml")

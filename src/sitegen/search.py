@@ -37,10 +37,11 @@ import lxml.html
 from pagefind.index import IndexConfig
 from pagefind.service import PagefindService
 
-from sitegen.urls import output_file
+from sitegen.errors import SearchError
+from sitegen.urls import SEARCH_FOLDER, output_file
 
 LANGUAGE = "zh-cn"
-FOLDER = "pagefind"
+FOLDER = SEARCH_FOLDER
 CODE = "ǂ"  # a run's token: 3 base-36 digits per character (a bigram has 6, a run's last char 3)
 RARE = "ǁ"  # a character outside the compact range, alone: base-36 code point
 TITLED = (
@@ -59,10 +60,6 @@ BLOCKS = {
 }  # fmt: skip
 _CAPTURE = re.compile(r"\s*([^\s\[\]]+)\s*(?:\[([^\]]+)\])?\s*")
 T = TypeVar("T")
-
-
-class SearchError(Exception):
-    """Pagefind is missing or failed: one message for the user, and the output left as it was."""
 
 
 @dataclass(frozen=True)
@@ -147,8 +144,16 @@ class _Folding(dict[int, str]):
         return self[point]
 
 
+class _Codes(dict[str, str]):
+    """Each run character's base-36 code, worked out the first time the character is seen."""
+
+    def __missing__(self, char: str) -> str:
+        self[char] = _code(char) or ""
+        return self[char]
+
+
 _FOLDING = _Folding()
-_CODES = {chr(p): _code(chr(p)) or "" for low, high in COMPACT for p in range(low, high)}
+_CODES = _Codes()
 
 
 def tokens(text: str) -> list[str]:

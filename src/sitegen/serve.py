@@ -36,9 +36,8 @@ from watchdog.observers.api import ObservedWatch
 from sitegen import __version__
 from sitegen.build import Builder, Progress, Report
 from sitegen.config import SiteConfig, load_config
-from sitegen.errors import ConfigError, ContentError, ContentErrors
+from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
 from sitegen.render import TemplateProblem
-from sitegen.search import SearchError
 
 EVENTS = "__sitegen/events"
 SCRIPT = "livereload.js"

@@ -6,10 +6,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen.content.normalize import short_hash
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.models import Article, CategoryPath
-from sitegen.urls import UnsafePath, Urls
+from sitegen.urls import UnsafePath, Urls, short_hash
 
 
 @dataclass(frozen=True)

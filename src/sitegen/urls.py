@@ -7,15 +7,21 @@ link and the file it points at cannot disagree.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
-from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from sitegen.config import SiteConfig
 from sitegen.models import Article, CategoryPath
 
+SEARCH_FOLDER = "pagefind"  # the search index, beside the pages
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def short_hash(text: str) -> str:
+    """Six hex digits that tell apart slugs cut short or colliding, stable for the same text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
 
 
 class UnsafePath(ValueError):
@@ -100,7 +106,7 @@ class Urls:
         return self.config.origin + self.href(url)
 
 
-def output_file(url: str) -> PurePosixPath:
+def output_file(url: str) -> str:
     """Site-relative URL → file path inside the output; refuses anything that could leave it."""
     parts = [check_segment(p) for p in url.split("/") if p]
     if url.endswith("/") or not parts:
@@ -108,12 +114,4 @@ def output_file(url: str) -> PurePosixPath:
     normalized = posixpath.normpath("/".join(parts))
     if normalized.startswith(("../", "/")) or normalized == "..":
         raise UnsafePath(f"path {url!r} leaves the output folder")
-    return PurePosixPath(normalized)
-
-
-def resolve_inside(root: Path, relative: PurePosixPath) -> Path:
-    """The real path of a file under root; raises UnsafePath if it would land outside root."""
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()):
-        raise UnsafePath(f"{relative} resolves outside {root}")
-    return target
+    return normalized

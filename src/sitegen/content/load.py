@@ -47,8 +47,8 @@ def is_candidate(path: Path, root: Path) -> bool:
     return not any(part.startswith(".") for part in parts) and _is_article_name(path.name)
 
 
-def discover(root: Path) -> Iterator[Path]:
-    """Every candidate file under root, in a stable order (sorted by relative path)."""
+def discover(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every candidate file under root as (relative POSIX path, path), sorted by relative path."""
     found: list[tuple[str, str]] = []
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
@@ -59,8 +59,8 @@ def discover(root: Path) -> Iterator[Path]:
             for name in files
             if _is_article_name(name) and os.path.isfile(os.path.join(directory, name))  # noqa: PTH113, PTH118
         )
-    for _, path in sorted(found):
-        yield Path(path)
+    for relative, path in sorted(found):
+        yield relative, Path(path)
 
 
 def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:

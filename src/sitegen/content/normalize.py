@@ -5,7 +5,6 @@ A pure function of the file's content and the config, so it can run in any proce
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import unicodedata
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sitegen.content.clean import clean_body, is_promo_image, make_summary
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath, Source
+from sitegen.urls import short_hash
 
 SLUG_MAX_CHARS = 60
 EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
@@ -72,10 +72,6 @@ def tag_names(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     flat = [t for i in items for t in (i if isinstance(i, list) else [i]) if t is not None]
     return tuple(dict.fromkeys(n for n in map(clean_text, flat) if n))
-
-
-def short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
 
 
 def slugify(stem: str) -> str:
