@@ -133,6 +133,24 @@ def test_a_file_stamped_just_before_a_build_is_read_again_by_the_next(site: Site
     assert "会议认为" in (site.output_path / SEED_PAGE).read_text(encoding="utf-8")
 
 
+def test_with_nothing_changed_a_build_touches_nothing_but_mends_a_damaged_output(
+    site: SiteConfig,
+) -> None:
+    build(site)
+    site.output_path.joinpath(SEED_PAGE).unlink()
+    build(site)  # now the twin is the first build's output
+    before = tree_digest(site.output_path)
+    twin = site.output_path.parent / f".{site.output_path.name}.next"
+    twin_mtime = twin.stat().st_mtime_ns
+    report = build(site)
+    assert report.written == 0 and report.unchanged == len(before)
+    assert twin.stat().st_mtime_ns == twin_mtime
+    (site.output_path / SEED_PAGE).unlink()
+    (site.output_path / "style.css").write_text("damaged", encoding="utf-8")
+    build(site)
+    assert tree_digest(site.output_path) == before
+
+
 def test_an_incremental_build_equals_a_clean_build_byte_for_byte(
     site: SiteConfig, tmp_path: Path
 ) -> None:

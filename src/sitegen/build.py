@@ -28,8 +28,8 @@ from sitegen.config import SiteConfig
 from sitegen.content.load import discover, file_digest, is_candidate, load_data, read_file
 from sitegen.errors import ConfigError, ContentError, ContentErrors, ContentWarning
 from sitegen.models import Article
-from sitegen.output import InPlace, Staging, write_atomically
-from sitegen.pages import BodyOf, Page, plan
+from sitegen.output import InPlace, Staging, all_stamped, write_atomically
+from sitegen.pages import BodyOf, Page, digest, plan
 from sitegen.render import (
     make_environment,
     render,
@@ -267,6 +267,17 @@ class Manifest:
     records: dict[str, Record] = field(default_factory=dict)
     search: str = ""
     files: tuple[str, ...] = ()
+    static: dict[str, tuple[int, int]] = field(default_factory=dict)
+    inputs: str = ""
+    articles: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def intact(self, root: Path) -> bool:
+        """Whether the folder still holds every file as this manifest stamped it."""
+        stamps = [(output_file(url), *stamp[1:]) for url, stamp in self.pages.items()]
+        stamps.extend((path, *stamp) for path, stamp in self.static.items())
+        has_search = not self.search or (root / SEARCH_FOLDER).is_dir()
+        return bool(self.inputs) and has_search and all_stamped(root, stamps)
 
     @classmethod
     def load(cls, path: Path | None) -> Manifest:
@@ -293,9 +304,10 @@ def _reusable(
     return stamp is not None and stamp[0] == page.key and take(path, *stamp[1:])
 
 
-def _plan(site: Site, config: SiteConfig, live_reload: bool, body_of: BodyOf) -> list[Page]:
+def _plan(
+    site: Site, config: SiteConfig, live_reload: bool, body_of: BodyOf, rendering: str
+) -> list[Page]:
     try:
-        rendering = rendering_digest(config)
         return plan(site, config, live_reload=live_reload, body_of=body_of, rendering=rendering)
     except UnsafePath as exc:
         raise ConfigError("permalinks", str(exc)) from None
@@ -335,12 +347,15 @@ class Builder:
         self.env = make_environment(config)
         check_output_folder(config, self.output)
 
-    def _site(self, report: Report) -> Site:
+    def _articles(self, report: Report) -> list[Article]:
         articles = collect(self.outcomes.values(), self.drafts, report)
         if report.errors and not self.skip_bad:
             raise ContentErrors(report.errors)
         report.skipped, report.errors = report.errors, []
-        site = index(articles, Urls(self.config), self.config.related)
+        return articles
+
+    def _site(self, report: Report) -> Site:
+        site = index(self._articles(report), Urls(self.config), self.config.related)
         report.articles = len(site.articles)
         return site
 
@@ -355,15 +370,18 @@ class Builder:
         report = Report(output=self.output)
         if not reuse:
             self.outcomes = dict(normalize_all(self.config, self.jobs, self.cache, self.progress))
-        pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body)
-        live, twin = (
-            Manifest.load(self.manifest_path("live")),
-            Manifest.load(self.manifest_path("twin")),
-        )
+        rendering = rendering_digest(self.config)
+        inputs = self._inputs(rendering)
+        live = Manifest.load(self.manifest_path("live"))
+        if live.inputs == inputs and live.intact(self.output):
+            return self._nothing_to_do(live, report, started)
+        pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body, rendering)
+        twin = Manifest.load(self.manifest_path("twin"))
         Manifest().save(self.manifest_path("twin"))
         staging = Staging(self.output, trusted=bool(twin.pages))
         try:
-            expected = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
+            statics = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
+            expected = set(statics)
             stamps, records, fresh = {}, {}, []
             for page in pages:
                 path = output_file(page.url)
@@ -391,16 +409,48 @@ class Builder:
             staging.prune(set(twin.files) - expected)
             if not search:
                 shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
+            static = {path: staging.stamp(path) for path in sorted(statics)}
             staging.commit()
         except BaseException:
             staging.discard()
             raise
+        live_path, twin_path = self.manifest_path("live"), self.manifest_path("twin")
+        if live_path and twin_path and live_path.exists():
+            live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
+        kinds = dict(report.pages)
         files = tuple(sorted(expected))
-        Manifest(stamps, records, search, files).save(self.manifest_path("live"))
-        live.save(self.manifest_path("twin"))
+        made = Manifest(stamps, records, search, files, static, inputs, report.articles, kinds)
+        made.save(live_path)
         self.keys = {page.url: page.key for page in pages}
         self.records = records
         report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _inputs(self, rendering: str) -> str:
+        """A digest of everything the output is made from: content files, config, options,
+        templates and code (`rendering`), static files. Equal to the live output's, no page can
+        differ from it."""
+        static = [
+            (str(path), stamp_of(path))
+            for folder in static_dirs(self.config)
+            for path in sorted(folder.rglob("*"))
+        ]
+        articles = sorted(
+            (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
+            for path, outcome in self.outcomes.items()
+        )
+        options = (self.drafts, self.skip_bad, self.live_reload)
+        return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
+
+    def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
+        """The output is already what this build would make: say so, and touch nothing."""
+        self._articles(report)
+        report.articles = live.articles
+        report.pages.update(live.kinds)
+        report.unchanged = len(live.pages) + len(live.static)
+        self.keys = {url: stamp[0] for url, stamp in live.pages.items()}
+        self.records = live.records
         report.seconds = time.perf_counter() - started
         return report
 
@@ -461,7 +511,8 @@ class Builder:
             self.env = make_environment(self.config)
             self.keys = dict.fromkeys(self.keys, "")
         self.renormalize(resolved)
-        pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body)
+        rendering = rendering_digest(self.config)
+        pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body, rendering)
         stale = [p for p in pages if self.keys.get(p.url) != p.key]
         rendered = render_all(stale, self.env, self.progress, report)
         place = InPlace(self.output)

@@ -17,7 +17,7 @@ import fcntl
 import os
 import posixpath
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
@@ -82,6 +82,12 @@ def _stamped(path: str, size: int, mtime_ns: int) -> bool:
     except OSError:
         return False
     return stat.st_size == size and stat.st_mtime_ns == mtime_ns and S_ISREG(stat.st_mode)
+
+
+def all_stamped(root: Path, stamps: Iterable[tuple[str, int, int]]) -> bool:
+    """Whether every file (relative path, size, mtime) is still there as stamped."""
+    folder = root.resolve()
+    return all(_stamped(f"{folder}/{path}", size, mtime_ns) for path, size, mtime_ns in stamps)
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
@@ -232,8 +238,8 @@ class Staging(_Folder):
         self.stats.written += 1
 
     def holds(self, relative: str, size: int, mtime_ns: int) -> bool:
-        """Whether the twin's file is still the one with this stamp."""
-        return _stamped(self.full(relative), size, mtime_ns)
+        """Whether the twin's file is still the one with this stamp (only looks: no check needed)."""
+        return _stamped(f"{self.root}/{relative}", size, mtime_ns)
 
     def link_previous(self, relative: str, size: int, mtime_ns: int) -> bool:
         """Take the live output's file, if it is still the one with this stamp."""

@@ -260,6 +260,7 @@ class Planner:
     ) -> Iterator[Page]:
         per = self.config.per_page
         total = max(1, -(-len(members) // per))
+        group = digest(kind, heading, description, feeds, trail, subcategories, len(members))
         for n in range(1, total + 1):
             url = self.urls.page(first, n)
             shown = members[(n - 1) * per : n * per]
@@ -284,19 +285,7 @@ class Planner:
                     "total": len(members),
                 }
 
-            key = self.key(
-                url,
-                kind,
-                title,
-                description,
-                feeds,
-                trail,
-                subs,
-                n,
-                total,
-                len(members),
-                list(map(self.tokens.__getitem__, shown)),
-            )
+            key = self.key(url, group, n, total, list(map(self.tokens.__getitem__, shown)))
             yield self.page(url, kind, "list.html", key, self.newest(shown), context)
 
     def counted(self, node: CategoryNode) -> CountedLink:
