@@ -333,10 +333,17 @@ def _normalize_elements(root: etree._Element) -> None:
     """One pass over every element: whitespace, images, links, headings, bold spans."""
     preformatted = {node for pre in root.iter("pre") for node in pre.iter()}
     for element in list(root.iter()):
-        if element.text:
-            element.text = _tidy_text(element.text, element in preformatted)
-        if element.tail:
-            element.tail = _tidy_text(element.tail, element.getparent() in preformatted)
+        # each read of a slot decodes it and each write encodes it: one read, a write on change
+        text = element.text
+        if text:
+            tidy = _tidy_text(text, bool(preformatted) and element in preformatted)
+            if tidy != text:
+                element.text = tidy
+        tail = element.tail
+        if tail:
+            tidy = _tidy_text(tail, bool(preformatted) and element.getparent() in preformatted)
+            if tidy != tail:
+                element.tail = tidy
         tag = element.tag
         if tag == "img":
             _fix_image(element)
@@ -430,12 +437,20 @@ def _fix_image(img: etree._Element) -> None:
     img.set("referrerpolicy", "no-referrer")
 
 
+def _has_descendant(element: etree._Element, tags: Iterable[str]) -> bool:
+    """Whether any of these tags is under the element; the check for children first is cheap,
+    while lxml builds a matcher for the tag names on every call of iterdescendants."""
+    return (
+        len(element) > 0
+        and isinstance(element.tag, str)
+        and next(element.iterdescendants(*tags), None) is not None
+    )
+
+
 def _is_block(element: etree._Element) -> bool:
     if element.tag in _BLOCKS:
         return True
-    return (
-        isinstance(element.tag, str) and next(element.iterdescendants(*_BLOCKS), None) is not None
-    )
+    return _has_descendant(element, _BLOCKS)
 
 
 def _make_paragraphs(root: etree._Element) -> None:
@@ -507,20 +522,21 @@ def _process_lines(root: etree._Element, rules: tuple[SourceRules, ...]) -> dict
     lifted: dict[str, str] = {}
     seen_text = False
     for line in list(root.iter(*_LINES)):
-        if line.getparent() is None or next(line.iterdescendants(*_LINES), None) is not None:
+        if line.getparent() is None or _has_descendant(line, _LINES):
             continue
         _trim_breaks(line)
-        text = _squash(_text_of(line))
+        raw = _text_of(line)
+        text = _squash(raw)
         if not text:
             continue
-        if any(pattern.fullmatch(text) for pattern in end_lines):
+        if _any_fullmatch(end_lines, text):
             _drop_from(root, line)
             break
         first, seen_text = not seen_text, True
-        if first and any(pattern.fullmatch(text) for pattern in first_lines):
+        if first and _any_fullmatch(first_lines, text):
             _remove(line)
             continue
-        if any(pattern.fullmatch(text) for pattern in drop_lines):
+        if _any_fullmatch(drop_lines, text):
             _remove(line)
             continue
         if line.tag == "p" and _lift(text, lifted):
@@ -528,8 +544,15 @@ def _process_lines(root: etree._Element, rules: tuple[SourceRules, ...]) -> dict
             continue
         if "责任编辑" in text:
             _lift_trailing_editor(line, lifted)
-        _unindent(line)
+            _unindent(line)
+        elif raw[0] in _INDENT or raw[-1] in _INDENT:  # else there is nothing to unindent
+            _unindent(line)
     return lifted
+
+
+def _any_fullmatch(patterns: list[re.Pattern[str]], text: str) -> bool:
+    """Most bodies have no pattern of a kind: an empty list costs no generator."""
+    return bool(patterns) and any(pattern.fullmatch(text) for pattern in patterns)
 
 
 def _lift(text: str, lifted: dict[str, str]) -> bool:
@@ -580,13 +603,13 @@ def _trim_breaks(line: etree._Element) -> None:
 def _unindent(line: etree._Element) -> None:
     """Typeset indentation (U+3000, em spaces, nbsp) goes, and trailing blanks: the theme indents
     with CSS."""
-    slots = list(_text_slots(line))
-    for strip, ordered in ((str.lstrip, slots), (str.rstrip, reversed(slots))):
+    for strip, ordered in ((str.lstrip, _text_slots(line)), (str.rstrip, _text_slots_back(line))):
         for node, slot in ordered:
             value = getattr(node, slot)
             if value:
                 stripped = strip(value, _INDENT)
-                setattr(node, slot, stripped or None)
+                if stripped != value:  # setting a slot re-encodes its text
+                    setattr(node, slot, stripped or None)
                 if stripped:
                     break
 
@@ -597,6 +620,14 @@ def _text_slots(element: etree._Element) -> Iterable[tuple[etree._Element, str]]
     for child in element:
         yield from _text_slots(child)
         yield child, "tail"
+
+
+def _text_slots_back(element: etree._Element) -> Iterable[tuple[etree._Element, str]]:
+    """The text and tail slots under an element, last first."""
+    for child in reversed(element):
+        yield child, "tail"
+        yield from _text_slots_back(child)
+    yield element, "text"
 
 
 def _drop_empty(root: etree._Element) -> None:
