@@ -264,6 +264,11 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def _is_space(text: str) -> bool:
+    """Whether `_squash(text)` is empty; isspace stops at the first letter, split reads it all."""
+    return not text or text.isspace()
+
+
 def _remove(element: etree._Element) -> None:
     """Take an element out, keeping the text that follows it."""
     parent = element.getparent()
@@ -390,7 +395,8 @@ def _unwrap(element: etree._Element) -> None:
 def _tidy_text(text: str, preformatted: bool) -> str:
     """Zero-width characters go; outside <pre>, source line breaks are spaces and a run of
     ideographic spaces (a paragraph indent that lost its line break) is one."""
-    text = _ZERO_WIDTH.sub("", text)
+    if "\u200b" in text or "\u200c" in text or "\u2060" in text or "\ufeff" in text:
+        text = _ZERO_WIDTH.sub("", text)  # four substring tests cost less than the regex's scan
     if preformatted:
         return text
     if "\n" in text:
@@ -633,7 +639,7 @@ def _text_slots_back(element: etree._Element) -> Iterable[tuple[etree._Element, 
 def _drop_empty(root: etree._Element) -> None:
     """Empty paragraphs and wrappers go, innermost first, so that emptied parents go too."""
     for element in reversed(list(root.iterdescendants(*_DROP_WHEN_EMPTY))):
-        if not _squash(_text_of(element)) and next(element.iter(*_SOLID), None) is None:
+        if _is_space(_text_of(element)) and next(element.iter(*_SOLID), None) is None:
             _remove(element)
 
 
@@ -660,4 +666,4 @@ def _visible_text(root: etree._Element) -> str:
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
     text = etree.tostring(root, encoding=str, method="text", with_tail=False)
-    return "\n".join(line for line in (_squash(raw) for raw in text.split("\n")) if line)
+    return "\n".join([line for raw in text.split("\n") if (line := _squash(raw))])
