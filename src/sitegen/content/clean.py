@@ -42,10 +42,13 @@ _EMPTY = CleanBody(html="", text="", source="", original_title="", editor="", fi
 
 _LEADING_TAG = re.compile(r"\s*<(?:[a-zA-Z][\w:-]*[\s/>]|!--|!doctype)", re.I)
 _ANY_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*[\s/>]|!--|/[a-zA-Z])")
+# Line patterns open with "\n" rather than "^" and are searched in "\n" + text: re finds a literal
+# first character with a fast scan, while it tries a leading "^" at every character.
 _MARKDOWN_BLOCK = re.compile(
-    r"^ {0,3}(?:#{1,6}[ \t]|(?:[-*_][ \t]*){3,}$|```|~~~|\[[^\]\n]+\]\([^)\n]+\))", re.M
+    r"\n {0,3}(?:#{1,6}[ \t]|(?:[-*_][ \t]*){3,}$|```|~~~|\[[^\]\n]+\]\([^)\n]+\))", re.M
 )
-_MARKDOWN_INLINE = re.compile(r"^ {0,3}(?:[-*+>]|\d+[.)])[ \t]|\*\*|__|\]\(|`", re.M)
+_MARKDOWN_LIST_ITEM = re.compile(r"\n {0,3}(?:[-*+>]|\d+[.)])[ \t]")
+_MARKDOWN_MARKS = ("**", "__", "](", "`")
 _PIPELINE_WRAPPER = re.compile(r"\s*<div>(.*)</div>\s*", re.S)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -58,7 +61,18 @@ def is_html_body(body: str) -> bool:
     Markdown transcripts open with `##` headings and carry `---` rules and `[text](url)` lines
     around their inline HTML.
     """
-    return bool(_LEADING_TAG.match(body)) and not _MARKDOWN_BLOCK.search(body)
+    return bool(_LEADING_TAG.match(body)) and not _has_markdown_block(body)
+
+
+def _has_markdown_block(text: str) -> bool:
+    return _MARKDOWN_BLOCK.search("\n" + text) is not None
+
+
+def _has_markdown_inline(text: str) -> bool:
+    """List items, quotes, bold, code or links: text that Markdown would change."""
+    return any(mark in text for mark in _MARKDOWN_MARKS) or bool(
+        _MARKDOWN_LIST_ITEM.search("\n" + text)
+    )
 
 
 def _plain_text(body: str) -> str | None:
@@ -79,7 +93,7 @@ def _body_html(body: str, markdown: bool | None) -> str:
     text = _plain_text(body)
     if markdown is None:
         looks_like_markdown = not is_html_body(body) and (
-            text is None or _MARKDOWN_BLOCK.search(text) or _MARKDOWN_INLINE.search(text)
+            text is None or _has_markdown_block(text) or _has_markdown_inline(text)
         )
         markdown = bool(looks_like_markdown)
     if markdown:
