@@ -149,6 +149,7 @@ _DROP_WHEN_EMPTY = _names(
     " header footer aside dir strong b em i u s del sub sup mark small code q cite a"
 )
 _SOLID = ("img", "hr", "table")  # content even without text
+_BREAKS = _BLOCKS | {"br"}  # line breaks in the visible text
 
 _SOURCE_LINE = re.compile(r"(?:▌\s*)?(?:本文)?来源\s*[：:]\s*(?P<value>.{1,60})")
 _ORIGINAL_TITLE_LINE = re.compile(r"原标题\s*[：:]\s*(?P<value>.+)")
@@ -675,9 +676,18 @@ def _drop_blank_text(element: etree._Element) -> None:
 
 
 def _visible_text(root: etree._Element) -> str:
-    """The rendered text, one line per paragraph (mutates the tree: call it last)."""
-    for element in root.iterdescendants(*_BLOCKS, "br"):
-        element.text = "\n" + (element.text or "")
-        element.tail = "\n" + (element.tail or "")
-    text = etree.tostring(root, encoding=str, method="text", with_tail=False)
-    return "\n".join([line for raw in text.split("\n") if (line := _squash(raw))])
+    """The rendered text, one line per paragraph: a line break at either edge of every block.
+
+    One read-only walk; writing the breaks into the tree and serializing it costs more.
+    """
+    pieces = [root.text or ""]
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if element is root:
+            continue
+        if element.tag in _BREAKS:
+            pieces.append("\n")
+        text = element.text if event == "start" else element.tail
+        if text:
+            pieces.append(text)
+    lines = "".join(pieces).split("\n")
+    return "\n".join([line for raw in lines if (line := _squash(raw))])
