@@ -129,6 +129,14 @@ def test_markdown_line_syntax_counts_on_the_first_line_and_on_later_ones() -> No
     assert not is_html_body("<p>x</p>\n   ***")
 
 
+def test_a_charset_in_the_body_does_not_change_how_it_is_read() -> None:
+    for meta in (
+        '<meta charset="gbk">',
+        '<meta http-equiv="Content-Type" content="charset=latin1">',
+    ):
+        assert clean_body(f"{meta}<p>中文 é ☃</p>").html == "<p>中文 é ☃</p>"
+
+
 def test_raw_html_is_not_turned_into_code_blocks() -> None:
     body = "<div>\n    <p>缩进四格的段落。</p>\n\n        <p>缩进八格的段落。</p>\n</div>"
     html = clean_body(body).html

@@ -103,7 +103,9 @@ def _body_html(body: str, markdown: bool | None) -> str:
 
 # --- tree vocabulary ---------------------------------------------------------------------------
 
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+# libxml2 works in UTF-8: handing it bytes saves converting a str's buffer, and the encoding given
+# here wins over any <meta charset> in the body.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u2060\ufeff]")  # U+200D stays: it joins emoji
 _NEWLINE_RUN = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*")
@@ -212,7 +214,7 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
         return _EMPTY
     # The <div> keeps leading text out of libxml2's implied <p>; <body> also holds what a stray
     # </div> in the markup pushes out of it.
-    root = etree.fromstring("<div>" + markup, _PARSER).find("body")
+    root = etree.fromstring(("<div>" + markup).encode(), _PARSER).find("body")
     rules = rules_for(body)
     root = _article_root(root, rules)
     _drop_chrome(root, rules)
