@@ -481,14 +481,16 @@ def _make_paragraphs(root: etree._Element) -> None:
     without this their texts would run together."""
     for paragraph in list(root.iter("p")):
         # libxml2 lets <p> hold HTML5 blocks (<section>), which an HTML5 parser would split
-        if any(_is_block(child) for child in paragraph):
+        if len(paragraph) and any(_is_block(child) for child in paragraph):
             paragraph.tag = "div"
     for container in [root, *root.iterdescendants(*_CONTAINERS)]:
         items: list[str | etree._Element] = [container.text or ""]
         for child in container:
+            tail = child.tail
             items.append(child)
-            items.append(child.tail or "")
-            child.tail = None
+            items.append(tail or "")
+            if tail is not None:  # a write costs more than the read
+                child.tail = None
         if all(_is_blank(i) if isinstance(i, str) else _is_block(i) for i in items):
             continue
         container.text = None
