@@ -628,6 +628,11 @@ def _trim_breaks(line: etree._Element) -> None:
 def _unindent(line: etree._Element) -> None:
     """Typeset indentation (U+3000, em spaces, nbsp) goes, and trailing blanks: the theme indents
     with CSS."""
+    if not len(line):  # the text is its only slot: one read instead of a walk each way
+        text = line.text or ""
+        if text.strip(_INDENT) != text:
+            line.text = text.strip(_INDENT) or None
+        return
     for strip, ordered in ((str.lstrip, _text_slots(line)), (str.rstrip, _text_slots_back(line))):
         for node, slot in ordered:
             value = getattr(node, slot)
