@@ -120,6 +120,23 @@ def test_markdown_and_plain_text_are_not_html() -> None:
     assert not is_html_body("只是一段文字。")
 
 
+def test_markdown_line_syntax_counts_on_the_first_line_and_on_later_ones() -> None:
+    assert clean_body("- 第一项\n- 第二项").html == "<ul> <li>第一项</li> <li>第二项</li> </ul>"
+    assert clean_body("# 标题\n正文").html == "<h2>标题</h2><p>正文</p>"
+    assert clean_body("正文\n   ## 小标题\n下文").html == "<p>正文</p><h2>小标题</h2><p>下文</p>"
+    assert clean_body("正文 `代码` 结束").html == "<p>正文 <code>代码</code> 结束</p>"
+    assert is_html_body("<p>x</p>\n    ***")  # four spaces: not a rule
+    assert not is_html_body("<p>x</p>\n   ***")
+
+
+def test_a_charset_in_the_body_does_not_change_how_it_is_read() -> None:
+    for meta in (
+        '<meta charset="gbk">',
+        '<meta http-equiv="Content-Type" content="charset=latin1">',
+    ):
+        assert clean_body(f"{meta}<p>中文 é ☃</p>").html == "<p>中文 é ☃</p>"
+
+
 def test_raw_html_is_not_turned_into_code_blocks() -> None:
     body = "<div>\n    <p>缩进四格的段落。</p>\n\n        <p>缩进八格的段落。</p>\n</div>"
     html = clean_body(body).html

@@ -42,10 +42,13 @@ _EMPTY = CleanBody(html="", text="", source="", original_title="", editor="", fi
 
 _LEADING_TAG = re.compile(r"\s*<(?:[a-zA-Z][\w:-]*[\s/>]|!--|!doctype)", re.I)
 _ANY_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*[\s/>]|!--|/[a-zA-Z])")
+# Line patterns open with "\n" rather than "^" and are searched in "\n" + text: re finds a literal
+# first character with a fast scan, while it tries a leading "^" at every character.
 _MARKDOWN_BLOCK = re.compile(
-    r"^ {0,3}(?:#{1,6}[ \t]|(?:[-*_][ \t]*){3,}$|```|~~~|\[[^\]\n]+\]\([^)\n]+\))", re.M
+    r"\n {0,3}(?:#{1,6}[ \t]|(?:[-*_][ \t]*){3,}$|```|~~~|\[[^\]\n]+\]\([^)\n]+\))", re.M
 )
-_MARKDOWN_INLINE = re.compile(r"^ {0,3}(?:[-*+>]|\d+[.)])[ \t]|\*\*|__|\]\(|`", re.M)
+_MARKDOWN_LIST_ITEM = re.compile(r"\n {0,3}(?:[-*+>]|\d+[.)])[ \t]")
+_MARKDOWN_MARKS = ("**", "__", "](", "`")
 _PIPELINE_WRAPPER = re.compile(r"\s*<div>(.*)</div>\s*", re.S)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -58,7 +61,18 @@ def is_html_body(body: str) -> bool:
     Markdown transcripts open with `##` headings and carry `---` rules and `[text](url)` lines
     around their inline HTML.
     """
-    return bool(_LEADING_TAG.match(body)) and not _MARKDOWN_BLOCK.search(body)
+    return bool(_LEADING_TAG.match(body)) and not _has_markdown_block(body)
+
+
+def _has_markdown_block(text: str) -> bool:
+    return _MARKDOWN_BLOCK.search("\n" + text) is not None
+
+
+def _has_markdown_inline(text: str) -> bool:
+    """List items, quotes, bold, code or links: text that Markdown would change."""
+    return any(mark in text for mark in _MARKDOWN_MARKS) or bool(
+        _MARKDOWN_LIST_ITEM.search("\n" + text)
+    )
 
 
 def _plain_text(body: str) -> str | None:
@@ -79,7 +93,7 @@ def _body_html(body: str, markdown: bool | None) -> str:
     text = _plain_text(body)
     if markdown is None:
         looks_like_markdown = not is_html_body(body) and (
-            text is None or _MARKDOWN_BLOCK.search(text) or _MARKDOWN_INLINE.search(text)
+            text is None or _has_markdown_block(text) or _has_markdown_inline(text)
         )
         markdown = bool(looks_like_markdown)
     if markdown:
@@ -89,7 +103,9 @@ def _body_html(body: str, markdown: bool | None) -> str:
 
 # --- tree vocabulary ---------------------------------------------------------------------------
 
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+# libxml2 works in UTF-8: handing it bytes saves converting a str's buffer, and the encoding given
+# here wins over any <meta charset> in the body.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u2060\ufeff]")  # U+200D stays: it joins emoji
 _NEWLINE_RUN = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*")
@@ -135,6 +151,7 @@ _DROP_WHEN_EMPTY = _names(
     " header footer aside dir strong b em i u s del sub sup mark small code q cite a"
 )
 _SOLID = ("img", "hr", "table")  # content even without text
+_BREAKS = _BLOCKS | {"br"}  # line breaks in the visible text
 
 _SOURCE_LINE = re.compile(r"(?:▌\s*)?(?:本文)?来源\s*[：:]\s*(?P<value>.{1,60})")
 _ORIGINAL_TITLE_LINE = re.compile(r"原标题\s*[：:]\s*(?P<value>.+)")
@@ -197,7 +214,7 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
         return _EMPTY
     # The <div> keeps leading text out of libxml2's implied <p>; <body> also holds what a stray
     # </div> in the markup pushes out of it.
-    root = etree.fromstring("<div>" + markup, _PARSER).find("body")
+    root = etree.fromstring(("<div>" + markup).encode(), _PARSER).find("body")
     rules = rules_for(body)
     root = _article_root(root, rules)
     _drop_chrome(root, rules)
@@ -262,6 +279,11 @@ def _text_of(element: etree._Element) -> str:
 def _squash(text: str) -> str:
     """Whitespace-collapsed text; str.split() also splits at U+3000, em spaces and nbsp."""
     return " ".join(text.split())
+
+
+def _is_space(text: str) -> bool:
+    """Whether `_squash(text)` is empty; isspace stops at the first letter, split reads it all."""
+    return not text or text.isspace()
 
 
 def _remove(element: etree._Element) -> None:
@@ -333,10 +355,17 @@ def _normalize_elements(root: etree._Element) -> None:
     """One pass over every element: whitespace, images, links, headings, bold spans."""
     preformatted = {node for pre in root.iter("pre") for node in pre.iter()}
     for element in list(root.iter()):
-        if element.text:
-            element.text = _tidy_text(element.text, element in preformatted)
-        if element.tail:
-            element.tail = _tidy_text(element.tail, element.getparent() in preformatted)
+        # each read of a slot decodes it and each write encodes it: one read, a write on change
+        text = element.text
+        if text:
+            tidy = _tidy_text(text, bool(preformatted) and element in preformatted)
+            if tidy != text:
+                element.text = tidy
+        tail = element.tail
+        if tail:
+            tidy = _tidy_text(tail, bool(preformatted) and element.getparent() in preformatted)
+            if tidy != tail:
+                element.tail = tidy
         tag = element.tag
         if tag == "img":
             _fix_image(element)
@@ -383,7 +412,8 @@ def _unwrap(element: etree._Element) -> None:
 def _tidy_text(text: str, preformatted: bool) -> str:
     """Zero-width characters go; outside <pre>, source line breaks are spaces and a run of
     ideographic spaces (a paragraph indent that lost its line break) is one."""
-    text = _ZERO_WIDTH.sub("", text)
+    if "\u200b" in text or "\u200c" in text or "\u2060" in text or "\ufeff" in text:
+        text = _ZERO_WIDTH.sub("", text)  # four substring tests cost less than the regex's scan
     if preformatted:
         return text
     if "\n" in text:
@@ -430,12 +460,20 @@ def _fix_image(img: etree._Element) -> None:
     img.set("referrerpolicy", "no-referrer")
 
 
+def _has_descendant(element: etree._Element, tags: Iterable[str]) -> bool:
+    """Whether any of these tags is under the element; the check for children first is cheap,
+    while lxml builds a matcher for the tag names on every call of iterdescendants."""
+    return (
+        len(element) > 0
+        and isinstance(element.tag, str)
+        and next(element.iterdescendants(*tags), None) is not None
+    )
+
+
 def _is_block(element: etree._Element) -> bool:
     if element.tag in _BLOCKS:
         return True
-    return (
-        isinstance(element.tag, str) and next(element.iterdescendants(*_BLOCKS), None) is not None
-    )
+    return _has_descendant(element, _BLOCKS)
 
 
 def _make_paragraphs(root: etree._Element) -> None:
@@ -443,14 +481,16 @@ def _make_paragraphs(root: etree._Element) -> None:
     without this their texts would run together."""
     for paragraph in list(root.iter("p")):
         # libxml2 lets <p> hold HTML5 blocks (<section>), which an HTML5 parser would split
-        if any(_is_block(child) for child in paragraph):
+        if len(paragraph) and any(_is_block(child) for child in paragraph):
             paragraph.tag = "div"
     for container in [root, *root.iterdescendants(*_CONTAINERS)]:
         items: list[str | etree._Element] = [container.text or ""]
         for child in container:
+            tail = child.tail
             items.append(child)
-            items.append(child.tail or "")
-            child.tail = None
+            items.append(tail or "")
+            if tail is not None:  # a write costs more than the read
+                child.tail = None
         if all(_is_blank(i) if isinstance(i, str) else _is_block(i) for i in items):
             continue
         container.text = None
@@ -507,20 +547,21 @@ def _process_lines(root: etree._Element, rules: tuple[SourceRules, ...]) -> dict
     lifted: dict[str, str] = {}
     seen_text = False
     for line in list(root.iter(*_LINES)):
-        if line.getparent() is None or next(line.iterdescendants(*_LINES), None) is not None:
+        if line.getparent() is None or _has_descendant(line, _LINES):
             continue
         _trim_breaks(line)
-        text = _squash(_text_of(line))
+        raw = _text_of(line)
+        text = _squash(raw)
         if not text:
             continue
-        if any(pattern.fullmatch(text) for pattern in end_lines):
+        if _any_fullmatch(end_lines, text):
             _drop_from(root, line)
             break
         first, seen_text = not seen_text, True
-        if first and any(pattern.fullmatch(text) for pattern in first_lines):
+        if first and _any_fullmatch(first_lines, text):
             _remove(line)
             continue
-        if any(pattern.fullmatch(text) for pattern in drop_lines):
+        if _any_fullmatch(drop_lines, text):
             _remove(line)
             continue
         if line.tag == "p" and _lift(text, lifted):
@@ -528,8 +569,15 @@ def _process_lines(root: etree._Element, rules: tuple[SourceRules, ...]) -> dict
             continue
         if "责任编辑" in text:
             _lift_trailing_editor(line, lifted)
-        _unindent(line)
+            _unindent(line)
+        elif raw[0] in _INDENT or raw[-1] in _INDENT:  # else there is nothing to unindent
+            _unindent(line)
     return lifted
+
+
+def _any_fullmatch(patterns: list[re.Pattern[str]], text: str) -> bool:
+    """Most bodies have no pattern of a kind: an empty list costs no generator."""
+    return bool(patterns) and any(pattern.fullmatch(text) for pattern in patterns)
 
 
 def _lift(text: str, lifted: dict[str, str]) -> bool:
@@ -580,13 +628,18 @@ def _trim_breaks(line: etree._Element) -> None:
 def _unindent(line: etree._Element) -> None:
     """Typeset indentation (U+3000, em spaces, nbsp) goes, and trailing blanks: the theme indents
     with CSS."""
-    slots = list(_text_slots(line))
-    for strip, ordered in ((str.lstrip, slots), (str.rstrip, reversed(slots))):
+    if not len(line):  # the text is its only slot: one read instead of a walk each way
+        text = line.text or ""
+        if text.strip(_INDENT) != text:
+            line.text = text.strip(_INDENT) or None
+        return
+    for strip, ordered in ((str.lstrip, _text_slots(line)), (str.rstrip, _text_slots_back(line))):
         for node, slot in ordered:
             value = getattr(node, slot)
             if value:
                 stripped = strip(value, _INDENT)
-                setattr(node, slot, stripped or None)
+                if stripped != value:  # setting a slot re-encodes its text
+                    setattr(node, slot, stripped or None)
                 if stripped:
                     break
 
@@ -599,10 +652,18 @@ def _text_slots(element: etree._Element) -> Iterable[tuple[etree._Element, str]]
         yield child, "tail"
 
 
+def _text_slots_back(element: etree._Element) -> Iterable[tuple[etree._Element, str]]:
+    """The text and tail slots under an element, last first."""
+    for child in reversed(element):
+        yield child, "tail"
+        yield from _text_slots_back(child)
+    yield element, "text"
+
+
 def _drop_empty(root: etree._Element) -> None:
     """Empty paragraphs and wrappers go, innermost first, so that emptied parents go too."""
     for element in reversed(list(root.iterdescendants(*_DROP_WHEN_EMPTY))):
-        if not _squash(_text_of(element)) and next(element.iter(*_SOLID), None) is None:
+        if _is_space(_text_of(element)) and next(element.iter(*_SOLID), None) is None:
             _remove(element)
 
 
@@ -624,9 +685,18 @@ def _drop_blank_text(element: etree._Element) -> None:
 
 
 def _visible_text(root: etree._Element) -> str:
-    """The rendered text, one line per paragraph (mutates the tree: call it last)."""
-    for element in root.iterdescendants(*_BLOCKS, "br"):
-        element.text = "\n" + (element.text or "")
-        element.tail = "\n" + (element.tail or "")
-    text = etree.tostring(root, encoding=str, method="text", with_tail=False)
-    return "\n".join(line for line in (_squash(raw) for raw in text.split("\n")) if line)
+    """The rendered text, one line per paragraph: a line break at either edge of every block.
+
+    One read-only walk; writing the breaks into the tree and serializing it costs more.
+    """
+    pieces = [root.text or ""]
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if element is root:
+            continue
+        if element.tag in _BREAKS:
+            pieces.append("\n")
+        text = element.text if event == "start" else element.tail
+        if text:
+            pieces.append(text)
+    lines = "".join(pieces).split("\n")
+    return "\n".join([line for raw in lines if (line := _squash(raw))])

@@ -126,19 +126,17 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
     published = _date(source, "date", tz, required=True)
     assert published is not None
     updated = _date(source, "updated", tz, required=False)
-    suffix = PurePosixPath(source.rel_path).suffix.lower()
+    rel_path = PurePosixPath(source.rel_path)
     body = clean_body(
-        source.body, markdown=False if suffix in (".html", ".htm") else None, title=title
+        source.body,
+        markdown=False if rel_path.suffix.lower() in (".html", ".htm") else None,
+        title=title,
     )
     head_images = (clean_text(meta.get(k)) for k in _IMAGE_KEYS)
     head_image = next((i for i in head_images if i and not is_promo_image(i)), "")
     image = head_image or body.first_image
     explicit = meta.get("slug") not in (None, "")
-    slug = (
-        _explicit_slug(meta["slug"], source)
-        if explicit
-        else slugify(PurePosixPath(source.rel_path).stem)
-    )
+    slug = _explicit_slug(meta["slug"], source) if explicit else slugify(rel_path.stem)
     return Article(
         id=source.rel_path,
         title=title,

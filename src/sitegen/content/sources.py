@@ -36,7 +36,8 @@ def _compound_to_xpath(selector: str) -> str:
         kind, name, attr, op, value = part.groups()
         if kind == ".":
             padded = "concat(' ', normalize-space(@class), ' ')"
-            conditions.append(f"contains({padded}, {_xpath_literal(f' {name} ')})")
+            # `@class and` first: the string building is skipped for the many elements without one
+            conditions.append(f"@class and contains({padded}, {_xpath_literal(f' {name} ')})")
         elif kind == "#":
             conditions.append(f"@id={_xpath_literal(name)}")
         elif op is None:
