@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from click.testing import CliRunner
@@ -28,7 +28,7 @@ from sitegen.build import Builder
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.render import THEME
-from sitegen.serve import DevServer, Rebuilt, ServeError
+from sitegen.serve import HISTORY, Broadcast, DevServer, Rebuilt, ServeError
 
 from .conftest import SEEDS
 
@@ -162,12 +162,15 @@ class EventStream:
         assert b"text/event-stream; charset=utf-8" in headers
 
     def next(self) -> tuple[str, list[str]]:
-        """The next named event and its messages (comments and id-only blocks are skipped)."""
+        """The next named event and its messages (comments and id-only blocks are skipped);
+        `pages` keeps the pages it named."""
         fields: dict[str, str] = {}
         for raw in self.lines:
             line = raw.decode("utf-8").rstrip("\n")
             if not line and "event" in fields:
-                return fields["event"], json.loads(fields["data"])["errors"]
+                data = json.loads(fields["data"])
+                self.pages = data["pages"]
+                return fields["event"], data["errors"]
             if line and not line.startswith(":"):
                 name, _, value = line.partition(": ")
                 fields[name] = value
@@ -407,6 +410,41 @@ def test_a_broken_article_keeps_the_last_good_site_and_streams_the_error(tmp_pat
         stale = EventStream(server, last_event_id="from-another-run-0")
         assert stale.next() == ("reload", []), "a tab of an earlier server run reloads"
         stale.close()
+
+
+def test_an_edited_article_is_rendered_and_announced_before_the_rest(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    path = site / "content" / SEED
+    with serving(site) as (server, rebuilt):
+        stream = EventStream(server)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("3月14日下午", "3月14日夜里"), encoding="utf-8")
+        assert stream.next() == ("reload", [])
+        assert [unquote(p) for p in stream.pages] == [SEED_URL], "its own page first, alone"
+        assert shows(server, SEED_URL, "3月14日夜里")
+        assert stream.next() == ("reload", [])
+        assert SEED_URL not in [unquote(p) for p in stream.pages], "not rendered twice"
+        assert [r.ok for r in rebuilt] == [True]
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+        stream.close()
+
+
+def test_a_reconnecting_tab_reloads_only_if_it_missed_its_page() -> None:
+    broadcast = Broadcast()
+    before = broadcast.event_id(broadcast.state()[0])
+    broadcast.publish((), ("/2022/03/%E7%A8%B3/",))
+    broadcast.publish((), ("/", "/page/2/"))
+    assert broadcast.missed(before, "/2022/03/稳/index.html")
+    assert broadcast.missed(before, "/")
+    assert not broadcast.missed(before, "/archives/")
+    latest = broadcast.event_id(broadcast.state()[0])
+    assert not broadcast.missed(latest, "/")
+    broadcast.publish((), ())
+    assert broadcast.missed(latest, "/archives/"), "a reload of every page"
+    assert broadcast.missed("another-run-3", "/archives/")
+    for _ in range(HISTORY + 1):
+        broadcast.publish((), ("/",))
+    assert broadcast.missed(latest, "/archives/"), "too long ago to know"
 
 
 def test_a_broken_template_recovers_without_losing_deletions(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .test_serve import SEED, SEED_URL, make_site, serving
+from .test_serve import SEED, SEED_URL, eventually, make_site, serving
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 10_000
@@ -56,3 +56,22 @@ def test_an_open_page_follows_edits_and_shows_errors(tmp_path: Path, page: Page)
         article.write_text(good.replace("3月14日下午", "3月14日夜里"), encoding="utf-8")
         expect(main).to_contain_text("3月14日夜里", timeout=WAIT_MS)
         expect(overlay).to_have_count(0)
+
+
+def test_only_the_tabs_showing_a_changed_page_reload(tmp_path: Path, browser: Browser) -> None:
+    site = make_site(tmp_path / "site")
+    article = site / "content" / SEED
+    with serving(site) as (server, rebuilt):
+        tabs = {SEED_URL: browser.new_page(), "/archives/": browser.new_page()}
+        for url, tab in tabs.items():
+            with tab.expect_response(lambda response: "__sitegen/events" in response.url):
+                tab.goto(server.url.rstrip("/") + url)
+            tab.evaluate("window.openedByTheTest = true")
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("3月14日下午", "3月14日傍晚"), encoding="utf-8")
+        expect(tabs[SEED_URL].locator("main")).to_contain_text("3月14日傍晚", timeout=WAIT_MS)
+        eventually(lambda: rebuilt, "the rebuild")
+        tabs[SEED_URL].wait_for_timeout(500)
+        assert tabs["/archives/"].evaluate("window.openedByTheTest") is True, "left alone"
+        for tab in tabs.values():
+            tab.close()

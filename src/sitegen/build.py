@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,7 @@ from sitegen.content.load import discover, file_digest, is_candidate, load_data,
 from sitegen.errors import ConfigError, ContentError, ContentErrors, ContentWarning
 from sitegen.models import Article
 from sitegen.output import InPlace, Staging, all_stamped, write_atomically
-from sitegen.pages import BodyOf, Page, digest, plan
+from sitegen.pages import BodyOf, Page, Planner, digest, plan
 from sitegen.render import (
     make_environment,
     render,
@@ -142,6 +142,7 @@ class Report:
     seconds: float = 0.0
     output: Path | None = None
     search: SearchStats | None = None
+    touched: tuple[str, ...] | None = None  # after a rebuild: hrefs of pages rewritten or gone
 
 
 def collect(outcomes: Iterable[Outcome], drafts: bool, report: Report) -> list[Article]:
@@ -343,6 +344,7 @@ class Builder:
         self.outcomes: dict[Path, Outcome] = {}
         self.keys: dict[str, str] = {}
         self.records: dict[str, Record] = {}
+        self.site: Site | None = None
         self.index_stale = False
         self.env = make_environment(config)
         check_output_folder(config, self.output)
@@ -355,7 +357,7 @@ class Builder:
         return articles
 
     def _site(self, report: Report) -> Site:
-        site = index(self._articles(report), Urls(self.config), self.config.related)
+        site = self.site = index(self._articles(report), Urls(self.config), self.config.related)
         report.articles = len(site.articles)
         return site
 
@@ -496,21 +498,68 @@ class Builder:
                     rel_path = path.relative_to(content).as_posix()
                     self.outcomes[path] = normalize_file(path, rel_path, self.config.tz, self.cache)
 
-    def rebuild(self, changed: set[Path], *, index: bool = True) -> Report:
+    def render_edited(self, paths: set[Path]) -> tuple[str, ...]:
+        """Pages of articles edited in place (same date, slug, categories), rendered at once against
+        the last site, so the editor sees them before the rest of the rebuild: Hugo's fast render.
+        Returns their hrefs; the rebuild then finds their keys current and leaves them."""
+        if self.site is None or any(isinstance(o, ContentError) for o in self.outcomes.values()):
+            return ()  # a failing site stays as it last built
+        articles = list(self.site.articles)
+        position = {a.source_path: i for i, a in enumerate(articles)}
+        edited = []
+        for path in paths:
+            new = self.outcomes.get(path)
+            i = position.get(new.source_path, -1) if isinstance(new, Article) else -1
+            if i >= 0 and new is not articles[i] and _same_place(articles[i], new):
+                articles[i] = new
+                edited.append(i)
+        if not edited:
+            return ()
+        site = replace(self.site, articles=tuple(articles))
+        rendering = rendering_digest(self.config)
+        planner = Planner(
+            site,
+            self.config,
+            live_reload=self.live_reload,
+            body_of=self.cache.body,
+            rendering=rendering,
+        )
+        place = InPlace(self.output)
+        for i in edited:
+            page = planner.article_page(i, site.articles[i])
+            place.write(output_file(page.url), render(self.env, page))
+            self.keys[page.url] = page.key
+        return tuple(planner.urls.href(site.urls[i]) for i in edited)
+
+    def rebuild(
+        self,
+        changed: set[Path],
+        *,
+        index: bool = True,
+        on_edited: Callable[[tuple[str, ...]], None] | None = None,
+    ) -> Report:
         """After files changed: content re-normalized, static copied, templates re-read.
 
         With `index=False` the search index is left for `reindex()` later (the dev server does it
         in the background, since Pagefind re-indexes the whole site), and `index_stale` says so.
+        With `on_edited`, the pages of articles edited in place are rendered first and announced.
+        `report.touched` lists the pages rewritten or removed, or is None when any page may have
+        changed (templates or static files changed).
         """
         started = time.perf_counter()
         report = Report(output=self.output)
         template_dirs_now = [d.resolve() for d in template_dirs(self.config)]
         statics = [d.resolve() for d in static_dirs(self.config)]
         resolved = {p.resolve() for p in changed}
+        layout_changed = any(
+            p.is_relative_to(d) for p in resolved for d in [*template_dirs_now, *statics]
+        )
         if any(p.is_relative_to(d) for p in resolved for d in template_dirs_now):
             self.env = make_environment(self.config)
             self.keys = dict.fromkeys(self.keys, "")
         self.renormalize(resolved)
+        if on_edited and not layout_changed and (edited := self.render_edited(resolved)):
+            on_edited(edited)
         rendering = rendering_digest(self.config)
         pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body, rendering)
         stale = [p for p in pages if self.keys.get(p.url) != p.key]
@@ -539,6 +588,9 @@ class Builder:
         if index and self.index_stale:
             report.search = self.reindex(records)
         report.written, report.unchanged = place.stats.written, place.stats.unchanged
+        if not layout_changed:
+            href = Urls(self.config).href
+            report.touched = tuple(href(u) for u in [*removed, *(p.url for _, _, p in rendered)])
         report.seconds = time.perf_counter() - started
         return report
 
@@ -553,6 +605,16 @@ class Builder:
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
         return stats
+
+
+def _same_place(old: Article, new: Article) -> bool:
+    """Whether an edited article keeps its URL, its place in the lists and its related articles."""
+    return (old.date, old.slug, old.categories, old.draft) == (
+        new.date,
+        new.slug,
+        new.categories,
+        new.draft,
+    )
 
 
 def prepare(

@@ -1,4 +1,5 @@
-// sitegen serve --watch: reload this tab after every rebuild, show a failed rebuild over the page.
+// sitegen serve --watch: reload this tab when a rebuild changed its page, show a failed rebuild
+// over the page.
 // Only the dev server writes this file; `sitegen build` output never links to it.
 (() => {
   "use strict";
@@ -12,6 +13,10 @@
     events.searchParams.set("seen", seen);
     sessionStorage.removeItem(SEEN);
   }
+  // The server names the pages a rebuild changed (none named: all of them) as hrefs.
+  const plain = (href) => decodeURI(href).replace(/index\.html$/, "");
+  const here = plain(location.pathname);
+  events.searchParams.set("page", location.pathname);
   const OVERLAY = "sitegen-build-errors";
   const STYLE = `
     :host { all: initial; position: fixed; inset: 0; z-index: 2147483647; }
@@ -63,6 +68,9 @@
   });
   const source = new EventSource(events);
   source.addEventListener("reload", (event) => {
+    const pages = JSON.parse(event.data).pages;
+    const mine = !pages.length || pages.some((page) => plain(page) === here);
+    if (!mine && !document.getElementById(OVERLAY)) return;
     sessionStorage.setItem(SEEN, event.lastEventId);
     location.reload();
   });

@@ -41,6 +41,7 @@ from sitegen.errors import SearchError
 from sitegen.urls import SEARCH_FOLDER, output_file
 
 LANGUAGE = "zh-cn"
+FINISH_SECONDS = 30  # how long Pagefind may take to end by itself once its index is written
 FOLDER = SEARCH_FOLDER
 CODE = "ǂ"  # a run's token: 3 base-36 digits per character (a bigram has 6, a run's last char 3)
 RARE = "ǁ"  # a character outside the compact range, alone: base-36 code point
@@ -285,24 +286,35 @@ async def _guarded(service: PagefindService, step: Awaitable[T]) -> T:
     raise SearchError(f"the Pagefind binary stopped (exit status {exited.result()})")
 
 
-async def _stop(service: PagefindService) -> None:
-    """Stop the binary; the library's own close() waits 5 s for answers a dead binary never sends."""
+async def _stop(service: PagefindService, *, finish: bool) -> None:
+    """Stop the binary; the library's own close() waits 5 s for answers a dead binary never sends.
+
+    With `finish`, its input is closed and it may end by itself: it can answer `write_files`
+    before the last file is on disk, and stopping it then left an empty file under load.
+    """
+    backend = service._backend
+    if finish and backend.returncode is None and backend.stdin is not None:
+        backend.stdin.close()
+        with suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(backend.wait(), FINISH_SECONDS)
     service._poll_task.cancel()
     with suppress(asyncio.CancelledError, Exception):
         await service._poll_task  # a dead binary leaves it failed; collect that quietly
-    if service._backend.returncode is None:
-        service._backend.terminate()
-    await service._backend.wait()
+    if backend.returncode is None:
+        backend.terminate()
+    await backend.wait()
 
 
 async def _index(pages: Path, into: Path) -> None:
     service = await PagefindService().launch()
+    written = False
     try:
         index = await _guarded(service, service.create_index(IndexConfig(force_language=LANGUAGE)))
         await _guarded(service, index.add_directory(str(pages)))
         await _guarded(service, index.write_files(output_path=str(into)))
+        written = True
     finally:
-        await _stop(service)
+        await _stop(service, finish=written)
 
 
 def _run(job: Coroutine[object, object, T]) -> T:

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -27,7 +28,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
-from urllib.parse import parse_qs, quote, unquote_to_bytes
+from urllib.parse import parse_qs, quote, unquote, unquote_to_bytes
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -41,6 +42,8 @@ from sitegen.render import TemplateProblem
 
 EVENTS = "__sitegen/events"
 SCRIPT = "livereload.js"
+NAMED_PAGES = 200  # a rebuild touching more pages than this reloads every tab
+HISTORY = 64  # reloads remembered, to tell a reconnecting tab whether it missed one
 QUIET_SECONDS = 0.1
 LONGEST_WAIT_SECONDS = 2.0
 HEARTBEAT_SECONDS = 15.0
@@ -166,29 +169,51 @@ class Broadcast:
         self._condition = threading.Condition()
         self._generation = 0
         self._errors: tuple[str, ...] = ()
+        self._pages: tuple[str, ...] = ()
+        self._history: deque[tuple[str, ...]] = deque(maxlen=HISTORY)
         self._closed = False
 
-    def publish(self, errors: tuple[str, ...]) -> None:
-        """A rebuild finished: no errors means reload, errors mean show them."""
+    def publish(self, errors: tuple[str, ...], pages: tuple[str, ...] = ()) -> None:
+        """A rebuild finished: no errors means reload (only tabs showing `pages`, if given),
+        errors mean show them."""
         with self._condition:
             self._generation += 1
             self._errors = errors
+            self._pages = pages
+            self._history.append(tuple(_plain(p) for p in pages))
             self._condition.notify_all()
+
+    def missed(self, seen: str, page: str) -> bool:
+        """Whether a tab that last saw event `seen` and shows `page` is stale now: any reload
+        since then that named its page or every page (or one too old to know) says it is."""
+        instance, _, number = seen.partition("-")
+        with self._condition:
+            if instance != self.instance or not number.isdigit():
+                return True
+            since = self._generation - int(number)
+            if since <= 0:
+                return False
+            if since > len(self._history) or self._errors:
+                return True
+            recent = list(self._history)[-since:]
+        return any(not pages or _plain(page) in pages for pages in recent)
 
     def close(self) -> None:
         with self._condition:
             self._closed = True
             self._condition.notify_all()
 
-    def state(self) -> tuple[int, tuple[str, ...]]:
+    def state(self) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
         with self._condition:
-            return self._generation, self._errors
+            return self._generation, self._errors, self._pages
 
-    def next(self, seen: int, timeout: float) -> tuple[int, tuple[str, ...]] | None:
+    def next(
+        self, seen: int, timeout: float
+    ) -> tuple[int, tuple[str, ...], tuple[str, ...]] | None:
         """The state once it differs from `seen` (or unchanged after timeout); None when closing."""
         with self._condition:
             self._condition.wait_for(lambda: self._closed or self._generation != seen, timeout)
-            return None if self._closed else (self._generation, self._errors)
+            return None if self._closed else (self._generation, self._errors, self._pages)
 
     def event_id(self, generation: int) -> str:
         """Unique per server run, so a tab reconnecting to a restarted server knows to reload."""
@@ -269,7 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
         script reloaded the page); a different state now means its page is stale: reload at once.
         """
         broadcast = self.server.broadcast
-        generation, errors = broadcast.state()
+        generation, errors, _ = broadcast.state()
         current = broadcast.event_id(generation)
         query = parse_qs(self.path.partition("?")[2])
         seen = self.headers.get("Last-Event-ID") or query.get("seen", [""])[0]
@@ -281,7 +306,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if errors:
             first = _event("error", errors)
-        elif seen and seen != current:
+        elif seen and broadcast.missed(seen, query.get("page", [""])[0]):
             first = _event("reload", ())
         else:
             first = ""
@@ -291,9 +316,10 @@ class _Handler(BaseHTTPRequestHandler):
                 if update[0] == generation:
                     self._write(": keep-alive\n\n")
                     continue
-                generation, errors = update
+                generation, errors, pages = update
                 kind = "error" if errors else "reload"
-                self._write(f"id: {broadcast.event_id(generation)}\n{_event(kind, errors)}\n")
+                event = _event(kind, errors, pages)
+                self._write(f"id: {broadcast.event_id(generation)}\n{event}\n")
         except OSError:
             return
 
@@ -302,8 +328,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def _event(kind: str, errors: tuple[str, ...]) -> str:
-    return f"event: {kind}\ndata: {json.dumps({'errors': list(errors)}, ensure_ascii=False)}\n"
+def _plain(href: str) -> str:
+    """A page's path as the tab and the server both know it: decoded, without index.html."""
+    return unquote(href).removesuffix("index.html")
+
+
+def _event(kind: str, errors: tuple[str, ...], pages: tuple[str, ...] = ()) -> str:
+    """One server-sent event; `pages` (hrefs) narrows a reload to the tabs showing them."""
+    data = json.dumps({"errors": list(errors), "pages": list(pages)}, ensure_ascii=False)
+    return f"event: {kind}\ndata: {data}\n"
 
 
 def _read(path: str) -> bytes | None:
@@ -590,7 +623,9 @@ class DevServer:
         report = Report()
         try:
             report = (
-                self._reconfigure(changed) if full else self.builder.rebuild(changed, index=False)
+                self._reconfigure(changed)
+                if full
+                else self.builder.rebuild(changed, index=False, on_edited=self._edited)
             )
         except ContentErrors as exc:
             errors = tuple(exc.errors)
@@ -613,11 +648,19 @@ class DevServer:
         )
         self._pending = set() if rebuilt.ok else changed
         self.on_rebuild(rebuilt)
-        self.broadcast.publish(
-            (*(describe(e, self.config) for e in errors), *([problem] if problem else []))
-        )
+        messages = (*(describe(e, self.config) for e in errors), *([problem] if problem else []))
+        touched = report.touched
+        showing_errors = bool(self.broadcast.state()[1])
+        if messages or showing_errors or touched is None or len(touched) > NAMED_PAGES:
+            self.broadcast.publish(messages)
+        elif touched:
+            self.broadcast.publish((), touched)
         if self.builder.index_stale:
             self._index_wanted.set()
+
+    def _edited(self, pages: tuple[str, ...]) -> None:
+        """Articles edited in place are already rendered: their tabs reload before the rest is done."""
+        self.broadcast.publish((), pages)
 
     def _index(self) -> None:
         """Re-index search after the tab has reloaded: Pagefind redoes the whole site each time,

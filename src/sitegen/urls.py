@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 from urllib.parse import quote
 
 from sitegen.config import SiteConfig
@@ -33,6 +34,11 @@ def check_segment(segment: str) -> str:
     return segment
 
 
+@cache
+def _names_file(pattern: str) -> bool:
+    return "." in re.sub(r"\{\w+\}", "", pattern.rstrip("/").rsplit("/", 1)[-1])
+
+
 class Urls:
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
@@ -43,7 +49,7 @@ class Urls:
 
     def _fill(self, pattern: str, **values: str) -> str:
         """Fill a pattern; it names a file (`{slug}.html`) when its own last segment has a dot."""
-        names_file = "." in re.sub(r"\{\w+\}", "", pattern.rstrip("/").rsplit("/", 1)[-1])
+        names_file = _names_file(pattern)
         for key, value in values.items():
             pattern = pattern.replace("{" + key + "}", value)
         if "{" in pattern:

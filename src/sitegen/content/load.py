@@ -50,15 +50,20 @@ def is_candidate(path: Path, root: Path) -> bool:
 def discover(root: Path) -> Iterator[tuple[str, Path]]:
     """Every candidate file under root as (relative POSIX path, path), sorted by relative path."""
     found: list[tuple[str, str]] = []
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
-        relative = os.path.relpath(directory, root)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        found.extend(
-            (prefix + name, os.path.join(directory, name))  # noqa: PTH118 - a hot loop over strings
-            for name in files
-            if _is_article_name(name) and os.path.isfile(os.path.join(directory, name))  # noqa: PTH113, PTH118
-        )
+    folders = [("", str(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((f"{prefix}{entry.name}/", entry.path))
+            elif _is_article_name(entry.name) and entry.is_file():
+                found.append((prefix + entry.name, entry.path))
     for relative, path in sorted(found):
         yield relative, Path(path)
 
