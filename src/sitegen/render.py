@@ -7,9 +7,11 @@ import traceback
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup
 
 from sitegen.config import SiteConfig
 from sitegen.pages import Page
+from sitegen.views import Card
 
 THEME = Path(__file__).parent / "theme"
 
@@ -53,9 +55,33 @@ def rendering_digest(config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
+class CardHtml:
+    """The `card_html(card, level)` global: the `card` macro of _card.html, rendered once per card.
+
+    An article's card shows on every list that holds it (home, each category level, its year and
+    month), so lists reuse its HTML. A macro sees only its arguments, so an equal card gives the
+    same HTML; the HTML still comes from the template in use (a site's own _card.html, if any), and
+    a new environment (templates changed) starts afresh. Kept by href, one entry per article: a
+    rebuild's edited card replaces its old HTML, and a hit costs a string hash, not a card's.
+    """
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.html: dict[tuple[str, str], tuple[Card, Markup]] = {}
+
+    def __call__(self, card: Card, level: str = "h2") -> Markup:
+        key = (card.href, level)
+        kept = self.html.get(key)
+        if kept is not None and (kept[0] is card or kept[0] == card):
+            return kept[1]
+        html = self.env.get_template("_card.html").module.card(card, level)
+        self.html[key] = (card, html)
+        return html
+
+
 def make_environment(config: SiteConfig) -> Environment:
     loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config)])
-    return Environment(
+    env = Environment(
         loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
@@ -63,6 +89,8 @@ def make_environment(config: SiteConfig) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.globals["card_html"] = CardHtml(env)
+    return env
 
 
 def _locate(exc: Exception, page: Page) -> str:
