@@ -208,15 +208,17 @@ def test_lists_place_the_card_of_the_sites_own_card_template(tmp_path: Path) -> 
     assert '<p class="mine">' in home and "card-title" not in home
 
 
-def test_card_html_reuses_a_cards_html_and_renews_an_edited_one(tmp_path: Path) -> None:
-    card_html = make_environment(make_config(tmp_path)).globals["card_html"]
+def test_card_and_trail_html_reuse_html_and_render_an_edited_card_anew(tmp_path: Path) -> None:
+    env = make_environment(make_config(tmp_path))
+    card_html, trail_html = env.globals["card_html"], env.globals["trail_html"]
+    trail = (Link("金融", "/categories/金融/"),)
     card = Card(
         "标题",
         "/a/",
         "2024-01-02T03:04:00+08:00",
         "2024年1月2日 03:04",
         "2024-01-02",
-        ((Link("金融", "/categories/金融/"),),),
+        (trail,),
         "",
         "",
         "",
@@ -227,6 +229,8 @@ def test_card_html_reuses_a_cards_html_and_renews_an_edited_one(tmp_path: Path) 
     edited = card_html(replace(card, title="新 & 标题"))
     assert "新 &amp; 标题" in edited and "标题</a>" in first
     assert "<h3" in card_html(card, "h3")
+    assert trail_html(trail) is trail_html((Link("金融", "/categories/金融/"),))
+    assert trail_html(list(trail)) == trail_html(trail)  # unhashable: rendered, not kept
 
 
 def test_output_that_would_replace_the_site_is_refused(tmp_path: Path) -> None:

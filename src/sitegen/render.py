@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from sitegen.config import SiteConfig
 from sitegen.pages import Page
-from sitegen.views import Card
 
 THEME = Path(__file__).parent / "theme"
 
@@ -55,28 +54,33 @@ def rendering_digest(config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
-class CardHtml:
-    """The `card_html(card, level)` global: the `card` macro of _card.html, rendered once per card.
+class Once:
+    """A theme macro as a global that renders once per distinct arguments, and reuses that HTML.
 
-    An article's card shows on every list that holds it (home, each category level, its year and
-    month), so lists reuse its HTML. A macro sees only its arguments, so an equal card gives the
-    same HTML; the HTML still comes from the template in use (a site's own _card.html, if any), and
-    a new environment (templates changed) starts afresh. Kept by href, one entry per article: a
-    rebuild's edited card replaces its old HTML, and a hit costs a string hash, not a card's.
+    An article's card shows on ~6 lists (home, each category level, its year and month), and a
+    handful of category trails on every card and article. A macro imported from its own file sees
+    only its arguments (views are frozen, so equal arguments mean equal HTML); the HTML still comes
+    from the template in use, a site's own file if it has one, and a new environment (templates
+    changed) starts afresh.
     """
 
-    def __init__(self, env: Environment) -> None:
+    def __init__(self, env: Environment, template: str, macro: str) -> None:
         self.env = env
-        self.html: dict[tuple[str, str], tuple[Card, Markup]] = {}
+        self.template = template
+        self.macro = macro
+        self.html: dict[tuple, Markup] = {}
 
-    def __call__(self, card: Card, level: str = "h2") -> Markup:
-        key = (card.href, level)
-        kept = self.html.get(key)
-        if kept is not None and (kept[0] is card or kept[0] == card):
-            return kept[1]
-        html = self.env.get_template("_card.html").module.card(card, level)
-        self.html[key] = (card, html)
+    def __call__(self, *args: object) -> Markup:
+        try:
+            html = self.html.get(args)
+        except TypeError:  # unhashable arguments (a list): render them every time
+            return self.render(*args)
+        if html is None:
+            html = self.html[args] = self.render(*args)
         return html
+
+    def render(self, *args: object) -> Markup:
+        return getattr(self.env.get_template(self.template).module, self.macro)(*args)
 
 
 def make_environment(config: SiteConfig) -> Environment:
@@ -89,7 +93,8 @@ def make_environment(config: SiteConfig) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.globals["card_html"] = CardHtml(env)
+    env.globals["card_html"] = Once(env, "_card.html", "card")
+    env.globals["trail_html"] = Once(env, "_trail.html", "trail")
     return env
 
 
