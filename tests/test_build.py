@@ -19,7 +19,7 @@ from sitegen.build import Report, build, prepare
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentErrors
-from sitegen.render import make_environment
+from sitegen.render import TemplateProblem, make_environment
 from sitegen.urls import output_file
 from sitegen.views import Card, Link
 
@@ -206,6 +206,9 @@ def test_lists_place_the_card_of_the_sites_own_card_template(tmp_path: Path) -> 
     build(config)
     home = (tmp_path / "build/index.html").read_text(encoding="utf-8")
     assert '<p class="mine">' in home and "card-title" not in home
+    (tmp_path / "templates/_card.html").write_text("no macro here", encoding="utf-8")
+    with pytest.raises(TemplateProblem, match=r"_card\.html defines no macro 'card'"):
+        build(config)
 
 
 def test_card_and_trail_html_reuse_html_and_render_an_edited_card_anew(tmp_path: Path) -> None:

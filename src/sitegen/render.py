@@ -6,7 +6,14 @@ import hashlib
 import traceback
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateRuntimeError,
+)
 from markupsafe import Markup
 
 from sitegen.config import SiteConfig
@@ -80,7 +87,10 @@ class Once:
         return html
 
     def render(self, *args: object) -> Markup:
-        return getattr(self.env.get_template(self.template).module, self.macro)(*args)
+        macro = getattr(self.env.get_template(self.template).module, self.macro, None)
+        if macro is None:  # a site's own file without it: a template error, not a crash
+            raise TemplateRuntimeError(f"{self.template} defines no macro {self.macro!r}")
+        return macro(*args)
 
 
 def make_environment(config: SiteConfig) -> Environment:
