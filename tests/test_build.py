@@ -19,7 +19,9 @@ from sitegen.build import Report, build, prepare
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentErrors
+from sitegen.render import TemplateProblem, make_environment
 from sitegen.urls import output_file
+from sitegen.views import Card, Link
 
 from .conftest import FIXTURES, REPO, SEEDS, corpus_or_skip, make_config
 from .sitecheck import html_files, internal_targets, parse, resolve, tree_digest
@@ -192,6 +194,46 @@ def test_site_templates_and_static_override_the_theme_file_by_file(tmp_path: Pat
     assert (tmp_path / "build/extra.txt").read_text(encoding="utf-8") == "mine"
     assert (tmp_path / "build/style.css").is_file()
     assert "<h1" in (tmp_path / "build/index.html").read_text(encoding="utf-8")
+
+
+def test_lists_place_the_card_of_the_sites_own_card_template(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/_card.html").write_text(
+        '{% macro card(card, level="h2") %}<p class="mine">{{ card.title }}</p>{% endmacro %}',
+        encoding="utf-8",
+    )
+    build(config)
+    home = (tmp_path / "build/index.html").read_text(encoding="utf-8")
+    assert '<p class="mine">' in home and "card-title" not in home
+    (tmp_path / "templates/_card.html").write_text("no macro here", encoding="utf-8")
+    with pytest.raises(TemplateProblem, match=r"_card\.html defines no macro 'card'"):
+        build(config)
+
+
+def test_card_and_trail_html_reuse_html_and_render_an_edited_card_anew(tmp_path: Path) -> None:
+    env = make_environment(make_config(tmp_path))
+    card_html, trail_html = env.globals["card_html"], env.globals["trail_html"]
+    trail = (Link("金融", "/categories/金融/"),)
+    card = Card(
+        "标题",
+        "/a/",
+        "2024-01-02T03:04:00+08:00",
+        "2024年1月2日 03:04",
+        "2024-01-02",
+        (trail,),
+        "",
+        "",
+        "",
+    )
+    first = card_html(card)
+    assert card_html(card) is first
+    assert card_html(replace(card)) is first
+    edited = card_html(replace(card, title="新 & 标题"))
+    assert "新 &amp; 标题" in edited and "标题</a>" in first
+    assert "<h3" in card_html(card, "h3")
+    assert trail_html(trail) is trail_html((Link("金融", "/categories/金融/"),))
+    assert trail_html(list(trail)) == trail_html(trail)  # unhashable: rendered, not kept
 
 
 def test_output_that_would_replace_the_site_is_refused(tmp_path: Path) -> None:

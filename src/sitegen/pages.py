@@ -122,6 +122,7 @@ class Planner:
         self._cards: dict[int, Card] = {}
         self.tokens = [(a.digest, u) for a, u in zip(site.articles, site.urls, strict=True)]
         self.modified_at = [a.updated or a.date for a in site.articles]
+        self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
 
     def token(self, i: int) -> tuple[str, str]:
         """What one article contributes to a page's key: its content digest and its URL."""
@@ -131,10 +132,13 @@ class Planner:
         return digest(self.salt, *parts)
 
     def trail(self, path: CategoryPath) -> tuple[Link, ...]:
-        return tuple(
-            Link(name, self.urls.href(self.urls.category(path[: depth + 1])))
-            for depth, name in enumerate(path)
-        )
+        """Memoized: thousands of cards share a handful of category paths."""
+        if path not in self._trails:
+            self._trails[path] = tuple(
+                Link(name, self.urls.href(self.urls.category(path[: depth + 1])))
+                for depth, name in enumerate(path)
+            )
+        return self._trails[path]
 
     def card(self, i: int) -> Card:
         if i not in self._cards:

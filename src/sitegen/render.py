@@ -6,7 +6,15 @@ import hashlib
 import traceback
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateRuntimeError,
+)
+from markupsafe import Markup
 
 from sitegen.config import SiteConfig
 from sitegen.pages import Page
@@ -53,9 +61,46 @@ def rendering_digest(config: SiteConfig) -> str:
     return digest.hexdigest()
 
 
+ONCE_KEPT = 20_000  # pieces of HTML kept per process (~2 KB each)
+
+
+class Once:
+    """A theme macro as a global that renders once per distinct arguments, and reuses that HTML.
+
+    An article's card shows on ~6 lists (home, each category level, its year and month), and a
+    handful of category trails on every card and article. A macro imported from its own file sees
+    only its arguments (views are frozen, so equal arguments mean equal HTML); the HTML still comes
+    from the template in use, a site's own file if it has one, and a new environment (templates
+    changed) starts afresh.
+    """
+
+    def __init__(self, env: Environment, template: str, macro: str) -> None:
+        self.env = env
+        self.template = template
+        self.macro = macro
+        self.html: dict[tuple, Markup] = {}
+
+    def __call__(self, *args: object) -> Markup:
+        try:
+            html = self.html.get(args)
+        except TypeError:  # unhashable arguments (a list): render them every time
+            return self.render(*args)
+        if html is None:
+            if len(self.html) >= ONCE_KEPT:  # bounded memory on a 100,000-article site
+                self.html.clear()
+            html = self.html[args] = self.render(*args)
+        return html
+
+    def render(self, *args: object) -> Markup:
+        macro = getattr(self.env.get_template(self.template).module, self.macro, None)
+        if macro is None:  # a site's own file without it: a template error, not a crash
+            raise TemplateRuntimeError(f"{self.template} defines no macro {self.macro!r}")
+        return macro(*args)
+
+
 def make_environment(config: SiteConfig) -> Environment:
     loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config)])
-    return Environment(
+    env = Environment(
         loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
@@ -63,6 +108,9 @@ def make_environment(config: SiteConfig) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.globals["card_html"] = Once(env, "_card.html", "card")
+    env.globals["trail_html"] = Once(env, "_trail.html", "trail")
+    return env
 
 
 def _locate(exc: Exception, page: Page) -> str:
