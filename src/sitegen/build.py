@@ -6,6 +6,7 @@ sees them all at once, and the previous output is only replaced by a complete ne
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -346,7 +347,7 @@ class Builder:
         self.records: dict[str, Record] = {}
         self.site: Site | None = None
         self.index_stale = False
-        self.env = make_environment(config)
+        self.env = make_environment(config, self.cache.templates)
         check_output_folder(config, self.output)
 
     def _articles(self, report: Report) -> list[Article]:
@@ -473,6 +474,7 @@ class Builder:
             chunks = [(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
             _RENDER_JOB = (pages, self.env, staging, search)
             results = []
+            gc.freeze()  # workers share the parent's objects: the collector must not copy them
             try:
                 with ProcessPoolExecutor(self.jobs, mp_context=get_context("fork")) as pool:
                     for done in pool.map(_render_chunk, chunks):
@@ -480,6 +482,7 @@ class Builder:
                         self.progress("render", sum(r.kinds.total() for r in results), len(pages))
             finally:
                 _RENDER_JOB = None
+                gc.unfreeze()
         records: dict[str, Record] = {}
         for result in results:
             report.pages.update(result.kinds)
@@ -555,7 +558,7 @@ class Builder:
             p.is_relative_to(d) for p in resolved for d in [*template_dirs_now, *statics]
         )
         if any(p.is_relative_to(d) for p in resolved for d in template_dirs_now):
-            self.env = make_environment(self.config)
+            self.env = make_environment(self.config, self.cache.templates)
             self.keys = dict.fromkeys(self.keys, "")
         self.renormalize(resolved)
         if on_edited and not layout_changed and (edited := self.render_edited(resolved)):

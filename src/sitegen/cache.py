@@ -75,6 +75,9 @@ class ArticleCache:
         self.folder = folder
         self.salt = f"{code_version()}\0{timezone}\0"
         self._made: set[str] = set()
+        self.templates = None if folder is None else folder / "templates"
+        if self.templates is not None:
+            self.templates.mkdir(parents=True, exist_ok=True)
 
     def key(self, file_digest: str) -> str:
         return hashlib.blake2b((self.salt + file_digest).encode(), digest_size=16).hexdigest()

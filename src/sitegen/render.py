@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -98,10 +99,13 @@ class Once:
         return macro(*args)
 
 
-def make_environment(config: SiteConfig) -> Environment:
+def make_environment(config: SiteConfig, compiled: Path | None = None) -> Environment:
+    """The Jinja environment; `compiled` keeps compiled templates (keyed by their source), so a
+    small rebuild does not compile the theme again."""
     loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config)])
     env = Environment(
         loader=loader,
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
