@@ -295,8 +295,9 @@ def table(results: list[SizeResult]) -> str:
     for result in results:
         hugo_cold = result.hugo.get("cold")
         for name, stat in result.scenarios.items():
-            ratio = f"{stat.median / hugo_cold.median:.2f}" if hugo_cold else "-"
-            rate = "" if name.startswith("serve") else f"{result.pages / stat.median:.0f}"
+            serve = name.startswith("serve")  # Hugo's server is not timed: no ratio
+            ratio = f"{stat.median / hugo_cold.median:.2f}" if hugo_cold and not serve else "-"
+            rate = "" if serve else f"{result.pages / stat.median:.0f}"
             lines.append(
                 f"{result.articles:>9} {name:<20} {stat.median:>9.2f} {stat.min:>7.2f} {stat.max:>7.2f} "
                 f"{rate:>8} {stat.peak_mib:>9.0f} {ratio:>12}"

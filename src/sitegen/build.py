@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]
 Outcome = Article | ContentError | ContentWarning
 CHUNK = 64
+INDEX_SLACK = (
+    32  # files an index may be behind by before it is rewritten (each is read, not parsed)
+)
 PARALLEL_FROM = 200
 
 
@@ -97,7 +100,8 @@ def normalize_all(
     config: SiteConfig, jobs: int, cache: ArticleCache, progress: Progress = _quiet
 ) -> list[tuple[Path, Outcome]]:
     """Every file under content/, normalized. A file whose stamp the cache's index knows is not even
-    read; the others are read, and normalized unless their bytes are in the cache."""
+    read; the others are read, and normalized unless their bytes are in the cache. Rewriting the
+    index costs more than reading a few files, so it waits until it lags by more than a few."""
     root = config.content_path.resolve()
     index = cache.load_index(root)
     checked_ns = time.time_ns()
@@ -119,7 +123,8 @@ def normalize_all(
         for (rel_path, _), stamp, outcome in zip(found, stamps, outcomes, strict=True)
         if stamp is not None and isinstance(outcome, Article)
     }
-    if todo or files.keys() != index.files.keys():
+    stale = len(todo) + len(index.files.keys() - files.keys())
+    if stale > min(INDEX_SLACK, len(found) // 50):
         cache.save_index(Index(index.salt, checked_ns, files))
     return [
         (path, outcome)

@@ -16,12 +16,16 @@ import html as html_lib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
 from lxml import etree
-from markdown_it import MarkdownIt
 
 from sitegen.content.sources import SOURCES, SourceRules, rules_for
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,14 @@ _MARKDOWN_LIST_ITEM = re.compile(r"\n {0,3}(?:[-*+>]|\d+[.)])[ \t]")
 _MARKDOWN_MARKS = ("**", "__", "](", "`")
 _PIPELINE_WRAPPER = re.compile(r"\s*<div>(.*)</div>\s*", re.S)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """Made on first use: few archives hold Markdown, and a small rebuild should not pay for it."""
+    from markdown_it import MarkdownIt  # here: importing it costs a fifth of this module's import
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def is_html_body(body: str) -> bool:
@@ -97,7 +108,7 @@ def _body_html(body: str, markdown: bool | None) -> str:
         )
         markdown = bool(looks_like_markdown)
     if markdown:
-        return _MARKDOWN.render(body)
+        return _markdown().render(body)
     return _paragraphs_html(text) if text is not None else body
 
 
