@@ -143,11 +143,11 @@ def test_with_nothing_changed_a_build_touches_nothing_but_mends_a_damaged_output
     twin = site.output_path.parent / f".{site.output_path.name}.next"
     twin_mtime = twin.stat().st_mtime_ns
     report = build(site)
-    assert report.written == 0 and report.unchanged == len(before)
+    assert report.up_to_date and report.written == 0 and report.unchanged == len(before)
     assert twin.stat().st_mtime_ns == twin_mtime
     (site.output_path / SEED_PAGE).unlink()
     (site.output_path / "style.css").write_text("damaged", encoding="utf-8")
-    build(site)
+    assert not build(site).up_to_date
     assert tree_digest(site.output_path) == before
 
 

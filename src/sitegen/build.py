@@ -149,6 +149,7 @@ class Report:
     output: Path | None = None
     search: SearchStats | None = None
     touched: tuple[str, ...] | None = None  # after a rebuild: hrefs of pages rewritten or gone
+    up_to_date: bool = False  # nothing changed since the last build: the output was left alone
 
 
 def collect(outcomes: Iterable[Outcome], drafts: bool, report: Report) -> list[Article]:
@@ -454,6 +455,7 @@ class Builder:
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
         """The output is already what this build would make: say so, and touch nothing."""
         self._articles(report)
+        report.up_to_date = True
         report.articles = live.articles
         report.pages.update(live.kinds)
         report.unchanged = len(live.pages) + len(live.static)

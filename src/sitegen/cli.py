@@ -91,7 +91,11 @@ def _summary(report: Report, title: str) -> None:
     table.add_row("文章 articles", str(report.articles))
     for kind, count in sorted(report.pages.items()):
         table.add_row(f"  pages: {kind}", str(count))
-    if report.pages:
+    if report.up_to_date:
+        table.add_row(
+            "页面 pages", f"{sum(report.pages.values())}, all up to date: nothing changed"
+        )
+    elif report.pages:
         table.add_row(
             "页面 pages",
             f"{sum(report.pages.values())} ({report.written} written, {report.unchanged} unchanged)",
