@@ -47,9 +47,8 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]
 Outcome = Article | ContentError | ContentWarning
 CHUNK = 64
-INDEX_SLACK = (
-    32  # files an index may be behind by before it is rewritten (each is read, not parsed)
-)
+# How many files the stamp index may lag by before it is rewritten (each is read, not parsed).
+INDEX_SLACK = 32
 PARALLEL_FROM = 200
 
 

@@ -41,7 +41,7 @@ from sitegen.errors import SearchError
 from sitegen.urls import SEARCH_FOLDER, output_file
 
 LANGUAGE = "zh-cn"
-FINISH_SECONDS = 30  # how long Pagefind may take to end by itself once its index is written
+FINISH_SECONDS = 30  # how long Pagefind may take to finish writing its index, then to end
 FOLDER = SEARCH_FOLDER
 CODE = "ǂ"  # a run's token: 3 base-36 digits per character (a bigram has 6, a run's last char 3)
 RARE = "ǁ"  # a character outside the compact range, alone: base-36 code point
@@ -305,6 +305,28 @@ async def _stop(service: PagefindService, *, finish: bool) -> None:
     await backend.wait()
 
 
+def _entry(into: Path) -> dict | None:
+    try:
+        return json.loads((into / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+async def _settled(into: Path) -> None:
+    """Under load Pagefind has answered write_files with its last files still being written (an
+    empty pagefind-entry.json): wait, with it alive, until the entry reads and the bundle's size
+    holds still for a moment."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + FINISH_SECONDS
+    previous = -1
+    while loop.time() < deadline:
+        size = sum(p.stat().st_size for p in into.rglob("*") if p.is_file())
+        if size == previous and _entry(into) is not None:
+            return
+        previous = size
+        await asyncio.sleep(0.05)
+
+
 async def _index(pages: Path, into: Path) -> None:
     service = await PagefindService().launch()
     written = False
@@ -312,6 +334,7 @@ async def _index(pages: Path, into: Path) -> None:
         index = await _guarded(service, service.create_index(IndexConfig(force_language=LANGUAGE)))
         await _guarded(service, index.add_directory(str(pages)))
         await _guarded(service, index.write_files(output_path=str(into)))
+        await _settled(into)
         written = True
     finally:
         await _stop(service, finish=written)
@@ -353,10 +376,8 @@ def index_records(records: Iterable[Record], into: Path) -> SearchStats:
         raise _missing_binary(exc) from None
     except Exception as exc:  # the library reports every failure of the binary as a bare Exception
         raise SearchError(f"Pagefind failed: {' '.join(map(str, exc.args)) or exc!r}") from None
-    try:
-        json.loads((into / "pagefind-entry.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SearchError(f"Pagefind wrote no usable index into {into}: {exc}") from None
+    if _entry(into) is None:
+        raise SearchError(f"Pagefind wrote no usable index into {into}")
     files = [p for p in into.rglob("*") if p.is_file()]
     return SearchStats(
         pages=count,
