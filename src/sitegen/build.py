@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import pickle
 import shutil
 import threading
 import time
@@ -24,12 +23,12 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
-from sitegen.cache import CACHE_DIR, ArticleCache, Index, stamp_of
+from sitegen.cache import CACHE_DIR, ArticleCache, Index, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.content.load import discover, file_digest, is_candidate, load_data, read_file
 from sitegen.errors import ConfigError, ContentError, ContentErrors, ContentWarning
 from sitegen.models import Article
-from sitegen.output import InPlace, Staging, all_stamped, write_atomically
+from sitegen.output import InPlace, Staging, all_stamped
 from sitegen.pages import BodyOf, Page, Planner, digest, plan
 from sitegen.render import (
     make_environment,
@@ -288,16 +287,10 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path | None) -> Manifest:
-        try:
-            loaded = pickle.loads(path.read_bytes()) if path else None
-        except Exception:  # a missing, corrupt or foreign manifest means: render everything
-            loaded = None
-        return loaded if isinstance(loaded, cls) else cls()
+        return load_pickled(path, cls) or cls()
 
     def save(self, path: Path | None) -> None:
-        if path is None:
-            return
-        write_atomically(path, pickle.dumps(self, protocol=5))
+        save_pickled(path, self)
 
 
 def _reusable(
@@ -380,12 +373,13 @@ class Builder:
             self.outcomes = dict(normalize_all(self.config, self.jobs, self.cache, self.progress))
         rendering = rendering_digest(self.config)
         inputs = self._inputs(rendering)
-        live = Manifest.load(self.manifest_path("live"))
+        live_path, twin_path = self.manifest_path("live"), self.manifest_path("twin")
+        live = Manifest.load(live_path)
         if live.inputs == inputs and live.intact(self.output):
             return self._nothing_to_do(live, report, started)
         pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body, rendering)
-        twin = Manifest.load(self.manifest_path("twin"))
-        Manifest().save(self.manifest_path("twin"))
+        twin = Manifest.load(twin_path)
+        Manifest().save(twin_path)
         staging = Staging(self.output, trusted=bool(twin.pages))
         try:
             statics = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
@@ -422,7 +416,6 @@ class Builder:
         except BaseException:
             staging.discard()
             raise
-        live_path, twin_path = self.manifest_path("live"), self.manifest_path("twin")
         if live_path and twin_path and live_path.exists():
             live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
         kinds = dict(report.pages)
@@ -507,7 +500,7 @@ class Builder:
                     rel_path = path.relative_to(content).as_posix()
                     self.outcomes[path] = normalize_file(path, rel_path, self.config.tz, self.cache)
 
-    def render_edited(self, paths: set[Path]) -> tuple[str, ...]:
+    def render_edited(self, paths: set[Path], rendering: str) -> tuple[str, ...]:
         """Pages of articles edited in place (same date, slug, categories), rendered at once against
         the last site, so the editor sees them before the rest of the rebuild: Hugo's fast render.
         Returns their hrefs; the rebuild then finds their keys current and leaves them."""
@@ -525,7 +518,6 @@ class Builder:
         if not edited:
             return ()
         site = replace(self.site, articles=tuple(articles))
-        rendering = rendering_digest(self.config)
         planner = Planner(
             site,
             self.config,
@@ -560,16 +552,16 @@ class Builder:
         template_dirs_now = [d.resolve() for d in template_dirs(self.config)]
         statics = [d.resolve() for d in static_dirs(self.config)]
         resolved = {p.resolve() for p in changed}
-        layout_changed = any(
-            p.is_relative_to(d) for p in resolved for d in [*template_dirs_now, *statics]
-        )
-        if any(p.is_relative_to(d) for p in resolved for d in template_dirs_now):
+        changed_static = sorted(p for p in resolved if any(p.is_relative_to(d) for d in statics))
+        templates_changed = any(p.is_relative_to(d) for p in resolved for d in template_dirs_now)
+        layout_changed = templates_changed or bool(changed_static)
+        if templates_changed:
             self.env = make_environment(self.config, self.cache.templates)
             self.keys = dict.fromkeys(self.keys, "")
         self.renormalize(resolved)
-        if on_edited and not layout_changed and (edited := self.render_edited(resolved)):
-            on_edited(edited)
         rendering = rendering_digest(self.config)
+        if on_edited and not layout_changed and (edited := self.render_edited(resolved, rendering)):
+            on_edited(edited)
         pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body, rendering)
         stale = [p for p in pages if self.keys.get(p.url) != p.key]
         rendered = render_all(stale, self.env, self.progress, report)
@@ -582,7 +574,7 @@ class Builder:
         for url in removed:
             place.remove(output_file(url))
             del self.keys[url]
-        for path in sorted(p for p in resolved if any(p.is_relative_to(d) for d in statics)):
+        for path in changed_static:
             source_dir = next(d for d in statics if path.is_relative_to(d))
             place.copy_static(path.relative_to(source_dir).as_posix(), statics)
         records = dict(self.records)

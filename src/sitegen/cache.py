@@ -20,6 +20,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from sitegen import __version__
 from sitegen.errors import ContentError
@@ -31,6 +32,22 @@ CACHE_DIR = ".sitegen-cache"
 RACY_NS = 2_000_000_000
 
 Stamp = tuple[int, int, int]
+T = TypeVar("T")
+
+
+def load_pickled(path: Path | None, kind: type[T]) -> T | None:
+    """What the cache keeps at `path`, or None when it is missing, unreadable or of another kind:
+    the caller then starts afresh, never trusts it."""
+    try:
+        loaded = pickle.loads(path.read_bytes()) if path else None
+    except Exception:  # a missing, corrupt or foreign file is only a miss
+        return None
+    return loaded if isinstance(loaded, kind) else None
+
+
+def save_pickled(path: Path | None, value: object) -> None:
+    if path is not None:
+        write_atomically(path, pickle.dumps(value, protocol=5))
 
 
 @cache
@@ -142,15 +159,9 @@ class ArticleCache:
 
     def load_index(self, root: Path) -> Index:
         """The index of this content folder; empty when missing, unreadable or made otherwise."""
-        path = self._index_path()
-        try:
-            loaded = pickle.loads(path.read_bytes()) if path else None
-        except Exception:  # a missing, corrupt or foreign index means: check every file
-            loaded = None
-        fits = isinstance(loaded, Index) and loaded.salt == f"{self.salt}{root}"
-        return loaded if fits else Index(f"{self.salt}{root}")
+        salt = f"{self.salt}{root}"
+        loaded = load_pickled(self._index_path(), Index)
+        return loaded if loaded is not None and loaded.salt == salt else Index(salt)
 
     def save_index(self, index: Index) -> None:
-        path = self._index_path()
-        if path is not None:
-            write_atomically(path, pickle.dumps(index, protocol=5))
+        save_pickled(self._index_path(), index)

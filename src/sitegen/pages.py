@@ -194,8 +194,6 @@ class Planner:
         return self.modified_at[i]
 
     def newest(self, members: Sequence[int]) -> datetime | None:
-        if isinstance(members, range) and len(members) == len(self.modified_at):
-            return max(self.modified_at, default=None)
         return max(map(self.modified_at.__getitem__, members), default=None)
 
     def article_pages(self) -> Iterator[Page]:
