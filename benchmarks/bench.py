@@ -211,8 +211,9 @@ def until_served(url: str, text: str, limit: float = 600) -> float:
 def page_of(server: DevServer, target: Path) -> str:
     """The served address of one article's page."""
     urls = Urls(server.config)
-    assert server.builder is not None
-    article = server.builder.outcomes[target.resolve()]
+    assert server.live is not None
+    article = server.live.article(target)
+    assert article is not None
     scheme, _, host = server.url.split("/")[:3]
     return f"{scheme}//{host}{urls.href(urls.article(article))}"
 

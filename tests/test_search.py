@@ -12,9 +12,10 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import Builder, build
+from sitegen.build import Session, build
 from sitegen.cli import main
 from sitegen.config import SiteConfig
+from sitegen.live import Live
 from sitegen.search import TITLE_END, SearchError, tokens
 
 from .conftest import SEEDS, make_config
@@ -156,12 +157,12 @@ def test_cli_reports_a_missing_binary_without_a_traceback(
 def test_rebuild_reindexes_changed_articles_and_skips_static_changes(tmp_path: Path) -> None:
     config = seed_site(tmp_path)
     (tmp_path / "static").mkdir()
-    builder = Builder(config)
-    builder.build()
+    live = Live(Session(config))
+    live.build()
     article = tmp_path / "content/001_c31c58ede6f3a8cb.txt"
     text = article.read_text(encoding="utf-8")
     article.write_text(text.replace("<div>", "<div><p>独一无二的测试语句</p>", 1), encoding="utf-8")
-    report = builder.rebuild({article})
+    report = live.update({article})
     assert report.search is not None and report.search.pages == 2
     assert any(
         contains(page["content"], "独一无二的测试语句") for page in fragments(tmp_path / "build")
@@ -170,4 +171,4 @@ def test_rebuild_reindexes_changed_articles_and_skips_static_changes(tmp_path: P
 
     extra = tmp_path / "static/extra.css"
     extra.write_text("body{}", encoding="utf-8")
-    assert builder.rebuild({extra}).search is None
+    assert live.update({extra}).search is None

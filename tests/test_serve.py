@@ -24,7 +24,7 @@ from urllib.parse import quote, unquote
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import Builder
+from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.render import THEME
@@ -107,18 +107,17 @@ def eventually(check: Callable[[], T], what: str, timeout: float = DEADLINE) -> 
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file and folder of an output (folders as b'/'), without the dev-only script."""
+    """Every file and folder of an output (folders as b'/')."""
     return {
         p.relative_to(root).as_posix(): (b"/" if p.is_dir() else p.read_bytes())
         for p in root.rglob("*")
-        if p.name != "livereload.js"
     }
 
 
 def assert_equals_clean_build(server: DevServer, site: Path, scratch: Path) -> None:
     """The incremental output must be byte for byte what a clean build makes."""
     shutil.rmtree(scratch, ignore_errors=True)
-    Builder(load_config(site / "site.toml"), scratch, live_reload=True).build()
+    build(load_config(site / "site.toml"), scratch)
     clean = snapshot(scratch)
     eventually(lambda: snapshot(server.output) == clean, "served output equals a clean build")
 

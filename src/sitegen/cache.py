@@ -3,7 +3,7 @@
 An entry's key digests the file's path and bytes, the config that normalizing reads (the time zone)
 and the code that normalizes, so any change to one of them misses. An entry that cannot be read, or
 whose stored key differs from the one asked for (corrupt, foreign, stale), is ignored and rebuilt.
-Entries hold whole articles, so bodies can stay on disk until their page is rendered.
+Entries hold whole articles, so bodies can stay on disk until their page is rendered (`Bodies`).
 
 Beside the entries, one index file remembers each content file's stamp (size, mtime, inode) and its
 article without body, so a warm build reads neither content files nor entries for files whose stamp
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sitegen import __version__
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, ContentErrors
 from sitegen.models import Article
 from sitegen.output import write_atomically, write_new
 
@@ -142,17 +142,10 @@ class ArticleCache:
             write_new(path, MAGIC + pickle.dumps((key, bodiless, article.body_html), protocol=5))
         return bodiless
 
-    def body(self, article: Article) -> str:
-        """The clean body: from the article itself, or from the cache for a bodiless one."""
-        if self.folder is None or article.body_html:
-            return article.body_html
+    def body(self, article: Article) -> str | None:
+        """The clean body stored with this article, or None when its entry is gone or unreadable."""
         entry = self._read(self.key(article.digest))
-        if entry is None:
-            message = (
-                "its cached body vanished during the build (was the cache cleaned?): build again"
-            )
-            raise ContentError(Path(article.source_path), 1, message)
-        return entry[1]
+        return None if entry is None else entry[1]
 
     def _index_path(self) -> Path | None:
         return None if self.folder is None else self.folder / "index.pickle"
@@ -165,3 +158,34 @@ class ArticleCache:
 
     def save_index(self, index: Index) -> None:
         save_pickled(self._index_path(), index)
+
+
+class Bodies:
+    """Every published article's clean body, owned here from normalizing until its page renders.
+
+    Articles leave the load stage without their bodies (`take`); render asks for one (`of`). With
+    a cache the bodies stay in its entries on disk; without one (`--no-cache`) they are kept here.
+    """
+
+    def __init__(self, cache: ArticleCache) -> None:
+        self.cache = cache
+        self._kept: dict[str, str] = {}
+
+    def take(self, article: Article) -> Article:
+        """The article without its body, which this store keeps (the cache already holds it)."""
+        if self.cache.folder is None:
+            self._kept[article.digest] = article.body_html
+        return replace(article, body_html="") if article.body_html else article
+
+    def of(self, article: Article) -> str:
+        """The body of an article taken before; a cache entry gone meanwhile is the user's error."""
+        if self.cache.folder is None:
+            return self._kept[article.digest]
+        body = self.cache.body(article)
+        if body is None:
+            message = (
+                "its cached body vanished or was damaged during the build "
+                "(was .sitegen-cache cleaned?): build again"
+            )
+            raise ContentErrors([ContentError(Path(article.source_path), 1, message)])
+        return body

@@ -30,7 +30,11 @@ class Source:
 
 @dataclass(frozen=True)
 class Article:
-    """One article, clean and ready to render; `body_html` is sanitized HTML."""
+    """One article, clean and ready to render.
+
+    `body_html` is the sanitized body as normalizing made it; the load stage hands it to the
+    `Bodies` store (sitegen.cache) and every later stage sees it empty, asking the store instead.
+    """
 
     id: str
     title: str

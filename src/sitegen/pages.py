@@ -95,7 +95,6 @@ class Planner:
         site: Site,
         config: SiteConfig,
         *,
-        live_reload: bool = False,
         body_of: BodyOf = _own_body,
         rendering: str = "",
     ) -> None:
@@ -116,7 +115,6 @@ class Planner:
             feed_href=href("/atom.xml"),
             static_href=href("/"),
             generator=f"sitegen {__version__}",
-            live_reload=live_reload,
         )
         self.salt = digest(self.site_view, repr(config), rendering)
         self._cards: dict[int, Card] = {}
@@ -524,11 +522,10 @@ def plan(
     site: Site,
     config: SiteConfig,
     *,
-    live_reload: bool = False,
     body_of: BodyOf = _own_body,
     rendering: str = "",
 ) -> list[Page]:
     """Every page. `body_of` gives an article's body when its page is rendered (bodies may live on
     disk); `rendering` digests the templates and code, and salts every page key."""
-    planner = Planner(site, config, live_reload=live_reload, body_of=body_of, rendering=rendering)
+    planner = Planner(site, config, body_of=body_of, rendering=rendering)
     return planner.all_pages()

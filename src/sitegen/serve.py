@@ -1,8 +1,10 @@
 """`sitegen serve`: build into a private folder, serve it over HTTP, rebuild what changes.
 
-Three kinds of thread share little: watchdog's observer only records changed paths; one worker
-owns the Builder, so rebuilds never overlap; HTTP threads only read files under the output folder
-and wait on the broadcast for the event stream that tells open pages to reload.
+Three kinds of thread share little: watchdog's observer only records changed paths; the rebuild
+and index threads go through sitegen.live, whose lock keeps them apart; HTTP threads only read
+files under the output folder, add the reload script to the HTML pages they serve (the build never
+knows about it, as with MkDocs' livereload and Hugo's livereloadinject), and wait on the broadcast
+for the event stream that tells open pages to reload.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from sitegen import __version__
-from sitegen.build import Builder, Progress, Report
+from sitegen.build import Progress, Report, Session
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
+from sitegen.live import Live
 from sitegen.render import TemplateProblem
 
 EVENTS = "__sitegen/events"
@@ -102,6 +105,7 @@ class Answer:
 
 MISSING = Answer("missing")
 EVENT_STREAM = Answer("events")
+LIVE_SCRIPT = Answer("script")
 
 
 def answer(raw: str, root: Path, base_path: str) -> Answer:
@@ -121,6 +125,8 @@ def answer(raw: str, root: Path, base_path: str) -> Answer:
         return MISSING
     if decoded == base_path + EVENTS:
         return EVENT_STREAM
+    if decoded == base_path + SCRIPT:
+        return LIVE_SCRIPT
     if not decoded.startswith(base_path):
         at_root = decoded in ("/", base_path.rstrip("/"))
         return Answer("redirect", quote(base_path)) if at_root else MISSING
@@ -155,10 +161,23 @@ def _locate(root: Path, parts: list[str], folder: bool, decoded: str, query: str
 
 @dataclass(frozen=True)
 class Served:
-    """What the HTTP side serves: the output folder, under base_url's path."""
+    """What the HTTP side serves: the output folder, under base_url's path; with `live`, every
+    HTML page gets the reload script."""
 
     root: Path
     base_path: str
+    live: bool = False
+
+    def page(self, data: bytes, path: str) -> bytes:
+        """A file as sent: an HTML page of a watched site loads the reload script in its head."""
+        if not self.live or not path.endswith(".html"):
+            return data
+        tag = f'<script src="{quote(self.base_path)}{SCRIPT}" defer></script>\n'
+        return data.replace(b"</head>", tag.encode() + b"</head>", 1)
+
+
+def live_script() -> bytes:
+    return files("sitegen").joinpath(SCRIPT).read_bytes()
 
 
 class Broadcast:
@@ -266,10 +285,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.MOVED_PERMANENTLY, b"", content_type("x.txt"), head, found.target)
         elif found.kind == "events" and not head:
             self._stream()
+        elif found.kind == "script" and served.live:
+            self._send(HTTPStatus.OK, live_script(), content_type(SCRIPT), head)
         elif found.kind == "file" and (data := _read(found.target)) is not None:
-            self._send(HTTPStatus.OK, data, content_type(found.target), head)
+            self._send(
+                HTTPStatus.OK, served.page(data, found.target), content_type(found.target), head
+            )
         else:
             page = _read(str(served.root / "404.html"))
+            if page is not None:
+                page = served.page(page, "404.html")
             body, name = (page, "404.html") if page is not None else (b"404 Not Found", "404.txt")
             self._send(HTTPStatus.NOT_FOUND, body, content_type(name), head)
 
@@ -492,7 +517,7 @@ class DevServer:
         self._stopped = threading.Event()
         self._index_wanted = threading.Event()
         self._closing = False
-        self.builder: Builder | None = None
+        self.live: Live | None = None
 
     @property
     def output(self) -> Path:
@@ -512,16 +537,13 @@ class DevServer:
         """Bind, build, serve; raises ServeError, ConfigError, ContentErrors or TemplateProblem."""
         self._workdir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
         try:
-            self._httpd = _bind(
-                self.host, self.port, Served(self.output, self.config.base_path), self.broadcast
-            )
+            self._httpd = _bind(self.host, self.port, self._served(self.config), self.broadcast)
             if self.watch:
                 self._watch(self.config)
                 self._observer.start()
-            self.builder = self._new_builder(self.config, progress)
-            report = self.builder.build()
-            self.builder.progress = _silent
-            self._install_script()
+            self.live = Live(self._session(self.config, progress))
+            report = self.live.build()
+            self.live.session.progress = _silent
             self._spawn(partial(self._httpd.serve_forever, poll_interval=0.1), "http")
             if self.watch:
                 self._spawn(self._work, "rebuild")
@@ -568,21 +590,11 @@ class DevServer:
         self._threads.append(thread)
         thread.start()
 
-    def _new_builder(self, config: SiteConfig, progress: Progress = _silent) -> Builder:
-        return Builder(
-            config,
-            self.output,
-            drafts=self.drafts,
-            jobs=self.jobs,
-            live_reload=self.watch,
-            progress=progress,
-        )
+    def _session(self, config: SiteConfig, progress: Progress = _silent) -> Session:
+        return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, progress=progress)
 
-    def _install_script(self) -> None:
-        """The page script lives only in the served folder, never in the theme or a real build."""
-        if self.watch:
-            script = files("sitegen").joinpath(SCRIPT).read_bytes()
-            (self.output / SCRIPT).write_bytes(script)
+    def _served(self, config: SiteConfig) -> Served:
+        return Served(self.output, config.base_path, live=self.watch)
 
     def _watch(self, config: SiteConfig) -> None:
         """Watch content/, templates/ and static/ where they really are, and site.toml's folder."""
@@ -612,9 +624,9 @@ class DevServer:
 
     def _apply(self, changed: set[Path]) -> None:
         """One rebuild; on failure the last good site stays and the changes are retried next time."""
-        assert self.builder is not None
+        assert self.live is not None
         started = time.perf_counter()
-        changed = self._expand(changed | self._pending)
+        changed = self.live.expand(changed | self._pending)
         if not changed:
             return
         full = any(p in self._layout for p in changed)
@@ -625,7 +637,7 @@ class DevServer:
             report = (
                 self._reconfigure(changed)
                 if full
-                else self.builder.rebuild(changed, index=False, on_edited=self._edited)
+                else self.live.update(changed, index=False, on_edited=self._edited)
             )
         except ContentErrors as exc:
             errors = tuple(exc.errors)
@@ -637,6 +649,8 @@ class DevServer:
             problem = f"search index error: {exc}"
         except OSError as exc:
             problem = f"cannot rebuild: {exc}"
+        except Exception as exc:  # a bug of ours: shown, and the next change is tried again
+            problem = f"internal error: {type(exc).__name__}: {exc}"
         rebuilt = Rebuilt(
             changed=tuple(sorted(changed)),
             seconds=time.perf_counter() - started,
@@ -655,7 +669,7 @@ class DevServer:
             self.broadcast.publish(messages)
         elif touched:
             self.broadcast.publish((), touched)
-        if self.builder.index_stale:
+        if self.live.index_stale:
             self._index_wanted.set()
 
     def _edited(self, pages: tuple[str, ...]) -> None:
@@ -670,48 +684,21 @@ class DevServer:
             if self._stopped.is_set() or self._closing:
                 return
             self._index_wanted.clear()
-            builder = self.builder
-            assert builder is not None
+            assert self.live is not None
             try:
-                builder.reindex(dict(builder.records))
-            except (SearchError, OSError) as exc:
+                self.live.reindex()
+            except Exception as exc:  # the thread must outlive any failure: say it, go on
                 print(f"search index error: {exc}", file=sys.stderr)
-
-    def _expand(self, changed: set[Path]) -> set[Path]:
-        """A folder moved or deleted at once stands for the articles it held and holds; a
-        content path that neither exists nor held an article (a tool's temp file) is dropped."""
-        assert self.builder is not None
-        content = self.builder.config.content_path.resolve()
-        known = self.builder.outcomes
-        found = set(changed)
-        for path in changed:
-            if not path.is_relative_to(content) or path in known or path.is_file():
-                continue
-            held = {k for k in known if k.is_relative_to(path)}
-            if path.is_dir():
-                held.update(p for p in path.rglob("*") if p.is_file())
-            elif not held:
-                found.discard(path)
-            found |= held
-        return found
 
     def _reconfigure(self, changed: set[Path]) -> Report:
         """site.toml (or a whole folder) changed: a new Builder, reusing the normalized articles
         when they cannot differ (same content folder and time zone)."""
-        assert self.builder is not None
+        assert self.live is not None
         config = load_config(self.config_path)
-        old = self.builder.config
-        builder = self._new_builder(config)
-        if (config.content_path, config.timezone) == (old.content_path, old.timezone):
-            builder.outcomes = dict(self.builder.outcomes)
-            builder.renormalize(changed)
-            report = builder.build(reuse=True)
-        else:
-            report = builder.build()
-        self.builder, self.config = builder, config
-        self._install_script()
+        report = self.live.reconfigure(self._session(config), changed)
+        self.config = config
         assert self._httpd is not None
-        self._httpd.served = Served(self.output, config.base_path)
+        self._httpd.served = self._served(config)
         if self.watch:
             self._watch(config)
         return report

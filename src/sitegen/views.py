@@ -107,7 +107,6 @@ class SiteView:
     feed_href: str
     static_href: str
     generator: str
-    live_reload: bool
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,56 @@
+"""The build, end to end: load → normalize → index → plan → emit → write.
+
+    articles.py     content files → articles (normalized, cached, bodies to the Bodies store)
+    parallel.py     the parallel map: chunks over as many forked processes as the caller says
+    emit.py         pages → files: what is stale decided once, rendered once, one writer
+    manifest.py     what an output tree holds (page keys, file stamps, search records)
+    search_step.py  the build's one meeting point with search
+    session.py      the orchestration: a Session's build() into the twin, exchanged atomically
+
+The dev server's own needs (rebuilding a change set in place, telling tabs what changed) live in
+sitegen.live, on top of this package; the build knows no server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sitegen.build.parallel import PARALLEL_FROM
+from sitegen.build.report import Progress, Report, quiet
+from sitegen.build.session import Session, check_output_folder
+from sitegen.config import SiteConfig
+from sitegen.site import Site
+
+__all__ = [
+    "PARALLEL_FROM",
+    "Progress",
+    "Report",
+    "Session",
+    "build",
+    "check_output_folder",
+    "prepare",
+]
+
+
+def prepare(
+    config: SiteConfig,
+    *,
+    drafts: bool,
+    skip_bad: bool,
+    jobs: int,
+    progress: Progress = quiet,
+    cache: bool = True,
+) -> tuple[Site, Report]:
+    """Load, normalize and index, writing no output (`sitegen check`)."""
+    session = Session(
+        config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, progress=progress, cache=cache
+    )
+    report = Report()
+    session.load()
+    return session.site(report), report
+
+
+def build(config: SiteConfig, output: Path | None = None, **options: Any) -> Report:
+    """Build the whole site once (options as for Session); on any error the old output stays."""
+    return Session(config, output, **options).build()

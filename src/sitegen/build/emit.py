@@ -1,0 +1,109 @@
+"""Pages → files: the one path from planned pages to the output, for every kind of build.
+
+What is stale is decided once per page (`Place.keeps`: the output already holds the page with
+this key), the stale pages are rendered once, over processes when there are many, and written
+through the place's one writer. The cold build, the warm build and the dev server differ only in
+the place: a staging twin checked against manifests, or the live folder checked against the keys
+it was last written with.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from jinja2 import Environment
+
+from sitegen.build.parallel import map_chunks
+from sitegen.build.report import Progress
+from sitegen.build.search_step import Records, add_record
+from sitegen.output import WriteStats
+from sitegen.pages import Page
+from sitegen.render import render
+from sitegen.urls import output_file
+
+
+class Writer(Protocol):
+    stats: WriteStats
+
+    def write(self, relative: str, data: bytes) -> None: ...
+
+
+class Place(Protocol):
+    """Where pages go: what it already holds, and the writer for the rest."""
+
+    writer: Writer
+
+    def keeps(self, page: Page) -> bool:
+        """Whether the output holds this page as it would be rendered now (and keeps it there)."""
+        ...
+
+
+@dataclass
+class Emitted:
+    """What emitting did: pages by kind, files written or unchanged, the rendered pages' search
+    records and URLs, and the processes that rendered them."""
+
+    kinds: Counter[str] = field(default_factory=Counter)
+    written: int = 0
+    unchanged: int = 0
+    records: Records = field(default_factory=dict)
+    rendered: list[Page] = field(default_factory=list)
+    workers: set[int] = field(default_factory=set)
+
+    def add(self, other: Emitted) -> None:
+        self.kinds.update(other.kinds)
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.records.update(other.records)
+        self.workers |= other.workers
+
+
+def _render_chunk(
+    indexes: list[int], pages: list[Page], env: Environment, writer: Writer, search: bool
+) -> Emitted:
+    """Render and write some pages (in a worker or here); the counts travel back, not the bytes."""
+    result = Emitted(workers={os.getpid()})
+    before = (writer.stats.written, writer.stats.unchanged)
+    for i in indexes:
+        page = pages[i]
+        data = render(env, page)
+        writer.write(output_file(page.url), data)
+        result.kinds[page.kind] += 1
+        if search:
+            add_record(result.records, data, page.url)
+    result.written = writer.stats.written - before[0]
+    result.unchanged = writer.stats.unchanged - before[1]
+    writer.stats.written, writer.stats.unchanged = before
+    return result
+
+
+def emit(
+    pages: list[Page],
+    place: Place,
+    env: Environment,
+    *,
+    jobs: int,
+    search: bool,
+    progress: Progress,
+) -> Emitted:
+    """Every page into `place`: kept where it is current, else rendered and written."""
+    result = Emitted()
+    for page in pages:
+        if place.keeps(page):
+            result.kinds[page.kind] += 1
+        else:
+            result.rendered.append(page)
+    fresh = result.rendered
+    done = 0
+    for chunk in map_chunks(
+        _render_chunk, range(len(fresh)), jobs, fresh, env, place.writer, search
+    ):
+        result.add(chunk)
+        done += chunk.kinds.total()
+        progress("render", done, len(fresh))
+    place.writer.stats.written += result.written
+    place.writer.stats.unchanged += result.unchanged
+    return result

@@ -1,0 +1,40 @@
+"""What a build tells its caller: progress while it runs, and the report it ends with."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitegen.errors import ContentError, ContentWarning
+
+if TYPE_CHECKING:
+    from sitegen.search import SearchStats
+
+Progress = Callable[[str, int, int], None]
+
+
+def quiet(stage: str, done: int, total: int) -> None:
+    """The default progress callback: say nothing."""
+
+
+@dataclass
+class Report:
+    """What a build or check found: shown as the one-screen summary at the end."""
+
+    articles: int = 0
+    drafts: int = 0
+    pages: Counter[str] = field(default_factory=Counter)
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentWarning] = field(default_factory=list)
+    skipped: list[ContentError] = field(default_factory=list)
+    written: int = 0
+    unchanged: int = 0
+    seconds: float = 0.0
+    output: Path | None = None
+    search: SearchStats | None = None
+    touched: tuple[str, ...] | None = None  # after an update: hrefs of pages rewritten or gone
+    up_to_date: bool = False  # nothing changed since the last build: the output was left alone
+    workers: frozenset[int] = frozenset()  # the processes that rendered pages (--jobs at work)

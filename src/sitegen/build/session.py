@@ -1,0 +1,234 @@
+"""The orchestration: load → normalize → index → plan → emit → manifest, one build at a time.
+
+A `Session` holds one site's inputs between builds (normalized articles, templates, bodies), so
+the dev server (sitegen.live) can reuse them; `build()` makes the whole output in the output's
+twin and exchanges the two atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.build import search_step
+from sitegen.build.articles import Outcome, collect, normalize_all, renormalize
+from sitegen.build.emit import emit
+from sitegen.build.manifest import Manifest, PageStamp, manifest_path
+from sitegen.build.report import Progress, Report, quiet
+from sitegen.build.search_step import Records
+from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, stamp_of
+from sitegen.config import SiteConfig
+from sitegen.errors import ConfigError, ContentErrors
+from sitegen.models import Article
+from sitegen.output import Staging
+from sitegen.pages import Page, digest, plan
+from sitegen.render import make_environment, rendering_digest, static_dirs
+from sitegen.site import Site, index
+from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
+
+
+def check_output_folder(config: SiteConfig, output: Path) -> None:
+    """Refuse an output that would swallow the site itself (e.g. `--output .`)."""
+    target = output.resolve()
+    protected = [
+        config.root,
+        config.content_path,
+        config.root / "templates",
+        config.root / "static",
+    ]
+    for place in protected:
+        place = place.resolve()
+        if target == place or place.is_relative_to(target):
+            raise ConfigError(
+                "output_dir",
+                f"{output} would replace {place}; choose a folder of its own, e.g. build",
+            )
+    if target.exists() and not target.is_dir():
+        raise ConfigError("output_dir", f"{output} exists and is not a folder")
+
+
+@dataclass
+class Made:
+    """What the output holds after a build: each page's key and its search record."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    records: Records = field(default_factory=dict)
+
+
+class _Staged:
+    """The place of a whole build: the output's twin, where a page is kept if the twin's manifest
+    or the live output's says its file holds the page with this key (the latter is linked over)."""
+
+    def __init__(self, staging: Staging, twin: Manifest, live: Manifest) -> None:
+        self.writer = staging
+        self.staging = staging
+        self.ways = ((twin, staging.holds), (live, staging.link_previous))
+        self.stamps: dict[str, PageStamp] = {}
+        self.records: Records = {}
+
+    def keeps(self, page: Page) -> bool:
+        path = output_file(page.url)
+        for manifest, take in self.ways:
+            stamp = manifest.pages.get(page.url)
+            if stamp is not None and stamp[0] == page.key and take(path, *stamp[1:]):
+                self.stamps[page.url] = stamp
+                if page.url in manifest.records:
+                    self.records[page.url] = manifest.records[page.url]
+                return True
+        return False
+
+
+class Session:
+    """One site's build inputs, kept between builds by the dev server.
+
+    It remembers every file's normalized article, so a later build re-normalizes only changed
+    files; `made` is what the last build left in the output.
+    """
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        output: Path | None = None,
+        *,
+        drafts: bool = False,
+        skip_bad: bool = False,
+        jobs: int | None = None,
+        progress: Progress = quiet,
+        cache: bool = True,
+    ) -> None:
+        self.config = config
+        self.cache = ArticleCache(config.root / CACHE_DIR if cache else None, config.timezone)
+        self.bodies = Bodies(self.cache)
+        self.output = output or config.output_path
+        self.drafts = drafts
+        self.skip_bad = skip_bad
+        self.jobs = jobs or os.cpu_count() or 1
+        self.progress = progress
+        self.outcomes: dict[Path, Outcome] = {}
+        self.made = Made()
+        self.env = make_environment(config, self.cache.templates)
+        check_output_folder(config, self.output)
+
+    def load(self, changed: set[Path] | None = None) -> None:
+        """Normalize every content file, or (given what changed) only the changed ones again."""
+        if changed is None:
+            self.outcomes = dict(normalize_all(self.config, self.jobs, self.cache, self.progress))
+        else:
+            renormalize(self.outcomes, changed, self.config, self.cache)
+
+    def articles(self, report: Report) -> list[Article]:
+        articles = collect(self.outcomes.values(), self.drafts, self.bodies, report)
+        if report.errors and not self.skip_bad:
+            raise ContentErrors(report.errors)
+        report.skipped, report.errors = report.errors, []
+        return articles
+
+    def site(self, report: Report) -> Site:
+        site = index(self.articles(report), Urls(self.config), self.config.related)
+        report.articles = len(site.articles)
+        return site
+
+    def plan(self, site: Site, rendering: str) -> list[Page]:
+        try:
+            return plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
+        except UnsafePath as exc:
+            raise ConfigError("permalinks", str(exc)) from None
+
+    def build(self, *, reuse: bool = False) -> Report:
+        """Everything, made in the output's twin and exchanged with the output atomically.
+
+        A page whose key matches what the twin or the live output already holds is kept or
+        hard-linked instead of rendered; the search index is kept when no indexed page changed.
+        `reuse` keeps the normalized articles already in `outcomes` (serve after a site.toml change).
+        """
+        started = time.perf_counter()
+        report = Report(output=self.output)
+        if not reuse:
+            self.load()
+        rendering = rendering_digest(self.config)
+        inputs = self._inputs(rendering)
+        live_path = manifest_path(self.cache.folder, self.output, "live")
+        twin_path = manifest_path(self.cache.folder, self.output, "twin")
+        live = Manifest.load(live_path)
+        if live.inputs == inputs and live.intact(self.output):
+            return self._nothing_to_do(live, report, started)
+        pages = self.plan(self.site(report), rendering)
+        twin = Manifest.load(twin_path)
+        Manifest().save(twin_path)
+        staging = Staging(self.output, trusted=bool(twin.pages))
+        try:
+            made = self._stage(staging, pages, twin, live, report)
+            made.inputs = inputs
+            staging.commit()
+        except BaseException:
+            staging.discard()
+            raise
+        if live_path and twin_path and live_path.exists():
+            live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
+        made.save(live_path)
+        self.made = Made({page.url: page.key for page in pages}, made.records)
+        report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _stage(
+        self, staging: Staging, pages: list[Page], twin: Manifest, live: Manifest, report: Report
+    ) -> Manifest:
+        """Bring the twin up to date: static files, pages, search index, nothing stale left."""
+        statics = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
+        place = _Staged(staging, twin, live)
+        search = self.config.search.enabled
+        emitted = emit(
+            pages, place, self.env, jobs=self.jobs, search=search, progress=self.progress
+        )
+        report.pages.update(emitted.kinds)
+        report.workers = frozenset(emitted.workers)
+        records = {**place.records, **emitted.records}
+        for page in emitted.rendered:
+            place.stamps[page.url] = (page.key, *staging.stamp(output_file(page.url)))
+        index_digest = search_step.records_digest(records) if search else ""
+        if (
+            index_digest
+            and index_digest != twin.search
+            and not (index_digest == live.search and staging.link_previous_tree(SEARCH_FOLDER))
+        ):
+            report.search = search_step.index_into(records, staging.path / SEARCH_FOLDER)
+        expected = statics | {output_file(page.url) for page in pages}
+        staging.prune(set(twin.files) - expected)
+        if not index_digest:
+            shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
+        stamps = {page.url: place.stamps[page.url] for page in pages}
+        static = {path: staging.stamp(path) for path in sorted(statics)}
+        files = tuple(sorted(expected))
+        kinds = dict(report.pages)
+        return Manifest(stamps, records, index_digest, files, static, "", report.articles, kinds)
+
+    def _inputs(self, rendering: str) -> str:
+        """A digest of everything the output is made from: content files, config, options,
+        templates and code (`rendering`), static files. Equal to the live output's, no page can
+        differ from it."""
+        static = [
+            (str(path), stamp_of(path))
+            for folder in static_dirs(self.config)
+            for path in sorted(folder.rglob("*"))
+        ]
+        articles = sorted(
+            (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
+            for path, outcome in self.outcomes.items()
+        )
+        options = (self.drafts, self.skip_bad)
+        return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
+
+    def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
+        """The output is already what this build would make: say so, and touch nothing."""
+        self.articles(report)
+        report.up_to_date = True
+        report.articles = live.articles
+        report.pages.update(live.kinds)
+        report.unchanged = len(live.pages) + len(live.static)
+        self.made = Made({url: stamp[0] for url, stamp in live.pages.items()}, live.records)
+        report.seconds = time.perf_counter() - started
+        return report

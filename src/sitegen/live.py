@@ -1,0 +1,236 @@
+"""What only the dev server needs from the build: a change set rebuilt in place, the hrefs of the
+pages it touched (so only tabs showing them reload), an edited article rendered first (Hugo's fast
+render), and the search index redone in the background.
+
+It sits between serve and build: serve hands it changed paths and gets reports back, and never
+touches the session's state. One lock keeps the rebuild thread and the index thread apart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitegen.build import Report, Session
+from sitegen.build.emit import emit
+from sitegen.build.search_step import Records, reindex_in_place
+from sitegen.config import SiteConfig
+from sitegen.errors import ContentError
+from sitegen.models import Article
+from sitegen.output import InPlace
+from sitegen.pages import Page, Planner
+from sitegen.render import make_environment, rendering_digest, static_dirs, template_dirs
+from sitegen.site import Site
+from sitegen.urls import Urls, output_file
+
+if TYPE_CHECKING:
+    from sitegen.search import SearchStats
+
+
+class _Current:
+    """The dev server's place: its live folder, where a page is kept if it was last written with
+    the same key."""
+
+    def __init__(self, folder: InPlace, keys: dict[str, str]) -> None:
+        self.writer = folder
+        self.keys = keys
+
+    def keeps(self, page: Page) -> bool:
+        return self.keys.get(page.url) == page.key
+
+
+def _same_place(old: Article, new: Article) -> bool:
+    """Whether an edited article keeps its URL, its place in the lists and its related articles."""
+    return (old.date, old.slug, old.categories, old.draft) == (
+        new.date,
+        new.slug,
+        new.categories,
+        new.draft,
+    )
+
+
+class Live:
+    """One site served with `--watch`: a Session built once, then updated change set by change set."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.site: Site | None = None
+        self.index_stale = False
+        self._lock = threading.Lock()
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.session.config
+
+    def build(self, *, reuse: bool = False) -> Report:
+        """The whole site, as `sitegen build` makes it."""
+        with self._lock:
+            report = self.session.build(reuse=reuse)
+            self.site = None
+            return report
+
+    def article(self, path: Path) -> Article | None:
+        """The article a content file holds now (None: none, or an error)."""
+        with self._lock:
+            outcome = self.session.outcomes.get(path.resolve())
+        return outcome if isinstance(outcome, Article) else None
+
+    def expand(self, changed: set[Path]) -> set[Path]:
+        """A folder moved or deleted at once stands for the articles it held and holds; a
+        content path that neither exists nor held an article (a tool's temp file) is dropped."""
+        content = self.config.content_path.resolve()
+        with self._lock:
+            known = set(self.session.outcomes)
+        found = set(changed)
+        for path in changed:
+            if not path.is_relative_to(content) or path in known or path.is_file():
+                continue
+            held = {k for k in known if k.is_relative_to(path)}
+            if path.is_dir():
+                held.update(p for p in path.rglob("*") if p.is_file())
+            elif not held:
+                found.discard(path)
+            found |= held
+        return found
+
+    def reconfigure(self, session: Session, changed: set[Path]) -> Report:
+        """site.toml (or a whole folder) changed: a new session, reusing the normalized articles
+        when they cannot differ (same content folder and time zone)."""
+        with self._lock:
+            old = self.session.config
+            same = (session.config.content_path, session.config.timezone)
+            reuse = same == (old.content_path, old.timezone)
+            if reuse:
+                session.outcomes = dict(self.session.outcomes)
+                session.load(changed)
+            report = session.build(reuse=reuse)
+            self.session, self.site = session, None
+            return report
+
+    def update(
+        self,
+        changed: set[Path],
+        *,
+        index: bool = True,
+        on_edited: Callable[[tuple[str, ...]], None] | None = None,
+    ) -> Report:
+        """After files changed: content re-normalized, static copied, templates re-read, and the
+        pages whose key changed rewritten in place.
+
+        With `index=False` the search index is left for `reindex()` (the dev server runs it in the
+        background), and `index_stale` says so. With `on_edited`, the pages of articles edited in
+        place are rendered first and announced. `report.touched` lists the pages rewritten or
+        removed, or is None when any page may have changed (templates or static files changed).
+        """
+        with self._lock:
+            report = self._update(changed, on_edited)
+            records = None
+            if index and self.index_stale:
+                records, self.index_stale = dict(self.session.made.records), False
+        if records is not None:
+            report.search = self._index(records)
+        return report
+
+    def _update(
+        self, changed: set[Path], on_edited: Callable[[tuple[str, ...]], None] | None
+    ) -> Report:
+        started = time.perf_counter()
+        session, made = self.session, self.session.made
+        report = Report(output=session.output)
+        resolved = {p.resolve() for p in changed}
+        templates = [d.resolve() for d in template_dirs(session.config)]
+        statics = [d.resolve() for d in static_dirs(session.config)]
+        changed_static = sorted(p for p in resolved if any(p.is_relative_to(d) for d in statics))
+        templates_changed = any(p.is_relative_to(d) for p in resolved for d in templates)
+        layout_changed = templates_changed or bool(changed_static)
+        if templates_changed:
+            session.env = make_environment(session.config, session.cache.templates)
+            made.keys = dict.fromkeys(made.keys, "")
+        session.load(resolved)
+        rendering = rendering_digest(session.config)
+        if on_edited and not layout_changed and (edited := self._fast(resolved, rendering)):
+            on_edited(edited)
+        site = self.site = session.site(report)
+        pages = session.plan(site, rendering)
+        place = InPlace(session.output)
+        current = _Current(place, made.keys)
+        search = session.config.search.enabled
+        emitted = emit(pages, current, session.env, jobs=session.jobs, search=search, progress=_no)
+        for page in emitted.rendered:
+            made.keys[page.url] = page.key
+        urls = {page.url for page in pages}
+        removed = [url for url in made.keys if url not in urls]
+        for url in removed:
+            place.remove(output_file(url))
+            del made.keys[url]
+        for path in changed_static:
+            source_dir = next(d for d in statics if path.is_relative_to(d))
+            place.copy_static(path.relative_to(source_dir).as_posix(), statics)
+        gone = [*removed, *(page.url for page in emitted.rendered)]
+        self._keep_records(made.records, gone, emitted.records, search)
+        report.pages = Counter(page.kind for page in emitted.rendered)
+        report.workers = frozenset(emitted.workers)
+        report.written, report.unchanged = place.stats.written, place.stats.unchanged
+        if not layout_changed:
+            href = Urls(session.config).href
+            report.touched = tuple(href(url) for url in gone)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _keep_records(
+        self, records: Records, gone: list[str], fresh: Records, search: bool
+    ) -> None:
+        before = dict(records)
+        for url in gone:
+            records.pop(url, None)
+        records.update(fresh)
+        if search and records != before:
+            self.index_stale = True
+
+    def _fast(self, paths: set[Path], rendering: str) -> tuple[str, ...]:
+        """Pages of articles edited in place (same date, slug, categories), rendered at once against
+        the last site, so the editor sees them before the rest of the update: Hugo's fast render.
+        Returns their hrefs; the update then finds their keys current and leaves them."""
+        session = self.session
+        outcomes = session.outcomes
+        if self.site is None or any(isinstance(o, ContentError) for o in outcomes.values()):
+            return ()  # a failing site stays as it last built
+        articles = list(self.site.articles)
+        position = {a.source_path: i for i, a in enumerate(articles)}
+        edited = []
+        for path in paths:
+            new = outcomes.get(path)
+            i = position.get(new.source_path, -1) if isinstance(new, Article) else -1
+            if i >= 0 and new.digest != articles[i].digest and _same_place(articles[i], new):
+                articles[i] = session.bodies.take(new)
+                edited.append(i)
+        if not edited:
+            return ()
+        site = replace(self.site, articles=tuple(articles))
+        planner = Planner(site, session.config, body_of=session.bodies.of, rendering=rendering)
+        pages = [planner.article_page(i, site.articles[i]) for i in edited]
+        current = _Current(InPlace(session.output), session.made.keys)
+        emitted = emit(pages, current, session.env, jobs=1, search=False, progress=_no)
+        for page in emitted.rendered:
+            session.made.keys[page.url] = page.key
+        return tuple(planner.urls.href(site.urls[i]) for i in edited)
+
+    def reindex(self) -> SearchStats | None:
+        """The search index made again from the records of the pages served now, if it is stale."""
+        with self._lock:
+            if not self.index_stale:
+                return None
+            records, self.index_stale = dict(self.session.made.records), False
+        return self._index(records)
+
+    def _index(self, records: Records) -> SearchStats:
+        return reindex_in_place(self.session.output, records)
+
+
+def _no(stage: str, done: int, total: int) -> None:
+    """No progress bars while serving: each update is summed up in one line."""
