@@ -200,7 +200,9 @@ def test_serves_pages_with_types_folders_and_404(tmp_path: Path) -> None:
         assert folder.headers["location"] == quote(CATEGORY) + "?x=1"
         missing = request(port, "/no/such/page/")
         assert missing.status == 404
-        assert missing.body == (server.output / "404.html").read_bytes()
+        script = b'<script src="/livereload.js" defer></script>\n'
+        assert script in missing.body, "served pages load the reload script; files on disk do not"
+        assert missing.body.replace(script, b"") == (server.output / "404.html").read_bytes()
         assert missing.headers["content-type"] == "text/html; charset=utf-8"
         types = {
             "/style.css": "text/css; charset=utf-8",

@@ -159,6 +159,10 @@ class ArticleCache:
     def save_index(self, index: Index) -> None:
         save_pickled(self._index_path(), index)
 
+    def forget_index(self) -> None:
+        if (path := self._index_path()) is not None:
+            path.unlink(missing_ok=True)
+
 
 class Bodies:
     """Every published article's clean body, owned here from normalizing until its page renders.
@@ -183,6 +187,7 @@ class Bodies:
             return self._kept[article.digest]
         body = self.cache.body(article)
         if body is None:
+            self.cache.forget_index()  # so the next build reads the files again, not the index
             message = (
                 "its cached body vanished or was damaged during the build "
                 "(was .sitegen-cache cleaned?): build again"

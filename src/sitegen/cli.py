@@ -100,6 +100,8 @@ def _summary(report: Report, title: str) -> None:
             "页面 pages",
             f"{sum(report.pages.values())} ({report.written} written, {report.unchanged} unchanged)",
         )
+    if report.workers:
+        table.add_row("进程 processes", f"{len(report.workers)} rendered pages")
     if report.drafts:
         table.add_row("草稿 drafts left out", f"{report.drafts} (add --drafts to include)")
     table.add_row("跳过 skipped", str(len(report.skipped)))

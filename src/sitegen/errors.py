@@ -54,6 +54,10 @@ class ContentErrors(Exception):
         super().__init__(f"{len(errors)} content error(s)")
         self.errors = sorted(errors, key=lambda e: (str(e.path), e.line))
 
+    def __reduce__(self) -> tuple:
+        """Raised in a worker process (a cache entry gone at render time), it crosses back whole."""
+        return (type(self), (self.errors,))
+
 
 class SearchError(Exception):
     """Pagefind is missing or failed: one message for the user, and the output left as it was."""

@@ -25,7 +25,6 @@ from sitegen.models import Article
 from sitegen.output import InPlace
 from sitegen.pages import Page, Planner
 from sitegen.render import make_environment, rendering_digest, static_dirs, template_dirs
-from sitegen.site import Site
 from sitegen.urls import Urls, output_file
 
 if TYPE_CHECKING:
@@ -59,7 +58,6 @@ class Live:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.site: Site | None = None
         self.index_stale = False
         self._lock = threading.Lock()
 
@@ -70,9 +68,7 @@ class Live:
     def build(self, *, reuse: bool = False) -> Report:
         """The whole site, as `sitegen build` makes it."""
         with self._lock:
-            report = self.session.build(reuse=reuse)
-            self.site = None
-            return report
+            return self.session.build(reuse=reuse)
 
     def article(self, path: Path) -> Article | None:
         """The article a content file holds now (None: none, or an error)."""
@@ -109,7 +105,7 @@ class Live:
                 session.outcomes = dict(self.session.outcomes)
                 session.load(changed)
             report = session.build(reuse=reuse)
-            self.session, self.site = session, None
+            self.session = session
             return report
 
     def update(
@@ -155,7 +151,7 @@ class Live:
         rendering = rendering_digest(session.config)
         if on_edited and not layout_changed and (edited := self._fast(resolved, rendering)):
             on_edited(edited)
-        site = self.site = session.site(report)
+        site = made.site = session.site(report)
         pages = session.plan(site, rendering)
         place = InPlace(session.output)
         current = _Current(place, made.keys)
@@ -198,9 +194,10 @@ class Live:
         Returns their hrefs; the update then finds their keys current and leaves them."""
         session = self.session
         outcomes = session.outcomes
-        if self.site is None or any(isinstance(o, ContentError) for o in outcomes.values()):
+        last = session.made.site
+        if last is None or any(isinstance(o, ContentError) for o in outcomes.values()):
             return ()  # a failing site stays as it last built
-        articles = list(self.site.articles)
+        articles = list(last.articles)
         position = {a.source_path: i for i, a in enumerate(articles)}
         edited = []
         for path in paths:
@@ -211,7 +208,7 @@ class Live:
                 edited.append(i)
         if not edited:
             return ()
-        site = replace(self.site, articles=tuple(articles))
+        site = replace(last, articles=tuple(articles))
         planner = Planner(site, session.config, body_of=session.bodies.of, rendering=rendering)
         pages = [planner.article_page(i, site.articles[i]) for i in edited]
         current = _Current(InPlace(session.output), session.made.keys)

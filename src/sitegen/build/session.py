@@ -52,10 +52,12 @@ def check_output_folder(config: SiteConfig, output: Path) -> None:
 
 @dataclass
 class Made:
-    """What the output holds after a build: each page's key and its search record."""
+    """What the output holds after a build: each page's key and its search record, and the site
+    it was made from (None when the build found nothing to do and indexed nothing)."""
 
     keys: dict[str, str] = field(default_factory=dict)
     records: Records = field(default_factory=dict)
+    site: Site | None = None
 
 
 class _Staged:
@@ -155,7 +157,8 @@ class Session:
         live = Manifest.load(live_path)
         if live.inputs == inputs and live.intact(self.output):
             return self._nothing_to_do(live, report, started)
-        pages = self.plan(self.site(report), rendering)
+        site = self.site(report)
+        pages = self.plan(site, rendering)
         twin = Manifest.load(twin_path)
         Manifest().save(twin_path)
         staging = Staging(self.output, trusted=bool(twin.pages))
@@ -169,7 +172,7 @@ class Session:
         if live_path and twin_path and live_path.exists():
             live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
         made.save(live_path)
-        self.made = Made({page.url: page.key for page in pages}, made.records)
+        self.made = Made({page.url: page.key for page in pages}, made.records, site)
         report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
         report.seconds = time.perf_counter() - started
         return report

@@ -1,0 +1,52 @@
+"""--jobs is what the caller says, whoever runs the build: a terminal's progress bar included."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from sitegen.build import PARALLEL_FROM
+
+from .test_incremental import synthetic
+
+SITEGEN = Path(sys.executable).parent / "sitegen"
+
+
+def run_on_a_terminal(command: list[str], cwd: Path) -> str:
+    """Run a command with a pseudo-terminal as its stdout and stderr (so rich draws its progress
+    bar, in a thread of its own) and return all it printed."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    process = subprocess.Popen(command, cwd=cwd, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the terminal closes once the process and its children are gone
+            break
+        if not data:
+            break
+        output += data
+    os.close(leader)
+    assert process.wait() == 0, output.decode(errors="replace")
+    return output.decode("utf-8", errors="replace")
+
+
+def test_a_build_on_a_terminal_renders_in_as_many_processes_as_jobs_says(tmp_path: Path) -> None:
+    synthetic(tmp_path / "content", PARALLEL_FROM + 60)
+    (tmp_path / "site.toml").write_text(
+        'title = "终端"\nbase_url = "https://example.org/"\n[search]\nenabled = false\n',
+        encoding="utf-8",
+    )
+    shown = run_on_a_terminal([str(SITEGEN), "build", "--jobs", "2"], tmp_path)
+    assert "render" in shown, "the progress bar was drawn: the terminal was seen as one"
+    processes = re.search(r"进程 processes\s+(\d+) rendered pages", shown)
+    assert processes is not None, shown
+    assert processes.group(1) == "2"
+    one = run_on_a_terminal([str(SITEGEN), "build", "--jobs", "1", "--no-cache"], tmp_path)
+    assert re.search(r"进程 processes\s+1 rendered pages", one), one
