@@ -15,7 +15,7 @@ import feedparser
 import lxml.etree
 import pytest
 
-from sitegen import pages
+from sitegen import sitemap
 from sitegen.build import build
 from sitegen.config import SiteConfig
 
@@ -164,7 +164,7 @@ def sitemap_locs(output: Path, prefix: str) -> list[str]:
         assert W3C_DATETIME.match(part.findtext(f"{SITEMAP}lastmod"))
         urlset = lxml.etree.parse(str(output / loc.removeprefix(prefix))).getroot()
         assert urlset.tag == f"{SITEMAP}urlset"
-        assert len(urlset) <= pages.SITEMAP_LIMIT
+        assert len(urlset) <= sitemap.SITEMAP_LIMIT
         newest = max(url.findtext(f"{SITEMAP}lastmod") for url in urlset)
         assert part.findtext(f"{SITEMAP}lastmod")[:10] >= newest[:10]
         for url in urlset:
@@ -198,7 +198,7 @@ def test_sitemap_lists_every_page_under_base_url_and_robots_points_at_it(
 def test_sitemap_is_split_into_parts_over_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pages, "SITEMAP_LIMIT", 2)
+    monkeypatch.setattr(sitemap, "SITEMAP_LIMIT", 2)
     prefix = "https://user.github.io/archive/"
     _, output = feed_site(tmp_path, prefix)
     locs = sitemap_locs(output, prefix)

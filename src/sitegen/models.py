@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -56,3 +57,24 @@ class Article:
     explicit_slug: bool
     digest: str
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file, planned but not yet rendered.
+
+    `key` digests everything the page shows, so an unchanged key means unchanged output and the
+    page need not be rendered again; `make_context` builds the template data only when it is.
+    `lastmod` feeds the sitemap (None: not listed).
+    """
+
+    url: str
+    kind: str
+    template: str
+    key: str
+    lastmod: datetime | None
+    make_context: Callable[[], dict[str, Any]]
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.make_context()

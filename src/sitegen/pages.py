@@ -7,73 +7,37 @@ templates only place them.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
 
 from sitegen import __version__
+from sitegen.chart import month_chart
 from sitegen.config import SiteConfig
-from sitegen.models import Article, CategoryPath
+from sitegen.feeds import category_feed_link, feed_pages
+from sitegen.models import Article, CategoryPath, Page
 from sitegen.site import CategoryNode, Site
+from sitegen.sitemap import sitemap_pages
 from sitegen.urls import Urls
 from sitegen.views import (
     ArticleView,
-    Bar,
     Card,
-    Chart,
     CountedLink,
-    Feed,
-    FeedEntry,
     Head,
     Link,
     Pagination,
-    SitemapEntry,
     SiteView,
     TreeNode,
     YearView,
 )
 
-CHART_HEIGHT = 120
-CHART_BAR = 8
-
-
-SITEMAP_LIMIT = 50_000
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-@dataclass(frozen=True)
-class Page:
-    """One output file, planned but not yet rendered.
-
-    `key` digests everything the page shows, so an unchanged key means unchanged output and the
-    page need not be rendered again; `make_context` builds the template data only when it is.
-    `lastmod` feeds the sitemap (None: not listed).
-    """
-
-    url: str
-    kind: str
-    template: str
-    key: str
-    lastmod: datetime | None
-    make_context: Callable[[], dict[str, Any]]
-
-    @property
-    def context(self) -> dict[str, Any]:
-        return self.make_context()
-
 
 def digest(*parts: object) -> str:
     """A stable digest of plain values (str, int, tuples, views): the same across processes."""
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def xml_text(text: str) -> str:
-    """Drop the characters XML 1.0 forbids: one of them would make readers reject the whole feed."""
-    return _NOT_XML.sub("", text)
 
 
 BodyOf = Callable[[Article], str]
@@ -112,7 +76,7 @@ class Planner:
             archives_href=href(self.urls.archives()),
             search_href=href(self.urls.search()),
             search_enabled=config.search.enabled,
-            feed_href=href("/atom.xml"),
+            feed_href=href(self.urls.feed()),
             static_href=href("/"),
             generator=f"sitegen {__version__}",
         )
@@ -304,7 +268,7 @@ class Planner:
                 trail=(root, *self.trail(node.path[:-1])),
                 subcategories=tuple(self.counted(c) for c in node.children),
                 description=f"分类“{' › '.join(node.path)}”下的 {len(node.articles)} 篇文章",
-                feeds=(self.category_feed_link(node.path[0]),),
+                feeds=(category_feed_link(self.urls, node.path[0]),),
             )
 
     def tree(self, nodes: tuple[CategoryNode, ...]) -> tuple[TreeNode, ...]:
@@ -342,39 +306,6 @@ class Planner:
                 trail=(archives, year_link),
             )
 
-    def chart(self) -> Chart:
-        """Articles per month as bars over whole years, empty months too, so that time reads evenly."""
-        counts = {(m.year, m.month): len(m.articles) for m in self.site.months}
-        if not counts:
-            return Chart(CHART_BAR, CHART_HEIGHT, (), (), 0, "还没有文章。")
-        (y0, m0), (y1, m1) = min(counts), max(counts)
-        span = [(year, month) for year in range(y0, y1 + 1) for month in range(1, 13)]
-        peak = max(counts.values())
-        bars: list[Bar] = []
-        labels: list[tuple[float, str]] = []
-        plot = CHART_HEIGHT
-        for k, (year, month) in enumerate(span):
-            count = counts.get((year, month), 0)
-            if month == 1:
-                labels.append((k * CHART_BAR, str(year)))
-            if count:
-                height = max(1.5, plot * count / peak)
-                bars.append(
-                    Bar(
-                        x=k * CHART_BAR + 1,
-                        y=plot - height,
-                        width=CHART_BAR - 2,
-                        height=round(height, 2),
-                        label=f"{year}年{month}月：{count} 篇",
-                        href=self.urls.href(self.urls.month(year, month)),
-                    )
-                )
-        summary = (
-            f"每月文章数柱状图，{y0}年{m0}月至{y1}年{m1}月，共 {sum(counts.values())} 篇，"
-            f"最多的一个月 {peak} 篇。"
-        )
-        return Chart(len(span) * CHART_BAR, CHART_HEIGHT, tuple(bars), tuple(labels), peak, summary)
-
     def archives_page(self) -> Page:
         url = self.urls.archives()
         years: dict[int, list] = {}
@@ -392,7 +323,7 @@ class Planner:
             )
             for y, ms in years.items()
         )
-        chart = self.chart()
+        chart = month_chart(self.site, self.urls)
         total = len(self.site.articles)
 
         def context() -> dict[str, Any]:
@@ -404,9 +335,10 @@ class Planner:
 
     def not_found_page(self) -> Page:
         def context() -> dict[str, Any]:
-            return {"head": replace(self.head("页面未找到", "/404.html"), noindex=True)}
+            return {"head": replace(self.head("页面未找到", url), noindex=True)}
 
-        return self.page("/404.html", "404", "404.html", self.key("/404.html"), None, context)
+        url = self.urls.not_found()
+        return self.page(url, "404", "404.html", self.key(url), None, context)
 
     def search_page(self) -> Page:
         """The search page: the results are the browser's work (search.js over Pagefind's index)."""
@@ -417,81 +349,6 @@ class Planner:
             return {"head": head}
 
         return self.page(url, "search", "search.html", self.key(url, head), None, context)
-
-    def category_feed_link(self, top: str) -> Link:
-        return Link(f"{top} 的 Atom 订阅", self.urls.href(self.urls.category((top,)) + "atom.xml"))
-
-    def entry(self, i: int) -> FeedEntry:
-        article = self.site.articles[i]
-        href = self.urls.absolute(self.site.urls[i])
-        full = self.config.feeds.full_content
-        names = dict.fromkeys(name for path in article.categories for name in path)
-        return FeedEntry(
-            title=xml_text(article.title),
-            id=href,
-            href=href,
-            published=article.date.isoformat(),
-            updated=self.modified(i).isoformat(),
-            author=xml_text(article.author or self.config.author or self.config.title),
-            summary=xml_text(article.summary or article.title),
-            content=xml_text(self.body_of(article)) if full else "",
-            categories=tuple(xml_text(name) for name in names),
-        )
-
-    def feed(self, url: str, title: str, page_url: str, members: Sequence[int]) -> Page:
-        latest = members[: self.config.feeds.limit]
-
-        def context() -> dict[str, Any]:
-            updated = self.newest(latest) or datetime(1970, 1, 1, tzinfo=self.config.tz)
-            feed = Feed(
-                title=xml_text(title),
-                subtitle=xml_text(self.config.description),
-                language=self.config.language,
-                id=self.urls.absolute(page_url),
-                self_href=self.urls.absolute(url),
-                alternate_href=self.urls.absolute(page_url),
-                updated=updated.isoformat(),
-                author=xml_text(self.config.author or self.config.title),
-                generator=self.site_view.generator,
-                entries=tuple(self.entry(i) for i in latest),
-            )
-            return {"feed": feed}
-
-        key = self.key(url, title, [self.token(i) for i in latest])
-        return Page(url, "feed", "atom.xml", key, None, context)
-
-    def feed_pages(self) -> Iterator[Page]:
-        yield self.feed("/atom.xml", self.config.title, "/", range(len(self.site.articles)))
-        for node in self.site.categories:
-            page_url = self.urls.category(node.path)
-            yield self.feed(
-                page_url + "atom.xml", f"{node.name} | {self.config.title}", page_url, node.articles
-            )
-
-    def sitemap_pages(self, pages: list[Page]) -> Iterator[Page]:
-        """A sitemap index over parts of at most 50,000 URLs, and robots.txt pointing at it."""
-        listed = [(p.url, p.lastmod) for p in pages if p.lastmod is not None]
-        parts = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [
-            []
-        ]
-        part_entries = []
-        for n, part in enumerate(parts, 1):
-            url = f"/sitemap-{n}.xml"
-            newest = max((moment for _, moment in part), default=None)
-            lastmod = newest.isoformat() if newest else ""
-            part_entries.append(SitemapEntry(self.urls.absolute(url), lastmod))
-            stamped = [(page_url, moment.isoformat()) for page_url, moment in part]
-
-            def context(stamped: list[tuple[str, str]] = stamped) -> dict[str, Any]:
-                absolute = self.urls.absolute
-                return {"entries": tuple(SitemapEntry(absolute(u), m) for u, m in stamped)}
-
-            key = self.key(url, stamped)
-            yield Page(url, "sitemap", "sitemap.xml", key, None, context)
-        yield self.fixed("/sitemap.xml", "sitemap", "sitemap_index.xml", parts=tuple(part_entries))
-        yield self.fixed(
-            "/robots.txt", "robots", "robots.txt", sitemap=self.urls.absolute("/sitemap.xml")
-        )
 
     def fixed(self, url: str, kind: str, template: str, **context: Any) -> Page:
         """A page whose whole data is already at hand, so the data is its key."""
@@ -513,9 +370,9 @@ class Planner:
             self.archives_page(),
             self.not_found_page(),
             *([self.search_page()] if self.config.search.enabled else []),
-            *self.feed_pages(),
+            *feed_pages(self),
         ]
-        return [*pages, *self.sitemap_pages(pages)]
+        return [*pages, *sitemap_pages(self, pages)]
 
 
 def plan(

@@ -95,6 +95,26 @@ class Urls:
     def search(self) -> str:
         return "/search/"
 
+    def feed(self) -> str:
+        """The whole site's Atom feed."""
+        return "/atom.xml"
+
+    def category_feed(self, path: CategoryPath) -> str:
+        return self.category(path) + "atom.xml"
+
+    def not_found(self) -> str:
+        return "/404.html"
+
+    def sitemap(self) -> str:
+        """The sitemap index, which robots.txt names."""
+        return "/sitemap.xml"
+
+    def sitemap_part(self, n: int) -> str:
+        return f"/sitemap-{n}.xml"
+
+    def robots(self) -> str:
+        return "/robots.txt"
+
     def page(self, first: str, n: int) -> str:
         """Page n of a paginated list whose first page is `first` (Hexo: /page/2/, /categories/x/page/2/)."""
         if n == 1:
