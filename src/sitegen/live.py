@@ -202,7 +202,9 @@ class Live:
         edited = []
         for path in paths:
             new = outcomes.get(path)
-            i = position.get(new.source_path, -1) if isinstance(new, Article) else -1
+            if not isinstance(new, Article):
+                continue
+            i = position.get(new.source_path, -1)
             if i >= 0 and new.digest != articles[i].digest and _same_place(articles[i], new):
                 articles[i] = session.bodies.take(new)
                 edited.append(i)

@@ -30,6 +30,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote, unquote_to_bytes
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -253,7 +254,7 @@ class _HTTPServer(ThreadingHTTPServer):
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         """A browser closing a connection early is normal; anything else is a bug worth a trace."""
         if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             super().handle_error(request, client_address)
@@ -467,6 +468,19 @@ class Rebuilt:
         return not self.errors and not self.problem
 
 
+def problem_of(exc: Exception) -> str:
+    """One line for the browser's overlay and the terminal, whatever stopped a rebuild."""
+    if isinstance(exc, TemplateProblem):
+        return f"template error: {exc}"
+    if isinstance(exc, ConfigError):
+        return f"config error: {exc.key}: {exc.message}"
+    if isinstance(exc, SearchError):
+        return f"search index error: {exc}"
+    if isinstance(exc, OSError):
+        return f"cannot rebuild: {exc}"
+    return f"internal error (please report it): {type(exc).__name__}: {exc}"
+
+
 def describe(error: ContentError, config: SiteConfig) -> str:
     """`path:line: message`, the path relative to the site's folder as the editor knows it."""
     path = error.path if error.path.is_absolute() else config.content_path / error.path
@@ -530,7 +544,8 @@ class DevServer:
         """The address actually served (with the port picked when asked for port 0)."""
         assert self._httpd is not None
         host, port = self._httpd.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else host
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.config.base_path}"
 
     def start(self, progress: Progress = _silent) -> Report:
@@ -620,7 +635,24 @@ class DevServer:
 
     def _work(self) -> None:
         while (changed := self._changes.take()) is not None:
-            self._apply(changed)
+            try:
+                self._apply(changed)
+            except Exception as exc:  # the rebuild thread outlives anything, and says what
+                self.broadcast.publish((problem_of(exc),))
+
+    def _attempt(
+        self, changed: set[Path], full: bool
+    ) -> tuple[Report, tuple[ContentError, ...], str]:
+        """One rebuild: its report, or the content errors or the one problem that stopped it."""
+        assert self.live is not None
+        try:
+            if full:
+                return self._reconfigure(changed), (), ""
+            return self.live.update(changed, index=False, on_edited=self._edited), (), ""
+        except ContentErrors as exc:
+            return Report(), tuple(exc.errors), ""
+        except Exception as exc:  # shown in the browser; the next change tries again
+            return Report(), (), problem_of(exc)
 
     def _apply(self, changed: set[Path]) -> None:
         """One rebuild; on failure the last good site stays and the changes are retried next time."""
@@ -630,27 +662,7 @@ class DevServer:
         if not changed:
             return
         full = any(p in self._layout for p in changed)
-        errors: tuple[ContentError, ...] = ()
-        problem = ""
-        report = Report()
-        try:
-            report = (
-                self._reconfigure(changed)
-                if full
-                else self.live.update(changed, index=False, on_edited=self._edited)
-            )
-        except ContentErrors as exc:
-            errors = tuple(exc.errors)
-        except TemplateProblem as exc:
-            problem = f"template error: {exc}"
-        except ConfigError as exc:
-            problem = f"config error: {exc.key}: {exc.message}"
-        except SearchError as exc:
-            problem = f"search index error: {exc}"
-        except OSError as exc:
-            problem = f"cannot rebuild: {exc}"
-        except Exception as exc:  # a bug of ours: shown, and the next change is tried again
-            problem = f"internal error: {type(exc).__name__}: {exc}"
+        report, errors, problem = self._attempt(changed, full)
         rebuilt = Rebuilt(
             changed=tuple(sorted(changed)),
             seconds=time.perf_counter() - started,

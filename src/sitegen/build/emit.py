@@ -34,7 +34,8 @@ class Writer(Protocol):
 class Place(Protocol):
     """Where pages go: what it already holds, and the writer for the rest."""
 
-    writer: Writer
+    @property
+    def writer(self) -> Writer: ...
 
     def keeps(self, page: Page) -> bool:
         """Whether the output holds this page as it would be rendered now (and keeps it there)."""

@@ -362,7 +362,7 @@ def _mark_bold(root: etree._Element, rules: Iterable[SourceRules]) -> None:
                 strong.extend(child for child in list(element) if child is not strong)
 
 
-def _normalize_elements(root: etree._Element) -> None:
+def _normalize_elements(root: etree._Element) -> None:  # noqa: C901 - one pass by design; split once #13 lands here
     """One pass over every element: whitespace, images, links, headings, bold spans."""
     preformatted = {node for pre in root.iter("pre") for node in pre.iter()}
     for element in list(root.iter()):

@@ -73,7 +73,8 @@ def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
     if b"\x00" in data[:8192]:
         raise ContentError(path, 1, "binary file (contains NUL bytes), not an article")
     try:
-        text, warnings = data.decode("utf-8-sig"), ()
+        warnings: tuple[str, ...] = ()
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         best = from_bytes(data).best()
         if best is None or best.encoding in ("utf_8", "ascii"):
