@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
-from sitegen.urls import UnsafePath
+from sitegen.urls import UnsafePath, unsafe_segment
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -69,7 +69,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def checked(relative: str) -> str:
     """A relative path that stays inside its folder, or UnsafePath."""
-    if "\0" in relative or any(part in ("", ".", "..") for part in relative.split("/")):
+    if any(unsafe_segment(part) for part in relative.split("/")):
         raise UnsafePath(f"{relative!r} leaves the output folder")
     return relative
 
@@ -266,11 +266,13 @@ class Staging(_Folder):
         return True
 
     def copy_tree(self, source: Path) -> list[str]:
-        """Copy a static folder verbatim (following symlinks, so nothing outside is linked in)."""
+        """Copy a static folder verbatim (following symlinks, so nothing outside is linked in);
+        dot-files and names no server could serve (control characters, backslashes) stay out."""
         copied = []
         for path in sorted(source.rglob("*")):
             relative = path.relative_to(source)
-            if path.is_file() and not any(p.startswith(".") for p in relative.parts):
+            hidden = any(p.startswith(".") or unsafe_segment(p) for p in relative.parts)
+            if path.is_file() and not hidden:
                 copied.append(relative.as_posix())
                 self.write(copied[-1], path.read_bytes())
         return copied

@@ -43,6 +43,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
 from sitegen.live import Live
 from sitegen.render import TemplateProblem
+from sitegen.urls import ignored, unsafe_segment
 
 EVENTS = "__sitegen/events"
 SCRIPT = "livereload.js"
@@ -52,9 +53,7 @@ QUIET_SECONDS = 0.1
 LONGEST_WAIT_SECONDS = 2.0
 HEARTBEAT_SECONDS = 15.0
 _WRITES = frozenset({"created", "modified", "deleted", "moved", "closed"})
-_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", "___jb_tmp___")
 _ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 _TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
@@ -81,11 +80,6 @@ class ServeError(Exception):
 
 def _silent(stage: str, done: int, total: int) -> None:
     """Rebuilds are summed up in one line; no progress bars while serving."""
-
-
-def ignored(name: str) -> bool:
-    """Dot-files, editor backups and swap files: an editor's save writes them, nobody reads them."""
-    return name.startswith((".", "#")) or name.endswith(_LEFTOVERS) or name == "4913"
 
 
 def content_type(path: str) -> str:
@@ -122,7 +116,8 @@ def answer(raw: str, root: Path, base_path: str) -> Answer:
         decoded = unquote_to_bytes(path.encode("latin-1")).decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return MISSING
-    if _CONTROL.search(decoded):
+    inner = decoded.strip("/")
+    if inner and any(unsafe_segment(part) for part in inner.split("/")):
         return MISSING
     if decoded == base_path + EVENTS:
         return EVENT_STREAM

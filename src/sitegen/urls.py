@@ -16,7 +16,21 @@ from sitegen.config import SiteConfig
 from sitegen.models import Article, CategoryPath
 
 SEARCH_FOLDER = "pagefind"  # the search index, beside the pages
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\/]")
+# What editors and tools leave beside the files they save (Vim's 4913 probes a folder's access).
+_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", "___jb_tmp___")
+
+
+def ignored(name: str) -> bool:
+    """Dot-files, editor backups and swap files: an editor's save writes them, nobody reads them.
+    Neither loaded as content nor watched by the dev server."""
+    return name.startswith((".", "#")) or name.endswith(_LEFTOVERS) or name == "4913"
+
+
+def unsafe_segment(segment: str) -> bool:
+    """Whether one name of a path could leave its folder or mean something else to a file system or
+    a server: empty, `.` or `..`, a slash or backslash, a control character. The one such test."""
+    return segment in ("", ".", "..") or _UNSAFE.search(segment) is not None
 
 
 def short_hash(text: str) -> str:
@@ -29,7 +43,7 @@ class UnsafePath(ValueError):
 
 
 def check_segment(segment: str) -> str:
-    if not segment or segment in (".", "..") or "/" in segment or _UNSAFE.search(segment):
+    if unsafe_segment(segment):
         raise UnsafePath(f"unsafe path segment {segment!r}")
     return segment
 
@@ -134,7 +148,7 @@ class Urls:
 def output_file(url: str) -> str:
     """Site-relative URL → file path inside the output; refuses anything that could leave it."""
     parts = [p for p in url.split("/") if p]
-    if _UNSAFE.search(url) or "." in parts or ".." in parts:
+    if "\\" in url or any(unsafe_segment(part) for part in parts):
         raise UnsafePath(f"path {url!r} leaves the output folder")
     if url.endswith("/") or not parts:
         parts.append("index.html")

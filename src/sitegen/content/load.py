@@ -20,10 +20,10 @@ from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.errors import ContentError, ContentWarning
 from sitegen.models import Source
+from sitegen.urls import ignored
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-_EDITOR_LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig")
 _YAML = YAMLHandler()
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
@@ -31,14 +31,8 @@ _NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:$|[-_ ])")
 
 
 def _is_article_name(name: str) -> bool:
-    emacs_autosave = name.startswith("#") and name.endswith("#")
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    return (
-        not name.startswith(".")
-        and not emacs_autosave
-        and not name.endswith(_EDITOR_LEFTOVERS)
-        and suffix in ARTICLE_SUFFIXES
-    )
+    return not ignored(name) and suffix in ARTICLE_SUFFIXES
 
 
 def is_candidate(path: Path, root: Path) -> bool:

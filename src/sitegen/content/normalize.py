@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sitegen.content.clean import clean_body, is_promo_image, make_summary
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath, Source
-from sitegen.urls import short_hash
+from sitegen.urls import short_hash, unsafe_segment
 
 SLUG_MAX_CHARS = 60
 EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
@@ -25,7 +25,6 @@ _INVISIBLE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060
 _SPACES = re.compile(r"\s+")
 _SLUG_JUNK = re.compile(r"[^\w\-]+")
 _DASHES = re.compile(r"[-_]{2,}")
-_UNSAFE_SEGMENT = re.compile(r"[/\\\x00-\x1f\x7f]")
 _IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
 
 
@@ -92,7 +91,7 @@ def slugify(stem: str) -> str:
 def _explicit_slug(value: Any, source: Source) -> str:
     slug = clean_text(value)
     line = source.meta_lines.get("slug", source.body_line)
-    if not slug or slug in (".", "..") or _UNSAFE_SEGMENT.search(slug):
+    if unsafe_segment(slug):
         raise ContentError(source.path, line, f"unsafe slug {value!r}: it must be one path segment")
     if len(slug.encode("utf-8")) > 200:
         raise ContentError(source.path, line, "slug is too long (over 200 bytes)")
