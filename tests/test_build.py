@@ -357,3 +357,20 @@ def test_repository_site_toml_builds_the_seeds(tmp_path: Path) -> None:
     config = replace(load_config(REPO / "site.toml"), output_dir=str(tmp_path / "out"))
     report = build(config)
     assert report.articles >= 2
+
+
+@pytest.mark.parametrize("slug", ["archives", "search", "categories"])
+def test_an_article_on_a_generated_pages_url_is_an_error_naming_it(
+    tmp_path: Path, slug: str
+) -> None:
+    config = make_config(tmp_path, permalinks={"article": "/{slug}/"})
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "clash.md").write_text(
+        f"---\ntitle: x\ndate: 2022-05-01 10:00\nslug: {slug}\n---\n正文\n", encoding="utf-8"
+    )
+    with pytest.raises(ContentErrors) as caught:
+        build(config)
+    [error] = caught.value.errors
+    assert error.path.name == "clash.md"
+    assert f"/{slug}/" in error.message
+    assert not (tmp_path / "build").exists()

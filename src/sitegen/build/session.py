@@ -21,7 +21,7 @@ from sitegen.build.report import Progress, Report, quiet
 from sitegen.build.search_step import Records
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, stamp_of
 from sitegen.config import SiteConfig
-from sitegen.errors import ConfigError, ContentErrors
+from sitegen.errors import ConfigError, ContentError, ContentErrors
 from sitegen.models import Article
 from sitegen.output import Staging
 from sitegen.pages import Page, digest, plan
@@ -83,6 +83,27 @@ class _Staged:
         return False
 
 
+def _refuse_clashes(pages: list[Page], site: Site) -> None:
+    """An article whose URL is a generated page's (`slug: archives` under `article = "/{slug}/"`)
+    would silently replace it (or be replaced): refused, naming the article's file (Pelican's
+    writer refuses a second write to one path likewise)."""
+    articles = dict(zip(site.urls, site.articles, strict=True))
+    owners: dict[str, Page] = {}
+    errors = []
+    for page in pages:
+        first = owners.setdefault(output_file(page.url), page)
+        if first is page:
+            continue
+        article = articles.get(first.url) if first.kind == "article" else None
+        if article is None:
+            message = f"{first.kind} and {page.kind} pages both at {page.url}"
+            raise ConfigError("permalinks", message)
+        message = f"its URL {page.url} is the site's {page.kind} page: give it another slug"
+        errors.append(ContentError(Path(article.source_path), 1, message))
+    if errors:
+        raise ContentErrors(errors)
+
+
 class Session:
     """One site's build inputs, kept between builds by the dev server.
 
@@ -134,10 +155,13 @@ class Session:
         return site
 
     def plan(self, site: Site, rendering: str) -> list[Page]:
+        """Every page; two on one output file are an error naming the article's file."""
         try:
-            return plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
+            pages = plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
         except UnsafePath as exc:
             raise ConfigError("permalinks", str(exc)) from None
+        _refuse_clashes(pages, site)
+        return pages
 
     def build(self, *, reuse: bool = False) -> Report:
         """Everything, made in the output's twin and exchanged with the output atomically.
