@@ -28,7 +28,8 @@ from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.render import THEME
-from sitegen.serve import HISTORY, Broadcast, DevServer, Rebuilt, ServeError
+from sitegen.serve import DevServer, Rebuilt, ServeError
+from sitegen.served import HISTORY, Broadcast
 
 from .conftest import SEEDS
 
