@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.build import Session, build
+from sitegen.build.report import quiet
 from sitegen.cli import main
 from sitegen.config import SiteConfig
 from sitegen.live import Live
@@ -158,7 +159,7 @@ def test_rebuild_reindexes_changed_articles_and_skips_static_changes(tmp_path: P
     config = seed_site(tmp_path)
     (tmp_path / "static").mkdir()
     live = Live(Session(config))
-    live.build()
+    live.build(progress=quiet)
     article = tmp_path / "content/001_c31c58ede6f3a8cb.txt"
     text = article.read_text(encoding="utf-8")
     article.write_text(text.replace("<div>", "<div><p>独一无二的测试语句</p>", 1), encoding="utf-8")

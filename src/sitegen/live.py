@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.build import Report, Session
+from sitegen.build import Progress, Report, Session, quiet
 from sitegen.build.emit import emit
 from sitegen.build.search_step import Records, reindex_in_place
 from sitegen.config import SiteConfig
@@ -65,10 +65,10 @@ class Live:
     def config(self) -> SiteConfig:
         return self.session.config
 
-    def build(self, *, reuse: bool = False) -> Report:
+    def build(self, progress: Progress) -> Report:
         """The whole site, as `sitegen build` makes it."""
         with self._lock:
-            return self.session.build(reuse=reuse)
+            return self.session.build(progress=progress)
 
     def article(self, path: Path) -> Article | None:
         """The article a content file holds now (None: none, or an error)."""
@@ -156,7 +156,9 @@ class Live:
         place = InPlace(session.output)
         current = _Current(place, made.keys)
         search = session.config.search.enabled
-        emitted = emit(pages, current, session.env, jobs=session.jobs, search=search, progress=_no)
+        emitted = emit(
+            pages, current, session.env, jobs=session.jobs, search=search, progress=quiet
+        )
         for page in emitted.rendered:
             made.keys[page.url] = page.key
         urls = {page.url for page in pages}
@@ -214,7 +216,7 @@ class Live:
         planner = Planner(site, session.config, body_of=session.bodies.of, rendering=rendering)
         pages = [planner.article_page(i, site.articles[i]) for i in edited]
         current = _Current(InPlace(session.output), session.made.keys)
-        emitted = emit(pages, current, session.env, jobs=1, search=False, progress=_no)
+        emitted = emit(pages, current, session.env, jobs=1, search=False, progress=quiet)
         for page in emitted.rendered:
             session.made.keys[page.url] = page.key
         return tuple(planner.urls.href(site.urls[i]) for i in edited)
@@ -229,7 +231,3 @@ class Live:
 
     def _index(self, records: Records) -> SearchStats:
         return reindex_in_place(self.session.output, records)
-
-
-def _no(stage: str, done: int, total: int) -> None:
-    """No progress bars while serving: each update is summed up in one line."""

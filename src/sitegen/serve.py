@@ -24,7 +24,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from sitegen.build import Progress, Report, Session
+from sitegen.build import Progress, Report, Session, quiet
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
 from sitegen.live import Live
@@ -37,10 +37,6 @@ NAMED_PAGES = 200  # a rebuild touching more pages than this reloads every tab
 QUIET_SECONDS = 0.1
 LONGEST_WAIT_SECONDS = 2.0
 _WRITES = frozenset({"created", "modified", "deleted", "moved", "closed"})
-
-
-def _silent(stage: str, done: int, total: int) -> None:
-    """Rebuilds are summed up in one line; no progress bars while serving."""
 
 
 class _Changes:
@@ -200,7 +196,7 @@ class DevServer:
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.config.base_path}"
 
-    def start(self, progress: Progress = _silent) -> Report:
+    def start(self, progress: Progress = quiet) -> Report:
         """Bind, build, serve; raises ServeError, ConfigError, ContentErrors or TemplateProblem."""
         self._workdir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
         try:
@@ -208,9 +204,8 @@ class DevServer:
             if self.watch:
                 self._watch(self.config)
                 self._observer.start()
-            self.live = Live(self._session(self.config, progress))
-            report = self.live.build()
-            self.live.session.progress = _silent
+            self.live = Live(self._session(self.config))
+            report = self.live.build(progress)
             self._spawn(partial(self._httpd.serve_forever, poll_interval=0.1), "http")
             if self.watch:
                 self._spawn(self._work, "rebuild")
@@ -257,8 +252,8 @@ class DevServer:
         self._threads.append(thread)
         thread.start()
 
-    def _session(self, config: SiteConfig, progress: Progress = _silent) -> Session:
-        return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, progress=progress)
+    def _session(self, config: SiteConfig) -> Session:
+        return Session(config, self.output, drafts=self.drafts, jobs=self.jobs)
 
     def _served(self, config: SiteConfig) -> Served:
         return Served(self.output, config.base_path, live=self.watch)

@@ -30,6 +30,7 @@ __all__ = [
     "build",
     "check_output_folder",
     "prepare",
+    "quiet",
 ]
 
 
@@ -43,14 +44,14 @@ def prepare(
     cache: bool = True,
 ) -> tuple[Site, Report]:
     """Load, normalize and index, writing no output (`sitegen check`)."""
-    session = Session(
-        config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, progress=progress, cache=cache
-    )
+    session = Session(config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, cache=cache)
     report = Report()
-    session.load()
+    session.load(progress=progress)
     return session.site(report), report
 
 
-def build(config: SiteConfig, output: Path | None = None, **options: Any) -> Report:
+def build(
+    config: SiteConfig, output: Path | None = None, progress: Progress = quiet, **options: Any
+) -> Report:
     """Build the whole site once (options as for Session); on any error the old output stays."""
-    return Session(config, output, **options).build()
+    return Session(config, output, **options).build(progress=progress)

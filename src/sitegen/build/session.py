@@ -119,7 +119,6 @@ class Session:
         drafts: bool = False,
         skip_bad: bool = False,
         jobs: int | None = None,
-        progress: Progress = quiet,
         cache: bool = True,
     ) -> None:
         self.config = config
@@ -129,16 +128,15 @@ class Session:
         self.drafts = drafts
         self.skip_bad = skip_bad
         self.jobs = jobs or os.cpu_count() or 1
-        self.progress = progress
         self.outcomes: dict[Path, Outcome] = {}
         self.made = Made()
         self.env = make_environment(config, self.cache.templates)
         check_output_folder(config, self.output)
 
-    def load(self, changed: set[Path] | None = None) -> None:
+    def load(self, changed: set[Path] | None = None, progress: Progress = quiet) -> None:
         """Normalize every content file, or (given what changed) only the changed ones again."""
         if changed is None:
-            self.outcomes = dict(normalize_all(self.config, self.jobs, self.cache, self.progress))
+            self.outcomes = dict(normalize_all(self.config, self.jobs, self.cache, progress))
         else:
             renormalize(self.outcomes, changed, self.config, self.cache)
 
@@ -163,7 +161,7 @@ class Session:
         _refuse_clashes(pages, site)
         return pages
 
-    def build(self, *, reuse: bool = False) -> Report:
+    def build(self, *, reuse: bool = False, progress: Progress = quiet) -> Report:
         """Everything, made in the output's twin and exchanged with the output atomically.
 
         A page whose key matches what the twin or the live output already holds is kept or
@@ -173,7 +171,7 @@ class Session:
         started = time.perf_counter()
         report = Report(output=self.output)
         if not reuse:
-            self.load()
+            self.load(progress=progress)
         rendering = rendering_digest(self.config)
         inputs = self._inputs(rendering)
         live_path = manifest_path(self.cache.folder, self.output, "live")
@@ -187,7 +185,7 @@ class Session:
         Manifest().save(twin_path)
         staging = Staging(self.output, trusted=bool(twin.pages))
         try:
-            made = self._stage(staging, pages, twin, live, report)
+            made = self._stage(staging, pages, (twin, live), report, progress)
             made.inputs = inputs
             staging.commit()
         except BaseException:
@@ -202,15 +200,19 @@ class Session:
         return report
 
     def _stage(
-        self, staging: Staging, pages: list[Page], twin: Manifest, live: Manifest, report: Report
+        self,
+        staging: Staging,
+        pages: list[Page],
+        manifests: tuple[Manifest, Manifest],
+        report: Report,
+        progress: Progress,
     ) -> Manifest:
         """Bring the twin up to date: static files, pages, search index, nothing stale left."""
+        twin, live = manifests
         statics = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
         place = _Staged(staging, twin, live)
         search = self.config.search.enabled
-        emitted = emit(
-            pages, place, self.env, jobs=self.jobs, search=search, progress=self.progress
-        )
+        emitted = emit(pages, place, self.env, jobs=self.jobs, search=search, progress=progress)
         report.pages.update(emitted.kinds)
         report.workers = frozenset(emitted.workers)
         records = {**place.records, **emitted.records}
