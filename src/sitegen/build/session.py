@@ -185,16 +185,16 @@ class Session:
         Manifest().save(twin_path)
         staging = Staging(self.output, trusted=bool(twin.pages))
         try:
-            made = self._stage(staging, pages, (twin, live), report, progress)
-            made.inputs = inputs
+            manifest = self._stage(staging, pages, (twin, live), report, progress)
+            manifest.inputs = inputs
             staging.commit()
         except BaseException:
             staging.discard()
             raise
         if live_path and twin_path and live_path.exists():
             live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
-        made.save(live_path)
-        self.made = Made({page.url: page.key for page in pages}, made.records, site)
+        manifest.save(live_path)
+        self.made = Made({page.url: page.key for page in pages}, manifest.records, site)
         report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
         report.seconds = time.perf_counter() - started
         return report
