@@ -6,6 +6,7 @@
     manifest.py     what an output tree holds (page keys, file stamps, search records)
     search_step.py  the build's one meeting point with search
     session.py      the orchestration: a Session's build() into the twin, exchanged atomically
+    report.py       what a build tells its caller: progress as it runs, the report at the end
 
 The dev server's own needs (rebuilding a change set in place, telling tabs what changed) live in
 sitegen.live, on top of this package; the build knows no server.
