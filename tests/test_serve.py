@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.build import build
+from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.render import THEME
@@ -495,3 +496,27 @@ def test_the_command_serves_and_stops_cleanly(tmp_path: Path) -> None:
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "stopping" in stdout
+
+
+def test_a_cache_cleaned_while_serving_is_shown_and_the_next_change_recovers(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site")
+    base = site / "templates" / "base.html"
+    with serving(site) as (server, rebuilt):
+        stream = EventStream(server)
+        shutil.rmtree(site / CACHE_DIR / "articles")
+        base.write_text(base.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        kind, errors = stream.next()
+        assert kind == "error"
+        assert all("cached body vanished" in error for error in errors), errors
+        assert page(server, SEED_URL).status == 200, "the last good site stays"
+        path = site / "content" / SEED
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("3月14日下午", "3月14日夜里"), encoding="utf-8")
+        event = stream.next()
+        assert event[0] == "reload", event
+        assert shows(server, SEED_URL, "3月14日夜里")
+        assert rebuilt[-1].ok
+        assert_equals_clean_build(server, site, tmp_path / "clean")
+        stream.close()

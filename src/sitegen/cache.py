@@ -135,11 +135,16 @@ class ArticleCache:
         bodiless = replace(article, body_html="")
         path = self._path(key)
         folder = os.path.dirname(path)  # noqa: PTH120 - one call per article on a cold build
+        data = MAGIC + pickle.dumps((key, bodiless, article.body_html), protocol=5)
         if folder not in self._made:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
         with suppress(FileExistsError):  # another build stored the same article meanwhile
-            write_new(path, MAGIC + pickle.dumps((key, bodiless, article.body_html), protocol=5))
+            try:
+                write_new(path, data)
+            except FileNotFoundError:  # the cache was cleaned since this folder was made
+                Path(folder).mkdir(parents=True, exist_ok=True)
+                write_new(path, data)
         return bodiless
 
     def body(self, article: Article) -> str | None:
@@ -162,6 +167,11 @@ class ArticleCache:
     def forget_index(self) -> None:
         if (path := self._index_path()) is not None:
             path.unlink(missing_ok=True)
+
+
+class BodiesLost(ContentErrors):
+    """Cache entries gone or damaged while a build ran (someone cleaned the cache): the articles
+    must be read from their files again."""
 
 
 class Bodies:
@@ -192,5 +202,5 @@ class Bodies:
                 "its cached body vanished or was damaged during the build "
                 "(was .sitegen-cache cleaned?): build again"
             )
-            raise ContentErrors([ContentError(Path(article.source_path), 1, message)])
+            raise BodiesLost([ContentError(Path(article.source_path), 1, message)])
         return body

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sitegen.build import Progress, Report, Session, quiet
 from sitegen.build.emit import emit
 from sitegen.build.search_step import Records, reindex_in_place
+from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article
@@ -59,6 +60,7 @@ class Live:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.index_stale = False
+        self._bodies_lost = False
         self._lock = threading.Lock()
 
     @property
@@ -124,7 +126,11 @@ class Live:
         removed, or is None when any page may have changed (templates or static files changed).
         """
         with self._lock:
-            report = self._update(changed, on_edited)
+            try:
+                report = self._update(changed, on_edited)
+            except BodiesLost:
+                self._bodies_lost = True  # the next update reads every file again
+                raise
             records = None
             if index and self.index_stale:
                 records, self.index_stale = dict(self.session.made.records), False
@@ -147,6 +153,9 @@ class Live:
         if templates_changed:
             session.env = make_environment(session.config, session.cache.templates)
             made.keys = dict.fromkeys(made.keys, "")
+        if self._bodies_lost:
+            session.load()
+            self._bodies_lost = False
         session.load(resolved)
         rendering = rendering_digest(session.config)
         if on_edited and not layout_changed and (edited := self._fast(resolved, rendering)):
