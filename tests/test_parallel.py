@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from sitegen.build import PARALLEL_FROM
+from sitegen.serve import DevServer
 
 from .test_incremental import synthetic
 
@@ -50,3 +51,18 @@ def test_a_build_on_a_terminal_renders_in_as_many_processes_as_jobs_says(tmp_pat
     assert processes.group(1) == "2"
     one = run_on_a_terminal([str(SITEGEN), "build", "--jobs", "1", "--no-cache"], tmp_path)
     assert re.search(r"进程 processes\s+1 rendered pages", one), one
+
+
+def test_the_dev_servers_first_build_uses_its_jobs_while_it_watches(tmp_path: Path) -> None:
+    """Its file watcher is a thread of its own: that must not make the first build serial."""
+    synthetic(tmp_path / "content", PARALLEL_FROM + 60)
+    (tmp_path / "site.toml").write_text(
+        'title = "服务"\nbase_url = "https://example.org/"\n[search]\nenabled = false\n',
+        encoding="utf-8",
+    )
+    server = DevServer(tmp_path / "site.toml", port=0, watch=True, jobs=2)
+    try:
+        report = server.start()
+    finally:
+        server.stop()
+    assert len(report.workers) == 2
