@@ -218,6 +218,26 @@ def test_a_broken_article_stops_the_deploy_and_leaves_the_branch(
     )
 
 
+def test_an_output_over_size_limit_is_refused_and_nothing_is_committed(
+    site: Path, env: dict[str, str]
+) -> None:
+    bare = site.parent / "remote.git"
+    (site / "site.toml").write_text(
+        SITE_TOML + '[publish]\nsize_limit = "20 KB"\n', encoding="utf-8"
+    )
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 1
+    assert "over [publish] size_limit (20.0 KB), so nothing was committed" in result.stderr
+    assert "a host with a higher limit" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not has_branch(site, env)
+    assert not has_branch(bare, env)
+
+    (site / "site.toml").write_text(SITE_TOML + "[publish]\nsize_limit = 100_000_000\n", "utf-8")
+    assert sitegen(site, env, "deploy").returncode == 0
+    assert commits(bare, env) == 1
+
+
 def test_refuses_the_checked_out_branch_and_an_unknown_committer(
     site: Path, env: dict[str, str]
 ) -> None:
