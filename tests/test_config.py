@@ -22,7 +22,7 @@ def test_the_archive_config_loads() -> None:
 def test_a_missing_file_means_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path / "site.toml")
     assert config.root == tmp_path.resolve()
-    assert config.per_page == 20
+    assert config.per_page == 50
     assert config.permalinks.article == "/{year}/{month}/{slug}/"
 
 

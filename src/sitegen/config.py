@@ -55,7 +55,7 @@ class SiteConfig:
     base_url: str = "http://127.0.0.1:8000/"
     language: str = "zh-CN"
     timezone: str = "Asia/Shanghai"
-    per_page: int = 20
+    per_page: int = 50
     related: int = 5
     content_dir: str = "content"
     output_dir: str = "build"

@@ -17,7 +17,7 @@ description = "政策新闻存档"
 base_url = "https://example.github.io/archive/"
 language = "zh-CN"
 timezone = "Asia/Shanghai"
-per_page = 20
+per_page = 50
 # cname = "archive.example.org"   # a custom domain for GitHub Pages (then base_url on it too)
 """
 
