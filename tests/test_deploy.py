@@ -305,6 +305,12 @@ def check_pages_workflow(workflow: dict) -> None:
     build_step = next(s for s in build if "build" in s.get("run", ""))
     assert configure < build.index(build_step) < upload
     assert build_step["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    cache = build[names.index("actions/cache")]
+    assert names.index("actions/cache") < build.index(build_step)
+    assert cache["with"]["path"] == ".sitegen-cache"
+    assert cache["with"]["key"] == cache["with"]["restore-keys"] + "${{ github.sha }}"
+    size_check = next(s for s in build if "du -sbl build" in s.get("run", ""))
+    assert build.index(build_step) < build.index(size_check) < upload
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"

@@ -85,10 +85,25 @@ jobs:
       - name: Find the Pages address
         id: pages
         uses: actions/configure-pages@v5
+      # sitegen's cache (normalized articles, page manifests) kept between runs: a push that adds
+      # one article restores the newest cache by prefix and renders only what changed. A checkout
+      # gives every file a new mtime, so each one is read and digested again (seconds per 10,000).
+      - name: Restore sitegen's cache
+        uses: actions/cache@v4
+        with:
+          path: .sitegen-cache
+          key: sitegen-${{{{ hashFiles('requirements.txt') }}}}-${{{{ github.sha }}}}
+          restore-keys: sitegen-${{{{ hashFiles('requirements.txt') }}}}-
       - name: Build
         env:
           BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
         run: sitegen build --base-url "$BASE_URL"
+      - name: Stop before uploading what Pages would not publish (more than 1 GB)
+        run: |
+          if [ "$(du -sbl build | cut -f1)" -gt 1000000000 ]; then
+            echo "::error::build/ is over 1 GB, GitHub Pages' limit: see README, Past 1 GB"
+            exit 1
+          fi
       - uses: actions/upload-pages-artifact@v3
         with:
           path: build
