@@ -307,7 +307,7 @@ def check_pages_workflow(workflow: dict) -> None:
     assert build_step["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
     cache = build[names.index("actions/cache")]
     assert names.index("actions/cache") < build.index(build_step)
-    assert cache["with"]["path"] == ".sitegen-cache"
+    assert cache["with"]["path"].split() == [".sitegen-cache", "build"]
     assert cache["with"]["key"] == cache["with"]["restore-keys"] + "${{ github.sha }}"
     size_check = next(s for s in build if "du -sbl build" in s.get("run", ""))
     assert build.index(build_step) < build.index(size_check) < upload

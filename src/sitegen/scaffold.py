@@ -85,13 +85,15 @@ jobs:
       - name: Find the Pages address
         id: pages
         uses: actions/configure-pages@v5
-      # sitegen's cache (normalized articles, page manifests) kept between runs: a push that adds
-      # one article restores the newest cache by prefix and renders only what changed. A checkout
-      # gives every file a new mtime, so each one is read and digested again (seconds per 10,000).
-      - name: Restore sitegen's cache
+      # sitegen's cache (normalized articles, page manifests) and the last output, kept between
+      # runs: a push that adds one article restores the newest by prefix and renders only what
+      # changed. (A checkout gives every file a new mtime: each is digested again, ~1 s per 10,000.)
+      - name: Restore sitegen's cache and the last output
         uses: actions/cache@v4
         with:
-          path: .sitegen-cache
+          path: |
+            .sitegen-cache
+            build
           key: sitegen-${{{{ hashFiles('requirements.txt') }}}}-${{{{ github.sha }}}}
           restore-keys: sitegen-${{{{ hashFiles('requirements.txt') }}}}-
       - name: Build
