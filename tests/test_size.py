@@ -44,7 +44,7 @@ def test_the_summary_shows_the_outputs_size_and_warns_past_80_percent_of_the_lim
     assert near.returncode == 0, near.stderr
     assert "of [publish] size_limit" in near.stderr
     assert "90%" in near.stderr
-    assert "GitHub Pages publishes at most 1 GB" in near.stderr
+    assert "sitegen deploy` refuses" in near.stderr
 
     roomy = build(tmp_path, str(int(total / 0.7)))
     assert "size_limit" not in roomy.stderr

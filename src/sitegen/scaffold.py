@@ -36,6 +36,9 @@ A site built with sitegen. Install it with `pip install -r requirements.txt`, bu
 - Or from your machine: `sitegen deploy` builds afresh, commits build/ to the `gh-pages` branch
   and pushes it (Settings → Pages → Source: Deploy from a branch, `gh-pages`).
 - A custom domain: `cname = "archive.example.org"` in site.toml, and base_url on that domain.
+- Size: GitHub Pages publishes at most 1 GB. `sitegen build` shows the output's size and warns past
+  80% of `[publish] size_limit` (default "1 GB"); `sitegen deploy` refuses more. The workflow keeps
+  `.sitegen-cache/` and build/ between runs, so a push that adds an article renders only what changed.
 """
 
 PLACEHOLDER = "OWNER"

@@ -73,5 +73,5 @@ def near_limit(size: OutputSize, limit: int) -> str:
     share = size.bytes / limit
     return (
         f"the output is {human(size.bytes)}, {share:.0%} of [publish] size_limit "
-        f"({human(limit)}); GitHub Pages publishes at most 1 GB per site (see README: past 1 GB)"
+        f"({human(limit)}); past it `sitegen deploy` refuses to publish (README: Past 1 GB)"
     )
