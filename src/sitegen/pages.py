@@ -265,15 +265,15 @@ class Planner:
         subcategories: tuple[CountedLink, ...] = (),
         description: str = "",
         feeds: tuple[Link, ...] = (),
-        total: int | None = None,
+        count: int | None = None,
         latest: bool = False,
         more: Link | None = None,
     ) -> Iterator[Page]:
-        """`total`: the articles counted in the heading, when more than are listed; `latest`: the
+        """`count`: the articles counted in the heading, when more than are listed; `latest`: the
         list is a category's newest across its subcategories, not all of them; `more`: where the
-        rest are, shown after the last page when the list stops short of `total`."""
+        rest are, shown after the last page when the list stops short of `count`."""
         per = self.config.per_page
-        count = len(members) if total is None else total
+        count = len(members) if count is None else count
         total = max(1, -(-len(members) // per))
         more = more if count > len(members) else None
         group = digest(kind, heading, description, feeds, trail, subcategories, count, latest, more)
@@ -317,7 +317,7 @@ class Planner:
             self.config.title,
             range(min(total, HOME_PAGES * self.config.per_page)),
             description=self.config.description,
-            total=total,
+            count=total,
             more=Link("更早的文章在归档里，按年月浏览", self.urls.href(self.urls.archives())),
         )
 
@@ -343,7 +343,7 @@ class Planner:
                 subcategories=tuple(self.counted(c) for c in node.children),
                 description=f"分类“{' › '.join(node.path)}”下的 {len(node.articles)} 篇文章",
                 feeds=(self.category_feed_link(node.path[0]),),
-                total=len(node.articles),
+                count=len(node.articles),
                 latest=latest,
             )
 

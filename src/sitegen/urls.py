@@ -17,6 +17,7 @@ from sitegen.models import Article, CategoryPath
 
 SEARCH_FOLDER = "pagefind"  # the search index, beside the pages
 _SAFE = "/#?=&%-._~"
+_ASCII = re.compile(r"[\x00-\x7f]+")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
@@ -108,7 +109,7 @@ class Urls:
         when they follow the link; only ASCII that is not allowed in a URL is percent-encoded."""
         if url not in self._hrefs:
             path = self.base_path.rstrip("/") + url
-            self._hrefs[url] = "".join(c if c > "\x7f" else quote(c, _SAFE) for c in path)
+            self._hrefs[url] = _ASCII.sub(lambda run: quote(run[0], _SAFE), path)
         return self._hrefs[url]
 
     def absolute(self, url: str) -> str:
