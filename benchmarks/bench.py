@@ -29,7 +29,7 @@ from pathlib import Path
 import corpus
 from sitegen.render import THEME
 from sitegen.serve import DevServer
-from sitegen.urls import Urls
+from sitegen.urls import SEARCH_FOLDER, Urls
 
 HERE = Path(__file__).resolve().parent
 SITEGEN = Path(sys.executable).parent / "sitegen"
@@ -127,7 +127,7 @@ def folder_size(path: Path) -> tuple[int, int]:
 def kind_of(relative: str) -> str:
     """What a file of the output is, by its path under the default permalinks."""
     head = relative.split("/", 1)[0]
-    if head == "pagefind":
+    if head == SEARCH_FOLDER:
         return "search index"
     if relative.endswith(".xml") or relative == "robots.txt":
         return "sitemaps" if relative.startswith("sitemap") else "feeds"
