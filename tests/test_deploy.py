@@ -218,6 +218,26 @@ def test_a_broken_article_stops_the_deploy_and_leaves_the_branch(
     )
 
 
+def test_an_output_over_size_limit_is_refused_and_nothing_is_committed(
+    site: Path, env: dict[str, str]
+) -> None:
+    bare = site.parent / "remote.git"
+    (site / "site.toml").write_text(
+        SITE_TOML + '[publish]\nsize_limit = "20 KB"\n', encoding="utf-8"
+    )
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 1
+    assert "over [publish] size_limit (20.0 KB), so nothing was committed" in result.stderr
+    assert "a host with a higher limit" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not has_branch(site, env)
+    assert not has_branch(bare, env)
+
+    (site / "site.toml").write_text(SITE_TOML + "[publish]\nsize_limit = 100_000_000\n", "utf-8")
+    assert sitegen(site, env, "deploy").returncode == 0
+    assert commits(bare, env) == 1
+
+
 def test_refuses_the_checked_out_branch_and_an_unknown_committer(
     site: Path, env: dict[str, str]
 ) -> None:
@@ -285,6 +305,12 @@ def check_pages_workflow(workflow: dict) -> None:
     build_step = next(s for s in build if "build" in s.get("run", ""))
     assert configure < build.index(build_step) < upload
     assert build_step["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
+    cache = build[names.index("actions/cache")]
+    assert names.index("actions/cache") < build.index(build_step)
+    assert cache["with"]["path"].split() == [".sitegen-cache", "build"]
+    assert cache["with"]["key"] == cache["with"]["restore-keys"] + "${{ github.sha }}"
+    size_check = next(s for s in build if "du -sbl build" in s.get("run", ""))
+    assert build.index(build_step) < build.index(size_check) < upload
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"

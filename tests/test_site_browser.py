@@ -51,22 +51,22 @@ def shoot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_home_to_category_breadcrumb_to_article(page: Page, site_url: str) -> None:
+def test_home_to_article_to_its_category_and_back(page: Page, site_url: str) -> None:
     page.goto(site_url)
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     expect(page.locator("main article")).to_have_count(2)
     shoot(page, "home-desktop")
-    page.locator("main article").first.get_by_role(
-        "link", name="新浪财经", exact=True
-    ).first.click()
-    expect(page.locator("h1")).to_have_text("新浪财经")
-    expect(page.locator("main")).to_contain_text("新浪财经－国內")
     page.get_by_role("link", name=SEED_TITLE).first.click()
     expect(page.locator("h1")).to_have_text(SEED_TITLE)
     expect(page.locator("main")).to_contain_text("2022年3月14日 16:58")
     trail = page.locator("nav.article-trails a")
     expect(trail).to_have_text(["金融", "新浪财经", "新浪财经－国內"])
     shoot(page, "article-desktop")
+    trail.nth(1).click()
+    expect(page.locator("h1")).to_have_text("新浪财经")
+    expect(page.get_by_role("navigation", name="子分类")).to_contain_text("新浪财经－国內")
+    page.get_by_role("link", name=SEED_TITLE).click()
+    expect(page.locator("h1")).to_have_text(SEED_TITLE)
 
 
 def test_archive_month_link_to_article(page: Page, site_url: str) -> None:
@@ -102,6 +102,8 @@ def test_fine_on_a_phone_in_light_and_dark(browser: Browser, site_url: str) -> N
             ("home", ""),
             ("article", "2021/12/001_c31c58ede6f3a8cb/"),
             ("archives", "archives/"),
+            ("category", "categories/金融/"),
+            ("year", "archives/2022/"),
         ]:
             page.goto(site_url + path)
             width = page.evaluate("document.scrollingElement.scrollWidth")

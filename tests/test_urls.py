@@ -43,9 +43,12 @@ def test_article_url_uses_the_day_in_the_site_time_zone() -> None:
     assert urls.article(ARTICLE) == "/2022/01/稳增长/"
 
 
-def test_href_carries_base_path_and_percent_encodes_chinese() -> None:
+def test_href_is_an_iri_under_the_base_path_and_absolute_is_percent_encoded() -> None:
     urls = Urls(make_config(Path(), base_url="https://user.github.io/archive"))
-    assert urls.href("/categories/金融/") == "/archive/categories/%E9%87%91%E8%9E%8D/"
+    assert urls.href("/categories/金融 A/") == "/archive/categories/金融%20A/"
+    assert urls.absolute("/categories/金融 A/") == (
+        "https://user.github.io/archive/categories/%E9%87%91%E8%9E%8D%20A/"
+    )
     assert urls.absolute("/") == "https://user.github.io/archive/"
     assert Urls(make_config(Path(), base_url="https://x.org/")).href("/") == "/"
 

@@ -27,6 +27,7 @@ from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig, load_config, normalize_base_url
 from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
 from sitegen.render import TemplateProblem
+from sitegen.size import OutputSize, human, measure, near_limit
 
 if TYPE_CHECKING:
     from sitegen.serve import Rebuilt
@@ -86,7 +87,7 @@ def _load(config_path: str, base_url: str | None) -> SiteConfig:
     return config
 
 
-def _summary(report: Report, title: str) -> None:
+def _summary(report: Report, title: str, size: OutputSize | None = None) -> None:
     table = Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
     table.add_row("文章 articles", str(report.articles))
     for kind, count in sorted(report.pages.items()):
@@ -107,7 +108,10 @@ def _summary(report: Report, title: str) -> None:
     table.add_row("跳过 skipped", str(len(report.skipped)))
     table.add_row("警告 warnings", str(len(report.warnings)))
     if report.output:
-        table.add_row("输出 output", _relative(report.output))
+        where = _relative(report.output)
+        if size:
+            where += f"：{human(size.bytes)}，{size.files} 个文件"
+        table.add_row("输出 output", where)
     if report.search:
         found = report.search
         table.add_row(
@@ -242,7 +246,10 @@ def build_command(
                 cache=not no_cache,
             )
         _show_warnings(report, config)
-        _summary(report, f"sitegen: built {config.title}")
+        size = measure(report.output or config.output_path)
+        _summary(report, f"sitegen: built {config.title}", size)
+        if warning := near_limit(size, config.publish.size_limit):
+            err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
 
     run_guarded(action, holder)
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError
+from sitegen.size import GITHUB_PAGES, parse_size
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,13 @@ class Search:
 
 
 @dataclass(frozen=True)
+class Publish:
+    """`size_limit`: the most the host publishes, in bytes (site.toml: "1 GB", "500MB" or bytes)."""
+
+    size_limit: int = GITHUB_PAGES
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The whole configuration of one site; `root` is the folder site.toml lives in."""
 
@@ -47,7 +55,7 @@ class SiteConfig:
     base_url: str = "http://127.0.0.1:8000/"
     language: str = "zh-CN"
     timezone: str = "Asia/Shanghai"
-    per_page: int = 20
+    per_page: int = 50
     related: int = 5
     content_dir: str = "content"
     output_dir: str = "build"
@@ -56,6 +64,7 @@ class SiteConfig:
     category_slugs: dict[str, str] = field(default_factory=dict)
     feeds: Feeds = field(default_factory=Feeds)
     search: Search = field(default_factory=Search)
+    publish: Publish = field(default_factory=Publish)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -82,7 +91,8 @@ class SiteConfig:
         return f"{parts.scheme}://{parts.netloc}"
 
 
-_TABLES = {"permalinks": Permalinks, "feeds": Feeds, "search": Search}
+_TABLES = {"permalinks": Permalinks, "feeds": Feeds, "search": Search, "publish": Publish}
+_SIZES = {"publish.size_limit"}  # keys read with parse_size
 
 
 def _check_type(key: str, value: Any, expected: Any) -> None:
@@ -97,11 +107,14 @@ def _table(name: str, cls: type, raw: Any) -> Any:
     if not isinstance(raw, dict):
         raise ConfigError(name, f"must be a table ([{name}]), got {type(raw).__name__}")
     known = {f.name: f for f in fields(cls)}
+    values = {}
     for key, value in raw.items():
+        where = f"{name}.{key}"
         if key not in known:
-            raise ConfigError(f"{name}.{key}", f"unknown key; known keys: {', '.join(known)}")
-        _check_type(f"{name}.{key}", value, known[key].type)
-    return cls(**raw)
+            raise ConfigError(where, f"unknown key; known keys: {', '.join(known)}")
+        values[key] = parse_size(value, where) if where in _SIZES else value
+        _check_type(where, values[key], known[key].type)
+    return cls(**values)
 
 
 def normalize_base_url(url: str, key: str = "base_url") -> str:

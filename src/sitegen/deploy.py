@@ -19,6 +19,7 @@ from sitegen import __version__
 from sitegen.build import Report, build
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError
+from sitegen.size import human, measure
 
 _HOST = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*$"
@@ -112,6 +113,18 @@ def check_cname(cname: str) -> None:
         )
 
 
+def check_size(output: Path, limit: int) -> None:
+    """Refuse an output the host would reject, before anything is committed."""
+    size = measure(output)
+    if size.bytes > limit:
+        raise DeployError(
+            f"the output is {human(size.bytes)} in {size.files} files, over [publish] size_limit "
+            f"({human(limit)}), so nothing was committed. GitHub Pages publishes at most 1 GB per "
+            "site: publish to a host with a higher limit (and raise size_limit in site.toml), or "
+            "split the archive into one site per span of years (README: Past 1 GB)"
+        )
+
+
 def default_message(repo: Path, report: Report) -> str:
     pages = sum(report.pages.values())
     source = git(repo, "rev-parse", "--short", "HEAD")
@@ -174,6 +187,7 @@ def deploy(
         fetch_branch(repo, remote, branch)
     report = build(config, jobs=jobs)
     output = report.output or config.output_path
+    check_size(output, config.publish.size_limit)
     commit = commit_output(
         repo,
         output,

@@ -34,6 +34,8 @@ from sitegen.views import (
     YearView,
 )
 
+HOME_PAGES = 10  # the home list stops here and leads to the archive
+
 
 def digest(*parts: object) -> str:
     """A stable digest of plain values (str, int, tuples, views): the same across processes."""
@@ -202,12 +204,17 @@ class Planner:
     def pagination(self, first: str, current: int, total: int) -> Pagination:
         href = self.urls.href
         window = sorted({1, total, *range(max(1, current - 2), min(total, current + 2) + 1)})
+        pages: list[Link] = []
+        for n in window:
+            if pages and n > int(pages[-1].text) + 1:
+                pages.append(Link("…", ""))  # a gap: pages left out of the window
+            pages.append(Link(str(n), href(self.urls.page(first, n))))
         return Pagination(
             current=current,
             total=total,
             prev_href=href(self.urls.page(first, current - 1)) if current > 1 else "",
             next_href=href(self.urls.page(first, current + 1)) if current < total else "",
-            pages=tuple(Link(str(n), href(self.urls.page(first, n))) for n in window),
+            pages=tuple(pages),
         )
 
     def list_pages(
@@ -221,10 +228,18 @@ class Planner:
         subcategories: tuple[CountedLink, ...] = (),
         description: str = "",
         feeds: tuple[Link, ...] = (),
+        count: int | None = None,
+        latest: bool = False,
+        more: Link | None = None,
     ) -> Iterator[Page]:
+        """`count`: the articles counted in the heading, when more than are listed; `latest`: the
+        list is a category's newest across its subcategories, not all of them; `more`: where the
+        rest are, shown after the last page when the list stops short of `count`."""
         per = self.config.per_page
+        count = len(members) if count is None else count
         total = max(1, -(-len(members) // per))
-        group = digest(kind, heading, description, feeds, trail, subcategories, len(members))
+        more = more if count > len(members) else None
+        group = digest(kind, heading, description, feeds, trail, subcategories, count, latest, more)
         for n in range(1, total + 1):
             url = self.urls.page(first, n)
             shown = members[(n - 1) * per : n * per]
@@ -246,11 +261,28 @@ class Planner:
                     "subcategories": subs,
                     "cards": tuple(self.card(i) for i in shown),
                     "pagination": self.pagination(first, n, total),
-                    "total": len(members),
+                    "total": count,
+                    "latest": latest,
+                    "more": more if n == total else None,
                 }
 
             key = self.key(url, group, n, total, list(map(self.tokens.__getitem__, shown)))
             yield self.page(url, kind, "list.html", key, self.newest(shown), context)
+
+    def home_pages(self) -> Iterator[Page]:
+        """The newest HOME_PAGES pages; older articles are a click away in the archive's months,
+        which list every article in the same order (a full second list would cost ~270 bytes
+        per article)."""
+        total = len(self.site.articles)
+        yield from self.list_pages(
+            "/",
+            "home",
+            self.config.title,
+            range(min(total, HOME_PAGES * self.config.per_page)),
+            description=self.config.description,
+            count=total,
+            more=Link("更早的文章在归档里，按年月浏览", self.urls.href(self.urls.archives())),
+        )
 
     def counted(self, node: CategoryNode) -> CountedLink:
         return CountedLink(
@@ -258,17 +290,24 @@ class Planner:
         )
 
     def category_pages(self) -> Iterator[Page]:
+        """A category lists the articles filed on it; one with subcategories leads to them, and
+        when it has no articles of its own shows only its newest, so that a card is listed once
+        per trail rather than once per level (a third of the lists on a three-level tree)."""
         root = Link("分类", self.urls.href(self.urls.categories()))
         for node in self.site.walk():
+            own = [i for i in node.articles if node.path in self.site.articles[i].categories]
+            latest = not own and bool(node.children)
             yield from self.list_pages(
                 self.urls.category(node.path),
                 "category",
                 node.name,
-                node.articles,
+                node.articles[: self.config.per_page] if latest else own,
                 trail=(root, *self.trail(node.path[:-1])),
                 subcategories=tuple(self.counted(c) for c in node.children),
                 description=f"分类“{' › '.join(node.path)}”下的 {len(node.articles)} 篇文章",
                 feeds=(category_feed_link(self.urls, node.path[0]),),
+                count=len(node.articles),
+                latest=latest,
             )
 
     def tree(self, nodes: tuple[CategoryNode, ...]) -> tuple[TreeNode, ...]:
@@ -293,9 +332,7 @@ class Planner:
         for month in self.site.months:
             years.setdefault(month.year, []).extend(month.articles)
         for year, members in years.items():
-            yield from self.list_pages(
-                self.urls.year(year), "year", f"{year}年", members, trail=(archives,)
-            )
+            yield self.year_page(year, members, archives)
         for month in self.site.months:
             year_link = Link(f"{month.year}年", self.urls.href(self.urls.year(month.year)))
             yield from self.list_pages(
@@ -305,6 +342,37 @@ class Planner:
                 month.articles,
                 trail=(archives, year_link),
             )
+
+    def year_page(self, year: int, members: Sequence[int], archives: Link) -> Page:
+        """A year is an overview of its months, not one more list of every article: each card
+        already shows on its month's page, and on a 100,000-article archive a second list costs
+        about a tenth of the output."""
+        url = self.urls.year(year)
+        months = tuple(
+            CountedLink(
+                f"{m.month}月", self.urls.href(self.urls.month(m.year, m.month)), len(m.articles)
+            )
+            for m in self.site.months
+            if m.year == year
+        )
+        heading = f"{year}年"
+
+        def context() -> dict[str, Any]:
+            return {
+                "head": self.head(heading, url, f"{heading}的 {len(members)} 篇文章，按月浏览"),
+                "kind": "year",
+                "heading": heading,
+                "trail": (archives,),
+                "subcategories": months,
+                "cards": (),
+                "pagination": self.pagination(url, 1, 1),
+                "total": len(members),
+                "latest": False,
+                "more": None,
+            }
+
+        key = self.key(url, months)
+        return self.page(url, "year", "list.html", key, self.newest(members), context)
 
     def archives_page(self) -> Page:
         url = self.urls.archives()
@@ -357,13 +425,7 @@ class Planner:
     def all_pages(self) -> list[Page]:
         pages = [
             *self.article_pages(),
-            *self.list_pages(
-                "/",
-                "home",
-                self.config.title,
-                range(len(self.site.articles)),
-                description=self.config.description,
-            ),
+            *self.home_pages(),
             *self.category_pages(),
             self.categories_page(),
             *self.date_pages(),

@@ -17,7 +17,7 @@ description = "政策新闻存档"
 base_url = "https://example.github.io/archive/"
 language = "zh-CN"
 timezone = "Asia/Shanghai"
-per_page = 20
+per_page = 50
 # cname = "archive.example.org"   # a custom domain for GitHub Pages (then base_url on it too)
 """
 
@@ -36,6 +36,9 @@ A site built with sitegen. Install it with `pip install -r requirements.txt`, bu
 - Or from your machine: `sitegen deploy` builds afresh, commits build/ to the `gh-pages` branch
   and pushes it (Settings → Pages → Source: Deploy from a branch, `gh-pages`).
 - A custom domain: `cname = "archive.example.org"` in site.toml, and base_url on that domain.
+- Size: GitHub Pages publishes at most 1 GB. `sitegen build` shows the output's size and warns past
+  80% of `[publish] size_limit` (default "1 GB"); `sitegen deploy` refuses more. The workflow keeps
+  `.sitegen-cache/` and build/ between runs, so a push that adds an article renders only what changed.
 """
 
 PLACEHOLDER = "OWNER"
@@ -85,10 +88,27 @@ jobs:
       - name: Find the Pages address
         id: pages
         uses: actions/configure-pages@v5
+      # sitegen's cache (normalized articles, page manifests) and the last output, kept between
+      # runs: a push that adds one article restores the newest by prefix and renders only what
+      # changed. (A checkout gives every file a new mtime: each is digested again, ~1 s per 10,000.)
+      - name: Restore sitegen's cache and the last output
+        uses: actions/cache@v4
+        with:
+          path: |
+            .sitegen-cache
+            build
+          key: sitegen-${{{{ hashFiles('requirements.txt') }}}}-${{{{ github.sha }}}}
+          restore-keys: sitegen-${{{{ hashFiles('requirements.txt') }}}}-
       - name: Build
         env:
           BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
         run: sitegen build --base-url "$BASE_URL"
+      - name: Stop before uploading what Pages would not publish (more than 1 GB)
+        run: |
+          if [ "$(du -sbl build | cut -f1)" -gt 1000000000 ]; then
+            echo "::error::build/ is over 1 GB, GitHub Pages' limit: see README, Past 1 GB"
+            exit 1
+          fi
       - uses: actions/upload-pages-artifact@v3
         with:
           path: build

@@ -16,6 +16,8 @@ from sitegen.config import SiteConfig
 from sitegen.models import Article, CategoryPath
 
 SEARCH_FOLDER = "pagefind"  # the search index, beside the pages
+_SAFE = "/#?=&%-._~"
+_ASCII = re.compile(r"[\x00-\x7f]+")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\/]")
 # What editors and tools leave beside the files they save (Vim's 4913 probes a folder's access).
 _LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", "___jb_tmp___")
@@ -136,13 +138,17 @@ class Urls:
         return self._fill(first.strip("/") + "/" + self.links.page, n=str(n))
 
     def href(self, url: str) -> str:
-        """Site-relative URL → link target under base_url's path, percent-encoded (Chinese stays valid)."""
+        """Site-relative URL → link target under base_url's path, as an IRI: Chinese is written as
+        itself (3 bytes a character; percent-encoded, 9), which HTML allows and browsers encode
+        when they follow the link; only ASCII that is not allowed in a URL is percent-encoded."""
         if url not in self._hrefs:
-            self._hrefs[url] = quote(self.base_path.rstrip("/") + url, safe="/#?=&%-._~")
+            path = self.base_path.rstrip("/") + url
+            self._hrefs[url] = _ASCII.sub(lambda run: quote(run[0], _SAFE), path)
         return self._hrefs[url]
 
     def absolute(self, url: str) -> str:
-        return self.config.origin + self.href(url)
+        """The full URL, percent-encoded (URI, not IRI): feeds, sitemaps and canonical links."""
+        return self.config.origin + quote(self.href(url), _SAFE)
 
 
 def output_file(url: str) -> str:

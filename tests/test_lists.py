@@ -1,0 +1,102 @@
+"""List pages sized for a large archive: each card on few lists, years as month overviews, gaps
+in pagination. Real builds of small generated sites, read back from the output HTML."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import lxml.html
+
+from sitegen.build import build
+from sitegen.pages import HOME_PAGES, Planner
+from sitegen.site import index
+from sitegen.urls import Urls
+
+from .conftest import make_config
+
+TRAILS = [("政策", "国务院", "常务会议"), ("政策", "财政部"), ("经济",), ("经济", "经济日报")]
+
+
+def write_articles(content: Path, count: int) -> list[str]:
+    """`count` articles over 2023–2024, spread over TRAILS; returns their titles."""
+    content.mkdir(parents=True)
+    titles = []
+    for n in range(count):
+        trail = TRAILS[n % len(TRAILS)]
+        title = f"第{n}号文章"
+        categories = "".join(f"\n  - {name}" for name in trail)
+        month = 1 + n % 12
+        year = 2023 + n % 2
+        (content / f"a{n:03d}.md").write_text(
+            f"---\ntitle: {title}\ndate: {year}-{month:02d}-{1 + n % 28:02d} 10:00:00\n"
+            f"categories:{categories}\n---\n正文{n}。\n",
+            encoding="utf-8",
+        )
+        titles.append(title)
+    return titles
+
+
+def page(output: Path, url: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((output / url / "index.html").read_bytes())
+
+
+def card_titles(html: lxml.html.HtmlElement) -> list[str]:
+    return [a.text_content() for a in html.xpath("//div[@class='cards']/article//a")]
+
+
+def listed(output: Path, first: str) -> Counter[str]:
+    """How often each title is listed on one paginated list, all its pages."""
+    files = [output / first / "index.html", *(output / first).glob("page/*/index.html")]
+    counts: Counter[str] = Counter()
+    for file in files:
+        counts.update(card_titles(lxml.html.fromstring(file.read_bytes())))
+    return counts
+
+
+def test_each_article_is_listed_once_per_month_and_once_on_its_own_category(
+    tmp_path: Path,
+) -> None:
+    titles = write_articles(tmp_path / "content", 3 * HOME_PAGES + 7)
+    config = make_config(tmp_path, per_page=3, search={"enabled": False})
+    output = build(config).output
+    assert output is not None
+
+    months = sum(
+        (listed(output, str(m.relative_to(output))) for m in output.glob("archives/*/[01][0-9]")),
+        Counter(),
+    )
+    assert months == Counter(titles), "every article on exactly one month page"
+    year = page(output, "archives/2024")
+    assert not card_titles(year)
+    assert year.xpath("//nav[@class='chips']//a/text()") == [f"{m}月" for m in (12, 10, 8, 6, 4, 2)]
+    assert "共 18 篇" in year.text_content()
+    assert not listed(output, "archives/2024")
+
+    own_lists = ["政策/国务院/常务会议", "政策/财政部", "经济", "经济/经济日报"]
+    own = sum((listed(output, f"categories/{first}") for first in own_lists), Counter())
+    assert own == Counter(titles), "every article listed once, on its own category"
+    mixed = page(output, "categories/经济")
+    assert [a.text for a in mixed.xpath("//nav[@class='chips']//a")] == ["经济日报"]
+    assert not mixed.xpath("//h2[@class='section-heading']"), "its own articles, all of them"
+
+    parent = page(output, "categories/政策")
+    assert parent.xpath("//h2[@class='section-heading']/text()")[0] == "最新 3 篇"
+    assert [a.text for a in parent.xpath("//nav[@class='chips']//a")] == ["国务院", "财政部"]
+    assert "共 19 篇" in parent.text_content()
+    assert not (output / "categories/政策/page/2").exists()
+
+    home_pages = [output, *sorted((output / "page").iterdir())]
+    assert len(home_pages) == HOME_PAGES
+    last = page(output, f"page/{HOME_PAGES}")
+    assert last.xpath("//p[@class='list-more']/a/@href") == ["/archives/"]
+    assert not page(output, "").xpath("//p[@class='list-more']")
+
+
+def test_pagination_shows_its_gaps(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    planner = Planner(index([], Urls(config)), config)
+    shown = planner.pagination("/", 12, 25).pages
+    assert [link.text for link in shown] == ["1", "…", *map(str, range(10, 15)), "…", "25"]
+    assert [link.href for link in shown if link.text == "…"] == ["", ""]
+    assert [link.text for link in planner.pagination("/", 2, 5).pages] == list("12345")
