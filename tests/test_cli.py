@@ -5,11 +5,14 @@ Each refusal must name what to fix and write nothing: no output, no cache, no lo
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from .conftest import SEEDS
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 
@@ -54,3 +57,38 @@ def test_a_missing_config_file_is_an_error_and_its_folder_is_not_made(tmp_path: 
     assert f"there is no {missing}" in " ".join(result.stderr.split())
     assert not (tmp_path / "nowhere").exists()
     assert everything_under(tmp_path) == set()
+
+
+def make_site(folder: Path) -> Path:
+    shutil.copytree(SEEDS, folder / "content")
+    (folder / "site.toml").write_text('title = "档案"\n', encoding="utf-8")
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file and folder under `folder`, with its size and mtime: what a write would change."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+    }
+
+
+def test_check_writes_nothing_cold_or_warm(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    before = snapshot(site)
+    cold = sitegen(site, "check")
+    assert cold.returncode == 0, cold.stderr
+    assert "ok" in cold.stdout
+    assert snapshot(site) == before
+
+    assert sitegen(site, "build").returncode == 0
+    cache = site / ".sitegen-cache"
+    [entry, *_] = sorted(p for p in (cache / "articles").rglob("*") if p.is_file())
+    entry.write_bytes(b"not a cache entry")  # a warm build would delete and rewrite it
+    seed = next((site / "content").glob("000_*.txt"))
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n<p>新增一段。</p>\n", encoding="utf-8")
+    before = snapshot(site)
+    warm = sitegen(site, "check")
+    assert warm.returncode == 0, warm.stderr
+    assert "2 articles, no errors" in warm.stdout
+    assert snapshot(site) == before

@@ -627,12 +627,15 @@ def prepare(
     progress: Progress,
     cache: bool = True,
 ) -> tuple[Site, Report]:
-    """Load, normalize and index, writing nothing (`sitegen check`)."""
+    """Load, normalize and index, writing nothing (`sitegen check`): the cache is only read."""
     builder = Builder(
-        config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, progress=progress, cache=cache
+        config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, progress=progress, cache=False
     )
     report = Report()
-    builder.outcomes = dict(normalize_all(config, jobs, builder.cache, progress))
+    cached = ArticleCache(
+        config.root / CACHE_DIR if cache else None, config.timezone, read_only=True
+    )
+    builder.outcomes = dict(normalize_all(config, jobs, cached, progress))
     return builder._site(report), report
 
 
