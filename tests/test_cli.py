@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEEDS
+from .conftest import FIXTURES, SEEDS
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 
@@ -92,3 +92,26 @@ def test_check_writes_nothing_cold_or_warm(tmp_path: Path) -> None:
     assert warm.returncode == 0, warm.stderr
     assert "2 articles, no errors" in warm.stdout
     assert snapshot(site) == before
+
+
+def test_a_binary_file_in_content_is_skipped_with_a_warning_naming_it(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    shutil.copy(FIXTURES / "load" / "binary.md", site / "content" / "封面图.md")
+    result = sitegen(site, "build")
+    assert result.returncode == 0, result.stderr
+    assert "content/封面图.md:1: skipped: a binary file" in " ".join(result.stderr.split())
+    assert (site / "build" / "index.html").is_file()
+
+
+def test_yaml_errors_point_where_the_problem_starts(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    for name in ("bad_yaml.md", "tab_indented_yaml.md"):
+        shutil.copy(FIXTURES / "load" / name, site / "content" / name)
+    result = sitegen(site, "check")
+    assert result.returncode == 1
+    errors = " ".join(result.stderr.split())
+    assert (
+        "content/bad_yaml.md:3: front matter is not valid YAML: while scanning a quoted" in errors
+    )
+    assert "found unexpected end of stream (line 6); is a quote left open here?" in errors
+    assert "content/tab_indented_yaml.md:5: front matter is indented with a tab" in errors
