@@ -115,3 +115,39 @@ def test_yaml_errors_point_where_the_problem_starts(tmp_path: Path) -> None:
     )
     assert "found unexpected end of stream (line 6); is a quote left open here?" in errors
     assert "content/tab_indented_yaml.md:5: front matter is indented with a tab" in errors
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["new", ""], "TITLE: must not be empty"),
+        (["new", "   "], "TITLE: must not be empty"),
+        (["new", "标题", "--category", "../etc"], "a level may not be '..'"),
+        (["new", "标题", "--category", "金融/./新浪"], "a level may not be '.'"),
+    ],
+)
+def test_new_refuses_an_empty_title_and_a_category_that_climbs(
+    tmp_path: Path, args: list[str], says: str
+) -> None:
+    site = make_site(tmp_path / "site")
+    before = snapshot(site)
+    result = sitegen(site, *args)
+    assert result.returncode == 2
+    assert says in " ".join(result.stderr.split())
+    assert snapshot(site) == before
+
+
+def test_new_gives_a_taken_name_a_number_as_hexo_does_and_every_article_builds(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site")
+    made = [sitegen(site, "new", "国务院：稳增长", "-c", "政策/国务院") for _ in range(3)]
+    assert [r.returncode for r in made] == [0, 0, 0]
+    assert [r.stdout.split()[-1] for r in made] == [
+        "content/国务院-稳增长.md",
+        "content/国务院-稳增长-1.md",
+        "content/国务院-稳增长-2.md",
+    ]
+    checked = sitegen(site, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert "5 articles, no errors" in checked.stdout

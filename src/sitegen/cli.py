@@ -299,12 +299,7 @@ def new_command(title: str, category: str | None, config_path: str) -> None:
     def action() -> None:
         config = _load(config_path, None)
         holder.append(config)
-        now = datetime.now(config.tz)
-        try:
-            path = new_article(config, title, category, now)
-        except FileExistsError as exc:
-            err.print(f"[bold red]error[/] {exc}")
-            sys.exit(1)
+        path = new_article(config, title, category, datetime.now(config.tz))
         out.print(f"created {_relative(path)}")
 
     run_guarded(action, holder)
