@@ -5,14 +5,18 @@ Each refusal must name what to fix and write nothing: no output, no cache, no lo
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urljoin
+from urllib.request import urlopen
 
 import pytest
 
-from .conftest import FIXTURES, SEEDS
+from .conftest import FIXTURES, REPO, SEEDS
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 
@@ -151,3 +155,47 @@ def test_new_gives_a_taken_name_a_number_as_hexo_does_and_every_article_builds(
     checked = sitegen(site, "check")
     assert checked.returncode == 0, checked.stderr
     assert "5 articles, no errors" in checked.stdout
+
+
+def quickstart() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    return " ".join(readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0].split())
+
+
+def test_the_readme_quickstart_says_to_serve_and_the_address_it_gives_works(
+    tmp_path: Path,
+) -> None:
+    said = quickstart()
+    assert "run `make serve` and open the address it prints" in said
+    assert "Open `build/index.html`" not in said
+    site = tmp_path / "site"
+    shutil.copytree(SEEDS, site / "content")
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    serving = subprocess.Popen(
+        [str(SITEGEN), "serve", "--port", "0"],
+        cwd=site,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert serving.stdout is not None
+        line = next((x for x in serving.stdout if x.startswith("serving ")), "")
+        address = line.split()[1]
+        assert address.startswith("http://127.0.0.1:") and address.endswith("/sitegen/")
+        home = fetch(address)
+        hrefs = re.findall(r'<link rel="stylesheet" href="([^"]+)"', home)
+        articles = re.findall(r'href="(/sitegen/\d{4}/\d{2}/[^"]+/)"', home)
+        assert hrefs and articles
+        for href in (hrefs[0], articles[0]):
+            fetch(urljoin(address, href))
+    finally:
+        serving.terminate()
+        serving.communicate(timeout=60)
+
+
+def fetch(url: str) -> str:
+    with urlopen(url, timeout=30) as response:
+        assert response.status == 200, url
+        return response.read().decode("utf-8")
