@@ -87,7 +87,7 @@ def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
 
-def is_binary(data: bytes) -> bool:
+def _is_binary(data: bytes) -> bool:
     """Text never holds NUL bytes; images, archives and office files do, near their start."""
     return b"\x00" in data[:8192]
 
@@ -187,7 +187,7 @@ def read_file(path: Path) -> bytes:
 
 def load_data(path: Path, rel_path: str, data: bytes) -> Source | ContentWarning:
     """A file's bytes → Source; raises ContentError for a file that cannot be an article."""
-    if is_binary(data):
+    if _is_binary(data):
         return ContentWarning(
             path, 1, "skipped: a binary file (it holds NUL bytes), not an article"
         )
