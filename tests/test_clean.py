@@ -344,6 +344,22 @@ def test_hostile_markup_is_sanitized() -> None:
     assert "链接" in body.text
 
 
+def test_stray_page_markup_goes_and_the_text_after_it_stays() -> None:
+    body = fixture("stray_page_markup.html")
+    for kept in (
+        "第一段", "第二段", "第三段", "中国政府网", "列表第一项", "列表第二项", "第四段",
+        "政策链接", "第五段", "编号第一项",
+    ):  # fmt: skip
+        assert kept in body.text
+    assert '<a href="https://www.gov.cn/zhengce/"' in body.html
+    assert "<ul><li>列表第一项" in body.html
+    assert "<ol><li>编号第一项" in body.html
+    for gone in ("<body", "<html", "<base", "<meta", "<form", "<input", "<button", "<svg", "<math"):
+        assert gone not in body.html
+    for gone in ("onload", "evil.example", "提交", "图形里的字", "<mi>"):
+        assert gone not in body.html
+
+
 def test_images_are_lazy_and_send_no_referrer() -> None:
     html = fixture("hostile_markup.html").html
     images = re.findall(r"<img [^>]*>", html)

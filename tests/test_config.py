@@ -19,7 +19,15 @@ def test_the_archive_config_loads() -> None:
     assert config.base_url.endswith("/")
 
 
-def test_a_missing_file_means_defaults(tmp_path: Path) -> None:
+def test_a_missing_file_is_an_error_naming_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "site.toml")
+    assert f"there is no {tmp_path.resolve() / 'site.toml'}" in caught.value.message
+    assert "sitegen init" in caught.value.message
+
+
+def test_an_empty_file_means_defaults(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text("", encoding="utf-8")
     config = load_config(tmp_path / "site.toml")
     assert config.root == tmp_path.resolve()
     assert config.per_page == 50

@@ -79,17 +79,24 @@ def make_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     shutil.copytree(SEEDS, site / "content")
     (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    (site / ".gitignore").write_text("build/\n.build.*\n.sitegen-cache/\n", encoding="utf-8")
     return site
+
+
+def commit_all(repo: Path, env: dict[str, str], message: str = "sources") -> None:
+    git(repo, env, "add", "--all")
+    git(repo, env, "commit", "--quiet", "-m", message)
 
 
 @pytest.fixture
 def site(tmp_path: Path, env: dict[str, str]) -> Path:
-    """A site in a git repository whose `origin` is a real bare repository beside it."""
+    """A committed site in a git repository whose `origin` is a real bare repository beside it."""
     bare = tmp_path / "remote.git"
     git(tmp_path, env, "init", "--quiet", "--bare", str(bare))
     folder = make_site(tmp_path)
     git(folder, env, "init", "--quiet", "-b", "main")
     git(folder, env, "remote", "add", "origin", str(bare))
+    commit_all(folder, env)
     return folder
 
 
@@ -120,6 +127,7 @@ def test_deploy_commits_every_page_then_adds_one_commit_per_deploy(
     seed.write_text(
         seed.read_text(encoding="utf-8") + "\n<p>部署之后新增的一段文字。</p>\n", encoding="utf-8"
     )
+    commit_all(site, env, "一段新文字")
     again = sitegen(site, env, "deploy", "--message", "第二次发布")
     assert again.returncode == 0, again.stderr
     assert commits(bare, env) == 2
@@ -152,7 +160,7 @@ def test_deploy_builds_on_a_branch_another_machine_moved(site: Path, env: dict[s
 
 def test_no_push_commits_locally_only(site: Path, env: dict[str, str]) -> None:
     bare = site.parent / "remote.git"
-    preview = "https://preview.example.net/pr-7"
+    preview = "https://preview.archive-bot.net/pr-7"
     result = sitegen(site, env, "deploy", "--no-push", "--base-url", preview)
     assert result.returncode == 0, result.stderr
     assert "not pushed (--no-push)" in result.stdout
@@ -167,6 +175,7 @@ def test_no_push_commits_locally_only(site: Path, env: dict[str, str]) -> None:
 def test_no_push_needs_no_remote(tmp_path: Path, env: dict[str, str]) -> None:
     site = make_site(tmp_path)
     git(site, env, "init", "--quiet", "-b", "main")
+    commit_all(site, env)
     result = sitegen(site, env, "deploy", "--no-push")
     assert result.returncode == 0, result.stderr
     assert commits(site, env) == 1
@@ -208,6 +217,7 @@ def test_a_broken_article_stops_the_deploy_and_leaves_the_branch(
     (site / "content" / "broken.md").write_text(
         "---\ntitle: [不完整的\ndate: 2023-01-01\n---\n正文\n", encoding="utf-8"
     )
+    commit_all(site, env, "a broken article")
     result = sitegen(site, env, "deploy")
     assert result.returncode == 1
     assert "broken.md:" in result.stderr
@@ -225,6 +235,7 @@ def test_an_output_over_size_limit_is_refused_and_nothing_is_committed(
     (site / "site.toml").write_text(
         SITE_TOML + '[publish]\nsize_limit = "20 KB"\n', encoding="utf-8"
     )
+    commit_all(site, env, "size limit")
     result = sitegen(site, env, "deploy")
     assert result.returncode == 1
     assert "over [publish] size_limit (20.0 KB), so nothing was committed" in result.stderr
@@ -234,8 +245,107 @@ def test_an_output_over_size_limit_is_refused_and_nothing_is_committed(
     assert not has_branch(bare, env)
 
     (site / "site.toml").write_text(SITE_TOML + "[publish]\nsize_limit = 100_000_000\n", "utf-8")
+    commit_all(site, env, "size limit raised")
     assert sitegen(site, env, "deploy").returncode == 0
     assert commits(bare, env) == 1
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://127.0.0.1:8000/",
+        "http://localhost:4000/archive/",
+        "http://[::1]:8000/",
+        "https://www.example.com/",
+        "https://archive.test/",
+    ],
+)
+def test_refuses_a_local_or_placeholder_base_url_before_building(
+    site: Path, env: dict[str, str], base_url: str
+) -> None:
+    (site / "site.toml").write_text(f'base_url = "{base_url}"\n', encoding="utf-8")
+    commit_all(site, env, "base_url")
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 2
+    assert "base_url" in result.stderr
+    assert "Set base_url in site.toml" in " ".join(result.stderr.split())
+    assert not (site / "build").exists()
+    assert not has_branch(site, env)
+
+
+def test_refuses_the_placeholder_sitegen_init_writes_until_base_url_is_set(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    site = tmp_path / "mysite"
+    assert sitegen(tmp_path, env, "init", str(site)).returncode == 0
+    git(site, env, "init", "--quiet", "-b", "main")
+    commit_all(site, env)
+    refused = sitegen(site, env, "deploy", "--no-push")
+    assert refused.returncode == 2
+    assert "https://example.github.io/archive/ is a placeholder domain" in " ".join(
+        refused.stderr.split()
+    )
+    assert not has_branch(site, env)
+    published = sitegen(site, env, "deploy", "--no-push", "--base-url", "https://user.github.io/a/")
+    assert published.returncode == 0, published.stderr
+    assert commits(site, env) == 1
+
+
+def test_refuses_a_site_with_no_articles(tmp_path: Path, env: dict[str, str]) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "content" / "草稿.md").write_text(
+        "---\ntitle: 还没写完\ndate: 2023-01-01\ndraft: true\n---\n正文\n", encoding="utf-8"
+    )
+    (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    git(site, env, "init", "--quiet", "-b", "main")
+    commit_all(site, env)
+    result = sitegen(site, env, "deploy", "--no-push")
+    assert result.returncode == 1
+    assert "the site has no articles" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not has_branch(site, env)
+
+
+def test_uncommitted_changes_are_refused_or_published_saying_so(
+    site: Path, env: dict[str, str]
+) -> None:
+    bare = site.parent / "remote.git"
+    seed = site / "content" / "000_f847cc9c3667cd96.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n<p>未提交的一段。</p>\n", "utf-8")
+    (site / "content" / "new.md").write_text("---\ntitle: 新\ndate: 2023-01-01\n---\n正文\n")
+    refused = sitegen(site, env, "deploy")
+    assert refused.returncode == 1
+    said = " ".join(refused.stderr.split())
+    assert "uncommitted changes (content/000_f847cc9c3667cd96.txt, content/new.md)" in said
+    assert "--allow-dirty" in said
+    assert not has_branch(bare, env)
+    assert not (site / "build").exists()
+
+    source = git(site, env, "rev-parse", "--short", "HEAD").strip()
+    allowed = sitegen(site, env, "deploy", "--allow-dirty")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "built with 2 uncommitted file(s)" in allowed.stderr
+    subject = git(bare, env, "log", "-1", "--format=%s", "gh-pages").strip()
+    assert f"from {source} with uncommitted changes" in subject
+    assert "未提交的一段" in git(bare, env, "show", f"gh-pages:{ARTICLE}")
+
+
+def test_a_deploy_with_nothing_changed_adds_no_commit(site: Path, env: dict[str, str]) -> None:
+    bare = site.parent / "remote.git"
+    git(site, env, "rm", "--quiet", ".gitignore")  # what builds make is never an uncommitted change
+    git(site, env, "commit", "--quiet", "-m", "no .gitignore")
+    local = sitegen(site, env, "deploy", "--no-push")
+    assert local.returncode == 0, local.stderr
+    first = git(site, env, "rev-parse", "gh-pages").strip()
+    pushed = sitegen(site, env, "deploy")  # same build: no new commit, but the remote gets it
+    assert pushed.returncode == 0, pushed.stderr
+    assert "pushed to origin" in pushed.stdout
+    assert git(bare, env, "rev-parse", "gh-pages").strip() == first
+    again = sitegen(site, env, "deploy")
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed: gh-pages already holds this build" in again.stdout
+    assert commits(bare, env) == commits(site, env) == 1
 
 
 def test_refuses_the_checked_out_branch_and_an_unknown_committer(

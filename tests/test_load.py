@@ -59,21 +59,29 @@ def test_file_without_front_matter_or_derivable_date_is_skipped_with_a_warning()
     assert "skipped" in skipped.message
 
 
+def test_a_binary_file_is_skipped_with_a_warning_naming_it() -> None:
+    skipped = load("binary.md")
+    assert isinstance(skipped, ContentWarning)
+    assert skipped.path == LOAD / "binary.md"
+    assert "skipped: a binary file" in skipped.message
+
+
 @pytest.mark.parametrize(
     ("name", "line", "words"),
     [
-        ("bad_yaml.md", 3, "not valid YAML"),
-        ("binary.md", 1, "binary"),
+        ("bad_yaml.md", 3, "while scanning a quoted scalar"),
+        ("bad_yaml.md", 3, "is a quote left open here?"),
+        ("tab_indented_yaml.md", 5, "indented with a tab"),
         ("unclosed_front_matter.md", 1, "never closed"),
     ],
 )
-def test_unreadable_files_are_content_errors_with_file_and_line(
+def test_unreadable_files_are_content_errors_at_the_line_where_the_problem_starts(
     name: str, line: int, words: str
 ) -> None:
     with pytest.raises(ContentError) as caught:
         load(name)
     assert caught.value.path == LOAD / name
-    assert caught.value.line >= line
+    assert caught.value.line == line
     assert words in caught.value.message
 
 

@@ -145,6 +145,7 @@ def test_cli_reports_a_missing_binary_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed_site(tmp_path)
+    (tmp_path / "site.toml").write_text("", encoding="utf-8")  # the CLI wants a site.toml
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
         main, ["build"], env={"PAGEFIND_BINARY_PATH": os.fspath(tmp_path / "missing")}

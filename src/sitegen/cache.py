@@ -86,13 +86,15 @@ class Index:
 
 
 class ArticleCache:
-    """Articles by key under `folder`; with folder None it stores nothing (`--no-cache`)."""
+    """Articles by key under `folder`; with folder None it stores nothing (`--no-cache`), and
+    read-only it uses what is there and writes nothing (`sitegen check`)."""
 
-    def __init__(self, folder: Path | None, timezone: str) -> None:
+    def __init__(self, folder: Path | None, timezone: str, *, read_only: bool = False) -> None:
         self.folder = folder
+        self.read_only = read_only
         self.salt = f"{code_version()}\0{timezone}\0"
         self._made: set[str] = set()
-        self.templates = None if folder is None else folder / "templates"
+        self.templates = None if folder is None or read_only else folder / "templates"
         if self.templates is not None:
             self.templates.mkdir(parents=True, exist_ok=True)
 
@@ -120,7 +122,8 @@ class ArticleCache:
                 return article, body
         except Exception:  # any unreadable entry is a miss, never an error
             pass
-        Path(path).unlink(missing_ok=True)
+        if not self.read_only:
+            Path(path).unlink(missing_ok=True)
         return None
 
     def get(self, key: str) -> Article | None:
@@ -130,7 +133,7 @@ class ArticleCache:
 
     def put(self, key: str, article: Article) -> Article:
         """Store an article; returns it without its body, which stays on disk until rendered."""
-        if self.folder is None:
+        if self.folder is None or self.read_only:
             return article
         bodiless = replace(article, body_html="")
         path = self._path(key)
@@ -162,7 +165,8 @@ class ArticleCache:
         return loaded if loaded is not None and loaded.salt == salt else Index(salt)
 
     def save_index(self, index: Index) -> None:
-        save_pickled(self._index_path(), index)
+        if not self.read_only:
+            save_pickled(self._index_path(), index)
 
     def forget_index(self) -> None:
         if (path := self._index_path()) is not None:
@@ -187,14 +191,15 @@ class Bodies:
 
     def take(self, article: Article) -> Article:
         """The article without its body, which this store keeps (the cache already holds it)."""
-        if self.cache.folder is None:
+        if self.cache.folder is None or self.cache.read_only:
             self._kept[article.digest] = article.body_html
         return replace(article, body_html="") if article.body_html else article
 
     def of(self, article: Article) -> str:
         """The body of an article taken before; a cache entry gone meanwhile is the user's error."""
-        if self.cache.folder is None:
-            return self._kept[article.digest]
+        kept = self._kept.get(article.digest)
+        if kept is not None:
+            return kept
         body = self.cache.body(article)
         if body is None:
             self.cache.forget_index()  # so the next build reads the files again, not the index

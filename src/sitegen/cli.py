@@ -308,12 +308,7 @@ def new_command(title: str, category: str | None, config_path: str) -> None:
     def action() -> None:
         config = _load(config_path, None)
         holder.append(config)
-        now = datetime.now(config.tz)
-        try:
-            path = new_article(config, title, category, now)
-        except FileExistsError as exc:
-            err.print(f"[bold red]error[/] {exc}")
-            sys.exit(1)
+        path = new_article(config, title, category, datetime.now(config.tz))
         out.print(f"created {_relative(path)}")
 
     run_guarded(action, holder)
@@ -434,6 +429,11 @@ def serve_command(
 )
 @click.option("--message", "-m", help="Commit message [default: page count and source commit].")
 @click.option("--no-push", is_flag=True, help="Commit to the local branch only; no remote needed.")
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Publish even when the site has uncommitted changes (the commit message says so).",
+)
 @base_url_option
 @jobs_option
 def deploy_command(
@@ -442,6 +442,7 @@ def deploy_command(
     branch: str,
     message: str | None,
     no_push: bool,
+    allow_dirty: bool,
     base_url: str | None,
     jobs: int | None,
 ) -> None:
@@ -449,7 +450,9 @@ def deploy_command(
 
     Each deploy is one more commit on the branch (history kept), with `.nojekyll` and, when
     site.toml sets `cname`, a CNAME file. Nothing is committed when the folder is not in a git
-    repository, the remote is missing or the build fails.
+    repository, the remote is missing, base_url is a local or placeholder address, the site has
+    uncommitted changes (unless --allow-dirty) or no articles, or the build fails; nor when the
+    build is the same as what the branch holds.
     """
     from sitegen.deploy import DeployError, deploy
 
@@ -467,7 +470,13 @@ def deploy_command(
         err.print(f"deploy: checking git, then building afresh for {escape(config.base_url)} …")
         try:
             published = deploy(
-                config, remote=remote, branch=branch, message=message, push=not no_push, jobs=jobs
+                config,
+                remote=remote,
+                branch=branch,
+                message=message,
+                push=not no_push,
+                jobs=jobs,
+                allow_dirty=allow_dirty,
             )
         except DeployError as exc:
             err.print(f"[bold red]error[/] {escape(str(exc))}", soft_wrap=True)
@@ -480,6 +489,20 @@ def deploy_command(
             )
             sys.exit(1)
         _show_warnings(published.report, config)
+        if published.dirty:
+            err.print(
+                f"[yellow]warning[/] built with {len(published.dirty)} uncommitted file(s) "
+                f"(--allow-dirty): {escape(', '.join(published.dirty[:5]))}",
+                soft_wrap=True,
+            )
+        if not published.changed and not published.pushed:
+            out.print(
+                f"nothing changed: {published.branch} already holds this build "
+                f"({published.commit[:12]}); no commit added",
+                markup=False,
+                soft_wrap=True,
+            )
+            return
         pages = sum(published.report.pages.values())
         where = f"pushed to {published.remote}" if published.pushed else "not pushed (--no-push)"
         out.print(

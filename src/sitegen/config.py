@@ -157,10 +157,16 @@ def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
 
 
 def load_config(path: Path) -> SiteConfig:
-    """Read site.toml; a missing file means all defaults, rooted at its folder."""
+    """Read site.toml. A missing one is an error, as in Hugo: building in the wrong folder must not
+    make (or deploy) an empty site there."""
     root = path.parent.resolve()
-    if not path.exists():
-        return parse_config({}, root)
+    if not path.is_file():
+        raise ConfigError(
+            str(path),
+            f"Unable to locate the config file: there is no {root / path.name}. Run sitegen in "
+            "the site's folder (the one holding site.toml), point at it with --config FILE, or "
+            "start a new site with `sitegen init DIR`",
+        )
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

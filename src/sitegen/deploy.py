@@ -7,16 +7,19 @@ so a refusal or a failed build leaves the branch exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import ghp_import
 
 from sitegen import __version__
 from sitegen.build import Report, build
+from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError
 from sitegen.size import human, measure
@@ -24,6 +27,9 @@ from sitegen.size import human, measure
 _HOST = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*$"
 )
+# Hosts no published site lives on: RFC 2606's reserved names, and the one `sitegen init` writes.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org", "example.github.io")
+_RESERVED_TLDS = ("example", "test", "invalid", "localhost")
 
 
 class DeployError(Exception):
@@ -37,6 +43,8 @@ class Published:
     remote: str
     pushed: bool
     report: Report
+    changed: bool = True  # False: the build equals what the branch holds, so nothing was added
+    dirty: tuple[str, ...] = ()  # the site's uncommitted files, published with --allow-dirty
 
 
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -125,17 +133,90 @@ def check_size(output: Path, limit: int) -> None:
         )
 
 
-def default_message(repo: Path, report: Report) -> str:
+def check_base_url(base_url: str) -> None:
+    """A local address or a placeholder domain in base_url would publish a site whose every link
+    and feed points nowhere: the usual sign of a site.toml never filled in."""
+    host = (urlsplit(base_url).hostname or "").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+        local = address.is_loopback or address.is_unspecified or address.is_link_local
+    except ValueError:
+        local = host.rsplit(".", 1)[-1] in _RESERVED_TLDS
+    placeholder = any(host == d or host.endswith(f".{d}") for d in _PLACEHOLDER_DOMAINS)
+    if local or placeholder:
+        raise ConfigError(
+            "base_url",
+            f"{base_url} is {'a local address' if local else 'a placeholder domain'}: the "
+            "published links and feeds would point there. Set base_url in site.toml to where "
+            "the site will live (e.g. https://USER.github.io/REPO/), or pass --base-url",
+        )
+
+
+def _made_by_builds(config: SiteConfig) -> tuple[Path, ...]:
+    output = config.output_path
+    return (
+        output,
+        output.parent / f".{output.name}.next",
+        output.parent / f".{output.name}.lock",
+        config.root / CACHE_DIR,
+    )
+
+
+def uncommitted(repo: Path, config: SiteConfig) -> tuple[str, ...]:
+    """The site's files that differ from HEAD (changed, staged or new), what builds make aside:
+    a commit message naming HEAD as the source would otherwise name something not built."""
+    folders = [p for p in (config.root, config.content_path.resolve()) if p.is_relative_to(repo)]
+    if not folders:
+        return ()
+    status = git(repo, "status", "--porcelain", "-z", "--", *map(str, folders))
+    if status.returncode != 0:
+        raise DeployError(f"git status failed in {repo}: {_said(status)}")
+    made = _made_by_builds(config)
+    entries = iter(status.stdout.split("\0"))
+    found = []
+    for entry in entries:
+        if not entry:
+            continue
+        if entry[0] in "RC":  # a rename or copy is followed by the path it came from
+            next(entries, None)
+        path = repo / entry[3:].rstrip("/")
+        if not any(path == m or path.is_relative_to(m) for m in made):
+            found.append(entry[3:])
+    return tuple(found)
+
+
+def check_clean(files: tuple[str, ...], allow_dirty: bool) -> None:
+    if files and not allow_dirty:
+        shown = ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+        raise DeployError(
+            f"the site has uncommitted changes ({shown}): commit them first, so that the "
+            "published site is the commit it names, or publish them anyway with --allow-dirty"
+        )
+
+
+def check_articles(report: Report, config: SiteConfig) -> None:
+    if not report.articles:
+        raise DeployError(
+            f"the site has no articles (none found in {config.content_path}, or all are drafts): "
+            "publishing it would replace the live site with an empty one"
+        )
+
+
+def default_message(repo: Path, report: Report, dirty: bool = False) -> str:
     pages = sum(report.pages.values())
     source = git(repo, "rev-parse", "--short", "HEAD")
     built_from = f" from {source.stdout.strip()}" if source.returncode == 0 else ""
+    if dirty:
+        built_from += " with uncommitted changes" if built_from else " from uncommitted files"
     return f"Publish {pages} pages{built_from} (sitegen {__version__})"
 
 
 def commit_output(
     repo: Path, output: Path, *, remote: str, branch: str, message: str, push: bool, cname: str
-) -> str:
-    """Commit the output as the branch's next commit (history kept), push it; return its id.
+) -> tuple[str, bool, bool]:
+    """Commit the output as the branch's next commit (history kept), push it; a build equal to
+    what the branch holds adds no commit. Returns the branch's commit, whether it is new, and
+    whether it was pushed.
 
     ghp-import runs git in the current folder, so this changes it for the call: not thread-safe.
     """
@@ -146,7 +227,7 @@ def commit_output(
                 mesg=message,
                 remote=remote,
                 branch=branch,
-                push=push,
+                push=False,
                 nojekyll=True,
                 cname=cname or None,
             )
@@ -157,12 +238,31 @@ def commit_output(
             raise DeployError(
                 f"git fast-import could not commit to {branch} (see git's message above)"
             ) from None
-        except subprocess.CalledProcessError:
-            raise DeployError(
-                f"committed to the local {branch}, but `git push {remote} {branch}` failed "
-                "(see git's message above), so nothing was published"
-            ) from None
-    return git(repo, "rev-parse", f"refs/heads/{branch}").stdout.strip()
+    commit, changed = _undo_if_unchanged(repo, branch)
+    tracked = git(repo, "rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}")
+    if not push or (not changed and tracked.stdout.strip() == commit):
+        return commit, changed, False
+    pushed = git(repo, "push", "--quiet", remote, branch)
+    if pushed.returncode != 0:
+        raise DeployError(
+            f"committed to the local {branch}, but `git push {remote} {branch}` failed, so "
+            f"nothing was published: {_said(pushed)}"
+        )
+    return commit, changed, True
+
+
+def _undo_if_unchanged(repo: Path, branch: str) -> tuple[str, bool]:
+    """The branch's commit, and whether its newest commit changed any file; one that did not is
+    taken back, so that the branch stays at its parent."""
+    ref = f"refs/heads/{branch}"
+    found = git(repo, "rev-parse", ref, f"{ref}^{{tree}}", f"{ref}~1", f"{ref}~1^{{tree}}")
+    if found.returncode != 0:  # the branch's first commit
+        return git(repo, "rev-parse", ref).stdout.strip(), True
+    commit, tree, parent, parent_tree = found.stdout.split()
+    if tree != parent_tree:
+        return commit, True
+    git(repo, "update-ref", ref, parent, commit)
+    return parent, False
 
 
 def deploy(
@@ -173,28 +273,34 @@ def deploy(
     message: str | None = None,
     push: bool = True,
     jobs: int | None = None,
+    allow_dirty: bool = False,
 ) -> Published:
     """Check, build afresh into the output folder, commit it to `branch`, push it to `remote`.
 
     The remote is needed only to push: `push=False` commits to the local branch alone.
     """
     check_cname(config.cname)
+    check_base_url(config.base_url)
     repo = repository(config.root)
     check_branch(repo, branch)
     check_identity(repo)
     if push:
         check_remote(repo, remote)
+    dirty = uncommitted(repo, config)
+    check_clean(dirty, allow_dirty)
+    if push:
         fetch_branch(repo, remote, branch)
     report = build(config, jobs=jobs)
+    check_articles(report, config)
     output = report.output or config.output_path
     check_size(output, config.publish.size_limit)
-    commit = commit_output(
+    commit, changed, pushed = commit_output(
         repo,
         output,
         remote=remote,
         branch=branch,
-        message=message or default_message(repo, report),
+        message=message or default_message(repo, report, bool(dirty)),
         push=push,
         cname=config.cname,
     )
-    return Published(commit, branch, remote, push, report)
+    return Published(commit, branch, remote, pushed, report, changed, dirty)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 from sitegen.config import SiteConfig
-from sitegen.content.normalize import slugify
+from sitegen.content.normalize import clean_text, slugify
+from sitegen.errors import ConfigError
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 SITE_TOML = """\
 # The site's configuration. Every key is optional; the README lists them all.
@@ -130,18 +134,46 @@ def front_matter(meta: dict) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
 
 
+def _category_path(category: str) -> list[str]:
+    """`金融/新浪财经` → its levels; a level that is `.`, `..` or holds control characters is
+    refused here rather than breaking the next build."""
+    levels = [level.strip() for level in category.split("/") if level.strip()]
+    for level in levels:
+        if level in (".", "..") or _CONTROL.search(level):
+            raise ConfigError(
+                "--category",
+                f"{category!r}: a level may not be {level!r}; levels are names separated by /, "
+                "e.g. 金融/新浪财经",
+            )
+    return levels
+
+
+def _write_free(folder: Path, stem: str, text: str) -> Path:
+    """Write `stem.md`, or `stem-1.md`, `stem-2.md`… when taken, as Hexo does; never overwrite."""
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = 0
+    while True:
+        path = folder / (f"{stem}-{taken}.md" if taken else f"{stem}.md")
+        try:
+            with path.open("x", encoding="utf-8") as file:
+                file.write(text)
+        except FileExistsError:
+            taken += 1
+            continue
+        return path
+
+
 def new_article(config: SiteConfig, title: str, category: str | None, now: datetime) -> Path:
     """Write content/<slug>.md with title, date (now, site time zone) and categories filled in."""
+    title = clean_text(title).strip()
+    if not title:
+        raise ConfigError("TITLE", 'must not be empty: sitegen new "文章标题"')
     meta: dict = {"title": title, "date": now.strftime("%Y-%m-%d %H:%M:%S")}
     if category:
-        meta["categories"] = [c.strip() for c in category.split("/") if c.strip()]
+        meta["categories"] = _category_path(category)
     meta["tags"] = []
-    path = config.content_path / f"{slugify(title)}.md"
-    if path.exists():
-        raise FileExistsError(f"{path} already exists; choose another title")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(front_matter(meta) + "\n在这里写正文（Markdown 或 HTML）。\n", encoding="utf-8")
-    return path
+    body = front_matter(meta) + "\n在这里写正文（Markdown 或 HTML）。\n"
+    return _write_free(config.content_path, slugify(title), body)
 
 
 def init_site(directory: Path) -> Path:

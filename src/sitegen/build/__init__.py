@@ -44,8 +44,10 @@ def prepare(
     progress: Progress = quiet,
     cache: bool = True,
 ) -> tuple[Site, Report]:
-    """Load, normalize and index, writing no output (`sitegen check`)."""
-    session = Session(config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, cache=cache)
+    """Load, normalize and index, writing nothing (`sitegen check`): the cache is only read."""
+    session = Session(
+        config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, cache=cache, read_only=True
+    )
     report = Report()
     session.load(progress=progress)
     return session.site(report), report

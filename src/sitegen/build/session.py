@@ -120,9 +120,11 @@ class Session:
         skip_bad: bool = False,
         jobs: int | None = None,
         cache: bool = True,
+        read_only: bool = False,
     ) -> None:
         self.config = config
-        self.cache = ArticleCache(config.root / CACHE_DIR if cache else None, config.timezone)
+        folder = config.root / CACHE_DIR if cache else None
+        self.cache = ArticleCache(folder, config.timezone, read_only=read_only)
         self.bodies = Bodies(self.cache)
         self.output = output or config.output_path
         self.drafts = drafts

@@ -143,10 +143,17 @@ def _names(words: str) -> frozenset[str]:
 
 
 _DROP_WITH_CONTENT = _names(
-    "script style iframe frame frameset object embed applet form input button select textarea"
+    "script style iframe frame frameset object embed applet input button select textarea"
     " noscript template svg math canvas video audio source track map meta link title head base"
 )
-_UNWRAP = ("font", "span", "o:p", "mp-style-type")
+_UNWRAP = ("font", "span", "o:p", "mp-style-type", "form")
+# HTML5 ends <svg> and <math> at any of these tags (its "breakout" rule), so text after a stray or
+# unclosed one is shown; libxml2 knows no foreign content and keeps it all inside.
+_FOREIGN = ("svg", "math")
+_BREAKOUT = _names(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img"
+    " li listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var"
+)
 _CONTAINERS = _names(
     "div section article main header footer aside nav center body html address details summary"
     " hgroup fieldset"
@@ -225,7 +232,7 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
         return _EMPTY
     # The <div> keeps leading text out of libxml2's implied <p>; <body> also holds what a stray
     # </div> in the markup pushes out of it.
-    root = etree.fromstring(("<div>" + markup).encode(), _PARSER).find("body")
+    root = _gather_body(etree.fromstring(("<div>" + markup).encode(), _PARSER))
     rules = rules_for(body)
     root = _article_root(root, rules)
     _drop_chrome(root, rules)
@@ -311,6 +318,39 @@ def _remove(element: etree._Element) -> None:
     parent.remove(element)
 
 
+def _gather_body(document: etree._Element) -> etree._Element:
+    """The <body>, holding all the text: libxml2 puts what follows a stray </body> beside it, and
+    what follows a stray </html> in a second document element, where a browser shows it all as
+    part of the one body."""
+    body = document.find("body")
+    strays = [*body.itersiblings(), *document.itersiblings()]
+    if strays:
+        body.extend(strays)
+        etree.strip_tags(body, "html", "body")
+    return body
+
+
+def _break_out(root: etree._Element) -> None:
+    """HTML that a stray <svg> or <math> swallowed goes after it, from its first breakout tag on,
+    as an HTML5 parser does; what is left of the svg or math is then dropped with the chrome."""
+    for foreign in list(root.iter(*_FOREIGN)):
+        first = next(foreign.iterdescendants(*_BREAKOUT), None)
+        if first is None or foreign.getparent() is None:
+            continue
+        moved = [first, *first.itersiblings()]
+        node = first.getparent()
+        while node is not foreign:  # text after an ancestor's end follows the moved elements
+            moved[-1].tail, node.tail = (moved[-1].tail or "") + (node.tail or ""), None
+            moved.extend(node.itersiblings())
+            node = node.getparent()
+        tail, foreign.tail = foreign.tail, None
+        anchor = foreign
+        for element in moved:  # each keeps its tail, the text that followed it
+            anchor.addnext(element)
+            anchor = element
+        anchor.tail = (anchor.tail or "") + (tail or "")
+
+
 def _article_root(root: etree._Element, rules: Iterable[SourceRules]) -> etree._Element:
     """When a feed ships the whole page (WeChat), the article is one element of it."""
     for source in rules:
@@ -322,7 +362,9 @@ def _article_root(root: etree._Element, rules: Iterable[SourceRules]) -> etree._
 
 
 def _drop_chrome(root: etree._Element, rules: Iterable[SourceRules]) -> None:
-    """What is never article text (scripts, styles, forms, players), then each source's chrome."""
+    """What is never article text (scripts, styles, form controls, players), then each source's
+    chrome."""
+    _break_out(root)
     etree.strip_elements(root, *_DROP_WITH_CONTENT, with_tail=False)
     for source in rules:
         if source.drop_xpath is not None:

@@ -64,8 +64,6 @@ def discover(root: Path) -> Iterator[tuple[str, Path]]:
 
 def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
     """Bytes → text with LF line ends; GBK-family files decode with a warning that names them."""
-    if b"\x00" in data[:8192]:
-        raise ContentError(path, 1, "binary file (contains NUL bytes), not an article")
     try:
         warnings: tuple[str, ...] = ()
         text = data.decode("utf-8-sig")
@@ -84,11 +82,42 @@ def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
 
-def _yaml_error(exc: yaml.YAMLError, path: Path, first_line: int) -> ContentError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = first_line + mark.line if mark is not None else first_line
+def _is_binary(data: bytes) -> bool:
+    """Text never holds NUL bytes; images, archives and office files do, near their start."""
+    return b"\x00" in data[:8192]
+
+
+# Constructs that may span lines: an error in one shows where it ends, but began where it opened.
+_OPENED = {"quoted scalar": "a quote", "flow sequence": "a [", "flow mapping": "a {"}
+_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+
+
+def _yaml_error(exc: yaml.YAMLError, path: Path, first_line: int, raw_meta: str) -> ContentError:
+    """Where the problem starts: an unclosed quote or bracket at its opening, a tab at its line."""
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return ContentError(path, line, f"front matter is not valid YAML: {problem}")
+    context = getattr(exc, "context", None) or ""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    tab = _TAB_INDENT.search(raw_meta)
+    if tab and (problem_mark is None or raw_meta.count("\n", 0, tab.start()) <= problem_mark.line):
+        line = first_line + raw_meta.count("\n", 0, tab.start())
+        return ContentError(
+            path, line, "front matter is indented with a tab: YAML indents with spaces only"
+        )
+    opened = next((what for name, what in _OPENED.items() if name in context), None)
+    if opened and context_mark is not None:
+        end = f" (line {first_line + problem_mark.line})" if problem_mark is not None else ""
+        message = (
+            f"{context} (column {context_mark.column + 1}): {problem}{end}; "
+            f"is {opened} left open here?"
+        )
+        return ContentError(
+            path, first_line + context_mark.line, f"front matter is not valid YAML: {message}"
+        )
+    mark = problem_mark or context_mark
+    line = first_line + mark.line if mark is not None else first_line
+    where = f" (column {mark.column + 1})" if mark is not None else ""
+    return ContentError(path, line, f"front matter is not valid YAML: {problem}{where}")
 
 
 def _derive_front_matter(path: Path, body: str) -> tuple[dict, str] | None:
@@ -120,7 +149,7 @@ def parse_source(text: str, path: Path, rel_path: str, digest: str = "") -> Sour
         try:
             meta = yaml.load(raw_meta, Loader=yaml.CSafeLoader) if raw_meta.strip() else {}
         except yaml.YAMLError as exc:
-            raise _yaml_error(exc, path, leading + 1) from None
+            raise _yaml_error(exc, path, leading + 1, raw_meta) from None
         if not isinstance(meta, dict):
             raise ContentError(
                 path,
@@ -153,6 +182,10 @@ def read_file(path: Path) -> bytes:
 
 def load_data(path: Path, rel_path: str, data: bytes) -> Source | ContentWarning:
     """A file's bytes → Source; raises ContentError for a file that cannot be an article."""
+    if _is_binary(data):
+        return ContentWarning(
+            path, 1, "skipped: a binary file (it holds NUL bytes), not an article"
+        )
     text, warnings = decode(data, path)
     loaded = parse_source(text, path, rel_path, file_digest(rel_path, data))
     if isinstance(loaded, Source) and warnings:
