@@ -10,6 +10,7 @@ import gc
 import hashlib
 import os
 import shutil
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -41,7 +42,7 @@ from sitegen.site import Site, index
 from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
 
 if TYPE_CHECKING:
-    from sitegen.search import Record, SearchStats
+    from sitegen.search import Changes
 
 Progress = Callable[[str, int, int], None]
 Outcome = Article | ContentError | ContentWarning
@@ -145,7 +146,7 @@ class Report:
     unchanged: int = 0
     seconds: float = 0.0
     output: Path | None = None
-    search: SearchStats | None = None
+    search: Changes | None = None
     touched: tuple[str, ...] | None = None  # after a rebuild: hrefs of pages rewritten or gone
     up_to_date: bool = False  # nothing changed since the last build: the output was left alone
 
@@ -200,45 +201,47 @@ def render_all(
     return rendered
 
 
-def _add_record(records: dict[str, Record], data: bytes, url: str) -> None:
-    """Keep what the search index takes from a rendered page, if the theme marks it for indexing."""
-    from sitegen.search import extract  # here: only a site with search needs it
+def index_search(
+    site: Site, builder: Builder, folder: Path, progress: Progress = _quiet
+) -> Changes:
+    """Bring the search index in `folder` (the output's, or its twin's) up to date with the
+    site's articles. Its state is kept in the cache, per output folder; with --no-cache in a
+    temporary folder, so the index is made anew."""
+    config, cache, jobs = builder.config, builder.cache, builder.jobs
+    from sitegen.search import SearchIndex, doc_of, text_of  # here: only a site with search
 
-    record = extract(data, url)
-    if record is not None:
-        records[url] = record
+    by_url = dict(zip(site.urls, site.articles, strict=True))
+    docs = [doc_of(article, url, config.tz) for url, article in by_url.items()]
 
+    def text(doc: Any) -> str:
+        article = by_url[doc.url]
+        return text_of(article, cache.body(article))
 
-def records_digest(records: dict[str, Record]) -> str:
-    """What a search index was built from: the records and the code that writes the index."""
-    from sitegen import search  # here: only a site with search needs it
+    def update(state: Path) -> Changes:
+        index = SearchIndex(state, jobs)
+        return index.update(folder, docs, text, lambda done, total: progress("search", done, total))
 
-    digest = hashlib.blake2b(Path(search.__file__).read_bytes(), digest_size=16)
-    digest.update(repr(sorted(records.items())).encode())
-    return digest.hexdigest()
-
-
-def index_search(records: dict[str, Record], folder: Path) -> SearchStats:
-    from sitegen.search import index_records  # here: only a site with search needs it
-
-    return index_records(records.values(), folder)
+    if cache.folder is None:
+        with tempfile.TemporaryDirectory(prefix="sitegen-search-") as state:
+            return update(Path(state))
+    key = hashlib.blake2b(str(builder.output.resolve()).encode(), digest_size=8).hexdigest()
+    return update(cache.folder / "search" / key)
 
 
 @dataclass
 class Rendered:
-    """What one worker did: pages rendered by kind, files written or unchanged, search records."""
+    """What one worker did: pages rendered by kind, files written or unchanged."""
 
     kinds: Counter[str] = field(default_factory=Counter)
     written: int = 0
     unchanged: int = 0
-    records: dict[str, Record] = field(default_factory=dict)
 
 
-_RENDER_JOB: tuple[list[Page], Environment, Staging, bool] | None = None
+_RENDER_JOB: tuple[list[Page], Environment, Staging] | None = None
 
 
 def _render_pages(
-    pages: list[Page], env: Environment, staging: Staging, search: bool, progress: Progress = _quiet
+    pages: list[Page], env: Environment, staging: Staging, progress: Progress = _quiet
 ) -> Rendered:
     result = Rendered()
     before = (staging.stats.written, staging.stats.unchanged)
@@ -246,8 +249,6 @@ def _render_pages(
         data = render(env, page)
         staging.write(output_file(page.url), data)
         result.kinds[page.kind] += 1
-        if search:
-            _add_record(result.records, data, page.url)
         progress("render", done, len(pages))
     result.written = staging.stats.written - before[0]
     result.unchanged = staging.stats.unchanged - before[1]
@@ -257,20 +258,19 @@ def _render_pages(
 
 def _render_chunk(bounds: tuple[int, int]) -> Rendered:
     assert _RENDER_JOB is not None
-    pages, env, staging, search = _RENDER_JOB
-    return _render_pages(pages[bounds[0] : bounds[1]], env, staging, search)
+    pages, env, staging = _RENDER_JOB
+    return _render_pages(pages[bounds[0] : bounds[1]], env, staging)
 
 
 @dataclass
 class Manifest:
     """What one output tree holds: each page's key and its file's stamp, every file (pages and
-    static, for pruning without walking the tree), and the search records.
+    static, for pruning without walking the tree), and the search index's digest.
 
     Unreadable or foreign, a manifest is empty: then every page of that tree is rendered anew.
     """
 
     pages: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    records: dict[str, Record] = field(default_factory=dict)
     search: str = ""
     files: tuple[str, ...] = ()
     static: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -342,9 +342,7 @@ class Builder:
         self.progress = progress
         self.outcomes: dict[Path, Outcome] = {}
         self.keys: dict[str, str] = {}
-        self.records: dict[str, Record] = {}
         self.site: Site | None = None
-        self.index_stale = False
         self.env = make_environment(config, self.cache.templates)
         check_output_folder(config, self.output)
 
@@ -364,7 +362,7 @@ class Builder:
         """Everything, made in the output's twin and exchanged with the output atomically.
 
         A page whose key matches what the twin or the live output already holds is kept or
-        hard-linked instead of rendered; the search index is kept when no indexed page changed.
+        hard-linked instead of rendered; the search index is updated from the live one's.
         `reuse` keeps the normalized articles already in `outcomes` (serve after a site.toml change).
         """
         started = time.perf_counter()
@@ -377,14 +375,15 @@ class Builder:
         live = Manifest.load(live_path)
         if live.inputs == inputs and live.intact(self.output):
             return self._nothing_to_do(live, report, started)
-        pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body, rendering)
+        site = self._site(report)
+        pages = _plan(site, self.config, self.live_reload, self.cache.body, rendering)
         twin = Manifest.load(twin_path)
         Manifest().save(twin_path)
         staging = Staging(self.output, trusted=bool(twin.pages))
         try:
             statics = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
             expected = set(statics)
-            stamps, records, fresh = {}, {}, []
+            stamps, fresh = {}, []
             for page in pages:
                 path = output_file(page.url)
                 expected.add(path)
@@ -395,19 +394,15 @@ class Builder:
                     continue
                 report.pages[page.kind] += 1
                 stamps[page.url] = kept.pages[page.url]
-                if page.url in kept.records:
-                    records[page.url] = kept.records[page.url]
-            records.update(self.render_into(staging, fresh, report))
+            self.render_into(staging, fresh, report)
             for page in fresh:
                 stamps[page.url] = (page.key, *staging.stamp(output_file(page.url)))
-            search = records_digest(records) if self.config.search.enabled else ""
-            if (
-                search
-                and search != twin.search
-                and not (search == live.search and staging.link_previous_tree(SEARCH_FOLDER))
-            ):
-                shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
-                report.search = index_search(records, staging.path / SEARCH_FOLDER)
+            search = ""
+            if self.config.search.enabled:
+                staging.link_previous_tree(SEARCH_FOLDER)
+                folder = staging.path / SEARCH_FOLDER
+                report.search = index_search(site, self, folder, self.progress)
+                search = report.search.digest
             staging.prune(set(twin.files) - expected)
             if not search:
                 shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
@@ -420,10 +415,9 @@ class Builder:
             live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
         kinds = dict(report.pages)
         files = tuple(sorted(expected))
-        made = Manifest(stamps, records, search, files, static, inputs, report.articles, kinds)
+        made = Manifest(stamps, search, files, static, inputs, report.articles, kinds)
         made.save(live_path)
         self.keys = {page.url: page.key for page in pages}
-        self.records = records
         report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
         report.seconds = time.perf_counter() - started
         return report
@@ -441,8 +435,14 @@ class Builder:
             (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
             for path, outcome in self.outcomes.items()
         )
-        options = (self.drafts, self.skip_bad, self.live_reload)
+        options = (self.drafts, self.skip_bad, self.live_reload, self._search_code())
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
+
+    def _search_code(self) -> str:
+        """The code that writes the search index, when there is one: a new one rebuilds it."""
+        from sitegen.search.writer import code_digest  # here: only a site with search needs it
+
+        return code_digest() if self.config.search.enabled else ""
 
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
         """The output is already what this build would make: say so, and touch nothing."""
@@ -452,7 +452,6 @@ class Builder:
         report.pages.update(live.kinds)
         report.unchanged = len(live.pages) + len(live.static)
         self.keys = {url: stamp[0] for url, stamp in live.pages.items()}
-        self.records = live.records
         report.seconds = time.perf_counter() - started
         return report
 
@@ -463,15 +462,14 @@ class Builder:
         name = hashlib.blake2b(str(self.output.resolve()).encode(), digest_size=8).hexdigest()
         return self.cache.folder / "pages" / f"{name}.{role}.pickle"
 
-    def render_into(self, staging: Staging, pages: list[Page], report: Report) -> dict[str, Record]:
+    def render_into(self, staging: Staging, pages: list[Page], report: Report) -> None:
         """Render pages straight into the staging folder, over all cores when there are many."""
         global _RENDER_JOB
-        search = self.config.search.enabled
         if self.jobs <= 1 or len(pages) < PARALLEL_FROM or threading.active_count() > 1:
-            results = [_render_pages(pages, self.env, staging, search, self.progress)]
+            results = [_render_pages(pages, self.env, staging, self.progress)]
         else:
             chunks = [(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
-            _RENDER_JOB = (pages, self.env, staging, search)
+            _RENDER_JOB = (pages, self.env, staging)
             results = []
             gc.freeze()  # workers share the parent's objects: the collector must not copy them
             try:
@@ -482,13 +480,10 @@ class Builder:
             finally:
                 _RENDER_JOB = None
                 gc.unfreeze()
-        records: dict[str, Record] = {}
         for result in results:
             report.pages.update(result.kinds)
             staging.stats.written += result.written
             staging.stats.unchanged += result.unchanged
-            records.update(result.records)
-        return records
 
     def renormalize(self, changed: set[Path]) -> None:
         """Forget the changed content files and read those that still exist again."""
@@ -536,13 +531,11 @@ class Builder:
         self,
         changed: set[Path],
         *,
-        index: bool = True,
         on_edited: Callable[[tuple[str, ...]], None] | None = None,
     ) -> Report:
         """After files changed: content re-normalized, static copied, templates re-read.
 
-        With `index=False` the search index is left for `reindex()` later (the dev server does it
-        in the background, since Pagefind re-indexes the whole site), and `index_stale` says so.
+        The search index is updated in place: only the files of what changed.
         With `on_edited`, the pages of articles edited in place are rendered first and announced.
         `report.touched` lists the pages rewritten or removed, or is None when any page may have
         changed (templates or static files changed).
@@ -562,7 +555,8 @@ class Builder:
         rendering = rendering_digest(self.config)
         if on_edited and not layout_changed and (edited := self.render_edited(resolved, rendering)):
             on_edited(edited)
-        pages = _plan(self._site(report), self.config, self.live_reload, self.cache.body, rendering)
+        site = self._site(report)
+        pages = _plan(site, self.config, self.live_reload, self.cache.body, rendering)
         stale = [p for p in pages if self.keys.get(p.url) != p.key]
         rendered = render_all(stale, self.env, self.progress, report)
         place = InPlace(self.output)
@@ -577,35 +571,14 @@ class Builder:
         for path in changed_static:
             source_dir = next(d for d in statics if path.is_relative_to(d))
             place.copy_static(path.relative_to(source_dir).as_posix(), statics)
-        records = dict(self.records)
-        for url in [*removed, *(page.url for _, _, page in rendered)]:
-            records.pop(url, None)
-        if self.config.search.enabled:
-            for _, data, page in rendered:
-                _add_record(records, data, page.url)
-        if self.config.search.enabled and records != self.records:
-            self.index_stale = True
-        self.records = records
-        if index and self.index_stale:
-            report.search = self.reindex(records)
+        if self.config.search.enabled and (rendered or removed):
+            report.search = index_search(site, self, self.output / SEARCH_FOLDER)
         report.written, report.unchanged = place.stats.written, place.stats.unchanged
         if not layout_changed:
             href = Urls(self.config).href
             report.touched = tuple(href(u) for u in [*removed, *(p.url for _, _, p in rendered)])
         report.seconds = time.perf_counter() - started
         return report
-
-    def reindex(self, records: dict[str, Record]) -> SearchStats:
-        """Pagefind cannot update an index: build a whole new one beside the output, swap it in."""
-        self.index_stale = False
-        fresh = self.output.parent / f".{self.output.name}.{SEARCH_FOLDER}-{os.getpid()}"
-        shutil.rmtree(fresh, ignore_errors=True)
-        try:
-            stats = index_search(records, fresh)
-            InPlace(self.output).replace_folder(SEARCH_FOLDER, fresh)
-        finally:
-            shutil.rmtree(fresh, ignore_errors=True)
-        return stats
 
 
 def _same_place(old: Article, new: Article) -> bool:

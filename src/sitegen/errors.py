@@ -53,7 +53,3 @@ class ContentErrors(Exception):
     def __init__(self, errors: list[ContentError]) -> None:
         super().__init__(f"{len(errors)} content error(s)")
         self.errors = sorted(errors, key=lambda e: (str(e.path), e.line))
-
-
-class SearchError(Exception):
-    """Pagefind is missing or failed: one message for the user, and the output left as it was."""

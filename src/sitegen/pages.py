@@ -216,14 +216,6 @@ class Planner:
                 tags=article.tags,
                 body=Markup(self.body_of(article)),
                 image="" if article.image_in_body else article.image,
-                category_paths=tuple(
-                    dict.fromkeys(
-                        " › ".join(path[:depth])
-                        for path in article.categories
-                        for depth in range(1, len(path) + 1)
-                    )
-                ),
-                year=str(article.date.astimezone(self.config.tz).year),
             )
             return {
                 "head": self.head(article.title, url, article.summary, "article", article.image),

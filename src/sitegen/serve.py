@@ -37,7 +37,7 @@ from watchdog.observers.api import ObservedWatch
 from sitegen import __version__
 from sitegen.build import Builder, Progress, Report
 from sitegen.config import SiteConfig, load_config
-from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
+from sitegen.errors import ConfigError, ContentError, ContentErrors
 from sitegen.render import TemplateProblem
 
 EVENTS = "__sitegen/events"
@@ -490,7 +490,6 @@ class DevServer:
         self._threads: list[threading.Thread] = []
         self._httpd: _HTTPServer | None = None
         self._stopped = threading.Event()
-        self._index_wanted = threading.Event()
         self._closing = False
         self.builder: Builder | None = None
 
@@ -525,7 +524,6 @@ class DevServer:
             self._spawn(partial(self._httpd.serve_forever, poll_interval=0.1), "http")
             if self.watch:
                 self._spawn(self._work, "rebuild")
-                self._spawn(self._index, "index")
         except BaseException:
             self.stop()
             raise
@@ -540,7 +538,6 @@ class DevServer:
         if self._stopped.is_set():
             return
         self._closing = True
-        self._index_wanted.set()
         self._changes.close()
         if self._observer.is_alive():
             self._observer.stop()
@@ -625,7 +622,7 @@ class DevServer:
             report = (
                 self._reconfigure(changed)
                 if full
-                else self.builder.rebuild(changed, index=False, on_edited=self._edited)
+                else self.builder.rebuild(changed, on_edited=self._edited)
             )
         except ContentErrors as exc:
             errors = tuple(exc.errors)
@@ -633,8 +630,6 @@ class DevServer:
             problem = f"template error: {exc}"
         except ConfigError as exc:
             problem = f"config error: {exc.key}: {exc.message}"
-        except SearchError as exc:
-            problem = f"search index error: {exc}"
         except OSError as exc:
             problem = f"cannot rebuild: {exc}"
         rebuilt = Rebuilt(
@@ -655,27 +650,10 @@ class DevServer:
             self.broadcast.publish(messages)
         elif touched:
             self.broadcast.publish((), touched)
-        if self.builder.index_stale:
-            self._index_wanted.set()
 
     def _edited(self, pages: tuple[str, ...]) -> None:
         """Articles edited in place are already rendered: their tabs reload before the rest is done."""
         self.broadcast.publish((), pages)
-
-    def _index(self) -> None:
-        """Re-index search after the tab has reloaded: Pagefind redoes the whole site each time,
-        which at 10,000 articles takes a minute, far too long to hold a page back for."""
-        while True:
-            self._index_wanted.wait()
-            if self._stopped.is_set() or self._closing:
-                return
-            self._index_wanted.clear()
-            builder = self.builder
-            assert builder is not None
-            try:
-                builder.reindex(dict(builder.records))
-            except (SearchError, OSError) as exc:
-                print(f"search index error: {exc}", file=sys.stderr)
 
     def _expand(self, changed: set[Path]) -> set[Path]:
         """A folder moved or deleted at once stands for the articles it held and holds; a

@@ -1,0 +1,468 @@
+"""Writes the index (format.py) into a folder and keeps it current, in memory that does not grow
+with the archive.
+
+From scratch, documents are tokenized a chunk at a time (over worker processes when there are
+many) and each chunk's (token, doc id) pairs are spilled to disk by partition, a partition being
+a range of shards; then each partition is read back alone, sorted and written as its shards.
+Memory is a chunk's pairs plus one partition's.
+
+Afterwards an update touches only what changed: the state (under the cache folder) keeps the ids'
+URLs and digests and each document's text, so an edited article's old tokens are known without
+reading the index; only the shards of tokens it gained or lost are rewritten, and only the
+metadata block that holds it. A file whose bytes would not change is not written, so it keeps its
+mtime. Ids only shift when an article is inserted before others or removed; then the index is
+made anew, which gives the same bytes an update would have.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import pickle
+import shutil
+import threading
+import time
+import zlib
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import astuple, dataclass, field
+from datetime import datetime
+from functools import cache
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from sitegen.output import write_atomically
+from sitegen.search import format as fmt
+from sitegen.search.tokens import simplified, tokens
+
+CHUNK = 1024  # documents tokenized at a time
+PARTITION_BITS = 6  # the spill's partitions: ranges of 2 ** (SHARD_BITS - PARTITION_BITS) shards
+PARALLEL_FROM = 2000
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What the index holds of one article but its text, which `update` asks for only when
+    `text_key` changed (so a warm build reads no article bodies)."""
+
+    url: str  # site-relative, as the build knows it
+    title: str
+    date: datetime  # orders the ids
+    day: str  # shown: 2022-03-14
+    year: int
+    source: str  # 来源, or the feed when there is none
+    categories: tuple[str, ...]  # every level of every trail: "金融", "金融 › 新浪财经"…
+    category: str  # shown with a result: the first trail, whole
+    text_key: str  # changes whenever the text does (the content file's digest)
+
+    def digest(self) -> str:
+        return hashlib.blake2b(repr(astuple(self)).encode(), digest_size=16).hexdigest()
+
+
+TextOf = Callable[[Doc], str]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an update did to the folder, for the build's summary and its file list."""
+
+    docs: int
+    digest: str  # of what the index holds: equal digests, equal index
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    files: int
+    bytes: int
+    seconds: float
+    full: bool
+
+
+@dataclass
+class _State:
+    version: int = STATE_VERSION
+    salt: str = ""
+    digest: str = ""
+    ids: list[tuple[str, str, str]] = field(default_factory=list)  # (url, digest, text_key)
+
+
+@cache
+def code_digest() -> str:
+    """The code that makes the index: a change to it makes the index anew."""
+    here = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=16)
+    for name in ("tokens.py", "format.py", "writer.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ordered(docs: Sequence[Doc]) -> list[Doc]:
+    """Documents in id order: by date, oldest first, then by URL."""
+    return sorted(docs, key=lambda d: (d.date, d.url))
+
+
+def _token_pairs(title: str, text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+    """A document's tokens (title and text) and which of them its title holds."""
+    every = tokens(f"{title}\n{text}")
+    return every, np.isin(every, tokens(title), assume_unique=True)
+
+
+class _Folder:
+    """The index folder: writes a file only when its bytes change, and remembers what it did."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.written: list[str] = []
+        self.removed: list[str] = []
+        self.produced: list[str] = []
+
+    def read(self, relative: str) -> bytes | None:
+        try:
+            return (self.path / relative).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, relative: str, data: bytes) -> None:
+        self.produced.append(relative)
+        if self.read(relative) != data:
+            write_atomically(self.path / relative, data)
+            self.written.append(relative)
+
+    def drop(self, relative: str) -> None:
+        if (self.path / relative).exists():
+            (self.path / relative).unlink()
+            self.removed.append(relative)
+
+
+# --- from scratch --------------------------------------------------------------------------------
+
+_JOB: tuple[list[Doc], TextOf, Path, Path] | None = None
+
+
+def _spill_chunk(start: int) -> None:
+    """Tokenize one chunk of documents and spill its pairs by partition; keep their texts."""
+    assert _JOB is not None
+    docs, text_of, spill, _ = _JOB
+    chunk = docs[start : start + CHUNK]
+    pairs: list[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = []
+    texts = []
+    for offset, doc in enumerate(chunk):
+        text = text_of(doc)
+        every, titled = _token_pairs(doc.title, text)
+        ids = np.full(len(every), (start + offset) * 2, dtype=np.uint32) + titled
+        pairs.append((every, ids))
+        texts.append((doc.url, doc.title, zlib.compress(text.encode("utf-8"))))
+    every = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.uint32)
+    values = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.uint32)
+    partition = every >> np.uint32(32 - PARTITION_BITS)
+    order = np.argsort(partition, kind="stable")
+    bounds = np.searchsorted(partition[order], np.arange(2**PARTITION_BITS + 1))
+    for p in range(2**PARTITION_BITS):
+        here = order[bounds[p] : bounds[p + 1]]
+        if len(here):
+            data = np.column_stack((every[here], values[here])).astype("<u4").tobytes()
+            (spill / f"{p:02x}-{start:09d}").write_bytes(data)
+    write_atomically(spill.parent / "texts" / f"{start // CHUNK}.pickle", pickle.dumps(texts))
+
+
+def _merge_partition(p: int) -> tuple[list[str], list[str]]:
+    """Read one partition's pairs back, sorted by token (ids stay ascending), write its shards;
+    returns the files it made and those of them it wrote."""
+    assert _JOB is not None
+    _, _, spill, out = _JOB
+    folder = _Folder(out)
+    files = sorted(spill.glob(f"{p:02x}-*"))
+    pairs = np.concatenate(
+        [np.frombuffer(f.read_bytes(), dtype="<u4").reshape(-1, 2) for f in files]
+        or [np.zeros((0, 2), dtype="<u4")]
+    )
+    order = np.argsort(pairs[:, 0], kind="stable")
+    every, values = pairs[order, 0], pairs[order, 1]
+    starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
+    starts = np.append(starts, len(every)) if len(every) else starts
+    titled = (values & 1) == 1
+    ids = values >> np.uint32(1)
+    unique = every[starts[:-1]].tolist() if len(every) else []
+    encoded = fmt.encode_runs(every, ids)
+    title = dict(
+        zip(
+            np.unique(every[titled]).tolist(),
+            fmt.encode_runs(every[titled], ids[titled]),
+            strict=True,
+        )
+    )
+    shards: dict[int, dict[int, fmt.Entry]] = defaultdict(dict)
+    for token, postings in zip(unique, encoded, strict=True):
+        made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")))
+        shards[fmt.shard_of(token)][token] = made
+        if own is not None:
+            folder.put(fmt.outside_path(token), own)
+    for shard, entries in shards.items():
+        folder.put(fmt.shard_path(shard), fmt.encode_shard(entries))
+    for f in files:
+        f.unlink()
+    return folder.produced, folder.written
+
+
+def _pool_map(job: Callable[[int], object], items: list[int], jobs: int) -> Iterator[object]:
+    if jobs <= 1 or len(items) < 2 or threading.active_count() > 1:
+        yield from map(job, items)
+        return
+    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+        yield from pool.map(job, items)
+
+
+# --- the index ---------------------------------------------------------------------------------
+
+
+class SearchIndex:
+    """One output's search index and its state (under `state`, None: no state, always anew)."""
+
+    def __init__(self, state: Path, jobs: int = 1) -> None:
+        self.state_path = state
+        self.jobs = jobs
+
+    def _load(self) -> _State:
+        try:
+            state = pickle.loads((self.state_path / "state.pickle").read_bytes())
+        except Exception:  # missing or unreadable: the index is made anew
+            return _State()
+        return state if isinstance(state, _State) and state.version == STATE_VERSION else _State()
+
+    def update(
+        self,
+        folder: Path,
+        docs: Sequence[Doc],
+        text_of: TextOf,
+        progress: Callable[[int, int], None] = lambda done, total: None,
+    ) -> Changes:
+        """Make `folder` the index of `docs` (any order), writing only files that change."""
+        started = time.perf_counter()
+        docs = ordered(docs)
+        salt = code_digest()
+        ids = [(d.url, d.digest(), d.text_key) for d in docs]
+        digest = hashlib.blake2b(repr((salt, ids)).encode(), digest_size=16).hexdigest()
+        state = self._load()
+        out = _Folder(folder)
+        current = _index_digest(out)
+        same_start = [u for u, _, _ in state.ids] == [u for u, _, _ in ids[: len(state.ids)]]
+        full = not (
+            state.salt == salt and current is not None and current == state.digest and same_start
+        )
+        dirty = None
+        if not full:
+            try:
+                dirty = self._incremental(out, docs, state.ids, text_of)
+            except fmt.FormatError:  # a damaged file: made anew, like everything else
+                full = True
+        if dirty is None:
+            dirty = self._from_scratch(out, docs, text_of, progress)
+        _write_tables(out, docs, dirty, digest)
+        files, size = _measure(folder)
+        new_state = _State(STATE_VERSION, salt, digest, ids)
+        write_atomically(self.state_path / "state.pickle", pickle.dumps(new_state))
+        return Changes(
+            len(docs),
+            digest,
+            tuple(sorted(out.written)),
+            tuple(sorted(out.removed)),
+            files,
+            size,
+            time.perf_counter() - started,
+            full,
+        )
+
+    def _from_scratch(
+        self, out: _Folder, docs: list[Doc], text_of: TextOf, progress: Callable[[int, int], None]
+    ) -> set[int]:
+        """Every file anew (those with unchanged bytes keep theirs); returns every meta block."""
+        global _JOB
+        work = self.state_path
+        spill = work / "spill"
+        shutil.rmtree(spill, ignore_errors=True)
+        shutil.rmtree(work / "texts", ignore_errors=True)
+        spill.mkdir(parents=True)
+        tokens("")  # the character tables, made once before the workers fork
+        simplified()
+        _JOB = (docs, text_of, spill, out.path)
+        try:
+            starts = list(range(0, len(docs), CHUNK))
+            jobs = self.jobs if len(docs) >= PARALLEL_FROM else 1
+            for n, _ in enumerate(_pool_map(_spill_chunk, starts, jobs), 1):
+                progress(min(n * CHUNK, len(docs)), len(docs))
+            made: set[str] = set()
+            for produced, written in _pool_map(
+                _merge_partition, list(range(2**PARTITION_BITS)), jobs
+            ):  # type: ignore[misc]
+                made.update(produced)
+                out.written.extend(written)
+        finally:
+            _JOB = None
+            shutil.rmtree(spill, ignore_errors=True)
+        for path in _files(out.path):
+            if path.startswith(("s/", "p/")) and path not in made:
+                out.drop(path)
+        return set(range(-(-len(docs) // fmt.META_BLOCK)))
+
+    def _incremental(
+        self, out: _Folder, docs: list[Doc], old: list[tuple[str, str, str]], text_of: TextOf
+    ) -> set[int]:
+        """Only the tokens that edited and added documents gained or lost; returns the meta
+        blocks that hold a changed document."""
+        work = self.state_path
+        changed = [i for i, doc in enumerate(docs) if i >= len(old) or old[i][1] != doc.digest()]
+        texts: dict[int, list[tuple[str, str, bytes]]] = {}
+
+        def chunk_texts(block: int) -> list[tuple[str, str, bytes]]:
+            if block not in texts:
+                try:
+                    texts[block] = pickle.loads((work / "texts" / f"{block}.pickle").read_bytes())
+                except OSError:
+                    texts[block] = []
+            return texts[block]
+
+        gained: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+        lost: dict[int, list[int]] = defaultdict(list)
+        for i in changed:
+            block = chunk_texts(i // CHUNK)
+            before_tokens = np.zeros(0, np.uint32)
+            before_titled = np.zeros(0, np.bool_)
+            if i < len(old) and i % CHUNK < len(block):
+                _, title, packed = block[i % CHUNK]
+                before_tokens, before_titled = _token_pairs(
+                    title, zlib.decompress(packed).decode("utf-8")
+                )
+            text = text_of(docs[i])
+            after_tokens, after_titled = _token_pairs(docs[i].title, text)
+            record = (docs[i].url, docs[i].title, zlib.compress(text.encode("utf-8")))
+            if i % CHUNK < len(block):
+                block[i % CHUNK] = record
+            else:
+                block.append(record)
+            was = dict(zip(before_tokens.tolist(), before_titled.tolist(), strict=True))
+            now = dict(zip(after_tokens.tolist(), after_titled.tolist(), strict=True))
+            for token in was.keys() | now.keys():
+                if was.get(token) != now.get(token):
+                    if token in was:
+                        lost[token].append(i)
+                    if token in now:
+                        gained[token].append((i, now[token]))
+        for block, records in texts.items():
+            write_atomically(work / "texts" / f"{block}.pickle", pickle.dumps(records))
+        by_shard: dict[int, set[int]] = defaultdict(set)
+        for token in gained.keys() | lost.keys():
+            by_shard[fmt.shard_of(token)].add(token)
+        for shard, affected in sorted(by_shard.items()):
+            _update_shard(out, shard, affected, gained, lost)
+        return {i // fmt.META_BLOCK for i in changed}
+
+
+def _update_shard(
+    out: _Folder,
+    shard: int,
+    affected: set[int],
+    gained: dict[int, list[tuple[int, bool]]],
+    lost: dict[int, list[int]],
+) -> None:
+    data = out.read(fmt.shard_path(shard))
+    entries = fmt.decode_shard(data) if data else {}
+    for token in sorted(affected):
+        held = entries.get(token)
+        ids = title = np.zeros(0, np.uint32)
+        if held is not None:
+            title = fmt.decode_postings(held.title_kind, held.title)
+            if held.kind == fmt.OUTSIDE:
+                own = out.read(fmt.outside_path(token))
+                ids = fmt.decode_outside(own) if own else ids
+            else:
+                ids = fmt.decode_postings(held.kind, held.data)
+        drop = np.array(lost.get(token, []), dtype=np.uint32)
+        ids, title = np.setdiff1d(ids, drop), np.setdiff1d(title, drop)
+        add = gained.get(token, [])
+        ids = np.union1d(ids, np.array([i for i, _ in add], dtype=np.uint32)).astype(np.uint32)
+        title = np.union1d(title, np.array([i for i, t in add if t], dtype=np.uint32))
+        if not len(ids):
+            entries.pop(token, None)
+            out.drop(fmt.outside_path(token))
+            continue
+        encoded = fmt.encode_postings(ids), fmt.encode_postings(title.astype(np.uint32))
+        entries[token], own = fmt.entry(*encoded)
+        if own is None:
+            out.drop(fmt.outside_path(token))
+        else:
+            out.put(fmt.outside_path(token), own)
+    if entries:
+        out.put(fmt.shard_path(shard), fmt.encode_shard(entries))
+    else:
+        out.drop(fmt.shard_path(shard))
+
+
+# --- the tables: metadata, facets, years, folding -------------------------------------------------
+
+
+def _index_digest(out: _Folder) -> str | None:
+    data = out.read(fmt.INDEX)
+    try:
+        return json.loads(data)["digest"] if data else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _write_tables(out: _Folder, docs: list[Doc], dirty: set[int], digest: str) -> None:
+    blocks = -(-len(docs) // fmt.META_BLOCK)
+    for block in sorted(b for b in dirty if b < blocks):
+        part = docs[block * fmt.META_BLOCK : (block + 1) * fmt.META_BLOCK]
+        rows = [[d.url, d.title, d.day, d.source, d.category] for d in part]
+        out.put(fmt.meta_path(block), _json(rows))
+    for path in _files(out.path):
+        if path.startswith("m/") and int(path[2:].split(".")[0]) >= blocks:
+            out.drop(path)
+    groups = sorted({(d.source, d.categories) for d in docs})
+    number = {g: n for n, g in enumerate(groups)}
+    column = np.array([number[(d.source, d.categories)] for d in docs], dtype="<u2")
+    facet_blocks = -(-len(docs) // fmt.FACET_BLOCK)
+    for block in range(facet_blocks):
+        part = column[block * fmt.FACET_BLOCK : (block + 1) * fmt.FACET_BLOCK]
+        out.put(fmt.facet_path(block), gzip.compress(part.tobytes(), mtime=0))
+    for path in _files(out.path):
+        if path.startswith("f/") and int(path[2:].split(".")[0]) >= facet_blocks:
+            out.drop(path)
+    years: list[list[int]] = []
+    for i, doc in enumerate(docs):
+        if not years or years[-1][0] != doc.year:
+            years.append([doc.year, i])
+    index = {
+        "version": fmt.VERSION,
+        "digest": digest,
+        "docs": len(docs),
+        "shard_bits": fmt.SHARD_BITS,
+        "meta_block": fmt.META_BLOCK,
+        "facet_block": fmt.FACET_BLOCK,
+        "years": years,
+        "groups": [[source, list(categories)] for source, categories in groups],
+    }
+    out.put(fmt.INDEX, _json(index))
+    out.put(fmt.FOLD, "".join(t + s for t, s in sorted(_fold_pairs())).encode("utf-8"))
+
+
+def _fold_pairs() -> list[tuple[str, str]]:
+    return [(chr(point), folded) for point, folded in simplified().items()]
+
+
+def _files(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _measure(folder: Path) -> tuple[int, int]:
+    sizes = [(folder / path).stat().st_size for path in _files(folder)]
+    return len(sizes), sum(sizes)
