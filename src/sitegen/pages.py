@@ -403,7 +403,7 @@ class Planner:
         return self.page("/404.html", "404", "404.html", self.key("/404.html"), None, context)
 
     def search_page(self) -> Page:
-        """The search page: the results are the browser's work (search.js over Pagefind's index)."""
+        """The search page: the results are the browser's work (search.js over sitegen.search's index)."""
         url = self.urls.search()
         head = replace(self.head("搜索", url, "全文搜索本站文章"), noindex=True)
 
