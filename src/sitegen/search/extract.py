@@ -60,6 +60,5 @@ def doc_of(article: Article, url: str, tz: ZoneInfo) -> Doc:
         year=local.year,
         source=article.source or feed,
         categories=category_paths(article),
-        category=" › ".join(trail),
         text_key=article.digest,
     )

@@ -7,7 +7,10 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
 `index.json`
     {"version", "docs": n, "shard_bits", "meta_block", "facet_block", "digest",
      "years": [[year, first id]…] (ids are in date order, so a year is a range of ids),
-     "groups": [[source, [category path…]]…] (the distinct facet values, sorted)}
+     "sources": [source…], "categories": [category path…] (sorted),
+     "groups": [[source's index, [category path's index…]]…] (the distinct pairs, sorted; an
+     article's first trail comes first, each level a path: "金融", "金融 › 新浪财经"…),
+     "fold": [block…] (the blocks that have a folding file)}
 `s/<shard>.bin`
     The tokens whose top `shard_bits` bits are <shard>, ascending: per token a varint of the
     gap from the previous token (the first from 0), a varint `length << 3 | kind << 1 | titled`
@@ -18,11 +21,14 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     version byte, the kind byte and the postings. So a shard stays small for the queries that
     only need its rare tokens.
 `m/<block>.json`
-    Per article of ids block·meta_block…: [url (site-relative), title, day, source, category].
+    Per article of ids block·meta_block…: [url (site-relative), title, day].
 `f/<block>.gz`
     Per article of ids block·facet_block…: its group's index, uint16 little endian, gzipped.
-`fold.txt`
-    Traditional → Simplified, pairs of characters without separators (search.js folds queries).
+`fold/<block>.txt`
+    Traditional → Simplified (OpenCC's characters), pairs of characters without separators: every
+    pair whose Traditional or Simplified character has the code point block (code point >> 8).
+    So search.js fetches a few small files to fold a query's characters, and with them every pair
+    that folds to one of them, to mark a hit written in either script.
 
 Postings are doc ids, ascending, as GAPS (varints of each id less the previous less one, the
 first less -1) or as a BITMAP (bit i of byte i // 8, lowest first, up to the last id), whichever
@@ -243,8 +249,11 @@ def facet_path(block: int) -> str:
     return f"f/{block}.gz"
 
 
+def fold_path(block: int) -> str:
+    return f"fold/{block:x}.txt"
+
+
 INDEX = "index.json"
-FOLD = "fold.txt"
 
 
 def lookup(folder: Path, token: int) -> tuple[Ids, Ids]:

@@ -43,7 +43,7 @@ from sitegen.search.tokens import simplified, tokens
 CHUNK = 1024  # documents tokenized at a time
 PARTITION_BITS = 6  # the spill's partitions: ranges of 2 ** (SHARD_BITS - PARTITION_BITS) shards
 PARALLEL_FROM = 2000
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,7 @@ class Doc:
     day: str  # shown: 2022-03-14
     year: int
     source: str  # 来源, or the feed when there is none
-    categories: tuple[str, ...]  # every level of every trail: "金融", "金融 › 新浪财经"…
-    category: str  # shown with a result: the first trail, whole
+    categories: tuple[str, ...]  # every level of every trail, the first trail first: "金融"…
     text_key: str  # changes whenever the text does (the content file's digest)
 
     def digest(self) -> str:
@@ -88,6 +87,7 @@ class _State:
     salt: str = ""
     digest: str = ""
     ids: list[tuple[str, str, str]] = field(default_factory=list)  # (url, digest, text_key)
+    sizes: dict[str, int] = field(default_factory=dict)  # every file of the index, by path
 
 
 @cache
@@ -262,16 +262,25 @@ class SearchIndex:
         if dirty is None:
             dirty = self._from_scratch(out, docs, text_of, progress)
         _write_tables(out, docs, dirty, digest)
-        files, size = _measure(folder)
-        new_state = _State(STATE_VERSION, salt, digest, ids)
+        sizes = dict(state.sizes) if not full else {}
+        if full:  # whatever the index does not hold any more (fewer articles, another version)
+            made = set(out.produced)
+            for path in _files(folder):
+                if path not in made:
+                    out.drop(path)
+        for path in out.removed:
+            sizes.pop(path, None)
+        for path in out.produced if full else out.written:
+            sizes[path] = (folder / path).stat().st_size
+        new_state = _State(STATE_VERSION, salt, digest, ids, sizes)
         write_atomically(self.state_path / "state.pickle", pickle.dumps(new_state))
         return Changes(
             len(docs),
             digest,
             tuple(sorted(out.written)),
             tuple(sorted(out.removed)),
-            files,
-            size,
+            len(sizes),
+            sum(sizes.values()),
             time.perf_counter() - started,
             full,
         )
@@ -303,9 +312,7 @@ class SearchIndex:
         finally:
             _JOB = None
             shutil.rmtree(spill, ignore_errors=True)
-        for path in _files(out.path):
-            if path.startswith(("s/", "p/")) and path not in made:
-                out.drop(path)
+        out.produced.extend(made)
         return set(range(-(-len(docs) // fmt.META_BLOCK)))
 
     def _incremental(
@@ -420,21 +427,17 @@ def _write_tables(out: _Folder, docs: list[Doc], dirty: set[int], digest: str) -
     blocks = -(-len(docs) // fmt.META_BLOCK)
     for block in sorted(b for b in dirty if b < blocks):
         part = docs[block * fmt.META_BLOCK : (block + 1) * fmt.META_BLOCK]
-        rows = [[d.url, d.title, d.day, d.source, d.category] for d in part]
+        rows = [[d.url, d.title, d.day] for d in part]
         out.put(fmt.meta_path(block), _json(rows))
-    for path in _files(out.path):
-        if path.startswith("m/") and int(path[2:].split(".")[0]) >= blocks:
-            out.drop(path)
     groups = sorted({(d.source, d.categories) for d in docs})
+    sources = sorted({source for source, _ in groups})
+    categories = sorted({path for _, paths in groups for path in paths})
     number = {g: n for n, g in enumerate(groups)}
     column = np.array([number[(d.source, d.categories)] for d in docs], dtype="<u2")
     facet_blocks = -(-len(docs) // fmt.FACET_BLOCK)
     for block in range(facet_blocks):
         part = column[block * fmt.FACET_BLOCK : (block + 1) * fmt.FACET_BLOCK]
         out.put(fmt.facet_path(block), gzip.compress(part.tobytes(), mtime=0))
-    for path in _files(out.path):
-        if path.startswith("f/") and int(path[2:].split(".")[0]) >= facet_blocks:
-            out.drop(path)
     years: list[list[int]] = []
     for i, doc in enumerate(docs):
         if not years or years[-1][0] != doc.year:
@@ -447,22 +450,29 @@ def _write_tables(out: _Folder, docs: list[Doc], dirty: set[int], digest: str) -
         "meta_block": fmt.META_BLOCK,
         "facet_block": fmt.FACET_BLOCK,
         "years": years,
-        "groups": [[source, list(categories)] for source, categories in groups],
+        "sources": sources,
+        "categories": categories,
+        "groups": [
+            [sources.index(source), [categories.index(c) for c in paths]] for source, paths in groups
+        ],
+        "fold": sorted(_fold_blocks()),
     }
     out.put(fmt.INDEX, _json(index))
-    out.put(fmt.FOLD, "".join(t + s for t, s in sorted(_fold_pairs())).encode("utf-8"))
+    for block, pairs in sorted(_fold_blocks().items()):
+        out.put(fmt.fold_path(block), "".join(pairs).encode("utf-8"))
 
 
-def _fold_pairs() -> list[tuple[str, str]]:
-    return [(chr(point), folded) for point, folded in simplified().items()]
+@cache
+def _fold_blocks() -> dict[int, list[str]]:
+    """The folding pairs by block: under the Traditional character's and the Simplified's."""
+    blocks: dict[int, list[str]] = defaultdict(list)
+    for point, folded in sorted(simplified().items()):
+        for block in sorted({point >> 8, ord(folded) >> 8}):
+            blocks[block].append(chr(point) + folded)
+    return dict(blocks)
 
 
 def _files(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-
-
-def _measure(folder: Path) -> tuple[int, int]:
-    sizes = [(folder / path).stat().st_size for path in _files(folder)]
-    return len(sizes), sum(sizes)

@@ -46,16 +46,32 @@ function load(path, as) {
 
 let opened = null;
 
-// index.json and the folding table, once.
+// index.json, once; `fold` fills as folding files are loaded.
 function open() {
-  opened ??= Promise.all([load("index.json", "json"), load("fold.txt", "text")]).then(([index, pairs]) => {
+  opened ??= load("index.json", "json").then((index) => {
     if (!index || index.version !== VERSION) throw new Error(`search index version ${index?.version}, want ${VERSION}`);
-    const fold = new Map();
-    const chars = [...(pairs ?? "")];
-    for (let i = 0; i + 1 < chars.length; i += 2) fold.set(chars[i], chars[i + 1]);
-    return { ...index, fold };
+    const groups = index.groups.map(([source, paths]) => [index.sources[source], paths.map((p) => index.categories[p])]);
+    return { ...index, groups, fold: new Map(), folds: new Set(index.fold) };
   });
   return opened;
+}
+
+// Load the folding pairs of these characters' blocks (those that have any) into index.fold.
+async function loadFolding(index, chars) {
+  const blocks = [...new Set(chars.map((c) => c.codePointAt(0) >> 8))].filter((b) => index.folds.has(b));
+  const texts = await Promise.all(blocks.map((b) => load(`fold/${b.toString(16)}.txt`, "text")));
+  for (const text of texts) {
+    const pairs = [...(text ?? "")];
+    for (let i = 0; i + 1 < pairs.length; i += 2) index.fold.set(pairs[i], pairs[i + 1]);
+  }
+}
+
+// Fold a query: its characters' folding pairs first, then those of what they fold to, so that
+// every character that folds the same way is known when excerpts are marked.
+async function folded(index, query) {
+  const plain = [...query.normalize("NFC")].flatMap((c) => [...foldChar(c, new Map())]);
+  await loadFolding(index, plain);
+  await loadFolding(index, [...foldText(query, index.fold)]);
 }
 
 // --- folding and tokens: the same as sitegen.search.tokens ---------------------------------------
@@ -235,6 +251,7 @@ function countsOf(index, ids, groupOf, filters) {
  * each filter's values within the other filters. */
 export async function find(query, filters = {}, sort = "") {
   const index = await open();
+  await folded(index, query);
   const phrases = phrasesOf(query, index.fold);
   if (!phrases.length) return { phrases, results: [], counts: null, index };
   const tokens = [...new Set(phrases.flatMap((p) => p.tokens))];
@@ -249,13 +266,23 @@ export async function find(query, filters = {}, sort = "") {
   });
   kept.reverse();
   const results = sort === "date" ? kept : [...kept.filter((id) => inTitle.has(id)), ...kept.filter((id) => !inTitle.has(id))];
-  return { phrases, results: results.map((id) => ({ id })), counts, index };
+  return { phrases, results: results.map((id) => ({ id, group: groupOf(id) })), counts, index };
 }
 
-async function metaOf(index, id) {
-  const rows = await load(`m/${Math.floor(id / index.meta_block)}.json`, "json");
-  const [url, title, day, source, category] = rows[id % index.meta_block];
-  return { url, title, day, source, category };
+// The first trail, whole: its levels come first among the group's category paths.
+function shownCategory(paths) {
+  let shown = paths[0] ?? "";
+  for (const path of paths.slice(1)) {
+    if (!path.startsWith(`${shown} › `)) break;
+    shown = path;
+  }
+  return shown;
+}
+
+async function metaOf(index, result) {
+  const rows = await load(`m/${Math.floor(result.id / index.meta_block)}.json`, "json");
+  const [url, title, day] = rows[result.id % index.meta_block];
+  return { url, title, day, source: result.group[0], category: shownCategory(result.group[1]) };
 }
 
 // --- excerpts -----------------------------------------------------------------------------------
@@ -374,6 +401,23 @@ async function fillExcerpt(node, meta, phrases, fold) {
   summary.replaceChildren(...excerpt(chars, spans(chars, phrases, fold)));
 }
 
+// Resolves when the node comes near the viewport: a result's page is fetched for its excerpt
+// only when the reader may see it (on a phone, the first two or three).
+function whenNear(node) {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) {
+          observer.disconnect();
+          resolve();
+        }
+      },
+      { rootMargin: "200px 0px" },
+    );
+    observer.observe(node);
+  });
+}
+
 function page(root) {
   const form = root.querySelector(".search-form");
   const input = form.elements.q;
@@ -397,8 +441,7 @@ function page(root) {
 
   function allValues(name) {
     if (name === "year") return index.years.map(([year]) => String(year)).reverse();
-    const values = new Set(index.groups.flatMap(([source, categories]) => (name === "source" ? (source ? [source] : []) : categories)));
-    return [...values].sort();
+    return (name === "source" ? index.sources : index.categories).filter(Boolean);
   }
 
   // Category values are full paths ("金融 › 新浪财经"): sorted, a child follows its parent, indented.
@@ -422,12 +465,13 @@ function page(root) {
   async function showMore(id) {
     const batch = pending.splice(0, PAGE);
     more.hidden = true;
-    const metas = await Promise.all(batch.map((result) => metaOf(index, result.id)));
+    const metas = await Promise.all(batch.map((result) => metaOf(index, result)));
     if (id !== current) return null;
     const nodes = metas.map((meta) => resultNode(meta, phrases, index.fold));
     list.append(...nodes);
     more.hidden = pending.length === 0;
-    return Promise.all(nodes.map((node, i) => fillExcerpt(node, metas[i], phrases, index.fold)));
+    // Wrapped: awaiting showMore must not wait for excerpts that may never come into view.
+    return { excerpts: Promise.all(nodes.map((node, i) => whenNear(node).then(() => fillExcerpt(node, metas[i], phrases, index.fold)))) };
   }
 
   async function search() {
@@ -458,10 +502,10 @@ function page(root) {
       return;
     }
     const total = pending.length;
-    const excerpts = await showMore(id);
+    const shown = await showMore(id);
     if (id !== current) return;
     say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已筛选）" : ""}。`);
-    await excerpts;
+    await shown?.excerpts;
   }
 
   async function start() {
