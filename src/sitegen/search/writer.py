@@ -453,7 +453,8 @@ def _write_tables(out: _Folder, docs: list[Doc], dirty: set[int], digest: str) -
         "sources": sources,
         "categories": categories,
         "groups": [
-            [sources.index(source), [categories.index(c) for c in paths]] for source, paths in groups
+            [sources.index(source), [categories.index(c) for c in paths]]
+            for source, paths in groups
         ],
         "fold": sorted(_fold_blocks()),
     }
