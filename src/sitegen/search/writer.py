@@ -27,7 +27,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from multiprocessing import get_context
@@ -61,7 +61,10 @@ class Doc:
     text_key: str  # changes whenever the text does (the content file's digest)
 
     def digest(self) -> str:
-        return hashlib.blake2b(repr(astuple(self)).encode(), digest_size=16).hexdigest()
+        """Equal when the index would hold the same of it (the date orders, the day shows)."""
+        fields = (self.url, self.title, self.day, str(self.year), self.source, self.text_key)
+        key = "\0".join((*fields, self.date.isoformat(), *self.categories))
+        return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 TextOf = Callable[[Doc], str]

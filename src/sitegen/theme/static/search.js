@@ -491,6 +491,7 @@ function page(root) {
       return;
     }
     say("正在搜索…");
+    performance.mark("sitegen:search");
     const found = await find(q, filters, sort);
     if (id !== current) return;
     for (const name of Object.keys(selects)) fill(name, found.counts?.[name] ?? null);
@@ -504,6 +505,7 @@ function page(root) {
     const total = pending.length;
     const shown = await showMore(id);
     if (id !== current) return;
+    performance.mark("sitegen:results"); // the benchmark reads when the first results showed
     say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已筛选）" : ""}。`);
     await shown?.excerpts;
   }
