@@ -16,11 +16,13 @@ import pytest
 from sitegen.build import Builder, build
 from sitegen.config import SiteConfig
 from sitegen.search import format as fmt
+from sitegen.search import writer
 from sitegen.search.extract import body_text
 from sitegen.search.tokens import fold, query, tokens
 
 from .conftest import SEEDS, make_config
 from .sitecheck import html_files, tree_digest
+from .test_incremental import synthetic
 
 NEWER = "000_f847cc9c3667cd96.txt"  # 2022-03-14, id 1
 OLDER = "001_c31c58ede6f3a8cb.txt"  # 2021-12, id 0
@@ -356,3 +358,19 @@ def test_traditional_queries_find_simplified_articles_and_the_other_way_round(
         if not found(traditional, plain):
             missed.append(f"{plain} in the Traditional site")
     assert not missed, missed
+
+
+def test_the_number_of_jobs_does_not_change_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small chunks, so that two workers tokenize and merge a few hundred articles."""
+    monkeypatch.setattr(writer, "CHUNK", 64)
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 100)
+    synthetic(tmp_path / "content", 300)
+    digests = []
+    for jobs in (1, 2):
+        config = make_config(tmp_path, output_dir=f"out-{jobs}")
+        report = build(config, jobs=jobs, cache=False)
+        assert report.search is not None and report.search.docs == 300
+        digests.append(tree_digest(index_of(config.output_path)))
+    assert digests[0] == digests[1]

@@ -256,12 +256,14 @@ class SearchIndex:
         full = not (
             state.salt == salt and current is not None and current == state.digest and same_start
         )
+        # Until this update is done, the state matches no index: one cut short is made anew.
+        write_atomically(self.state_path / "state.pickle", pickle.dumps(_State()))
         dirty = None
         if not full:
             try:
                 dirty = self._incremental(out, docs, state.ids, text_of)
-            except fmt.FormatError:  # a damaged file: made anew, like everything else
-                full = True
+            except fmt.FormatError:  # a damaged file or state: made anew, like everything else
+                full, out = True, _Folder(folder)
         if dirty is None:
             dirty = self._from_scratch(out, docs, text_of, progress)
         _write_tables(out, docs, dirty, digest)
@@ -331,8 +333,10 @@ class SearchIndex:
             if block not in texts:
                 try:
                     texts[block] = pickle.loads((work / "texts" / f"{block}.pickle").read_bytes())
-                except OSError:
+                except FileNotFoundError:
                     texts[block] = []
+                except Exception as exc:  # unreadable: the old tokens are unknown
+                    raise fmt.FormatError(f"search state: {exc}") from None
             return texts[block]
 
         gained: dict[int, list[tuple[int, bool]]] = defaultdict(list)
@@ -341,7 +345,9 @@ class SearchIndex:
             block = chunk_texts(i // CHUNK)
             before_tokens = np.zeros(0, np.uint32)
             before_titled = np.zeros(0, np.bool_)
-            if i < len(old) and i % CHUNK < len(block):
+            if i < len(old):
+                if i % CHUNK >= len(block):
+                    raise fmt.FormatError(f"search state: no text of {old[i][0]}")
                 _, title, packed = block[i % CHUNK]
                 before_tokens, before_titled = _token_pairs(
                     title, zlib.decompress(packed).decode("utf-8")
@@ -349,10 +355,9 @@ class SearchIndex:
             text = text_of(docs[i])
             after_tokens, after_titled = _token_pairs(docs[i].title, text)
             record = (docs[i].url, docs[i].title, zlib.compress(text.encode("utf-8")))
-            if i % CHUNK < len(block):
-                block[i % CHUNK] = record
-            else:
-                block.append(record)
+            if i % CHUNK > len(block):
+                raise fmt.FormatError(f"search state: a gap before {docs[i].url}")
+            block[i % CHUNK : i % CHUNK + 1] = [record]
             was = dict(zip(before_tokens.tolist(), before_titled.tolist(), strict=True))
             now = dict(zip(after_tokens.tolist(), after_titled.tolist(), strict=True))
             for token in was.keys() | now.keys():
@@ -361,13 +366,13 @@ class SearchIndex:
                         lost[token].append(i)
                     if token in now:
                         gained[token].append((i, now[token]))
-        for block, records in texts.items():
-            write_atomically(work / "texts" / f"{block}.pickle", pickle.dumps(records))
         by_shard: dict[int, set[int]] = defaultdict(set)
         for token in gained.keys() | lost.keys():
             by_shard[fmt.shard_of(token)].add(token)
         for shard, affected in sorted(by_shard.items()):
             _update_shard(out, shard, affected, gained, lost)
+        for block, records in texts.items():
+            write_atomically(work / "texts" / f"{block}.pickle", pickle.dumps(records))
         return {i // fmt.META_BLOCK for i in changed}
 
 

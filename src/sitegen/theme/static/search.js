@@ -385,20 +385,21 @@ function resultNode(meta, phrases, fold) {
   return element("article", "card search-result", body);
 }
 
-// Fill a result's excerpt from its page; drop it when its text does not hold the phrases.
+// Fill a result's excerpt from its page; drop it (false) when its text does not hold the phrases.
 async function fillExcerpt(node, meta, phrases, fold) {
   const text = await pageText(hrefOf(meta.url)).catch(() => null);
   const summary = node.querySelector(".search-excerpt");
   if (text === null) {
     summary.textContent = "";
-    return;
+    return true;
   }
   if (!holds(phrases, fold, meta.title, text)) {
     node.remove();
-    return;
+    return false;
   }
   const chars = [...text];
   summary.replaceChildren(...excerpt(chars, spans(chars, phrases, fold)));
+  return true;
 }
 
 // Resolves when the node comes near the viewport: a result's page is fetched for its excerpt
@@ -431,6 +432,14 @@ function page(root) {
   let current = 0; // the latest search; an older one that finishes late draws nothing
   let pending = [];
   let phrases = [];
+  let total = 0;
+  let counted = () => {};
+
+  // A result whose page did not hold the phrase after all (its pairs stood apart) was dropped.
+  const dropped = () => {
+    total -= 1;
+    counted();
+  };
 
   const say = (text) => {
     status.textContent = text;
@@ -471,7 +480,11 @@ function page(root) {
     list.append(...nodes);
     more.hidden = pending.length === 0;
     // Wrapped: awaiting showMore must not wait for excerpts that may never come into view.
-    return { excerpts: Promise.all(nodes.map((node, i) => whenNear(node).then(() => fillExcerpt(node, metas[i], phrases, index.fold)))) };
+    const fill = async (node, meta) => {
+      await whenNear(node);
+      if (!(await fillExcerpt(node, meta, phrases, index.fold)) && id === current) dropped();
+    };
+    return { excerpts: Promise.all(nodes.map((node, i) => fill(node, metas[i]))) };
   }
 
   async function search() {
@@ -502,11 +515,12 @@ function page(root) {
       say(narrowed ? `在所选分类、来源或年份中没有找到“${q}”，试试“全部”。` : `没有找到包含“${q}”的文章。`);
       return;
     }
-    const total = pending.length;
+    total = pending.length;
     const shown = await showMore(id);
     if (id !== current) return;
     performance.mark("sitegen:results"); // the benchmark reads when the first results showed
-    say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已筛选）" : ""}。`);
+    counted = () => say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已筛选）" : ""}。`);
+    counted();
     await shown?.excerpts;
   }
 
