@@ -157,12 +157,12 @@ def test_seed_build_indexes_the_articles_with_their_metadata(tmp_path: Path) -> 
     assert meta["years"] == [[2021, 0], [2022, 1]]
     assert report.search is not None and report.search.docs == 2 and report.search.full
     rows = json.loads((folder / fmt.meta_path(0)).read_text(encoding="utf-8"))
-    url, title, day = rows[1]
+    url, title, day, group = rows[1]
     assert url.startswith("/2022/03/") and title.startswith(SEED_TITLE) and day == "2022-03-14"
     assert meta["sources"] == ["工业和信息化部办公厅", "工业和信息化部规划司、办公厅"]
     paths = ["金融", "金融 › 新浪财经", "金融 › 新浪财经 › 新浪财经－国內"]
     assert meta["categories"] == paths
-    assert meta["groups"] == [[0, [0, 1, 2]], [1, [0, 1, 2]]]
+    assert meta["groups"] == [[0, [0, 1, 2]], [1, [0, 1, 2]]] and group == 0
     traditional = (folder / fmt.fold_path(ord("發") >> 8)).read_text(encoding="utf-8")
     simplified = (folder / fmt.fold_path(ord("发") >> 8)).read_text(encoding="utf-8")
     assert "發发" in traditional and "發发" in simplified

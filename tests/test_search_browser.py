@@ -167,6 +167,9 @@ def test_category_source_and_year_filters_narrow_the_results(
     everything = search(page, sites[name], "发展")
     assert everything > 20
     year = page.locator("select[name=year]")
+    assert not year.is_visible(), "the filters are folded away until asked for"
+    page.locator(".search-options summary").click()
+    expect(page.locator("select[name=year] option").nth(1)).to_contain_text("（")
     years = options(page, "year")
     assert len(years) > 1
     year.select_option("2022")
@@ -233,6 +236,7 @@ def test_search_works_on_a_phone(sites: dict[str, Served], browser: Browser) -> 
     assert search(page, sites["sub"], "专精特新") >= 1
     expect(page.locator(".search-result .search-excerpt mark").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator(".search-options summary").click()
     select = page.locator("select[name=category]")
     box = select.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 375

@@ -21,7 +21,7 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     version byte, the kind byte and the postings. So a shard stays small for the queries that
     only need its rare tokens.
 `m/<block>.json`
-    Per article of ids block·meta_block…: [url (site-relative), title, day].
+    Per article of ids block·meta_block…: [url (site-relative), title, day, group].
 `f/<block>.gz`
     Per article of ids block·facet_block…: its group's index, uint16 little endian, gzipped.
 `fold/<block>.txt`

@@ -251,7 +251,7 @@ class SearchIndex:
         digest = hashlib.blake2b(repr((salt, ids)).encode(), digest_size=16).hexdigest()
         state = self._load()
         out = _Folder(folder)
-        current = _index_digest(out)
+        current = _index_value(out, "digest")
         same_start = [u for u, _, _ in state.ids] == [u for u, _, _ in ids[: len(state.ids)]]
         full = not (
             state.salt == salt and current is not None and current == state.digest and same_start
@@ -419,11 +419,12 @@ def _update_shard(
 # --- the tables: metadata, facets, years, folding -------------------------------------------------
 
 
-def _index_digest(out: _Folder) -> str | None:
+def _index_value(out: _Folder, key: str) -> object:
+    """A value of the index.json in the folder, or None."""
     data = out.read(fmt.INDEX)
     try:
-        return json.loads(data)["digest"] if data else None
-    except (ValueError, KeyError, TypeError):
+        return json.loads(data).get(key) if data else None
+    except (ValueError, AttributeError):
         return None
 
 
@@ -432,15 +433,18 @@ def _json(value: object) -> bytes:
 
 
 def _write_tables(out: _Folder, docs: list[Doc], dirty: set[int], digest: str) -> None:
-    blocks = -(-len(docs) // fmt.META_BLOCK)
-    for block in sorted(b for b in dirty if b < blocks):
-        part = docs[block * fmt.META_BLOCK : (block + 1) * fmt.META_BLOCK]
-        rows = [[d.url, d.title, d.day] for d in part]
-        out.put(fmt.meta_path(block), _json(rows))
     groups = sorted({(d.source, d.categories) for d in docs})
     sources = sorted({source for source, _ in groups})
     categories = sorted({path for _, paths in groups for path in paths})
     number = {g: n for n, g in enumerate(groups)}
+    listed = [[sources.index(s), [categories.index(c) for c in paths]] for s, paths in groups]
+    blocks = -(-len(docs) // fmt.META_BLOCK)
+    if _index_value(out, "groups") != listed or _index_value(out, "sources") != sources:
+        dirty = set(range(blocks))  # the rows' group numbers changed
+    for block in sorted(b for b in dirty if b < blocks):
+        part = docs[block * fmt.META_BLOCK : (block + 1) * fmt.META_BLOCK]
+        rows = [[d.url, d.title, d.day, number[(d.source, d.categories)]] for d in part]
+        out.put(fmt.meta_path(block), _json(rows))
     column = np.array([number[(d.source, d.categories)] for d in docs], dtype="<u2")
     facet_blocks = -(-len(docs) // fmt.FACET_BLOCK)
     for block in range(facet_blocks):
@@ -460,10 +464,7 @@ def _write_tables(out: _Folder, docs: list[Doc], dirty: set[int], digest: str) -
         "years": years,
         "sources": sources,
         "categories": categories,
-        "groups": [
-            [sources.index(source), [categories.index(c) for c in paths]]
-            for source, paths in groups
-        ],
+        "groups": listed,
         "fold": sorted(_fold_blocks()),
     }
     out.put(fmt.INDEX, _json(index))

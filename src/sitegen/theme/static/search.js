@@ -247,26 +247,33 @@ function countsOf(index, ids, groupOf, filters) {
 // --- the search ---------------------------------------------------------------------------------
 
 /** The articles that hold every phrase of `query`, within `filters` ({category, source, year}):
- * ids, title hits first then newest first (or newest first with sort "date"), and the counts of
- * each filter's values within the other filters. */
+ * ids, title hits first then newest first (or newest first with sort "date"). The facet column
+ * (every candidate's category and source) is read only when a filter is chosen; `counts()` gives
+ * each filter's values within the other filters (the page asks when the filters are opened). */
 export async function find(query, filters = {}, sort = "") {
   const index = await open();
   await folded(index, query);
   const phrases = phrasesOf(query, index.fold);
-  if (!phrases.length) return { phrases, results: [], counts: null, index };
-  const tokens = [...new Set(phrases.flatMap((p) => p.tokens))];
-  const found = await Promise.all(tokens.map((token) => lookup(index, token)));
-  const candidates = intersect(found.map((f) => f.all));
-  const inTitle = new Set(intersect(found.map((f) => f.title)));
-  const groupOf = await groupsOf(index, candidates);
-  const counts = countsOf(index, candidates, groupOf, filters);
-  const kept = candidates.filter((id) => {
-    const values = valuesOf(index, groupOf(id), id);
-    return Object.entries(filters).every(([name, value]) => values[name].includes(value));
-  });
-  kept.reverse();
+  let candidates = [];
+  let inTitle = new Set();
+  if (phrases.length) {
+    const tokens = [...new Set(phrases.flatMap((p) => p.tokens))];
+    const found = await Promise.all(tokens.map((token) => lookup(index, token)));
+    candidates = intersect(found.map((f) => f.all));
+    inTitle = new Set(intersect(found.map((f) => f.title)));
+  }
+  let kept = candidates;
+  if (Object.keys(filters).length) {
+    const groupOf = await groupsOf(index, candidates);
+    kept = candidates.filter((id) => {
+      const values = valuesOf(index, groupOf(id), id);
+      return Object.entries(filters).every(([name, value]) => values[name].includes(value));
+    });
+  }
+  kept = [...kept].reverse();
   const results = sort === "date" ? kept : [...kept.filter((id) => inTitle.has(id)), ...kept.filter((id) => !inTitle.has(id))];
-  return { phrases, results: results.map((id) => ({ id, group: groupOf(id) })), counts, index };
+  const counts = async () => countsOf(index, candidates, await groupsOf(index, candidates), filters);
+  return { phrases, results: results.map((id) => ({ id })), counts, index };
 }
 
 // The first trail, whole: its levels come first among the group's category paths.
@@ -281,8 +288,9 @@ function shownCategory(paths) {
 
 async function metaOf(index, result) {
   const rows = await load(`m/${Math.floor(result.id / index.meta_block)}.json`, "json");
-  const [url, title, day] = rows[result.id % index.meta_block];
-  return { url, title, day, source: result.group[0], category: shownCategory(result.group[1]) };
+  const [url, title, day, group] = rows[result.id % index.meta_block];
+  const [source, paths] = index.groups[group];
+  return { url, title, day, source, category: shownCategory(paths) };
 }
 
 // --- excerpts -----------------------------------------------------------------------------------
@@ -424,6 +432,7 @@ function page(root) {
   const input = form.elements.q;
   const selects = { category: form.elements.category, source: form.elements.source, year: form.elements.year };
   const sortSelect = form.elements.sort;
+  const options = form.querySelector(".search-options");
   const status = root.querySelector(".search-status");
   const list = root.querySelector(".search-results");
   const more = root.querySelector(".search-more");
@@ -434,6 +443,16 @@ function page(root) {
   let phrases = [];
   let total = 0;
   let counted = () => {};
+  let latest = null; // what the latest search found
+
+  // The filter menus count the results within the other filters, once they are open: counting
+  // reads every candidate's category and source, which a reader who never filters need not load.
+  async function showCounts(id) {
+    if (!options.open || !latest || id !== current) return;
+    const counts = await latest.counts();
+    if (id !== current) return;
+    for (const name of Object.keys(selects)) fill(name, counts[name]);
+  }
 
   // A result whose page did not hold the phrase after all (its pairs stood apart) was dropped.
   const dropped = () => {
@@ -498,6 +517,7 @@ function page(root) {
     list.replaceChildren();
     more.hidden = true;
     pending = [];
+    latest = null;
     if (!q) {
       for (const name of Object.keys(selects)) fill(name, null);
       say("输入词语或句子，搜索全部文章的标题和正文。");
@@ -507,11 +527,13 @@ function page(root) {
     performance.mark("sitegen:search");
     const found = await find(q, filters, sort);
     if (id !== current) return;
-    for (const name of Object.keys(selects)) fill(name, found.counts?.[name] ?? null);
+    latest = found;
+    for (const name of Object.keys(selects)) fill(name, null);
     ({ phrases } = found);
     pending = found.results;
     const narrowed = Object.keys(filters).length > 0;
     if (!pending.length) {
+      await showCounts(id);
       say(narrowed ? `在所选分类、来源或年份中没有找到“${q}”，试试“全部”。` : `没有找到包含“${q}”的文章。`);
       return;
     }
@@ -519,6 +541,8 @@ function page(root) {
     const shown = await showMore(id);
     if (id !== current) return;
     performance.mark("sitegen:results"); // the benchmark reads when the first results showed
+    await showCounts(id);
+    if (id !== current) return;
     counted = () => say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已筛选）" : ""}。`);
     counted();
     await shown?.excerpts;
@@ -538,7 +562,9 @@ function page(root) {
       select.value = params.get(name) || "";
     }
     sortSelect.value = params.get("sort") === "date" ? "date" : "";
-    form.querySelector(".search-filters").hidden = false;
+    options.open = ["category", "source", "year", "sort"].some((name) => params.get(name));
+    options.hidden = false;
+    options.addEventListener("toggle", () => showCounts(current));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       search();
