@@ -11,6 +11,7 @@ import html
 import re
 from zoneinfo import ZoneInfo
 
+from sitegen.cache import code_version
 from sitegen.models import Article
 from sitegen.search.writer import Doc
 
@@ -60,5 +61,5 @@ def doc_of(article: Article, url: str, tz: ZoneInfo) -> Doc:
         year=local.year,
         source=article.source or feed,
         categories=category_paths(article),
-        text_key=article.digest,
+        text_key=f"{article.digest}:{code_version()}",
     )

@@ -43,7 +43,7 @@ from sitegen.search.tokens import simplified, tokens
 CHUNK = 1024  # documents tokenized at a time
 PARTITION_BITS = 6  # the spill's partitions: ranges of 2 ** (SHARD_BITS - PARTITION_BITS) shards
 PARALLEL_FROM = 2000
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,13 @@ class Doc:
     year: int
     source: str  # 来源, or the feed when there is none
     categories: tuple[str, ...]  # every level of every trail, the first trail first: "金融"…
-    text_key: str  # changes whenever the text does (the content file's digest)
+    text_key: str  # changes whenever the text may (the content file and the code that reads it)
 
-    def digest(self) -> str:
-        """Equal when the index would hold the same of it (the date orders, the day shows)."""
-        fields = (self.url, self.title, self.day, str(self.year), self.source, self.text_key)
-        key = "\0".join((*fields, self.date.isoformat(), *self.categories))
-        return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Equal when the index holds the same of it: everything else comes from the content file
+        (text_key) as extract.py reads it, but for the day (the time zone)."""
+        return self.url, self.text_key, self.day
 
 
 TextOf = Callable[[Doc], str]
@@ -89,7 +89,7 @@ class _State:
     version: int = STATE_VERSION
     salt: str = ""
     digest: str = ""
-    ids: list[tuple[str, str, str]] = field(default_factory=list)  # (url, digest, text_key)
+    ids: list[tuple[str, str, str]] = field(default_factory=list)  # Doc.key by id
     sizes: dict[str, int] = field(default_factory=dict)  # every file of the index, by path
 
 
@@ -98,7 +98,7 @@ def code_digest() -> str:
     """The code that makes the index: a change to it makes the index anew."""
     here = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=16)
-    for name in ("tokens.py", "format.py", "writer.py"):
+    for name in ("tokens.py", "format.py", "writer.py", "extract.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
@@ -247,7 +247,7 @@ class SearchIndex:
         started = time.perf_counter()
         docs = ordered(docs)
         salt = code_digest()
-        ids = [(d.url, d.digest(), d.text_key) for d in docs]
+        ids = [d.key for d in docs]
         digest = hashlib.blake2b(repr((salt, ids)).encode(), digest_size=16).hexdigest()
         state = self._load()
         out = _Folder(folder)
@@ -326,7 +326,7 @@ class SearchIndex:
         """Only the tokens that edited and added documents gained or lost; returns the meta
         blocks that hold a changed document."""
         work = self.state_path
-        changed = [i for i, doc in enumerate(docs) if i >= len(old) or old[i][1] != doc.digest()]
+        changed = [i for i, doc in enumerate(docs) if i >= len(old) or old[i] != doc.key]
         texts: dict[int, list[tuple[str, str, bytes]]] = {}
 
         def chunk_texts(block: int) -> list[tuple[str, str, bytes]]:
