@@ -42,7 +42,7 @@ from sitegen.site import Site, index
 from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
 
 if TYPE_CHECKING:
-    from sitegen.search import Changes
+    from sitegen.search import Changes, Doc
 
 Progress = Callable[[str, int, int], None]
 Outcome = Article | ContentError | ContentWarning
@@ -213,7 +213,7 @@ def index_search(
     by_url = dict(zip(site.urls, site.articles, strict=True))
     docs = [doc_of(article, url, config.tz) for url, article in by_url.items()]
 
-    def text(doc: Any) -> str:
+    def text(doc: Doc) -> str:
         article = by_url[doc.url]
         return text_of(article, cache.body(article))
 

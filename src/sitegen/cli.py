@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
-STAGE_NAMES = {"normalize": "读取与清洗", "render": "生成页面"}
+STAGE_NAMES = {"normalize": "读取与清洗", "render": "生成页面", "search": "搜索索引"}
 
 
 def _relative(path: Path | str) -> str:

@@ -223,7 +223,7 @@ def _pool_map(job: Callable[[int], object], items: list[int], jobs: int) -> Iter
 
 
 class SearchIndex:
-    """One output's search index and its state (under `state`, None: no state, always anew)."""
+    """One output's search index, and its state in the folder `state` (the cache's)."""
 
     def __init__(self, state: Path, jobs: int = 1) -> None:
         self.state_path = state
