@@ -258,7 +258,7 @@ INDEX = "index.json"
 
 def lookup(folder: Path, token: int) -> tuple[Ids, Ids]:
     """A token's postings in the index in `folder`: (every article, articles by title), as
-    search.js reads them; tests and the benchmark ask the index this way."""
+    search.js reads them (the tests ask the index this way)."""
     none = np.zeros(0, dtype=np.uint32)
     path = folder / shard_path(shard_of(token))
     held = decode_shard(path.read_bytes()).get(token) if path.exists() else None

@@ -5,8 +5,10 @@
 // sitegen.search.tokens cuts an article (each character alone, each pair of neighbours, each
 // Latin word), and only the shards of those tokens are fetched: the articles that hold every
 // token are the candidates. Excerpts come from the result's own page, fetched for the results
-// shown; an article whose text turns out not to hold the phrase (its pairs stood apart) is
-// dropped there. Nothing leaves the site and nothing runs on a server.
+// the reader can see; an article whose text turns out not to hold the phrase (its pairs stood
+// apart) is dropped there. The facet column (each article's category and source) is read only
+// to filter, or to count once the filters are opened. Nothing leaves the site and nothing runs
+// on a server.
 
 const VERSION = 1;
 const [UNIGRAM, BIGRAM, WORD] = [1, 2, 3];
