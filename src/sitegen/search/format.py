@@ -38,8 +38,10 @@ is shorter (GAPS on a tie).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -163,9 +165,9 @@ def decode_postings(kind: int, data: bytes) -> Ids:
     raise FormatError(f"unknown postings kind {kind}")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One token's postings as stored: kind and bytes (OUTSIDE: in the token's own file)."""
+class Entry(NamedTuple):
+    """One token's postings as stored: kind and bytes (OUTSIDE: in the token's own file).
+    A named tuple, not a dataclass: a partition makes hundreds of thousands."""
 
     kind: int
     data: bytes
@@ -183,19 +185,42 @@ def entry(encoded: tuple[int, bytes], title: tuple[int, bytes]) -> tuple[Entry, 
 
 
 def encode_shard(entries: dict[int, Entry]) -> bytes:
-    parts = [bytes([VERSION])]
-    previous = 0
-    for token in sorted(entries):
-        e = entries[token]
-        titled = len(e.title) > 0
-        parts.append(varint(token - previous))
-        parts.append(varint(len(e.data) << 3 | e.kind << 1 | titled))
-        parts.append(e.data)
-        if titled:
-            parts.append(varint(len(e.title) << 2 | e.title_kind))
-            parts.append(e.title)
-        previous = token
-    return b"".join(parts)
+    tokens = sorted(entries)
+    return (
+        next(encode_shards(tokens, [entries[t] for t in tokens]))[1] if tokens else bytes([VERSION])
+    )
+
+
+def _sliced(values: npt.NDArray[np.int64]) -> list[bytes]:
+    """Each value's varint, encoded all at once."""
+    data = varints(values)
+    ends = np.cumsum(_lengths(values.astype(np.uint64))).tolist()
+    return [data[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def encode_shards(tokens: list[int], entries: list[Entry]) -> Iterator[tuple[int, bytes]]:
+    """(shard, bytes) of every shard these tokens (ascending) and their entries fill; the
+    headers of a whole partition are encoded at once."""
+    if not tokens:
+        return
+    array = np.array(tokens, dtype=np.int64)
+    shards = array >> (32 - SHARD_BITS)
+    gaps = np.diff(array, prepend=0)
+    starts = np.flatnonzero(np.diff(shards, prepend=-1))
+    gaps[starts] = array[starts]
+    titled = np.array([len(e.title) > 0 for e in entries], dtype=np.int64)
+    heads = np.array([len(e.data) << 3 | e.kind << 1 for e in entries], dtype=np.int64) | titled
+    title_heads = np.array([len(e.title) << 2 | e.title_kind for e in entries], dtype=np.int64)
+    gap_bytes, head_bytes, title_bytes = _sliced(gaps), _sliced(heads), _sliced(title_heads)
+    bounds = [*starts.tolist(), len(tokens)]
+    for first, end in pairwise(bounds):
+        parts = [bytes([VERSION])]
+        for i in range(first, end):
+            e = entries[i]
+            parts += (gap_bytes[i], head_bytes[i], e.data)
+            if e.title:
+                parts += (title_bytes[i], e.title)
+        yield int(shards[first]), b"".join(parts)
 
 
 def _checked(data: bytes, what: str) -> None:

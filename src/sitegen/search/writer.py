@@ -198,14 +198,14 @@ def _merge_partition(p: int) -> tuple[list[str], list[str]]:
             strict=True,
         )
     )
-    shards: dict[int, dict[int, fmt.Entry]] = defaultdict(dict)
+    entries = []
     for token, postings in zip(unique, encoded, strict=True):
         made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")))
-        shards[fmt.shard_of(token)][token] = made
+        entries.append(made)
         if own is not None:
             folder.put(fmt.outside_path(token), own)
-    for shard, entries in shards.items():
-        folder.put(fmt.shard_path(shard), fmt.encode_shard(entries))
+    for shard, data in fmt.encode_shards(unique, entries):
+        folder.put(fmt.shard_path(shard), data)
     for f in files:
         f.unlink()
     return folder.produced, folder.written
