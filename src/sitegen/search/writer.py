@@ -158,7 +158,7 @@ def _spill_chunk(start: int) -> None:
         every, titled = _token_pairs(doc.title, text)
         ids = np.full(len(every), (start + offset) * 2, dtype=np.uint32) + titled
         pairs.append((every, ids))
-        texts.append((doc.url, doc.title, zlib.compress(text.encode("utf-8"))))
+        texts.append((doc.url, doc.title, zlib.compress(text.encode("utf-8"), 1)))
     every = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.uint32)
     values = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.uint32)
     partition = every >> np.uint32(32 - PARTITION_BITS)
@@ -354,7 +354,7 @@ class SearchIndex:
                 )
             text = text_of(docs[i])
             after_tokens, after_titled = _token_pairs(docs[i].title, text)
-            record = (docs[i].url, docs[i].title, zlib.compress(text.encode("utf-8")))
+            record = (docs[i].url, docs[i].title, zlib.compress(text.encode("utf-8"), 1))
             if i % CHUNK > len(block):
                 raise fmt.FormatError(f"search state: a gap before {docs[i].url}")
             block[i % CHUNK : i % CHUNK + 1] = [record]
