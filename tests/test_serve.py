@@ -63,7 +63,7 @@ def make_site(
 
 
 def write_config(root: Path, *, title: str, base_url: str) -> None:
-    """Search stays off: Pagefind's index differs between two clean builds, and is not serve's."""
+    """Search stays off: these tests are about pages (test_search covers rebuilding the index)."""
     (root / "site.toml").write_text(
         f'title = "{title}"\nbase_url = "{base_url}"\n\n[search]\nenabled = false\n',
         encoding="utf-8",

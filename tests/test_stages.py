@@ -120,7 +120,7 @@ def test_emit_renders_only_pages_whose_key_the_place_lacks(tmp_path: Path, jobs:
     held = {p.url: p.key for p in pages if p.kind != "article"}
     (tmp_path / "out").mkdir()
     place = Keys(InPlace(tmp_path / "out"), held)
-    emitted = emit(pages, place, make_environment(config), jobs=jobs, search=False, progress=quiet)
+    emitted = emit(pages, place, make_environment(config), jobs=jobs, progress=quiet)
     assert {p.url for p in emitted.rendered} == {p.url for p in pages} - held.keys()
     assert emitted.kinds["article"] == 3 and emitted.kinds.total() == len(pages)
     assert emitted.workers == {os.getpid()}, "three pages are not worth a process"

@@ -25,7 +25,7 @@ from sitegen import __version__
 from sitegen.build import Report, build, check_output_folder, prepare
 from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig, load_config, normalize_base_url
-from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
+from sitegen.errors import ConfigError, ContentError, ContentErrors
 from sitegen.render import TemplateProblem
 from sitegen.size import OutputSize, human, measure, near_limit
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
-STAGE_NAMES = {"normalize": "读取与清洗", "render": "生成页面"}
+STAGE_NAMES = {"normalize": "读取与清洗", "render": "生成页面", "search": "搜索索引"}
 
 
 def _relative(path: Path | str) -> str:
@@ -116,7 +116,8 @@ def _summary(report: Report, title: str, size: OutputSize | None = None) -> None
         found = report.search
         table.add_row(
             "搜索索引 search",
-            f"{found.pages} pages, {found.bytes / 1e6:.1f} MB, {found.seconds:.1f} s",
+            f"{found.docs} articles, {found.bytes / 1e6:.1f} MB, "
+            f"{len(found.written)} files written, {found.seconds:.1f} s",
         )
     table.add_row("用时 time", f"{report.seconds:.2f} s")
     out.print(table)
@@ -150,10 +151,6 @@ def run_guarded(action: Callable[[], None], config_holder: list[SiteConfig]) -> 
         sys.exit(1)
     except TemplateProblem as exc:
         err.print(f"[bold red]template error[/] {exc}")
-        sys.exit(1)
-    except SearchError as exc:
-        err.print(f"[bold red]search index error[/] {escape(str(exc))}", soft_wrap=True)
-        err.print("nothing was written; the previous output is untouched.")
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted: the previous output is untouched")

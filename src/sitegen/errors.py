@@ -57,7 +57,3 @@ class ContentErrors(Exception):
     def __reduce__(self) -> tuple:
         """Raised in a worker process (a cache entry gone at render time), it crosses back whole."""
         return (type(self), (self.errors,))
-
-
-class SearchError(Exception):
-    """Pagefind is missing or failed: one message for the user, and the output left as it was."""

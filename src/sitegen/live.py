@@ -1,9 +1,9 @@
 """What only the dev server needs from the build: a change set rebuilt in place, the hrefs of the
 pages it touched (so only tabs showing them reload), an edited article rendered first (Hugo's fast
-render), and the search index redone in the background.
+render), and the search index updated in place (only the files of the tokens that changed).
 
 It sits between serve and build: serve hands it changed paths and gets reports back, and never
-touches the session's state. One lock keeps the rebuild thread and the index thread apart.
+touches the session's state. One lock keeps serve's threads from meeting inside it.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sitegen.build import Progress, Report, Session, quiet
 from sitegen.build.emit import emit
-from sitegen.build.search_step import Records, reindex_in_place
+from sitegen.build.search_step import update_index
 from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
@@ -26,10 +25,7 @@ from sitegen.models import Article
 from sitegen.output import InPlace
 from sitegen.pages import Page, Planner
 from sitegen.render import make_environment, rendering_digest, static_dirs, template_dirs
-from sitegen.urls import Urls, output_file
-
-if TYPE_CHECKING:
-    from sitegen.search import SearchStats
+from sitegen.urls import SEARCH_FOLDER, Urls, output_file
 
 
 class _Current:
@@ -59,7 +55,6 @@ class Live:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.index_stale = False
         self._bodies_lost = False
         self._lock = threading.Lock()
 
@@ -114,29 +109,21 @@ class Live:
         self,
         changed: set[Path],
         *,
-        index: bool = True,
         on_edited: Callable[[tuple[str, ...]], None] | None = None,
     ) -> Report:
-        """After files changed: content re-normalized, static copied, templates re-read, and the
-        pages whose key changed rewritten in place.
+        """After files changed: content re-normalized, static copied, templates re-read, the
+        pages whose key changed rewritten in place, and the search index updated.
 
-        With `index=False` the search index is left for `reindex()` (the dev server runs it in the
-        background), and `index_stale` says so. With `on_edited`, the pages of articles edited in
-        place are rendered first and announced. `report.touched` lists the pages rewritten or
-        removed, or is None when any page may have changed (templates or static files changed).
+        With `on_edited`, the pages of articles edited in place are rendered first and announced.
+        `report.touched` lists the pages rewritten or removed, or is None when any page may have
+        changed (templates or static files changed).
         """
         with self._lock:
             try:
-                report = self._update(changed, on_edited)
+                return self._update(changed, on_edited)
             except BodiesLost:
                 self._bodies_lost = True  # the next update reads every file again
                 raise
-            records = None
-            if index and self.index_stale:
-                records, self.index_stale = dict(self.session.made.records), False
-        if records is not None:
-            report.search = self._index(records)
-        return report
 
     def _update(
         self, changed: set[Path], on_edited: Callable[[tuple[str, ...]], None] | None
@@ -164,10 +151,7 @@ class Live:
         pages = session.plan(site, rendering)
         place = InPlace(session.output)
         current = _Current(place, made.keys)
-        search = session.config.search.enabled
-        emitted = emit(
-            pages, current, session.env, jobs=session.jobs, search=search, progress=quiet
-        )
+        emitted = emit(pages, current, session.env, jobs=session.jobs, progress=quiet)
         for page in emitted.rendered:
             made.keys[page.url] = page.key
         urls = {page.url for page in pages}
@@ -179,7 +163,16 @@ class Live:
             source_dir = next(d for d in statics if path.is_relative_to(d))
             place.copy_static(path.relative_to(source_dir).as_posix(), statics)
         gone = [*removed, *(page.url for page in emitted.rendered)]
-        self._keep_records(made.records, gone, emitted.records, search)
+        if session.config.search.enabled and gone:
+            report.search = update_index(
+                site,
+                session.config.tz,
+                session.cache,
+                session.bodies,
+                session.output,
+                session.output / SEARCH_FOLDER,
+                jobs=session.jobs,
+            )
         report.pages = Counter(page.kind for page in emitted.rendered)
         report.workers = frozenset(emitted.workers)
         report.written, report.unchanged = place.stats.written, place.stats.unchanged
@@ -188,16 +181,6 @@ class Live:
             report.touched = tuple(href(url) for url in gone)
         report.seconds = time.perf_counter() - started
         return report
-
-    def _keep_records(
-        self, records: Records, gone: list[str], fresh: Records, search: bool
-    ) -> None:
-        before = dict(records)
-        for url in gone:
-            records.pop(url, None)
-        records.update(fresh)
-        if search and records != before:
-            self.index_stale = True
 
     def _fast(self, paths: set[Path], rendering: str) -> tuple[str, ...]:
         """Pages of articles edited in place (same date, slug, categories), rendered at once against
@@ -225,18 +208,7 @@ class Live:
         planner = Planner(site, session.config, body_of=session.bodies.of, rendering=rendering)
         pages = [planner.article_page(i, site.articles[i]) for i in edited]
         current = _Current(InPlace(session.output), session.made.keys)
-        emitted = emit(pages, current, session.env, jobs=1, search=False, progress=quiet)
+        emitted = emit(pages, current, session.env, jobs=1, progress=quiet)
         for page in emitted.rendered:
             session.made.keys[page.url] = page.key
         return tuple(planner.urls.href(site.urls[i]) for i in edited)
-
-    def reindex(self) -> SearchStats | None:
-        """The search index made again from the records of the pages served now, if it is stale."""
-        with self._lock:
-            if not self.index_stale:
-                return None
-            records, self.index_stale = dict(self.session.made.records), False
-        return self._index(records)
-
-    def _index(self, records: Records) -> SearchStats:
-        return reindex_in_place(self.session.output, records)

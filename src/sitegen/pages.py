@@ -180,14 +180,6 @@ class Planner:
                 tags=article.tags,
                 body=Markup(self.body_of(article)),
                 image="" if article.image_in_body else article.image,
-                category_paths=tuple(
-                    dict.fromkeys(
-                        " › ".join(path[:depth])
-                        for path in article.categories
-                        for depth in range(1, len(path) + 1)
-                    )
-                ),
-                year=str(article.date.astimezone(self.config.tz).year),
             )
             return {
                 "head": self.head(article.title, url, article.summary, "article", article.image),
@@ -409,7 +401,7 @@ class Planner:
         return self.page(url, "404", "404.html", self.key(url), None, context)
 
     def search_page(self) -> Page:
-        """The search page: the results are the browser's work (search.js over Pagefind's index)."""
+        """The search page: the results are the browser's work (search.js over sitegen.search's index)."""
         url = self.urls.search()
         head = replace(self.head("搜索", url, "全文搜索本站文章"), noindex=True)
 

@@ -1,7 +1,7 @@
 """`sitegen serve`: build into a private folder, serve it over HTTP, rebuild what changes.
 
 Three kinds of thread share little: watchdog's observer only records changed paths; the rebuild
-and index threads go through sitegen.live, whose lock keeps them apart; HTTP threads only read
+thread goes through sitegen.live, whose lock guards the session; HTTP threads only read
 files under the output folder, add the reload script to the HTML pages they serve (the build never
 knows about it, as with MkDocs' livereload and Hugo's livereloadinject), and wait on the broadcast
 for the event stream that tells open pages to reload.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -26,7 +25,7 @@ from watchdog.observers.api import ObservedWatch
 
 from sitegen.build import Progress, Report, Session, quiet
 from sitegen.config import SiteConfig, load_config
-from sitegen.errors import ConfigError, ContentError, ContentErrors, SearchError
+from sitegen.errors import ConfigError, ContentError, ContentErrors
 from sitegen.live import Live
 from sitegen.render import TemplateProblem
 from sitegen.served import Broadcast, HTTPServer, Served, bind
@@ -122,8 +121,6 @@ def problem_of(exc: Exception) -> str:
         return f"template error: {exc}"
     if isinstance(exc, ConfigError):
         return f"config error: {exc.key}: {exc.message}"
-    if isinstance(exc, SearchError):
-        return f"search index error: {exc}"
     if isinstance(exc, OSError):
         return f"cannot rebuild: {exc}"
     return f"internal error (please report it): {type(exc).__name__}: {exc}"
@@ -177,7 +174,6 @@ class DevServer:
         self._threads: list[threading.Thread] = []
         self._httpd: HTTPServer | None = None
         self._stopped = threading.Event()
-        self._index_wanted = threading.Event()
         self._closing = False
         self.live: Live | None = None
 
@@ -209,7 +205,6 @@ class DevServer:
             self._spawn(partial(self._httpd.serve_forever, poll_interval=0.1), "http")
             if self.watch:
                 self._spawn(self._work, "rebuild")
-                self._spawn(self._index, "index")
         except BaseException:
             self.stop()
             raise
@@ -224,7 +219,6 @@ class DevServer:
         if self._stopped.is_set():
             return
         self._closing = True
-        self._index_wanted.set()
         self._changes.close()
         if self._observer.is_alive():
             self._observer.stop()
@@ -295,7 +289,7 @@ class DevServer:
         try:
             if full:
                 return self._reconfigure(changed), (), ""
-            return self.live.update(changed, index=False, on_edited=self._edited), (), ""
+            return self.live.update(changed, on_edited=self._edited), (), ""
         except ContentErrors as exc:
             return Report(), tuple(exc.errors), ""
         except Exception as exc:  # shown in the browser; the next change tries again
@@ -328,29 +322,13 @@ class DevServer:
             self.broadcast.publish(messages)
         elif touched:
             self.broadcast.publish((), touched)
-        if self.live.index_stale:
-            self._index_wanted.set()
 
     def _edited(self, pages: tuple[str, ...]) -> None:
         """Articles edited in place are already rendered: their tabs reload before the rest is done."""
         self.broadcast.publish((), pages)
 
-    def _index(self) -> None:
-        """Re-index search after the tab has reloaded: Pagefind redoes the whole site each time,
-        which at 10,000 articles takes a minute, far too long to hold a page back for."""
-        while True:
-            self._index_wanted.wait()
-            if self._stopped.is_set() or self._closing:
-                return
-            self._index_wanted.clear()
-            assert self.live is not None
-            try:
-                self.live.reindex()
-            except Exception as exc:  # the thread must outlive any failure: say it, go on
-                print(f"search index error: {exc}", file=sys.stderr)
-
     def _reconfigure(self, changed: set[Path]) -> Report:
-        """site.toml (or a whole folder) changed: a new Builder, reusing the normalized articles
+        """site.toml (or a whole folder) changed: a new Session, reusing the normalized articles
         when they cannot differ (same content folder and time zone)."""
         assert self.live is not None
         config = load_config(self.config_path)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from sitegen.config import SiteConfig
 from sitegen.models import Article, CategoryPath
 
-SEARCH_FOLDER = "pagefind"  # the search index, beside the pages
+SEARCH_FOLDER = "search-index"  # the search index (sitegen.search.format), beside the pages
 _SAFE = "/#?=&%-._~"
 _ASCII = re.compile(r"[\x00-\x7f]+")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\/]")

@@ -44,9 +44,6 @@ class ArticleView:
     tags: tuple[str, ...]
     body: Markup
     image: str
-    category_paths: tuple[str, ...]
-    """Every level of every trail as one string ("金融 › 新浪财经"): the search page's category filter."""
-    year: str
 
 
 @dataclass(frozen=True)

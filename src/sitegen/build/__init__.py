@@ -3,7 +3,7 @@
     articles.py     content files → articles (normalized, cached, bodies to the Bodies store)
     parallel.py     the parallel map: chunks over as many forked processes as the caller says
     emit.py         pages → files: what is stale decided once, rendered once, one writer
-    manifest.py     what an output tree holds (page keys, file stamps, search records)
+    manifest.py     what an output tree holds (page keys, file stamps, the search index's digest)
     search_step.py  the build's one meeting point with search
     session.py      the orchestration: a Session's build() into the twin, exchanged atomically
     report.py       what a build tells its caller: progress as it runs, the report at the end

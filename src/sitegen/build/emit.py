@@ -18,7 +18,6 @@ from jinja2 import Environment
 
 from sitegen.build.parallel import map_chunks
 from sitegen.build.report import Progress
-from sitegen.build.search_step import Records, add_record
 from sitegen.output import WriteStats
 from sitegen.pages import Page
 from sitegen.render import render
@@ -44,13 +43,12 @@ class Place(Protocol):
 
 @dataclass
 class Emitted:
-    """What emitting did: pages by kind, files written or unchanged, the rendered pages' search
-    records and URLs, and the processes that rendered them."""
+    """What emitting did: pages by kind, files written or unchanged, the pages rendered, and the
+    processes that rendered them."""
 
     kinds: Counter[str] = field(default_factory=Counter)
     written: int = 0
     unchanged: int = 0
-    records: Records = field(default_factory=dict)
     rendered: list[Page] = field(default_factory=list)
     workers: set[int] = field(default_factory=set)
 
@@ -58,12 +56,11 @@ class Emitted:
         self.kinds.update(other.kinds)
         self.written += other.written
         self.unchanged += other.unchanged
-        self.records.update(other.records)
         self.workers |= other.workers
 
 
 def _render_chunk(
-    indexes: list[int], pages: list[Page], env: Environment, writer: Writer, search: bool
+    indexes: list[int], pages: list[Page], env: Environment, writer: Writer
 ) -> Emitted:
     """Render and write some pages (in a worker or here); the counts travel back, not the bytes."""
     result = Emitted(workers={os.getpid()})
@@ -73,8 +70,6 @@ def _render_chunk(
         data = render(env, page)
         writer.write(output_file(page.url), data)
         result.kinds[page.kind] += 1
-        if search:
-            add_record(result.records, data, page.url)
     result.written = writer.stats.written - before[0]
     result.unchanged = writer.stats.unchanged - before[1]
     writer.stats.written, writer.stats.unchanged = before
@@ -87,7 +82,6 @@ def emit(
     env: Environment,
     *,
     jobs: int,
-    search: bool,
     progress: Progress,
 ) -> Emitted:
     """Every page into `place`: kept where it is current, else rendered and written."""
@@ -99,9 +93,7 @@ def emit(
             result.rendered.append(page)
     fresh = result.rendered
     done = 0
-    for chunk in map_chunks(
-        _render_chunk, range(len(fresh)), jobs, fresh, env, place.writer, search
-    ):
+    for chunk in map_chunks(_render_chunk, range(len(fresh)), jobs, fresh, env, place.writer):
         result.add(chunk)
         done += chunk.kinds.total()
         progress("render", done, len(fresh))

@@ -1,7 +1,7 @@
 """The manifest of what an output tree holds, kept in the cache beside it.
 
 Each page's key and its file's stamp, every file (pages and static, for pruning without walking
-the tree) and the search records: enough to tell, without reading a page, whether a planned page
+the tree) and the search index's digest: enough to tell, without reading a page, whether a planned page
 is already there as it would be rendered (Lektor's `check_artifact_is_current`).
 """
 
@@ -10,14 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sitegen.cache import load_pickled, save_pickled
 from sitegen.output import all_stamped
 from sitegen.urls import SEARCH_FOLDER, output_file
-
-if TYPE_CHECKING:
-    from sitegen.search import Record
 
 PageStamp = tuple[str, int, int]  # page key, file size, file mtime_ns
 
@@ -28,7 +24,6 @@ class Manifest:
     that tree is rendered anew."""
 
     pages: dict[str, PageStamp] = field(default_factory=dict)
-    records: dict[str, Record] = field(default_factory=dict)
     search: str = ""
     files: tuple[str, ...] = ()
     static: dict[str, tuple[int, int]] = field(default_factory=dict)

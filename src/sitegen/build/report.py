@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sitegen.errors import ContentError, ContentWarning
 
 if TYPE_CHECKING:
-    from sitegen.search import SearchStats
+    from sitegen.search import Changes
 
 Progress = Callable[[str, int, int], None]
 
@@ -34,7 +34,7 @@ class Report:
     unchanged: int = 0
     seconds: float = 0.0
     output: Path | None = None
-    search: SearchStats | None = None
+    search: Changes | None = None
     touched: tuple[str, ...] | None = None  # after an update: hrefs of pages rewritten or gone
     up_to_date: bool = False  # nothing changed since the last build: the output was left alone
     workers: frozenset[int] = frozenset()  # the processes that rendered pages (--jobs at work)

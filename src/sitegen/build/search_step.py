@@ -1,59 +1,62 @@
-"""The build's one meeting point with search: records taken from rendered pages, and the index
-made from them as one more part of the output.
+"""The build's one meeting point with search: the index brought up to date with the site's
+articles, as one more part of the output.
 
 Everything the build knows about search is here, so another search engine changes this file only.
+The index's state (what each file holds) is kept in the cache, per output folder, so an edit
+rewrites only the index files of the tokens it changed; with `--no-cache` it lives in a temporary
+folder for one build and the index is made anew.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from sitegen.output import InPlace
-from sitegen.urls import SEARCH_FOLDER
+from sitegen.build.report import Progress, quiet
+from sitegen.cache import ArticleCache, Bodies
+from sitegen.site import Site
 
 if TYPE_CHECKING:
-    from sitegen.search import Record, SearchStats
-
-Records = dict[str, "Record"]
+    from sitegen.search import Changes, Doc
 
 
-def add_record(records: Records, data: bytes, url: str) -> None:
-    """Keep what the search index takes from a rendered page, if the theme marks it for indexing."""
-    from sitegen.search import extract  # here: only a site with search needs it
+def code() -> str:
+    """The code that writes the index: a new one remakes it (part of a build's inputs)."""
+    from sitegen.search.writer import code_digest  # here: only a site with search needs it
 
-    record = extract(data, url)
-    if record is not None:
-        records[url] = record
+    return code_digest()
 
 
-def records_digest(records: Records) -> str:
-    """What a search index was built from: the records and the code that writes the index."""
-    from sitegen import search  # here: only a site with search needs it
+def update_index(
+    site: Site,
+    tz: ZoneInfo,
+    cache: ArticleCache,
+    bodies: Bodies,
+    output: Path,
+    folder: Path,
+    *,
+    jobs: int,
+    progress: Progress = quiet,
+) -> Changes:
+    """Bring the index in `folder` (the output's, or its twin's) up to date with the site."""
+    from sitegen.search import SearchIndex, doc_of, text_of  # here: only a site with search
 
-    digest = hashlib.blake2b(Path(search.__file__).read_bytes(), digest_size=16)
-    digest.update(repr(sorted(records.items())).encode())
-    return digest.hexdigest()
+    by_url = dict(zip(site.urls, site.articles, strict=True))
+    docs = [doc_of(article, url, tz) for url, article in by_url.items()]
 
+    def text(doc: Doc) -> str:
+        article = by_url[doc.url]
+        return text_of(article, bodies.of(article))
 
-def index_into(records: Records, folder: Path) -> SearchStats:
-    """The whole index, written into `folder` (inside a staging tree)."""
-    from sitegen.search import index_records  # here: only a site with search needs it
+    def update(state: Path) -> Changes:
+        index = SearchIndex(state, jobs)
+        return index.update(folder, docs, text, lambda done, total: progress("search", done, total))
 
-    shutil.rmtree(folder, ignore_errors=True)
-    return index_records(records.values(), folder)
-
-
-def reindex_in_place(output: Path, records: Records) -> SearchStats:
-    """Pagefind cannot update an index: build a whole new one beside the output, swap it in."""
-    fresh = output.parent / f".{output.name}.{SEARCH_FOLDER}-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
-    try:
-        stats = index_into(records, fresh)
-        InPlace(output).replace_folder(SEARCH_FOLDER, fresh)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-    return stats
+    if cache.folder is None or cache.read_only:
+        with tempfile.TemporaryDirectory(prefix="sitegen-search-") as state:
+            return update(Path(state))
+    key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return update(cache.folder / "search" / key)

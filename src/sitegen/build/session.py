@@ -18,7 +18,6 @@ from sitegen.build.articles import Outcome, collect, normalize_all, renormalize
 from sitegen.build.emit import emit
 from sitegen.build.manifest import Manifest, PageStamp, manifest_path
 from sitegen.build.report import Progress, Report, quiet
-from sitegen.build.search_step import Records
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors
@@ -52,11 +51,10 @@ def check_output_folder(config: SiteConfig, output: Path) -> None:
 
 @dataclass
 class Made:
-    """What the output holds after a build: each page's key and its search record, and the site
-    it was made from (None when the build found nothing to do and indexed nothing)."""
+    """What the output holds after a build: each page's key, and the site it was made from (None
+    when the build found nothing to do)."""
 
     keys: dict[str, str] = field(default_factory=dict)
-    records: Records = field(default_factory=dict)
     site: Site | None = None
 
 
@@ -69,7 +67,6 @@ class _Staged:
         self.staging = staging
         self.ways = ((twin, staging.holds), (live, staging.link_previous))
         self.stamps: dict[str, PageStamp] = {}
-        self.records: Records = {}
 
     def keeps(self, page: Page) -> bool:
         path = output_file(page.url)
@@ -77,8 +74,6 @@ class _Staged:
             stamp = manifest.pages.get(page.url)
             if stamp is not None and stamp[0] == page.key and take(path, *stamp[1:]):
                 self.stamps[page.url] = stamp
-                if page.url in manifest.records:
-                    self.records[page.url] = manifest.records[page.url]
                 return True
         return False
 
@@ -167,7 +162,7 @@ class Session:
         """Everything, made in the output's twin and exchanged with the output atomically.
 
         A page whose key matches what the twin or the live output already holds is kept or
-        hard-linked instead of rendered; the search index is kept when no indexed page changed.
+        hard-linked instead of rendered; the search index rewrites only the files that change.
         `reuse` keeps the normalized articles already in `outcomes` (serve after a site.toml change).
         """
         started = time.perf_counter()
@@ -187,7 +182,7 @@ class Session:
         Manifest().save(twin_path)
         staging = Staging(self.output, trusted=bool(twin.pages))
         try:
-            manifest = self._stage(staging, pages, (twin, live), report, progress)
+            manifest = self._stage(staging, site, pages, (twin, live), report, progress)
             manifest.inputs = inputs
             staging.commit()
         except BaseException:
@@ -196,7 +191,7 @@ class Session:
         if live_path and twin_path and live_path.exists():
             live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
         manifest.save(live_path)
-        self.made = Made({page.url: page.key for page in pages}, manifest.records, site)
+        self.made = Made({page.url: page.key for page in pages}, site)
         report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
         report.seconds = time.perf_counter() - started
         return report
@@ -204,6 +199,7 @@ class Session:
     def _stage(
         self,
         staging: Staging,
+        site: Site,
         pages: list[Page],
         manifests: tuple[Manifest, Manifest],
         report: Report,
@@ -213,20 +209,25 @@ class Session:
         twin, live = manifests
         statics = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
         place = _Staged(staging, twin, live)
-        search = self.config.search.enabled
-        emitted = emit(pages, place, self.env, jobs=self.jobs, search=search, progress=progress)
+        emitted = emit(pages, place, self.env, jobs=self.jobs, progress=progress)
         report.pages.update(emitted.kinds)
         report.workers = frozenset(emitted.workers)
-        records = {**place.records, **emitted.records}
         for page in emitted.rendered:
             place.stamps[page.url] = (page.key, *staging.stamp(output_file(page.url)))
-        index_digest = search_step.records_digest(records) if search else ""
-        if (
-            index_digest
-            and index_digest != twin.search
-            and not (index_digest == live.search and staging.link_previous_tree(SEARCH_FOLDER))
-        ):
-            report.search = search_step.index_into(records, staging.path / SEARCH_FOLDER)
+        index_digest = ""
+        if self.config.search.enabled:
+            staging.link_previous_tree(SEARCH_FOLDER)  # the index is updated from the live one
+            report.search = search_step.update_index(
+                site,
+                self.config.tz,
+                self.cache,
+                self.bodies,
+                self.output,
+                staging.path / SEARCH_FOLDER,
+                jobs=self.jobs,
+                progress=progress,
+            )
+            index_digest = report.search.digest
         expected = statics | {output_file(page.url) for page in pages}
         staging.prune(set(twin.files) - expected)
         if not index_digest:
@@ -235,7 +236,7 @@ class Session:
         static = {path: staging.stamp(path) for path in sorted(statics)}
         files = tuple(sorted(expected))
         kinds = dict(report.pages)
-        return Manifest(stamps, records, index_digest, files, static, "", report.articles, kinds)
+        return Manifest(stamps, index_digest, files, static, "", report.articles, kinds)
 
     def _inputs(self, rendering: str) -> str:
         """A digest of everything the output is made from: content files, config, options,
@@ -250,7 +251,8 @@ class Session:
             (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
             for path, outcome in self.outcomes.items()
         )
-        options = (self.drafts, self.skip_bad)
+        search = search_step.code() if self.config.search.enabled else ""
+        options = (self.drafts, self.skip_bad, search)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
 
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
@@ -260,6 +262,6 @@ class Session:
         report.articles = live.articles
         report.pages.update(live.kinds)
         report.unchanged = len(live.pages) + len(live.static)
-        self.made = Made({url: stamp[0] for url, stamp in live.pages.items()}, live.records)
+        self.made = Made({url: stamp[0] for url, stamp in live.pages.items()})
         report.seconds = time.perf_counter() - started
         return report

@@ -1,198 +1,331 @@
 // The search page, and `find`, the search itself (the tests call it too).
 //
-// The index (search.py) holds every run of Chinese characters as its overlapping character
-// bigrams plus the run's last character, written as ASCII codes. A query is cut the same way and
-// asked twice of Pagefind: as loose words, for the ranking (title hits first), and as an exact
-// phrase, to keep only the articles in which the characters really stand in that order. So any
-// run of characters that occurs in an article finds it. Excerpts are decoded from those codes.
-// Nothing leaves the site: pagefind.js and its index are files next to the pages.
+// The index (sitegen.search.format, in search-index/ beside the pages) is an inverted index of
+// character bigrams, sharded by token. A query is folded and cut into tokens exactly as
+// sitegen.search.tokens cuts an article (each character alone, each pair of neighbours, each
+// Latin word), and only the shards of those tokens are fetched: the articles that hold every
+// token are the candidates. Excerpts come from the result's own page, fetched for the results
+// the reader can see; an article whose text turns out not to hold the phrase (its pairs stood
+// apart) is dropped there. The facet column (each article's category and source) is read only
+// to filter, or to count once the filters are opened. Nothing leaves the site and nothing runs
+// on a server.
 
-const CODE = "ǂ"; // a run's token: 3 base-36 digits per character
-const RARE = "ǁ"; // a character outside the compact range: base-36 code point
-const TITLED = "ǃ"; // a token of the title's second copy
-const GAP = "\ue000"; // whitespace in the text
-const TITLE_END = "\ue001"; // between the title's tokens and the text's
-const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
-const COMPACT = [
+const VERSION = 1;
+const [UNIGRAM, BIGRAM, WORD] = [1, 2, 3];
+const [GAPS, BITMAP, OUTSIDE] = [0, 1, 2];
+const RUN_RANGES = [
   [0x3000, 0xa000],
   [0xf900, 0xfb00],
+  [0x20000, 0x323b0],
 ];
-const RARE_CJK = [0x20000, 0x323b0];
-const WORD = /^[\p{L}\p{N}]$/u;
-const SPACE = /^\s$/u;
+const ALNUM = /^[\p{L}\p{N}]$/u;
+const [OTHER, RUN, WORDY] = [0, 1, 2];
+const PAGE = 10;
 
-// --- the same tokens as search.py -------------------------------------------------------------
+// --- the index's files --------------------------------------------------------------------------
 
-function code(char) {
-  let offset = 0;
+const root = typeof document === "undefined" ? null : document.getElementById("search");
+const indexUrl = root?.dataset.index ?? new URL("search-index/", import.meta.url).href;
+const base = root?.dataset.base ?? new URL(".", import.meta.url).pathname;
+const files = new Map();
+
+function load(path, as) {
+  if (!files.has(path)) {
+    const made = fetch(new URL(path, new URL(indexUrl, location.href))).then(async (response) => {
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+      if (as === "gzip") {
+        const plain = response.body.pipeThrough(new DecompressionStream("gzip"));
+        return new Uint8Array(await new Response(plain).arrayBuffer());
+      }
+      return as === "json" ? response.json() : as === "text" ? response.text() : new Uint8Array(await response.arrayBuffer());
+    });
+    files.set(path, made);
+    made.catch(() => files.delete(path));
+  }
+  return files.get(path);
+}
+
+let opened = null;
+
+// index.json, once; `fold` fills as folding files are loaded.
+function open() {
+  opened ??= load("index.json", "json").then((index) => {
+    if (!index || index.version !== VERSION) throw new Error(`search index version ${index?.version}, want ${VERSION}`);
+    const groups = index.groups.map(([source, paths]) => [index.sources[source], paths.map((p) => index.categories[p])]);
+    return { ...index, groups, fold: new Map(), folds: new Set(index.fold) };
+  });
+  return opened;
+}
+
+// Load the folding pairs of these characters' blocks (those that have any) into index.fold.
+async function loadFolding(index, chars) {
+  const blocks = [...new Set(chars.map((c) => c.codePointAt(0) >> 8))].filter((b) => index.folds.has(b));
+  const texts = await Promise.all(blocks.map((b) => load(`fold/${b.toString(16)}.txt`, "text")));
+  for (const text of texts) {
+    const pairs = [...(text ?? "")];
+    for (let i = 0; i + 1 < pairs.length; i += 2) index.fold.set(pairs[i], pairs[i + 1]);
+  }
+}
+
+// Fold a query: its characters' folding pairs first, then those of what they fold to, so that
+// every character that folds the same way is known when excerpts are marked.
+async function folded(index, query) {
+  const plain = [...query.normalize("NFC")].flatMap((c) => [...foldChar(c, new Map())]);
+  await loadFolding(index, plain);
+  await loadFolding(index, [...foldText(query, index.fold)]);
+}
+
+// --- folding and tokens: the same as sitegen.search.tokens ---------------------------------------
+
+function classOf(char) {
+  if (!ALNUM.test(char)) return OTHER;
   const point = char.codePointAt(0);
-  for (const [low, high] of COMPACT) {
-    if (point >= low && point < high) {
-      const index = offset + point - low;
-      return DIGITS[Math.floor(index / 1296)] + DIGITS[Math.floor(index / 36) % 36] + DIGITS[index % 36];
-    }
-    offset += high - low;
-  }
-  return null;
+  return RUN_RANGES.some(([low, high]) => point >= low && point < high) ? RUN : WORDY;
 }
 
-function decode(digits) {
-  let index = DIGITS.indexOf(digits[0]) * 1296 + DIGITS.indexOf(digits[1]) * 36 + DIGITS.indexOf(digits[2]);
-  for (const [low, high] of COMPACT) {
-    if (index < high - low) return String.fromCodePoint(low + index);
-    index -= high - low;
-  }
-  return "";
+// One character folded: compatibility form of letters and digits, lower case, Simplified.
+function foldChar(char, fold) {
+  const plain = char.normalize("NFKC");
+  const chosen = [...plain].some((c) => ALNUM.test(c)) ? plain : char;
+  return [...chosen.toLowerCase()].map((c) => fold.get(c) ?? c).join("");
 }
 
-function kindOf(char) {
-  if (!WORD.test(char)) return SPACE.test(char) ? "gap" : "mark";
-  if (code(char) !== null) return "run";
-  const point = char.codePointAt(0);
-  return point >= RARE_CJK[0] && point < RARE_CJK[1] ? "rare" : "word";
+const foldText = (text, fold) => [...text.normalize("NFC")].map((c) => foldChar(c, fold)).join("");
+
+function mix(kind, a, b) {
+  let h = Math.imul(kind, 0x9e3779b1) >>> 0;
+  h = Math.imul((h ^ a) >>> 0, 0x85ebca6b) >>> 0;
+  h = (h ^ (h >>> 15)) >>> 0;
+  h = Math.imul((h ^ b) >>> 0, 0xc2b2ae35) >>> 0;
+  h = (h ^ (h >>> 13)) >>> 0;
+  h = Math.imul(h, 0x27d4eb2f) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
-// (kind, character) in compatibility form (ｑ３ → q3), punctuation as written.
-function* characters(text) {
-  for (const char of text.normalize("NFC")) {
-    const plain = [...char.normalize("NFKC")];
-    const kinds = plain.map(kindOf);
-    if (kinds.every((kind) => kind === "gap" || kind === "mark")) {
-      yield [SPACE.test(char) ? "gap" : "mark", char];
-    } else {
-      for (let i = 0; i < plain.length; i++) yield [kinds[i], plain[i]];
-    }
-  }
+function fnv1a(word) {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(word)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h;
 }
 
-function* segments(text) {
-  let kind = null;
-  let chars = [];
-  for (const [next, char] of characters(text)) {
-    if (next !== kind && chars.length) {
-      yield { kind, chars };
-      chars = [];
-    }
-    kind = next;
-    chars.push(char);
-  }
-  if (chars.length) yield { kind, chars };
-}
-
-// A query's phrases: cut at whitespace and punctuation, as the index cuts the text. The last
-// token of a phrase is "open" when the text may go on after it (a lone last character, a word
-// being typed): it is matched as a prefix, and the articles where it is whole rank first.
-function phrasesOf(query) {
+// A query's phrases (cut at spaces and punctuation), each with the tokens an article must hold.
+function phrasesOf(query, fold) {
   const phrases = [];
   let current = [];
-  for (const segment of segments(query)) {
-    if (segment.kind === "gap" || segment.kind === "mark") {
-      if (current.length) phrases.push(current);
-      current = [];
-    } else {
-      current.push(segment);
-    }
+  const close = () => {
+    if (current.length) phrases.push(current);
+    current = [];
+  };
+  for (const char of foldText(query, fold)) {
+    const kind = classOf(char);
+    if (kind === OTHER) close();
+    else current.push([kind, char]);
   }
-  if (current.length) phrases.push(current);
-  return phrases.map((parts) => {
-    const tokens = [];
-    parts.forEach((part, i) => {
-      const last = i === parts.length - 1;
-      if (part.kind === "run") {
-        const codes = part.chars.map(code);
-        for (let j = 0; j + 1 < codes.length; j++) tokens.push({ token: CODE + codes[j] + codes[j + 1] });
-        if (!last || codes.length === 1) tokens.push({ token: CODE + codes.at(-1), open: last });
-      } else if (part.kind === "word") {
-        tokens.push({ token: part.chars.join("").toLowerCase(), open: last });
-      } else {
-        for (const char of part.chars) tokens.push({ token: RARE + char.codePointAt(0).toString(36) });
-      }
-    });
-    return { text: parts.flatMap((part) => part.chars).join(""), tokens };
+  close();
+  return phrases.map((chars) => {
+    const tokens = new Set();
+    for (let i = 0; i < chars.length; ) {
+      let j = i;
+      while (j < chars.length && chars[j][0] === chars[i][0]) j++;
+      const part = chars.slice(i, j).map(([, char]) => char);
+      if (chars[i][0] === WORDY) tokens.add(mix(WORD, fnv1a(part.join("")), 0));
+      else if (part.length === 1) tokens.add(mix(UNIGRAM, part[0].codePointAt(0), 0));
+      else for (let k = 0; k + 1 < part.length; k++) tokens.add(mix(BIGRAM, part[k].codePointAt(0), part[k + 1].codePointAt(0)));
+      i = j;
+    }
+    return { text: chars.map(([, char]) => char).join(""), tokens: [...tokens] };
   });
 }
 
-// The article's text from its indexed content (after the title): each character starts a token.
-function decodeText(content) {
-  let text = "";
-  for (const token of content.slice(content.indexOf(TITLE_END) + 1).split(" ")) {
-    if (token === GAP) text += " ";
-    else if (token.startsWith(CODE)) text += decode(token.slice(1, 4));
-    else if (token.startsWith(RARE)) text += String.fromCodePoint(parseInt(token.slice(1), 36));
-    else text += token;
+// --- postings -----------------------------------------------------------------------------------
+
+function varint(bytes, at) {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return [value, at];
+    scale *= 128;
   }
-  return text.trim();
 }
 
-// --- searching ----------------------------------------------------------------------------------
+function postings(kind, bytes) {
+  const ids = [];
+  if (kind === GAPS) {
+    for (let at = 0, id = -1; at < bytes.length; ) {
+      let gap;
+      [gap, at] = varint(bytes, at);
+      id += gap + 1;
+      ids.push(id);
+    }
+  } else if (kind === BITMAP) {
+    bytes.forEach((byte, i) => {
+      for (let bit = 0; byte; bit++, byte >>= 1) if (byte & 1) ids.push(i * 8 + bit);
+    });
+  } else {
+    throw new Error(`unknown postings kind ${kind}`);
+  }
+  return ids;
+}
 
-let loading = null;
+// A token's postings: every article that holds it, and those whose title does.
+async function lookup(index, token) {
+  const digits = Math.ceil(index.shard_bits / 4);
+  const shard = (token >>> (32 - index.shard_bits)).toString(16).padStart(digits, "0");
+  const bytes = await load(`s/${shard}.bin`);
+  if (!bytes) return { all: [], title: [] };
+  if (bytes[0] !== VERSION) throw new Error(`shard ${shard}: version ${bytes[0]}`);
+  for (let at = 1, current = 0; at < bytes.length; ) {
+    let gap, head;
+    [gap, at] = varint(bytes, at);
+    [head, at] = varint(bytes, at);
+    current += gap;
+    const length = Math.floor(head / 8);
+    const kind = Math.floor(head / 2) % 4;
+    const data = bytes.subarray(at, at + length);
+    at += length;
+    let title = [];
+    if (head % 2) {
+      let titleHead;
+      [titleHead, at] = varint(bytes, at);
+      const titleLength = Math.floor(titleHead / 4);
+      title = postings(titleHead % 4, bytes.subarray(at, at + titleLength));
+      at += titleLength;
+    }
+    if (current > token) break;
+    if (current < token) continue;
+    if (kind !== OUTSIDE) return { all: postings(kind, data), title };
+    const own = await load(`p/${token.toString(16).padStart(8, "0")}.bin`);
+    return { all: own ? postings(own[1], own.subarray(2)) : [], title };
+  }
+  return { all: [], title: [] };
+}
 
-function pagefind() {
-  if (!loading) {
-    const root = document.getElementById("search");
-    const bundle = root?.dataset.pagefind ?? new URL("pagefind/pagefind.js", import.meta.url).href;
-    const base = root?.dataset.base ?? new URL(".", import.meta.url).pathname;
-    loading = import(bundle).then(async (module) => {
-      await module.options({ baseUrl: base });
-      return module;
+function intersect(lists) {
+  if (!lists.length) return [];
+  const sorted = [...lists].sort((a, b) => a.length - b.length);
+  let result = sorted[0];
+  for (const list of sorted.slice(1)) {
+    const set = new Set(list);
+    result = result.filter((id) => set.has(id));
+  }
+  return result;
+}
+
+// --- facets: category, source, year -------------------------------------------------------------
+
+const yearOf = (index, id) => {
+  let year = null;
+  for (const [y, first] of index.years) if (first <= id) year = String(y);
+  return year;
+};
+
+async function groupsOf(index, ids) {
+  const blocks = [...new Set(ids.map((id) => Math.floor(id / index.facet_block)))];
+  const loaded = await Promise.all(blocks.map((b) => load(`f/${b}.gz`, "gzip")));
+  const columns = new Map(blocks.map((b, i) => [b, new Uint16Array(loaded[i].buffer, 0, loaded[i].length / 2)]));
+  return (id) => index.groups[columns.get(Math.floor(id / index.facet_block))[id % index.facet_block]];
+}
+
+function valuesOf(index, group, id) {
+  return { category: group[1], source: group[0] ? [group[0]] : [], year: [yearOf(index, id)] };
+}
+
+// Per facet, how many candidates each value has among those the other filters keep.
+function countsOf(index, ids, groupOf, filters) {
+  const counts = { category: {}, source: {}, year: {} };
+  for (const id of ids) {
+    const values = valuesOf(index, groupOf(id), id);
+    for (const name of Object.keys(counts)) {
+      const others = Object.entries(filters).every(([f, v]) => f === name || values[f].includes(v));
+      if (others) for (const value of values[name]) counts[name][value] = (counts[name][value] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+// --- the search ---------------------------------------------------------------------------------
+
+/** The articles that hold every phrase of `query`, within `filters` ({category, source, year}):
+ * ids, title hits first then newest first (or newest first with sort "date"). The facet column
+ * (every candidate's category and source) is read only when a filter is chosen; `counts()` gives
+ * each filter's values within the other filters (the page asks when the filters are opened). */
+export async function find(query, filters = {}, sort = "") {
+  const index = await open();
+  await folded(index, query);
+  const phrases = phrasesOf(query, index.fold);
+  let candidates = [];
+  let inTitle = new Set();
+  if (phrases.length) {
+    const tokens = [...new Set(phrases.flatMap((p) => p.tokens))];
+    const found = await Promise.all(tokens.map((token) => lookup(index, token)));
+    candidates = intersect(found.map((f) => f.all));
+    inTitle = new Set(intersect(found.map((f) => f.title)));
+  }
+  let kept = candidates;
+  if (Object.keys(filters).length) {
+    const groupOf = await groupsOf(index, candidates);
+    kept = candidates.filter((id) => {
+      const values = valuesOf(index, groupOf(id), id);
+      return Object.entries(filters).every(([name, value]) => values[name].includes(value));
     });
   }
-  return loading;
+  kept = [...kept].reverse();
+  const results = sort === "date" ? kept : [...kept.filter((id) => inTitle.has(id)), ...kept.filter((id) => !inTitle.has(id))];
+  const counts = async () => countsOf(index, candidates, await groupsOf(index, candidates), filters);
+  return { phrases, results: results.map((id) => ({ id })), counts, index };
 }
 
-const search = async (term, filters) => (await pagefind()).search(term, { filters });
-const ids = (found) => found && new Set(found.results.map((result) => result.id));
-const joined = (tokens) => tokens.map((t) => t.token).join(" ");
-const closed = (phrase) => phrase.tokens.filter((t) => !t.open);
-const titled = (phrase) => ({ ...phrase, tokens: phrase.tokens.map((t) => ({ ...t, token: TITLED + t.token })) });
-
-// The articles in which the phrase's tokens stand in a row; an open last token only as a prefix.
-async function containing(phrase, filters) {
-  const tokens = closed(phrase);
-  return tokens.length ? search(`"${joined(tokens)}"`, filters) : search(joined(phrase.tokens), filters);
+// The first trail, whole: its levels come first among the group's category paths.
+function shownCategory(paths) {
+  let shown = paths[0] ?? "";
+  for (const path of paths.slice(1)) {
+    if (!path.startsWith(`${shown} › `)) break;
+    shown = path;
+  }
+  return shown;
 }
 
-/** Every article in which each phrase of `query` occurs: title hits first, then whole words. */
-export async function find(query, filters = {}) {
-  const phrases = phrasesOf(query);
-  if (!phrases.length) return { phrases, results: [], counts: null };
-  const open = (p) => p.tokens.some((t) => t.open);
-  const [ranked, strict, whole, title] = await Promise.all([
-    search(phrases.map((p) => joined(p.tokens)).join(" "), filters),
-    Promise.all(phrases.map((p) => (closed(p).length ? containing(p, filters) : null))),
-    Promise.all(phrases.map((p) => (open(p) ? search(`"${joined(p.tokens)}"`, filters) : null))),
-    Promise.all(phrases.map((p) => containing(titled(p), filters))),
-  ]);
-  const [strictIds, wholeIds, titleIds] = [strict, whole, title].map((sets) => sets.map(ids));
-  const all = (sets, result) => sets.every((set) => !set || set.has(result.id));
-  const rank = (result) => (all(titleIds, result) ? 0 : 2) + (all(wholeIds, result) ? 0 : 1);
-  const results = ranked.results
-    .filter((result) => all(strictIds, result))
-    .map((result, order) => ({ result, order, tier: rank(result) }))
-    .sort((a, b) => a.tier - b.tier || a.order - b.order)
-    .map(({ result }) => result);
-  return { phrases, results, counts: await countsFor(phrases, filters, strict[0] ?? ranked) };
-}
-
-// Per-value counts for the filter menus, when Pagefind can give them exactly (one phrase).
-async function countsFor(phrases, filters, found) {
-  if (phrases.length !== 1) return null;
-  if (!Object.keys(filters).length) return found.filters;
-  return (await containing(phrases[0], {})).filters;
+async function metaOf(index, result) {
+  const rows = await load(`m/${Math.floor(result.id / index.meta_block)}.json`, "json");
+  const [url, title, day, group] = rows[result.id % index.meta_block];
+  const [source, paths] = index.groups[group];
+  return { url, title, day, source, category: shownCategory(paths) };
 }
 
 // --- excerpts -----------------------------------------------------------------------------------
 
-const fold = (char) => {
-  const plain = char.normalize("NFKC").toLowerCase();
-  return [...plain].length === 1 ? plain : char;
+const BLOCKS = new Set(["P", "DIV", "BR", "LI", "TR", "TD", "TH", "H1", "H2", "H3", "H4", "H5", "H6", "FIGURE", "FIGCAPTION", "BLOCKQUOTE", "TABLE", "UL", "OL", "PRE", "HR", "SECTION"]);
+
+// An article's searchable text, from its page: 原标题 and the body, a line per block.
+async function pageText(href) {
+  const response = await fetch(href);
+  if (!response.ok) return null;
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const parts = [];
+  const walk = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) parts.push(node.data);
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    if (BLOCKS.has(node.tagName)) parts.push("\n");
+    node.childNodes.forEach(walk);
+    if (BLOCKS.has(node.tagName)) parts.push("\n");
+  };
+  page.querySelectorAll(".article-original-title, .article-body").forEach(walk);
+  return parts.join("").replace(/\s*\n\s*/g, "\n").trim();
+}
+
+// Folded one character for one (an expansion keeps the character), so spans map back.
+const foldOne = (char, fold) => {
+  const folded = foldChar(char, fold);
+  return [...folded].length === 1 ? folded : char.toLowerCase();
 };
 
 // Where the phrases stand in a text: [start, end) in characters, first come first.
-function spans(chars, phrases) {
-  const folded = chars.map(fold);
-  const needles = phrases.map((p) => [...p.text].map(fold)).sort((a, b) => b.length - a.length);
+function spans(chars, phrases, fold) {
+  const folded = chars.map((c) => foldOne(c, fold));
+  const needles = phrases.map((p) => [...p.text].map((c) => foldOne(c, fold))).sort((a, b) => b.length - a.length);
   const found = [];
   for (let i = 0; i < folded.length; ) {
     const needle = needles.find((n) => n.length && n.every((c, j) => folded[i + j] === c));
@@ -221,18 +354,22 @@ function marked(chars, ranges, from = 0, to = chars.length) {
   return nodes;
 }
 
-function excerpt(text, phrases) {
-  const chars = [...text];
-  const ranges = spans(chars, phrases);
-  const first = ranges[0]?.[0] ?? 0;
-  const from = Math.max(0, first - 24);
+function excerpt(chars, ranges) {
+  const from = Math.max(0, (ranges[0]?.[0] ?? 0) - 24);
   const to = Math.min(chars.length, from + 150);
   return [from > 0 ? "…" : "", ...marked(chars, ranges, from, to), to < chars.length ? "…" : ""];
 }
 
-// --- the page -----------------------------------------------------------------------------------
+// Whether every phrase occurs in the title or the text (else the pairs only stood apart).
+function holds(phrases, fold, ...texts) {
+  const folded = texts.map((t) => [...t].map((c) => foldOne(c, fold)).join(""));
+  return phrases.every((p) => {
+    const needle = [...p.text].map((c) => foldOne(c, fold)).join("");
+    return folded.some((t) => t.includes(needle));
+  });
+}
 
-const PAGE = 10;
+// --- the page -----------------------------------------------------------------------------------
 
 function element(tag, className, ...children) {
   const node = document.createElement(tag);
@@ -241,38 +378,89 @@ function element(tag, className, ...children) {
   return node;
 }
 
-function resultNode(data, phrases) {
-  const meta = data.meta || {};
-  const text = decodeText(data.content || "");
-  const title = meta.title || data.url;
-  const link = element("a", "", ...marked([...title], spans([...title], phrases)));
-  link.href = data.url;
+const hrefOf = (url) => base + encodeURI(url.replace(/^\//, ""));
+
+function resultNode(meta, phrases, fold) {
+  const title = [...meta.title];
+  const link = element("a", "", ...marked(title, spans(title, phrases, fold)));
+  link.href = hrefOf(meta.url);
   const line = element("div", "card-meta");
-  if (meta.date) {
-    const time = element("time", "", meta.date);
-    time.dateTime = meta.date;
-    line.append(time);
-  }
-  const category = (data.filters?.category || []).reduce((a, b) => (b.length > a.length ? b : a), "");
-  if (category) line.append(element("span", "search-category", category));
+  const time = element("time", "", meta.day);
+  time.dateTime = meta.day;
+  line.append(time);
+  if (meta.category) line.append(element("span", "search-category", meta.category));
   if (meta.source) line.append(element("span", "card-source", `来源：${meta.source}`));
-  const body = element("div", "card-text", element("h2", "card-title", link), line);
-  body.append(element("p", "card-summary search-excerpt", ...excerpt(text, phrases)));
+  const summary = element("p", "card-summary search-excerpt", "…");
+  const body = element("div", "card-text", element("h2", "card-title", link), line, summary);
   return element("article", "card search-result", body);
+}
+
+// Fill a result's excerpt from its page; drop it (false) when its text does not hold the phrases.
+async function fillExcerpt(node, meta, phrases, fold) {
+  const text = await pageText(hrefOf(meta.url)).catch(() => null);
+  const summary = node.querySelector(".search-excerpt");
+  if (text === null) {
+    summary.textContent = "";
+    return true;
+  }
+  if (!holds(phrases, fold, meta.title, text)) {
+    node.remove();
+    return false;
+  }
+  const chars = [...text];
+  summary.replaceChildren(...excerpt(chars, spans(chars, phrases, fold)));
+  return true;
+}
+
+// Resolves when the node comes near the viewport: a result's page is fetched for its excerpt
+// only when the reader may see it (on a phone, the first two or three).
+function whenNear(node) {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) {
+          observer.disconnect();
+          resolve();
+        }
+      },
+      { rootMargin: "200px 0px" },
+    );
+    observer.observe(node);
+  });
 }
 
 function page(root) {
   const form = root.querySelector(".search-form");
   const input = form.elements.q;
-  const selects = { category: form.elements.category, year: form.elements.year };
+  const selects = { category: form.elements.category, source: form.elements.source, year: form.elements.year };
+  const sortSelect = form.elements.sort;
+  const options = form.querySelector(".search-options");
   const status = root.querySelector(".search-status");
   const list = root.querySelector(".search-results");
   const more = root.querySelector(".search-more");
   const title = document.title;
-  const totals = {};
+  let index = null;
   let current = 0; // the latest search; an older one that finishes late draws nothing
   let pending = [];
   let phrases = [];
+  let total = 0;
+  let counted = () => {};
+  let latest = null; // what the latest search found
+
+  // The filter menus count the results within the other filters, once they are open: counting
+  // reads every candidate's category and source, which a reader who never filters need not load.
+  async function showCounts(id) {
+    if (!options.open || !latest || id !== current) return;
+    const counts = await latest.counts();
+    if (id !== current) return;
+    for (const name of Object.keys(selects)) fill(name, counts[name]);
+  }
+
+  // A result whose page did not hold the phrase after all (its pairs stood apart) was dropped.
+  const dropped = () => {
+    total -= 1;
+    counted();
+  };
 
   const say = (text) => {
     status.textContent = text;
@@ -281,16 +469,21 @@ function page(root) {
   const chosen = () =>
     Object.fromEntries(Object.entries(selects).filter(([, select]) => select.value).map(([name, s]) => [name, s.value]));
 
+  function allValues(name) {
+    if (name === "year") return index.years.map(([year]) => String(year)).reverse();
+    return (name === "source" ? index.sources : index.categories).filter(Boolean);
+  }
+
   // Category values are full paths ("金融 › 新浪财经"): sorted, a child follows its parent, indented.
+  // With counts, only values that have results are listed (and the one chosen).
   function fill(name, counts) {
     const select = selects[name];
     const value = select.value;
-    const values = Object.keys(totals[name] || {}).sort();
-    if (name === "year") values.reverse();
     select.length = 1;
-    for (const path of values) {
-      const levels = path.split(" › ");
-      const count = counts ? counts[path] || 0 : null;
+    for (const path of allValues(name)) {
+      const count = counts ? counts[path] ?? 0 : null;
+      if (count === 0 && path !== value) continue;
+      const levels = name === "category" ? path.split(" › ") : [path];
       const label = `${"\u3000".repeat(levels.length - 1)}${levels.at(-1)}${count === null ? "" : `（${count}）`}`;
       const option = new Option(label, path);
       option.title = path;
@@ -302,53 +495,66 @@ function page(root) {
   async function showMore(id) {
     const batch = pending.splice(0, PAGE);
     more.hidden = true;
-    const loaded = await Promise.all(batch.map((result) => result.data()));
-    if (id !== current) return;
-    list.append(...loaded.map((data) => resultNode(data, phrases)));
+    const metas = await Promise.all(batch.map((result) => metaOf(index, result)));
+    if (id !== current) return null;
+    const nodes = metas.map((meta) => resultNode(meta, phrases, index.fold));
+    list.append(...nodes);
     more.hidden = pending.length === 0;
+    // Wrapped: awaiting showMore must not wait for excerpts that may never come into view.
+    const fill = async (node, meta) => {
+      await whenNear(node);
+      if (!(await fillExcerpt(node, meta, phrases, index.fold)) && id === current) dropped();
+    };
+    return { excerpts: Promise.all(nodes.map((node, i) => fill(node, metas[i]))) };
   }
 
   async function search() {
     const id = ++current;
     const q = input.value.trim();
     const filters = chosen();
-    const params = new URLSearchParams({ ...(q ? { q } : {}), ...filters });
+    const sort = sortSelect.value;
+    const params = new URLSearchParams({ ...(q ? { q } : {}), ...filters, ...(sort ? { sort } : {}) });
     history.replaceState(null, "", params.size ? `?${params}` : location.pathname);
     document.title = q ? `${q} - ${title}` : title;
     list.replaceChildren();
     more.hidden = true;
     pending = [];
+    latest = null;
     if (!q) {
       for (const name of Object.keys(selects)) fill(name, null);
       say("输入词语或句子，搜索全部文章的标题和正文。");
       return;
     }
     say("正在搜索…");
-    const found = await find(q, filters);
+    performance.mark("sitegen:search");
+    const found = await find(q, filters, sort);
     if (id !== current) return;
-    for (const name of Object.keys(selects)) fill(name, found.counts?.[name] ?? null);
+    latest = found;
+    for (const name of Object.keys(selects)) fill(name, null);
     ({ phrases } = found);
     pending = found.results;
     const narrowed = Object.keys(filters).length > 0;
     if (!pending.length) {
-      say(
-        narrowed
-          ? `在所选分类或年份中没有找到“${q}”，试试“全部分类”“全部年份”。`
-          : `没有找到包含“${q}”的文章。`,
-      );
+      await showCounts(id);
+      say(narrowed ? `在所选分类、来源或年份中没有找到“${q}”，试试“全部”。` : `没有找到包含“${q}”的文章。`);
       return;
     }
-    const total = pending.length;
-    await showMore(id);
+    total = pending.length;
+    const shown = await showMore(id);
     if (id !== current) return;
-    say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已按分类或年份筛选）" : ""}。`);
+    performance.mark("sitegen:results"); // the benchmark reads when the first results showed
+    await showCounts(id);
+    if (id !== current) return;
+    counted = () => say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已筛选）" : ""}。`);
+    counted();
+    await shown?.excerpts;
   }
 
   async function start() {
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     try {
-      Object.assign(totals, await (await pagefind()).filters());
+      index = await open();
     } catch (error) {
       say("搜索索引没能载入，请稍后再试，或按分类、按归档浏览。");
       throw error;
@@ -357,12 +563,15 @@ function page(root) {
       fill(name, null);
       select.value = params.get(name) || "";
     }
-    form.querySelector(".search-filters").hidden = false;
+    sortSelect.value = params.get("sort") === "date" ? "date" : "";
+    options.open = ["category", "source", "year", "sort"].some((name) => params.get(name));
+    options.hidden = false;
+    options.addEventListener("toggle", () => showCounts(current));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       search();
     });
-    for (const select of Object.values(selects)) select.addEventListener("change", search);
+    for (const select of [...Object.values(selects), sortSelect]) select.addEventListener("change", search);
     more.addEventListener("click", () => showMore(current));
     await search();
   }
@@ -370,5 +579,4 @@ function page(root) {
   start();
 }
 
-const root = document.getElementById("search");
 if (root) page(root);

@@ -1,0 +1,149 @@
+"""Text → tokens, the same way search.js cuts a query: the technique of Lucene's CJK bigram filter.
+
+Text is folded first, so that forms a reader does not tell apart meet: each character's
+compatibility form when it is a letter or digit (ｑ３ → q3, ㍿ → 株式会社), lower case, and
+Traditional characters to Simplified (OpenCC's character table, so 發展 and 发展 are one token).
+Then every run of Chinese characters gives each character alone (so one character finds) and
+each pair of neighbours (so a phrase is the pairs it is made of), and a run of other letters
+or digits gives one word. Whitespace and punctuation end a run: no phrase spans them.
+
+A token is a 32-bit hash of (kind, a, b), computed with numpy for a whole text at once and
+in search.js with Math.imul; two tokens that collide only add candidates, which the excerpt
+step then drops, never lose one.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+UNIGRAM, BIGRAM, WORD = 1, 2, 3
+# Chinese characters, kana, CJK symbols and compatibility ideographs, then the supplementary
+# ideographic planes; of these, letters and numbers make runs (search.js has the same ranges).
+RUN_RANGES = ((0x3000, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
+Tokens = npt.NDArray[np.uint32]
+
+
+OTHER, RUN, WORDY = 0, 1, 2
+
+
+@cache
+def _classes() -> npt.NDArray[np.uint8]:
+    """Each code point's class: RUN (a run character), WORDY (another letter or digit), OTHER."""
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for point in range(0x110000):
+        if chr(point).isalnum():
+            table[point] = WORDY
+    for low, high in RUN_RANGES:
+        for point in range(low, high):
+            if unicodedata.category(chr(point))[0] in "LN":
+                table[point] = RUN
+    return table
+
+
+@cache
+def simplified() -> dict[int, str]:
+    """Traditional → Simplified, one character each, from OpenCC's own table (t2s)."""
+    import opencc  # here: only indexing and the folding file need it
+
+    convert = opencc.OpenCC("t2s").convert
+    table = {}
+    for low, high in RUN_RANGES:
+        for point in range(low, high):
+            char = chr(point)
+            if unicodedata.category(char)[0] != "L":
+                continue
+            folded = convert(char)
+            if folded != char and len(folded) == 1:
+                table[point] = folded
+    return table
+
+
+class _Folding(dict[int, str]):
+    """Each character folded, worked out the first time it is seen (str.translate asks)."""
+
+    def __missing__(self, point: int) -> str:
+        char = chr(point)
+        plain = unicodedata.normalize("NFKC", char)
+        if not any(c.isalnum() for c in plain):
+            plain = char  # punctuation as written: "，" stays a Chinese comma
+        folded = "".join(simplified().get(ord(c), c) for c in plain.lower())
+        self[point] = folded
+        return folded
+
+
+_FOLDING = _Folding()
+
+
+def fold(text: str) -> str:
+    """The text as the index sees it (search.js folds a query the same way)."""
+    return unicodedata.normalize("NFC", text).translate(_FOLDING)
+
+
+def _mix(
+    kind: npt.NDArray[np.uint32], a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]
+) -> Tokens:
+    """A 32-bit hash of (kind, a, b); search.js computes the same with Math.imul."""
+    h = kind * np.uint32(0x9E3779B1)
+    h = (h ^ a) * np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(15)
+    h = (h ^ b) * np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0x27D4EB2F)
+    h ^= h >> np.uint32(16)
+    return h
+
+
+def fnv1a(word: str) -> int:
+    """FNV-1a of the word's UTF-8 bytes: a word token's first part."""
+    h = 0x811C9DC5
+    for byte in word.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _points(folded: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _parts(folded: str) -> tuple[list[int], npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+    """A folded text's code points, which of them are run characters, and its words' hashes."""
+    points = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    classes = _classes()[points]
+    wordy = np.concatenate(([False], classes == WORDY, [False]))
+    edges = np.flatnonzero(wordy[1:] != wordy[:-1]).tolist()
+    words = [fnv1a(folded[start:end]) for start, end in zip(edges[::2], edges[1::2], strict=True)]
+    return words, points, classes == RUN
+
+
+def _hashed(
+    unigrams: npt.NDArray[np.uint32], bigrams: tuple[npt.NDArray[np.uint32], ...], words: list[int]
+) -> Tokens:
+    n, m = len(unigrams), len(bigrams[0])
+    kinds = np.repeat(np.array([UNIGRAM, BIGRAM, WORD], dtype=np.uint32), [n, m, len(words)])
+    a = np.concatenate((unigrams, bigrams[0], np.array(words, dtype=np.uint32)))
+    b = np.zeros(len(a), dtype=np.uint32)
+    b[n : n + m] = bigrams[1]
+    return _mix(kinds, a, b)
+
+
+def tokens(text: str) -> Tokens:
+    """The set of tokens of a text, sorted: unigrams and bigrams of its runs, and its words."""
+    words, points, run = _parts(fold(text))
+    pairs = run[:-1] & run[1:]
+    return np.unique(_hashed(points[run], (points[:-1][pairs], points[1:][pairs]), words))
+
+
+def query(text: str) -> list[int]:
+    """The tokens every article that holds the query must hold, sorted: a run of one character
+    gives its unigram, a longer run its bigrams, a word itself (search.js does the same)."""
+    words, points, run = _parts(fold(text))
+    pairs = run[:-1] & run[1:]
+    inside = np.concatenate(([False], pairs)) | np.concatenate((pairs, [False]))
+    alone = run & ~inside
+    return sorted(
+        set(_hashed(points[alone], (points[:-1][pairs], points[1:][pairs]), words).tolist())
+    )
