@@ -61,7 +61,15 @@ BOILERPLATE = (
     "点击上方蓝字",
     "本文来自华尔街见闻，欢迎下载APP",
     "扫描下方二维码添加极客小助手微信",
+    "扫描二维码了解更多内容",
+    "直接点击图片，阅读相关文章",
+    "©央视新闻",
+    "喜欢今天的内容，请点赞",
+    "相关阅读：",
+    "热闻推荐：",
 )
+# A paywall's notice: not article text, and the page reports it instead.
+PAYWALL = ("本文为会员文章，出自《", "新会员订阅即读全文")
 # A footer begins at one of these lines; every sentence after it is boilerplate too.
 FOOTER_STARTS = (
     "秒追ASI",
@@ -71,9 +79,19 @@ FOOTER_STARTS = (
     "热点视频",
     "播客上新",
     "更多阅读",
+    "监制/",
+    "监制 |",
+    "监制|",
+    "监制｜",
+    "监制丨",
 )
+# ... or is one of these lines, or holds one of these marks near its start
+FOOTER_LINES = frozenset({"相关阅读", "相关阅读：", "推荐阅读", "热闻推荐", "热闻推荐："})
+FOOTER_MARKS = ("【关注我们】", "投稿邮箱：")
 # A print edition's page date, as the first line of the body.
 DATELINE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(\s*星期.)?")
+# WeChat's byline (原创 作者 日期 时间 地点), as the first line of the body.
+WECHAT_BYLINE = re.compile(r"原创\s.*\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}.*")
 LEFT_OVER = ("海量资讯、精准解读", "责任编辑", "<style", "<!--", "　　", "<script", "<iframe")
 
 
@@ -125,18 +143,26 @@ def _visible_lines(raw: str, is_markdown: bool) -> list[str]:
 
 def _article_sentences(lines: list[str]) -> list[str]:
     """The sentences of real article text: boilerplate, footers and a leading dateline left out."""
-    if lines and DATELINE.fullmatch(lines[0]):
+    if lines and (DATELINE.fullmatch(lines[0]) or WECHAT_BYLINE.fullmatch(lines[0])):
         lines = lines[1:]
     for index, line in enumerate(lines):
-        if line.startswith(FOOTER_STARTS):
+        if _is_footer_start(line):
             lines = lines[:index]
             break
     kept = "\n".join(line for line in lines if not _is_boilerplate(line))
     return [s for s in _SENTENCE_END.split(kept) if not _is_boilerplate(s)]
 
 
+def _is_footer_start(line: str) -> bool:
+    return (
+        line.startswith(FOOTER_STARTS)
+        or line in FOOTER_LINES
+        or any(mark in line[:8] for mark in FOOTER_MARKS)
+    )
+
+
 def _is_boilerplate(text: str) -> bool:
-    return any(phrase in text for phrase in BOILERPLATE)
+    return any(phrase in text for phrase in (*BOILERPLATE, *PAYWALL))
 
 
 def _is_lifted(sentence: str, body: CleanBody) -> bool:
