@@ -188,6 +188,7 @@ class Planner:
                     )
                 ),
                 year=str(article.date.astimezone(self.config.tz).year),
+                notice=article.notice,
             )
             return {
                 "head": self.head(article.title, url, article.summary, "article", article.image),

@@ -47,6 +47,7 @@ class ArticleView:
     category_paths: tuple[str, ...]
     """Every level of every trail as one string ("金融 › 新浪财经"): the search page's category filter."""
     year: str
+    notice: str = ""
 
 
 @dataclass(frozen=True)
