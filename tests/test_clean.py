@@ -604,3 +604,21 @@ def test_pre_inside_pre_is_flattened_and_pre_is_reachable_by_keyboard() -> None:
     assert html.count("<pre") == 1
     assert html == '<pre tabindex="0">apt install fail2ban\nsystemctl enable fail2ban</pre>'
     assert 'tabindex="5"' not in clean_body('<p tabindex="5">x</p><pre tabindex="5">y</pre>').html
+
+
+def test_a_wechat_code_snippet_is_one_pre_of_lines() -> None:
+    html = clean_body(
+        '<pre><span><section class="code-snippet__fix"><ul class="code-snippet__line-index">'
+        '<li></li><li></li></ul><pre class="code-snippet__js"><code><span>[0] 系统提示词</span></code>'
+        "<code><span>[1] 项目上下文</span></code></pre></section></span></pre><p>后文。</p>"
+    ).html
+    assert html == (
+        '<pre tabindex="0"><code>[0] 系统提示词</code>\n<code>[1] 项目上下文</code></pre><p>后文。</p>'
+    )
+
+
+def test_a_heading_wrapped_around_blocks_is_no_heading() -> None:
+    html = clean_body(
+        "<h3><section><p>第一段。</p><p>第二段。</p></section></h3><h2>小标题</h2><p>正文。</p>"
+    ).html
+    assert html == "<p>第一段。</p><p>第二段。</p><h2>小标题</h2><p>正文。</p>"

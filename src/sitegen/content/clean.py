@@ -241,8 +241,8 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
     rules = rules_for(body)
     root = _article_root(root, rules)
     _drop_chrome(root, rules)
-    for pre in root.xpath(".//pre[not(ancestor::pre)][.//pre]"):
-        etree.strip_tags(pre, "pre")  # a <pre> inside a <pre> is invalid and renders as one
+    for pre in root.xpath(".//pre[not(ancestor::pre)][.//*]"):
+        _flatten_pre(pre)
     _make_figures(root, rules)
     _mark_bold(root, rules)
     _normalize_elements(root)
@@ -379,6 +379,19 @@ def _drop_chrome(root: etree._Element, rules: Iterable[SourceRules]) -> None:
         if source.drop_xpath is not None:
             for element in source.drop_xpath(root):
                 _remove(element)
+
+
+def _flatten_pre(pre: etree._Element) -> None:
+    """Scraped code blocks nest blocks in a <pre> (WeChat: pre > section > pre > one <code> a
+    line, beside a list of empty line-number items): one <pre> of lines is what they show."""
+    for code in list(pre.iter("code"))[:-1]:
+        code.tail = "\n" + (code.tail or "")
+    for element in reversed(list(pre.iterdescendants(*_BLOCKS))):
+        if _is_space(_text_of(element)):
+            _remove(element)
+        elif element.getnext() is not None:
+            element.tail = "\n" + (element.tail or "")
+    etree.strip_tags(pre, *_BLOCKS)
 
 
 def _make_figures(root: etree._Element, rules: Iterable[SourceRules]) -> None:
@@ -541,8 +554,9 @@ def _is_block(element: etree._Element) -> bool:
 def _make_paragraphs(root: etree._Element) -> None:
     """Loose text and inline elements beside blocks become <p>: nh3 unwraps div/section, and
     without this their texts would run together."""
-    for paragraph in list(root.iter("p")):
-        # libxml2 lets <p> hold HTML5 blocks (<section>), which an HTML5 parser would split
+    for paragraph in list(root.iter("p", *_HEADINGS)):
+        # libxml2 lets <p> hold HTML5 blocks (<section>), which an HTML5 parser would split; a
+        # heading around blocks (WeChat's <h3><section>…) is a wrapper, not a heading
         if len(paragraph) and any(_is_block(child) for child in paragraph):
             paragraph.tag = "div"
     for container in [root, *root.iterdescendants(*_CONTAINERS)]:
