@@ -246,11 +246,12 @@ XINZHIYUAN = SourceRules(
     name="新智元",
     markers=("新智元",),
     end_lines=(r"秒追ASI",),
+    drop_lines=(r"上下滑动查看",),  # the hint over a scrolling box the page does not have
 )
 
 WALLSTREETCN = SourceRules(
     name="华尔街见闻",
-    markers=("华尔街见闻",),
+    markers=("华尔街见闻", "热闻推荐"),
     drop_lines=(r"本文来自华尔街见闻，欢迎下载APP.{0,20}", r"(?:热闻推荐|相关阅读)[：:].{1,80}"),
     end_lines=(r"⭐星标华尔街见闻.*", r"热闻推荐[：:]?", r"相关阅读[：:]?"),
 )
@@ -269,10 +270,11 @@ GCORES = SourceRules(
     end_lines=(r"\W{0,3}【关注我们】.*",),  # the podcast's contact block
 )
 
-CAIXIN_PAYWALL = SourceRules(
-    name="财新网 (会员)",
+CAIXIN_MEMBERS = SourceRules(
+    name="财新网 (会员文章)",
     markers=("订阅即读全文",),
     paywall_lines=(r"新会员订阅即读全文。已订阅会员直接读。",),
+    end_lines=(r"往期精选推荐",),  # a list of other titles
 )
 
 BBC = SourceRules(
@@ -306,7 +308,7 @@ SOURCES: tuple[SourceRules, ...] = (
     WECHAT_HEADER,
     EARTH_KNOWLEDGE,
     SSPAI,
-    CAIXIN_PAYWALL,
+    CAIXIN_MEMBERS,
     FEEDX,
     WECHAT,
     WECHAT2RSS,
