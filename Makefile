@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# The validators the tests run over a built site (W3C Nu checker, axe-core), pinned in package-lock.json;
+# without npm those tests skip. --ignore-scripts: vnu-jar's own Java download is not wanted (Debian's is used).
+NODE_STAMP := node_modules/.installed
 
 .PHONY: build serve test bench lint clean
 
@@ -30,8 +33,12 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest -q
+
+$(NODE_STAMP): package.json package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --ignore-scripts && touch $(NODE_STAMP); \
+	else echo "npm not found: the HTML validator and axe tests will skip"; fi
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench.py

@@ -368,3 +368,27 @@ def test_an_article_on_a_generated_pages_url_is_an_error_naming_it(
     assert error.path.name == "clash.md"
     assert f"/{slug}/" in error.message
     assert not (tmp_path / "build").exists()
+
+
+def test_bodies_that_cannot_be_cleaned_are_warned_about_and_marked_on_their_pages(
+    tmp_path: Path,
+) -> None:
+    config = seed_site(tmp_path)
+    shutil.copytree(FIXTURES / "cut_short", tmp_path / "content/cut_short")
+    report = build(config)
+    warned = {w.path.name: w.message for w in report.warnings}
+    assert "empty" in warned["empty_print_page.md"]
+    assert "paywall" in warned["sspai_member_teaser.md"]
+    pages = {page.findtext(".//h1"): page for page in article_pages(tmp_path / "build").values()}
+    notices = {
+        title: "".join(n.text_content() for n in page.xpath("//p[@class='article-notice']"))
+        for title, page in pages.items()
+    }
+    assert "正文为空" in notices["01版 - 要闻"]
+    assert "付费" in notices["从「墓碑」到见机行事：iOS 后台机制现状分析"]
+    teaser = next(
+        p for p in article_pages(tmp_path / "build").values() if "墓碑" in p.findtext(".//h1")
+    )
+    assert "会员文章" not in teaser.text_content() and "后台 API" in teaser.text_content()
+    seeds = [text for title, text in notices.items() if "墓碑" not in title and "要闻" not in title]
+    assert seeds and not any(seeds)

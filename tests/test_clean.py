@@ -543,3 +543,82 @@ def test_a_heading_repeating_the_title_is_dropped() -> None:
     assert clean_body("<h1>另一个标题</h1><p>正文。</p>", title="英国首相辞职").html.startswith(
         "<h2>"
     )
+
+
+# --- accessible markup (axe-core's rule names) -------------------------------------------------
+
+
+def test_headings_start_at_h2_and_never_skip_a_level() -> None:
+    html = clean_body(
+        "<h3>一</h3><p>正文一。</p><h5>一之一</h5><p>正文二。</p><h4>一之二</h4><p>正文三。</p>"
+        "<h1>二</h1><p>正文四。</p><h6>二之一</h6><p>正文五。</p>"
+    ).html
+    levels = [(e.tag, e.text) for e in elements(html) if re.fullmatch(r"h\d", e.tag)]
+    assert levels == [
+        ("h2", "一"),
+        ("h3", "一之一"),
+        ("h3", "一之二"),
+        ("h2", "二"),
+        ("h3", "二之一"),
+    ]
+
+
+def test_empty_headings_go_and_a_heading_holding_only_an_image_is_a_paragraph() -> None:
+    html = clean_body(
+        '<h2> </h2><p>正文。</p><h3><img src="https://example.com/a.jpg"></h3><h2>小标题</h2>'
+    ).html
+    tags = [e.tag for e in elements(html)]
+    assert tags.count("h2") == 1 and "h3" not in tags
+    assert '<p><img src="https://example.com/a.jpg"' in html
+
+
+def test_a_link_around_an_image_without_alt_gets_a_name() -> None:
+    titled = clean_body(
+        '<p><a href="https://a.example/x" title="专题"><img src="https://a.example/1.jpg"></a></p>'
+    )
+    assert 'alt="专题"' in titled.html
+    bare = clean_body(
+        '<p><a href="https://b.example/y"><img src="https://a.example/1.jpg" alt=""></a></p>'
+    )
+    assert 'alt="链接：b.example"' in bare.html
+    described = clean_body(
+        '<p><a href="https://b.example/y"><img src="https://a.example/1.jpg" alt="地图"></a></p>'
+    )
+    assert 'alt="地图"' in described.html and "链接" not in described.html
+
+
+def test_a_definition_list_without_definitions_becomes_paragraphs() -> None:
+    html = clean_body(
+        '<dl><dt><a href="https://c.example/1">中药注射剂大考</a></dt><dd> </dd></dl>'
+    ).html
+    assert "<dl" not in html and "<dt" not in html
+    assert '<p><a href="https://c.example/1"' in html
+    kept = clean_body("<dl><dt>术语</dt><dd>释义</dd></dl>").html
+    assert kept == "<dl><dt>术语</dt><dd>释义</dd></dl>"
+
+
+def test_pre_inside_pre_is_flattened_and_pre_is_reachable_by_keyboard() -> None:
+    html = clean_body(
+        '<pre class="x"><pre>apt install fail2ban</pre>\nsystemctl enable fail2ban</pre>'
+    ).html
+    assert html.count("<pre") == 1
+    assert html == '<pre tabindex="0">apt install fail2ban\nsystemctl enable fail2ban</pre>'
+    assert 'tabindex="5"' not in clean_body('<p tabindex="5">x</p><pre tabindex="5">y</pre>').html
+
+
+def test_a_wechat_code_snippet_is_one_pre_of_lines() -> None:
+    html = clean_body(
+        '<pre><span><section class="code-snippet__fix"><ul class="code-snippet__line-index">'
+        '<li></li><li></li></ul><pre class="code-snippet__js"><code><span>[0] 系统提示词</span></code>'
+        "<code><span>[1] 项目上下文</span></code></pre></section></span></pre><p>后文。</p>"
+    ).html
+    assert html == (
+        '<pre tabindex="0"><code>[0] 系统提示词</code>\n<code>[1] 项目上下文</code></pre><p>后文。</p>'
+    )
+
+
+def test_a_heading_wrapped_around_blocks_is_no_heading() -> None:
+    html = clean_body(
+        "<h3><section><p>第一段。</p><p>第二段。</p></section></h3><h2>小标题</h2><p>正文。</p>"
+    ).html
+    assert html == "<p>第一段。</p><p>第二段。</p><h2>小标题</h2><p>正文。</p>"

@@ -8,6 +8,7 @@ eats real text shows up here as a lost sentence.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,7 +62,16 @@ BOILERPLATE = (
     "点击上方蓝字",
     "本文来自华尔街见闻，欢迎下载APP",
     "扫描下方二维码添加极客小助手微信",
+    "扫描二维码了解更多内容",
+    "直接点击图片，阅读相关文章",
+    "©央视新闻",
+    "喜欢今天的内容，请点赞",
+    "相关阅读：",
+    "热闻推荐：",
+    "上下滑动查看",
 )
+# A paywall's notice: not article text, and the page reports it instead.
+PAYWALL = ("本文为会员文章，出自《", "新会员订阅即读全文")
 # A footer begins at one of these lines; every sentence after it is boilerplate too.
 FOOTER_STARTS = (
     "秒追ASI",
@@ -71,9 +81,20 @@ FOOTER_STARTS = (
     "热点视频",
     "播客上新",
     "更多阅读",
+    "监制/",
+    "监制 |",
+    "监制|",
+    "监制｜",
+    "监制丨",
+    "往期精选推荐",
 )
+# ... or is one of these lines, or holds one of these marks near its start
+FOOTER_LINES = frozenset({"相关阅读", "相关阅读：", "推荐阅读", "热闻推荐", "热闻推荐："})
+FOOTER_MARKS = ("【关注我们】", "投稿邮箱：")
 # A print edition's page date, as the first line of the body.
 DATELINE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(\s*星期.)?")
+# WeChat's byline (原创 作者 日期 时间 地点), as the first line of the body.
+WECHAT_BYLINE = re.compile(r"原创\s.*\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}.*")
 LEFT_OVER = ("海量资讯、精准解读", "责任编辑", "<style", "<!--", "　　", "<script", "<iframe")
 
 
@@ -125,18 +146,26 @@ def _visible_lines(raw: str, is_markdown: bool) -> list[str]:
 
 def _article_sentences(lines: list[str]) -> list[str]:
     """The sentences of real article text: boilerplate, footers and a leading dateline left out."""
-    if lines and DATELINE.fullmatch(lines[0]):
+    if lines and (DATELINE.fullmatch(lines[0]) or WECHAT_BYLINE.fullmatch(lines[0])):
         lines = lines[1:]
     for index, line in enumerate(lines):
-        if line.startswith(FOOTER_STARTS):
+        if _is_footer_start(line):
             lines = lines[:index]
             break
     kept = "\n".join(line for line in lines if not _is_boilerplate(line))
     return [s for s in _SENTENCE_END.split(kept) if not _is_boilerplate(s)]
 
 
+def _is_footer_start(line: str) -> bool:
+    return (
+        line.startswith(FOOTER_STARTS)
+        or line in FOOTER_LINES
+        or any(mark in line[:8] for mark in FOOTER_MARKS)
+    )
+
+
 def _is_boilerplate(text: str) -> bool:
-    return any(phrase in text for phrase in BOILERPLATE)
+    return any(phrase in text for phrase in (*BOILERPLATE, *PAYWALL))
 
 
 def _is_lifted(sentence: str, body: CleanBody) -> bool:
@@ -210,3 +239,46 @@ def test_metadata_is_lifted_where_the_body_carries_it(corpus: list[Cleaned]) -> 
         for c in corpus
         if isinstance(c.result, CleanBody)
     )
+
+
+# Lines that recur across many articles of one source and are real: credits, picture credits,
+# numbered section heads, a weekly's table of contents, Readhub's list of the media it cites.
+RECURRING_REAL = re.compile(
+    r"\d{2}|[·\s]+|▼"
+    r"|(?:编辑|美编|撰文|撰稿|摄影|作者|文|图|记者|监制|主编|封面|特约编译)\s*[|｜丨/：:\s].{0,30}|.{0,6}对本文亦有贡献"
+    r"|.{0,3}(?:圖像來源|图片来源|头图来源|图片、资料来源|图片来自|AI图片|（图：).{0,30}"
+    r"|.{0,40}/The New York Times|新智元报道|参考资料：|地球知识局|.*不代表地球知识局立场"
+    r"|媒体报道|事件追踪|下面是今天的其他大新闻|\*以上内容不构成投资建议.*"
+    r"|.{1,30}(?:Economy|Supplement|First Page|Cover Story|Opinion|Finance|Business|Affairs|Society"
+    r"|Tech|Planning)|周刊导播|\[视频\].*|……"
+    # 新闻联播's transcripts: the programme's parts, the story that ran for weeks, the source link
+    r"|新闻摘要|详细新闻|本期节目主要内容：|央视网消息（新闻联播）：|查看原文"
+    r"|(?:\d{1,2}\.)?(?:国内联播快讯|国际联播快讯|国家卫生健康委通报最新疫情"
+    r"|中央宣讲团在各地宣讲党的二十大精神)[；：]?"
+    # 地球知识局's stubs that only point at a cover image: the whole article is this line
+    r"|点击下方封面图即可查看"
+)
+READHUB_MEDIA = re.compile(r".{1,12}")  # the names of the media a Readhub story cites
+
+
+def test_no_line_recurs_across_a_source_unless_it_is_real_text(corpus: list[Cleaned]) -> None:
+    """A line that recurs in a tenth of one source's articles (at least 3) is boilerplate unless it
+    is on the reviewed list above: a new source's boilerplate shows up here, with no new code."""
+    by_source: dict[str, Counter[str]] = defaultdict(Counter)
+    articles: Counter[str] = Counter()
+    for c in corpus:
+        if isinstance(c.result, CleanBody):
+            parts = c.path.relative_to(CORPUS).parts  # collection/category/source/feed/file
+            source = parts[2] if len(parts) > 3 else parts[0]
+            articles[source] += 1
+            by_source[source].update(set(c.result.text.split("\n")))
+    recurring = [
+        f"{source}: {line[:80]} ({count} of {articles[source]})"
+        for source, lines in sorted(by_source.items())
+        for line, count in lines.items()
+        if count >= max(3, articles[source] / 10)
+        and not RECURRING_REAL.fullmatch(line)
+        and not (source.startswith("Readhub") and READHUB_MEDIA.fullmatch(line))
+    ]
+    assert len(by_source) > 20
+    assert not recurring, f"{len(recurring)} recurring lines:\n" + "\n".join(recurring)

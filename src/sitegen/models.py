@@ -57,6 +57,7 @@ class Article:
     explicit_slug: bool
     digest: str
     warnings: tuple[str, ...] = ()
+    notice: str = ""  # what the page tells its reader about a body that could not be cleaned
 
 
 @dataclass(frozen=True)

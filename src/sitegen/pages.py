@@ -180,6 +180,7 @@ class Planner:
                 tags=article.tags,
                 body=Markup(self.body_of(article)),
                 image="" if article.image_in_body else article.image,
+                notice=article.notice,
             )
             return {
                 "head": self.head(article.title, url, article.summary, "article", article.image),

@@ -44,6 +44,7 @@ class ArticleView:
     tags: tuple[str, ...]
     body: Markup
     image: str
+    notice: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import nh3
 from lxml import etree
@@ -38,6 +39,7 @@ class CleanBody:
     original_title: str  # 原标题 lifted ("" if none)
     editor: str  # 责任编辑 lifted ("" if none)
     first_image: str  # src of the first image left in the clean body ("" if none)
+    paywall: str = ""  # the paywall notice dropped from the body: the text is only its opening
 
 
 _EMPTY = CleanBody(html="", text="", source="", original_title="", editor="", first_image="")
@@ -204,7 +206,10 @@ _CLEANER = nh3.Cleaner(
         "th": {"colspan", "rowspan"},
         "ol": {"start"},
     },
-    tag_attribute_values={"img": {"loading": {"lazy"}, "referrerpolicy": {"no-referrer"}}},
+    tag_attribute_values={
+        "img": {"loading": {"lazy"}, "referrerpolicy": {"no-referrer"}},
+        "pre": {"tabindex": {"0"}},
+    },
     url_schemes={"http", "https", "mailto"},
     link_rel="noopener noreferrer",
     strip_comments=True,
@@ -236,6 +241,8 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
     rules = rules_for(body)
     root = _article_root(root, rules)
     _drop_chrome(root, rules)
+    for pre in root.xpath(".//pre[not(ancestor::pre)][.//*]"):
+        _flatten_pre(pre)
     _make_figures(root, rules)
     _mark_bold(root, rules)
     _normalize_elements(root)
@@ -245,6 +252,7 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
     _drop_title_heading(root, title)
     _drop_empty(root)
     _trim_rules(root)
+    _make_accessible(root)
     for figure in root.iter("figure", "figcaption"):
         _drop_blank_text(figure)
     first_image = next((img.get("src", "") for img in root.iter("img")), "")
@@ -256,6 +264,7 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
         original_title=lifted.get("original_title", ""),
         editor=lifted.get("editor", ""),
         first_image=first_image,
+        paywall=lifted.get("paywall", ""),
     )
 
 
@@ -370,6 +379,19 @@ def _drop_chrome(root: etree._Element, rules: Iterable[SourceRules]) -> None:
         if source.drop_xpath is not None:
             for element in source.drop_xpath(root):
                 _remove(element)
+
+
+def _flatten_pre(pre: etree._Element) -> None:
+    """Scraped code blocks nest blocks in a <pre> (WeChat: pre > section > pre > one <code> a
+    line, beside a list of empty line-number items): one <pre> of lines is what they show."""
+    for code in list(pre.iter("code"))[:-1]:
+        code.tail = "\n" + (code.tail or "")
+    for element in reversed(list(pre.iterdescendants(*_BLOCKS))):
+        if _is_space(_text_of(element)):
+            _remove(element)
+        elif element.getnext() is not None:
+            element.tail = "\n" + (element.tail or "")
+    etree.strip_tags(pre, *_BLOCKS)
 
 
 def _make_figures(root: etree._Element, rules: Iterable[SourceRules]) -> None:
@@ -532,8 +554,9 @@ def _is_block(element: etree._Element) -> bool:
 def _make_paragraphs(root: etree._Element) -> None:
     """Loose text and inline elements beside blocks become <p>: nh3 unwraps div/section, and
     without this their texts would run together."""
-    for paragraph in list(root.iter("p")):
-        # libxml2 lets <p> hold HTML5 blocks (<section>), which an HTML5 parser would split
+    for paragraph in list(root.iter("p", *_HEADINGS)):
+        # libxml2 lets <p> hold HTML5 blocks (<section>), which an HTML5 parser would split; a
+        # heading around blocks (WeChat's <h3><section>…) is a wrapper, not a heading
         if len(paragraph) and any(_is_block(child) for child in paragraph):
             paragraph.tag = "div"
     for container in [root, *root.iterdescendants(*_CONTAINERS)]:
@@ -593,10 +616,12 @@ def _append_text(paragraph: etree._Element, text: str) -> None:
 
 
 def _process_lines(root: etree._Element, rules: tuple[SourceRules, ...]) -> dict[str, str]:
-    """Paragraph by paragraph: lift metadata lines, drop boilerplate lines and footers, unindent."""
+    """Paragraph by paragraph: lift metadata lines (and a paywall's notice), drop boilerplate
+    lines and footers, unindent."""
     end_lines = [s.end_line for s in rules if s.end_line is not None]
     first_lines = [s.first_line for s in rules if s.first_line is not None]
     drop_lines = [s.drop_line for s in rules if s.drop_line is not None]
+    paywall_lines = [s.paywall_line for s in rules if s.paywall_line is not None]
     lifted: dict[str, str] = {}
     seen_text = False
     for line in list(root.iter(*_LINES)):
@@ -611,10 +636,11 @@ def _process_lines(root: etree._Element, rules: tuple[SourceRules, ...]) -> dict
             _drop_from(root, line)
             break
         first, seen_text = not seen_text, True
-        if first and _any_fullmatch(first_lines, text):
+        if (first and _any_fullmatch(first_lines, text)) or _any_fullmatch(drop_lines, text):
             _remove(line)
             continue
-        if _any_fullmatch(drop_lines, text):
+        if _any_fullmatch(paywall_lines, text):
+            lifted.setdefault("paywall", text)
             _remove(line)
             continue
         if line.tag == "p" and _lift(text, lifted):
@@ -728,6 +754,55 @@ def _trim_rules(root: etree._Element) -> None:
             if element.tag != "hr":
                 break
             _remove(element)
+
+
+def _make_accessible(root: etree._Element) -> None:
+    """What validators and screen readers need and scraped markup lacks (axe-core's rules named)."""
+    _relevel_headings(root)
+    for dl in list(root.iter("dl")):
+        if next(dl.iterchildren("dd"), None) is None:  # definition-list: a term with no definition
+            dl.tag = "div"
+            for term in dl.iterchildren("dt"):
+                term.tag = "p"
+    for link in root.iter("a"):
+        _name_image_link(link)
+    for pre in root.iter("pre"):
+        pre.set("tabindex", "0")  # scrollable-region-focusable: a wide <pre> scrolls by keyboard
+
+
+def _relevel_headings(root: etree._Element) -> None:
+    """Body headings sit under the page's <h1>: the first is an <h2> and none skips a level
+    (heading-order); a heading with no text is no heading (empty-heading)."""
+    open_levels: list[tuple[int, int]] = []  # (level in the source, level given) of open sections
+    for heading in list(root.iter(*_HEADINGS)):
+        if _is_space(_text_of(heading)):
+            if next(heading.iter("img"), None) is None:
+                _remove(heading)
+            else:
+                heading.tag = "p"
+            continue
+        level = int(heading.tag[1])
+        while open_levels and open_levels[-1][0] >= level:
+            open_levels.pop()
+        given = min(open_levels[-1][1] + 1 if open_levels else 2, 6)
+        open_levels.append((level, given))
+        heading.tag = f"h{given}"
+
+
+def _name_image_link(link: etree._Element) -> None:
+    """A link whose only content is images with empty alt has no name (link-name): its first
+    image says where it leads, from the link's title, the figure's caption or the target's host."""
+    images = list(link.iter("img"))
+    if not images or any(img.get("alt") for img in images) or not _is_space(_text_of(link)):
+        return
+    parent = link.getparent()
+    caption = next(parent.iterchildren("figcaption"), None) if parent is not None else None
+    name = _squash(link.get("title") or "") or (
+        _squash(_text_of(caption)) if caption is not None else ""
+    )
+    if not name:
+        name = "链接：" + (urlsplit(link.get("href", "")).hostname or link.get("href", ""))
+    images[0].set("alt", name)
 
 
 def _drop_blank_text(element: etree._Element) -> None:

@@ -14,13 +14,17 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sitegen.content.clean import clean_body, is_promo_image, make_summary
+from sitegen.content.clean import CleanBody, clean_body, is_promo_image, make_summary
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath, Source
 from sitegen.urls import short_hash, unsafe_segment
 
 SLUG_MAX_CHARS = 60
 EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
+PAYWALLED = "the body is only the opening before a paywall: the page says so"
+# What the page says instead, to its reader (bodies the cleaner cannot make whole)
+EMPTY_NOTICE = "原文抓取到的正文为空，本页只有标题。"
+PAYWALL_NOTICE = "原文为付费内容，本页只有付费墙之前的开头。"
 _INVISIBLE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060\ufeff]+$")
 _SPACES = re.compile(r"\s+")
 _SLUG_JUNK = re.compile(r"[^\w\-]+")
@@ -131,6 +135,7 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         markdown=False if rel_path.suffix.lower() in (".html", ".htm") else None,
         title=title,
     )
+    problem = _problem(body)
     head_images = (clean_text(meta.get(k)) for k in _IMAGE_KEYS)
     head_image = next((i for i in head_images if i and not is_promo_image(i)), "")
     image = head_image or body.first_image
@@ -156,5 +161,15 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         image_in_body=bool(image) and image == body.first_image,
         explicit_slug=explicit,
         digest=source.digest,
-        warnings=source.warnings + (() if body.text or body.first_image else (EMPTY_BODY,)),
+        warnings=source.warnings + ((problem[0],) if problem else ()),
+        notice=problem[1] if problem else "",
     )
+
+
+def _problem(body: CleanBody) -> tuple[str, str] | None:
+    """A body the cleaner could not make whole: the build's warning and the page's notice."""
+    if not (body.text or body.first_image):
+        return EMPTY_BODY, EMPTY_NOTICE
+    if body.paywall:
+        return PAYWALLED, PAYWALL_NOTICE
+    return None

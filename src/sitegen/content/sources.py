@@ -98,6 +98,8 @@ class SourceRules:
     first_lines: tuple[str, ...] = ()
     # image URLs (regexes, searched) that advertise rather than illustrate
     promo_images: tuple[str, ...] = ()
+    # a paywall's notice: dropped, and the article is reported as cut short
+    paywall_lines: tuple[str, ...] = ()
 
     def applies_to(self, body: str) -> bool:
         return any(marker in body for marker in self.markers)
@@ -132,6 +134,10 @@ class SourceRules:
     def first_line(self) -> re.Pattern[str] | None:
         return _full_line(self.first_lines)
 
+    @cached_property
+    def paywall_line(self) -> re.Pattern[str] | None:
+        return _full_line(self.paywall_lines)
+
 
 _DATELINE = r"\d{4}年\d{1,2}月\d{1,2}日(?:\s*星期[一二三四五六日天])?"
 
@@ -155,8 +161,43 @@ PEOPLES_DAILY = SourceRules(
 
 GUANGMING_DAILY = SourceRules(
     name="光明日报",
-    markers=('id="articleContent"',),
+    markers=('id="articleContent"', "扫描二维码了解更多内容"),
+    drop_lines=(r"扫描二维码了解更多内容",),
     first_lines=(_DATELINE,),
+)
+
+CCTV_NEWS = SourceRules(
+    name="央视新闻",
+    markers=("央视新闻",),
+    # the credits, the submission address and the list of other titles close every article
+    end_lines=(r"📮?\s*投稿邮箱\s*[：:].*", r"监制\s*[|/｜丨].{0,60}"),
+    drop_lines=(r"©央视新闻", r"喜欢今天的内容，请点赞[!！]"),
+)
+
+TENCENT_TECH = SourceRules(
+    name="腾讯科技",
+    markers=("推荐阅读", "平台地址"),
+    end_lines=(r"推荐阅读[：:]?",),
+    drop_lines=(r"平台地址[：:].{0,200}",),
+)
+
+WECHAT_HEADER = SourceRules(
+    name="微信公众号文章头 (差评, 极客公园)",
+    markers=("原创",),
+    # 原创 作者 日期 时间 地点: WeChat's byline, scraped as the first line of the text
+    first_lines=(r"原创\s+.{1,40}?\s+\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}(?:\s+\S{1,8})?",),
+)
+
+EARTH_KNOWLEDGE = SourceRules(
+    name="地球知识局",
+    markers=("地球知识局",),
+    drop_lines=(r"直接点击图片，阅读相关文章\s*▼",),
+)
+
+SSPAI = SourceRules(
+    name="少数派",
+    markers=("sspai", "少数派", "会员文章"),
+    paywall_lines=(r"本文为会员文章，出自《[^》]{1,40}》，订阅后可阅读全文。",),
 )
 
 FEEDX = SourceRules(
@@ -190,6 +231,7 @@ IFANR = SourceRules(
     name="爱范儿",
     markers=("ifanr",),
     end_lines=(r"#欢迎关注爱范儿官方微信公众号.*",),
+    drop_lines=(r"相关阅读[：:].{1,80}",),  # a link to another story, between two of today's
 )
 
 ITHOME = SourceRules(
@@ -197,19 +239,21 @@ ITHOME = SourceRules(
     markers=("ithome.com", "IT之家"),
     drop=("span.card",),  # affiliate product cards (the inline affiliate links stay)
     drop_lines=(r".{0,12}无门槛红包.{0,40}",),
+    end_lines=(r"相关阅读[：:]?",),  # the list of older stories closing the article
 )
 
 XINZHIYUAN = SourceRules(
     name="新智元",
     markers=("新智元",),
     end_lines=(r"秒追ASI",),
+    drop_lines=(r"上下滑动查看",),  # the hint over a scrolling box the page does not have
 )
 
 WALLSTREETCN = SourceRules(
     name="华尔街见闻",
-    markers=("华尔街见闻",),
-    drop_lines=(r"本文来自华尔街见闻，欢迎下载APP.{0,20}",),
-    end_lines=(r"⭐星标华尔街见闻.*",),
+    markers=("华尔街见闻", "热闻推荐"),
+    drop_lines=(r"本文来自华尔街见闻，欢迎下载APP.{0,20}", r"(?:热闻推荐|相关阅读)[：:].{1,80}"),
+    end_lines=(r"⭐星标华尔街见闻.*", r"热闻推荐[：:]?", r"相关阅读[：:]?"),
 )
 
 GEEKPARK = SourceRules(
@@ -223,6 +267,14 @@ GCORES = SourceRules(
     name="机核",
     markers=("gcores.com", "内嵌内容，请前往机核查看"),
     drop_lines=(r"<内嵌内容，请前往机核查看>",),
+    end_lines=(r"\W{0,3}【关注我们】.*",),  # the podcast's contact block
+)
+
+CAIXIN_MEMBERS = SourceRules(
+    name="财新网 (会员文章)",
+    markers=("订阅即读全文",),
+    paywall_lines=(r"新会员订阅即读全文。已订阅会员直接读。",),
+    end_lines=(r"往期精选推荐",),  # a list of other titles
 )
 
 BBC = SourceRules(
@@ -251,6 +303,12 @@ SOURCES: tuple[SourceRules, ...] = (
     SINA,
     PEOPLES_DAILY,
     GUANGMING_DAILY,
+    CCTV_NEWS,
+    TENCENT_TECH,
+    WECHAT_HEADER,
+    EARTH_KNOWLEDGE,
+    SSPAI,
+    CAIXIN_MEMBERS,
     FEEDX,
     WECHAT,
     WECHAT2RSS,
