@@ -57,6 +57,8 @@ class Article:
     explicit_slug: bool
     digest: str
     warnings: tuple[str, ...] = ()
+    has_time: bool = True
+    """False for a date-only `date: 2022-03-14` (新闻联播 transcripts): no 00:00 is shown."""
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,8 @@ class ArticleView:
     original_title: str
     author: str
     editor: str
-    tags: tuple[str, ...]
+    tags: tuple[Link, ...]
+    tags_href: str
     body: Markup
     image: str
     category_paths: tuple[str, ...]
