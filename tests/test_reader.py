@@ -192,3 +192,30 @@ def test_the_watch_log_says_deleted_for_a_deleted_file(tmp_path: Path) -> None:
     assert _what_changed((kept,)).endswith("kept.md changed")
     assert _what_changed((gone,)).endswith("gone.md deleted")
     assert _what_changed((kept, gone)).endswith("and 1 more changed, 1 deleted")
+
+
+def test_a_rebuild_follows_a_tag_url_that_another_article_moved(tmp_path: Path) -> None:
+    """`AI` alone is /tags/ai/; once `ai` arrives both take a hash, and the incremental build
+    rewrites the first article's page to link to its tag's new page, though the newcomer is
+    neither its neighbour nor related to it."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("tagged_upper_case_ai.md", "date_only_transcript.md"):
+        shutil.copy(READER / "content" / name, content)
+    config = make_config(tmp_path, search={"enabled": False})
+    build(config)
+    title = "两会代表谈人工智能与芯片"
+
+    def ai_href() -> str:
+        links = article_titled(config.output_path, title).xpath("//a[@class='tag']")
+        return next(a.get("href") for a in links if a.text == "AI")
+
+    assert ai_href() == "/tags/ai/"
+    (content / "later.md").write_text(
+        "---\ntitle: 后来的文章\ndate: 2030-01-01 08:00:00\ncategories: [其他]\ntags: [ai]\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    build(config)
+    moved = ai_href()
+    assert moved != "/tags/ai/"
+    assert html_at(config.output_path, moved).findtext(".//h1") == "AI"

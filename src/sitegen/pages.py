@@ -201,7 +201,10 @@ class Planner:
             }
 
         neighbours = [self.token(j) if j is not None else None for j in (older, newer)]
-        key = self.key(url, self.token(i), neighbours, [self.token(j) for j in site.related[i]])
+        tags = [self.tag_links[name].href for name in article.tags]  # another tag may move one
+        key = self.key(
+            url, self.token(i), neighbours, [self.token(j) for j in site.related[i]], tags
+        )
         return self.page(url, "article", "article.html", key, self.modified(i), context)
 
     def pagination(self, first: str, current: int, total: int) -> Pagination:
