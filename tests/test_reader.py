@@ -178,7 +178,7 @@ def test_the_summary_adds_up_and_does_not_wrap_paths_in_a_log(tmp_path: Path) ->
     assert rows["output"].startswith(output + ": "), done.stdout
     kinds = re.findall(r"^    \S.*?  +(\d+)\s*$", done.stdout, re.M)
     assert sum(map(int, kinds)) == int(rows["pages"]), done.stdout
-    files, written, unchanged = map(int, re.findall(r"\d+", rows["files"]))
+    written, files, unchanged = map(int, re.findall(r"\d+", rows["written"]))
     assert files == written + unchanged > int(rows["pages"]), "pages and static files"
     assert not re.search(r"pages: ", done.stdout)
     labels = " ".join(rows) + " ".join(re.findall(r"^    (\S.*?)  ", done.stdout, re.M))

@@ -113,7 +113,7 @@ def _load(config_path: str, base_url: str | None) -> SiteConfig:
 
 def _summary(report: Report, title: str, size: OutputSize | None = None) -> None:
     """One screen, in English as every other message: pages by kind add up to the pages line,
-    and files written and unchanged add up to the files line (pages plus static files)."""
+    and files written and unchanged add up to the pages and static files."""
     table = Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
     table.add_row("articles", str(report.articles))
     pages = sum(report.pages.values())
@@ -124,7 +124,11 @@ def _summary(report: Report, title: str, size: OutputSize | None = None) -> None
         table.add_row(f"  {KIND_NAMES.get(kind, kind)}", str(count))
     if report.pages and not report.up_to_date:
         files = report.written + report.unchanged
-        table.add_row("files", f"{files}: {report.written} written, {report.unchanged} unchanged")
+        table.add_row(
+            "written",
+            f"{report.written} of {files} files (pages and static files), "
+            f"{report.unchanged} unchanged",
+        )
     if report.workers:
         table.add_row("processes", f"{len(report.workers)} rendered pages")
     if report.drafts:
