@@ -48,7 +48,7 @@ def test_bom_and_crlf_are_removed() -> None:
 def test_markdown_without_front_matter_takes_title_and_date_from_heading_and_name() -> None:
     source = load("20220924.md")
     assert isinstance(source, Source)
-    assert source.meta == {"title": "《新闻联播》 (20220924)", "date": "2022-09-24 00:00:00"}
+    assert source.meta == {"title": "《新闻联播》 (20220924)", "date": "2022-09-24"}
     assert "《新闻联播》 (20220924)" not in source.body
     assert "---" in source.body
 

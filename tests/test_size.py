@@ -34,7 +34,7 @@ def test_the_summary_shows_the_outputs_size_and_warns_past_80_percent_of_the_lim
     assert plain.returncode == 0, plain.stderr
     files = [p for p in (tmp_path / "build").rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
-    shown = re.search(r"输出 output\s+build：([\d.]+) KB，(\d+) 个文件", plain.stdout)
+    shown = re.search(r"output\s+build: ([\d.]+) KB in (\d+) files", plain.stdout)
     assert shown, plain.stdout
     assert float(shown[1]) == round(total / 1000, 1)
     assert int(shown[2]) == len(files)

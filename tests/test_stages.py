@@ -46,8 +46,8 @@ def test_index_orders_newest_first_and_builds_tree_months_and_related(tmp_path: 
     site = index(list(ARTICLES), Urls(make_config(tmp_path)), related=5)
     assert [a.id for a in site.articles] == ["b.md", "c.md", "a.md"]
     assert site.urls == ("/2024/03/b/", "/2024/03/c/", "/2024/03/a/")
-    assert [node.path for node in site.walk()] == [("新闻",), ("新闻", "国内"), ("财经",)]
-    assert site.walk()[0].articles == (0, 2)
+    assert [node.path for node in site.walk()] == [("财经",), ("新闻",), ("新闻", "国内")]
+    assert site.walk()[1].articles == (0, 2)
     assert [(m.year, m.month, m.articles) for m in site.months] == [(2024, 3, (0, 1, 2))]
     assert site.related[0] == (2,), "b's deepest category 新闻 also holds a"
 

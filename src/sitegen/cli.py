@@ -32,9 +32,37 @@ from sitegen.size import OutputSize, human, measure, near_limit
 if TYPE_CHECKING:
     from sitegen.serve import Rebuilt
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
-STAGE_NAMES = {"normalize": "读取与清洗", "render": "生成页面", "search": "搜索索引"}
+
+def _console(terminal: bool, **options: Any) -> Console:
+    """On a terminal, lines fit its width; in a CI log or a pipe a line is never wrapped (rich
+    would wrap at 80 columns, in the middle of file paths that then cannot be searched for)."""
+    return Console(width=None if terminal else 10_000, highlight=False, **options)
+
+
+err = _console(sys.stderr.isatty(), stderr=True)
+out = _console(sys.stdout.isatty())
+STAGE_NAMES = {
+    "normalize": "reading and cleaning",
+    "render": "rendering pages",
+    "search": "search index",
+}
+# How the summary names each kind of page (Report.pages counts them by Page.kind).
+KIND_NAMES = {
+    "article": "articles",
+    "home": "home pages",
+    "category": "category lists",
+    "categories": "category index",
+    "tag": "tag lists",
+    "tags": "tag index",
+    "month": "month lists",
+    "year": "year overviews",
+    "archives": "archive",
+    "search": "search page",
+    "404": "not-found page",
+    "feed": "Atom feeds",
+    "sitemap": "sitemaps",
+    "robots": "robots.txt",
+}
 
 
 def _relative(path: Path | str) -> str:
@@ -88,38 +116,42 @@ def _load(config_path: str, base_url: str | None) -> SiteConfig:
 
 
 def _summary(report: Report, title: str, size: OutputSize | None = None) -> None:
+    """One screen, in English as every other message: pages by kind add up to the pages line,
+    and files written and unchanged add up to the pages and static files."""
     table = Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
-    table.add_row("文章 articles", str(report.articles))
-    for kind, count in sorted(report.pages.items()):
-        table.add_row(f"  pages: {kind}", str(count))
-    if report.up_to_date:
+    table.add_row("articles", str(report.articles))
+    pages = sum(report.pages.values())
+    table.add_row(
+        "pages", f"{pages}, all up to date: nothing changed" if report.up_to_date else str(pages)
+    )
+    for kind, count in sorted(report.pages.items(), key=lambda item: (-item[1], item[0])):
+        table.add_row(f"  {KIND_NAMES.get(kind, kind)}", str(count))
+    if report.pages and not report.up_to_date:
+        files = report.written + report.unchanged
         table.add_row(
-            "页面 pages", f"{sum(report.pages.values())}, all up to date: nothing changed"
-        )
-    elif report.pages:
-        table.add_row(
-            "页面 pages",
-            f"{sum(report.pages.values())} ({report.written} written, {report.unchanged} unchanged)",
+            "written",
+            f"{report.written} of {files} files (pages and static files), "
+            f"{report.unchanged} unchanged",
         )
     if report.workers:
-        table.add_row("进程 processes", f"{len(report.workers)} rendered pages")
+        table.add_row("processes", f"{len(report.workers)} rendered pages")
     if report.drafts:
-        table.add_row("草稿 drafts left out", f"{report.drafts} (add --drafts to include)")
-    table.add_row("跳过 skipped", str(len(report.skipped)))
-    table.add_row("警告 warnings", str(len(report.warnings)))
+        table.add_row("drafts left out", f"{report.drafts} (add --drafts to include)")
+    table.add_row("skipped", str(len(report.skipped)))
+    table.add_row("warnings", str(len(report.warnings)))
     if report.output:
         where = _relative(report.output)
         if size:
-            where += f"：{human(size.bytes)}，{size.files} 个文件"
-        table.add_row("输出 output", where)
+            where += f": {human(size.bytes)} in {size.files} files"
+        table.add_row("output", where)
     if report.search:
         found = report.search
         table.add_row(
-            "搜索索引 search",
+            "search index",
             f"{found.docs} articles, {found.bytes / 1e6:.1f} MB, "
             f"{len(found.written)} files written, {found.seconds:.1f} s",
         )
-    table.add_row("用时 time", f"{report.seconds:.2f} s")
+    table.add_row("time", f"{report.seconds:.2f} s")
     out.print(table)
 
 
@@ -311,16 +343,25 @@ def new_command(title: str, category: str | None, config_path: str) -> None:
     run_guarded(action, holder)
 
 
+def _what_changed(paths: tuple[Path, ...]) -> str:
+    """`a.md changed`, `a.md deleted`, `a.md and 2 more changed, 1 deleted`."""
+    gone = sum(not path.exists() for path in paths)
+    first = _relative(paths[0])
+    if len(paths) == 1:
+        return f"{escape(first)} {'deleted' if gone else 'changed'}"
+    deleted = f", {gone} deleted" if gone else ""
+    return f"{escape(first)} and {len(paths) - 1} more changed{deleted}"
+
+
 def _show_rebuild(rebuilt: Rebuilt, config: SiteConfig) -> None:
     """One line per rebuild (what changed, what it cost); a failed one lists its errors first."""
-    names = [_relative(p) for p in rebuilt.changed]
-    what = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
+    what = _what_changed(rebuilt.changed)
     stamp = datetime.now().strftime("%H:%M:%S")
     took = f"{rebuilt.seconds * 1000:.0f} ms"
     if rebuilt.ok:
         kind = "full rebuild, " if rebuilt.full else ""
         out.print(
-            f"{stamp} {what} changed: {kind}{rebuilt.rendered} page(s) rendered, "
+            f"{stamp} {what}: {kind}{rebuilt.rendered} page(s) rendered, "
             f"{rebuilt.written} written, in {took}",
             soft_wrap=True,
         )
@@ -330,7 +371,7 @@ def _show_rebuild(rebuilt: Rebuilt, config: SiteConfig) -> None:
         err.print(rebuilt.problem, style="bold red", markup=False, soft_wrap=True)
     count = len(rebuilt.errors) + bool(rebuilt.problem)
     err.print(
-        f"{stamp} {what} changed: [bold red]{count} error(s)[/], still serving the last good "
+        f"{stamp} {what}: [bold red]{count} error(s)[/], still serving the last good "
         f"site ({took}); fix and save to rebuild",
         soft_wrap=True,
     )

@@ -15,7 +15,7 @@ from sitegen.size import GITHUB_PAGES, parse_size
 
 @dataclass(frozen=True)
 class Permalinks:
-    """URL patterns; `{year}`, `{month}`, `{day}`, `{slug}`, `{path}`, `{n}` are filled in by urls.py."""
+    """URL patterns; `{year}`, `{month}`, `{day}`, `{slug}`, `{path}`, `{tag}`, `{n}` are filled in by urls.py."""
 
     article: str = "/{year}/{month}/{slug}/"
     category: str = "/categories/{path}/"
@@ -23,6 +23,8 @@ class Permalinks:
     archives: str = "/archives/"
     year: str = "/archives/{year}/"
     month: str = "/archives/{year}/{month}/"
+    tag: str = "/tags/{tag}/"
+    tags: str = "/tags/"
     page: str = "page/{n}/"
 
 

@@ -58,6 +58,8 @@ class Article:
     digest: str
     warnings: tuple[str, ...] = ()
     notice: str = ""  # what the page tells its reader about a body that could not be cleaned
+    has_time: bool = True
+    """False for a date-only `date: 2022-03-14` (新闻联播 transcripts): no 00:00 is shown."""
 
 
 @dataclass(frozen=True)

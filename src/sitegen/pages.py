@@ -49,8 +49,9 @@ def _own_body(article: Article) -> str:
     return article.body_html
 
 
-def display_date(moment: datetime) -> str:
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+def display_date(moment: datetime, has_time: bool = True) -> str:
+    day = f"{moment.year}年{moment.month}月{moment.day}日"
+    return f"{day} {moment:%H:%M}" if has_time else day
 
 
 class Planner:
@@ -87,6 +88,7 @@ class Planner:
         self.tokens = [(a.digest, u) for a, u in zip(site.articles, site.urls, strict=True)]
         self.modified_at = [a.updated or a.date for a in site.articles]
         self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
+        self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
 
     def token(self, i: int) -> tuple[str, str]:
         """What one article contributes to a page's key: its content digest and its URL."""
@@ -111,8 +113,8 @@ class Planner:
             self._cards[i] = Card(
                 title=article.title,
                 href=self.urls.href(self.site.urls[i]),
-                date_iso=local.isoformat(),
-                date_display=display_date(local),
+                date_iso=local.isoformat() if article.has_time else f"{local:%Y-%m-%d}",
+                date_display=display_date(local, article.has_time),
                 date_short=f"{local:%Y-%m-%d}",
                 trails=tuple(self.trail(path) for path in article.categories),
                 summary=article.summary,
@@ -177,7 +179,8 @@ class Planner:
                 original_title=article.original_title,
                 author=article.author,
                 editor=article.editor,
-                tags=article.tags,
+                tags=tuple(self.tag_links[name] for name in article.tags),
+                tags_href=self.urls.href(self.urls.tags()),
                 body=Markup(self.body_of(article)),
                 image="" if article.image_in_body else article.image,
                 notice=article.notice,
@@ -191,7 +194,10 @@ class Planner:
             }
 
         neighbours = [self.token(j) if j is not None else None for j in (older, newer)]
-        key = self.key(url, self.token(i), neighbours, [self.token(j) for j in site.related[i]])
+        tags = [self.tag_links[name].href for name in article.tags]  # another tag may move one
+        key = self.key(
+            url, self.token(i), neighbours, [self.token(j) for j in site.related[i]], tags
+        )
         return self.page(url, "article", "article.html", key, self.modified(i), context)
 
     def pagination(self, first: str, current: int, total: int) -> Pagination:
@@ -302,6 +308,46 @@ class Planner:
                 count=len(node.articles),
                 latest=latest,
             )
+
+    def tag_pages(self) -> Iterator[Page]:
+        """A page per tag (paginated, as Hexo's and Hugo's), listing its articles newest first."""
+        root = Link("标签", self.urls.href(self.urls.tags()))
+        for tag in self.site.tags:
+            yield from self.list_pages(
+                tag.url,
+                "tag",
+                tag.name,
+                tag.articles,
+                trail=(root,),
+                description=f"标签“{tag.name}”下的 {len(tag.articles)} 篇文章",
+            )
+
+    def tags_page(self) -> Page:
+        """Every tag with its count, in pinyin order: an index, so no cards."""
+        url = self.urls.tags()
+        tags = tuple(
+            CountedLink(t.name, self.urls.href(t.url), len(t.articles)) for t in self.site.tags
+        )
+        tagged = len({i for t in self.site.tags for i in t.articles})
+
+        def context() -> dict[str, Any]:
+            return {
+                "head": self.head("标签", url, f"全部 {len(tags)} 个标签"),
+                "kind": "tags",
+                "heading": "标签",
+                "trail": (),
+                "subcategories": tags,
+                "cards": (),
+                "pagination": self.pagination(url, 1, 1),
+                "total": tagged,
+                "latest": False,
+                "more": None,
+            }
+
+        members = sorted({i for t in self.site.tags for i in t.articles})
+        return self.page(
+            url, "tags", "list.html", self.key(url, tags), self.newest(members), context
+        )
 
     def tree(self, nodes: tuple[CategoryNode, ...]) -> tuple[TreeNode, ...]:
         return tuple(TreeNode(self.counted(n), self.tree(n.children)) for n in nodes)
@@ -421,6 +467,8 @@ class Planner:
             *self.home_pages(),
             *self.category_pages(),
             self.categories_page(),
+            *self.tag_pages(),
+            *([self.tags_page()] if self.site.tags else []),
             *self.date_pages(),
             self.archives_page(),
             self.not_found_page(),

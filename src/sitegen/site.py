@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
+
+from pypinyin import lazy_pinyin
 
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.models import Article, CategoryPath
@@ -25,6 +28,23 @@ class CategoryNode:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """A tag of the flat taxonomy: its name, its page's URL and its articles, newest first."""
+
+    name: str
+    url: str
+    articles: tuple[int, ...]
+
+
+@cache
+def collation_key(name: str) -> tuple[str, str]:
+    """Names in pinyin order (金融 jin before 科技 ke before 新闻 xin), as a Chinese index or
+    dictionary lists them, so a reader finds one where they expect it; the name breaks ties
+    (homophones) so the order never depends on the input's."""
+    return " ".join(lazy_pinyin(name)).lower(), name
+
+
+@dataclass(frozen=True)
 class Month:
     year: int
     month: int
@@ -39,7 +59,7 @@ class Site:
     urls: tuple[str, ...]
     categories: tuple[CategoryNode, ...]
     months: tuple[Month, ...]
-
+    tags: tuple[Tag, ...]
     related: tuple[tuple[int, ...], ...]
 
     def walk(self) -> list[CategoryNode]:
@@ -114,10 +134,31 @@ def _category_tree(articles: tuple[Article, ...]) -> tuple[CategoryNode, ...]:
         children[path[:-1]].append(path)
 
     def build(path: CategoryPath) -> CategoryNode:
-        kids = tuple(build(p) for p in sorted(children[path]))
+        kids = tuple(build(p) for p in sorted(children[path], key=_path_key))
         return CategoryNode(path, tuple(members[path]), kids)
 
-    return tuple(build(p) for p in sorted(children[()]))
+    return tuple(build(p) for p in sorted(children[()], key=_path_key))
+
+
+def _path_key(path: CategoryPath) -> tuple[str, str]:
+    return collation_key(path[-1])
+
+
+def _tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
+    """Every tag in pinyin order; names that would share a URL (`AI` and `ai`, `C/C++` and
+    `C-C++`) each get a short hash of the name, so distinct names never share a page."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, article in enumerate(articles):
+        for name in article.tags:
+            members[name].append(i)
+    plain = {name: urls.tag(name) for name in members}
+    shared = Counter(plain.values())
+    return tuple(
+        Tag(
+            name, urls.tag(name, hashed=True) if shared[plain[name]] > 1 else plain[name], tuple(ix)
+        )
+        for name, ix in sorted(members.items(), key=lambda item: collation_key(item[0]))
+    )
 
 
 def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
@@ -134,7 +175,14 @@ def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
         Month(y, m, tuple(ix)) for (y, m), ix in sorted(months.items(), reverse=True)
     )
     tree = _category_tree(final)
-    return Site(final, tuple(article_urls), tree, month_list, _related(final, tree, related))
+    return Site(
+        final,
+        tuple(article_urls),
+        tree,
+        month_list,
+        _tags(final, urls),
+        _related(final, tree, related),
+    )
 
 
 def _related(

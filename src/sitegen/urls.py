@@ -19,6 +19,8 @@ SEARCH_FOLDER = "search-index"  # the search index (sitegen.search.format), besi
 _SAFE = "/#?=&%-._~"
 _ASCII = re.compile(r"[\x00-\x7f]+")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\/]")
+# What a tag name may not keep in its URL segment: what is unsafe, reserved in a URL, or a space.
+_TAG_JUNK = re.compile(r"[\x00-\x20\x7f\\/?#%&=+:;,.'\"<>|*\[\]{}^`]+")
 # What editors and tools leave beside the files they save (Vim's 4913 probes a folder's access).
 _LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", "___jb_tmp___")
 
@@ -92,6 +94,18 @@ class Urls:
             joined = "/".join(self.category_segment(name) for name in path)
             self._categories[path] = self._fill(self.links.category, path=joined)
         return self._categories[path]
+
+    def tag(self, name: str, hashed: bool = False) -> str:
+        """A tag's page. Its segment is the name, lower-cased (two names differing only in case
+        would be one folder on macOS or Windows) with what a URL reserves made `-`; `hashed` adds
+        a short hash of the name, which site.py asks for when two names would share a segment."""
+        segment = _TAG_JUNK.sub("-", name.lower()).strip("-")
+        if hashed or not segment:
+            segment = f"{segment}-{short_hash(name)}".lstrip("-")
+        return self._fill(self.links.tag, tag=check_segment(segment))
+
+    def tags(self) -> str:
+        return self._fill(self.links.tags)
 
     def categories(self) -> str:
         return self._fill(self.links.categories)

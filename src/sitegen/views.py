@@ -41,7 +41,8 @@ class ArticleView:
     original_title: str
     author: str
     editor: str
-    tags: tuple[str, ...]
+    tags: tuple[Link, ...]
+    tags_href: str
     body: Markup
     image: str
     notice: str = ""
@@ -69,25 +70,26 @@ class YearView:
 
 
 @dataclass(frozen=True)
-class Bar:
-    """One bar of the archive chart, laid out at build time in SVG user units."""
+class ChartMonth:
+    """One month of the archive chart; `href` is empty for a month without articles."""
 
-    x: float
-    y: float
-    width: float
-    height: float
     label: str
     href: str
+    height: int  # percent of the row
+
+
+@dataclass(frozen=True)
+class ChartYear:
+    year: str
+    months: tuple[ChartMonth, ...]
 
 
 @dataclass(frozen=True)
 class Chart:
-    width: int
-    height: int
-    bars: tuple[Bar, ...]
-    axis_labels: tuple[tuple[float, str], ...]
+    years: tuple[ChartYear, ...]
     max_count: int
     summary: str
+    month_labels: tuple[str, ...] = tuple(str(n) for n in range(1, 13))
 
 
 @dataclass(frozen=True)

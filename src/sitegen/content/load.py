@@ -127,7 +127,7 @@ def _derive_front_matter(path: Path, body: str) -> tuple[dict, str] | None:
     if path.suffix.lower() not in MARKDOWN_SUFFIXES or not heading or not name_date:
         return None
     year, month, day = name_date.groups()
-    meta = {"title": heading.group(1).strip(), "date": f"{year}-{month}-{day} 00:00:00"}
+    meta = {"title": heading.group(1).strip(), "date": f"{year}-{month}-{day}"}
     return meta, body[: heading.start()] + body[heading.end() :]
 
 

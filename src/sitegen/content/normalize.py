@@ -30,6 +30,8 @@ _SPACES = re.compile(r"\s+")
 _SLUG_JUNK = re.compile(r"[^\w\-]+")
 _DASHES = re.compile(r"[-_]{2,}")
 _IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
+# Hexo's and Hugo's excerpt mark; looked for before cleaning, which drops every comment.
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 
 
 def clean_text(value: object) -> str:
@@ -52,6 +54,11 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
     parsed = datetime.fromisoformat(text.replace("/", "-"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def names_time(value: Any) -> bool:
+    """Whether a front-matter date says a time of day: `2022-03-14` (YAML reads a date) does not."""
+    return isinstance(value, datetime) or (isinstance(value, str) and ":" in value)
 
 
 def category_paths(value: Any) -> tuple[CategoryPath, ...]:
@@ -130,10 +137,11 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
     assert published is not None
     updated = _date(source, "updated", tz, required=False)
     rel_path = PurePosixPath(source.rel_path)
-    body = clean_body(
-        source.body,
-        markdown=False if rel_path.suffix.lower() in (".html", ".htm") else None,
-        title=title,
+    markdown = False if rel_path.suffix.lower() in (".html", ".htm") else None
+    body = clean_body(source.body, markdown=markdown, title=title)
+    more = _MORE.search(source.body)
+    excerpt = (
+        clean_body(source.body[: more.start()], markdown=markdown, title=title) if more else body
     )
     problem = _problem(body)
     head_images = (clean_text(meta.get(k)) for k in _IMAGE_KEYS)
@@ -154,7 +162,7 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         original_title=body.original_title,
         image=image,
         body_html=body.html,
-        summary=clean_text(meta.get("description", "")) or make_summary(body.text),
+        summary=clean_text(meta.get("description", "")) or make_summary(excerpt.text),
         slug=slug,
         source_path=source.rel_path,
         draft=meta.get("draft") is True or meta.get("published") is False,
@@ -163,6 +171,7 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         digest=source.digest,
         warnings=source.warnings + ((problem[0],) if problem else ()),
         notice=problem[1] if problem else "",
+        has_time=names_time(meta.get("date")),
     )
 
 
