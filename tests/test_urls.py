@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sitegen.models import Article
-from sitegen.urls import UnsafePath, Urls, output_file
+from sitegen.urls import UnsafePath, Urls, good_segment, name_segment, output_file
 
 from .conftest import make_config
 
@@ -78,10 +78,23 @@ def test_unsafe_segments_are_refused(slug: str) -> None:
         Urls(make_config(Path())).article(replace(ARTICLE, slug=slug))
 
 
-@pytest.mark.parametrize("name", ["..", "a/../..", "x/\x00"])
-def test_unsafe_category_names_are_refused(name: str) -> None:
-    with pytest.raises(UnsafePath):
-        Urls(make_config(Path())).category(("金融", name))
+@pytest.mark.parametrize(
+    "name", ["..", ".", "a/../..", "x/\x00", "a<b", '引"号', "x?y#z%", ".net "]
+)
+def test_a_name_that_is_no_good_segment_is_given_one(name: str) -> None:
+    url = Urls(make_config(Path())).category(("金融", name))
+    segment = url.removeprefix("/categories/金融/").removesuffix("/")
+    assert good_segment(segment)
+    assert output_file(url) == f"categories/金融/{segment}/index.html"
+
+
+def test_names_stay_readable_and_distinct_names_get_distinct_segments() -> None:
+    names = ["新闻/国内", "新闻?国内", "新闻-国内", "新闻-国内-955053", "新闻", "BBC Chinese"]
+    segments = [name_segment(name) for name in names]
+    assert len(set(segments)) == len(names)
+    assert segments[0].startswith("新闻-国内-")
+    assert segments[2] == "新闻-国内" and segments[4:] == ["新闻", "BBC Chinese"]
+    assert name_segment("新闻/国内") == segments[0]
 
 
 def test_output_files() -> None:

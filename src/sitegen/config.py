@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError
 from sitegen.size import GITHUB_PAGES, parse_size
+from sitegen.urls import good_segment
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,20 @@ def normalize_base_url(url: str, key: str = "base_url") -> str:
     return url.rstrip("/") + "/"
 
 
+def _category_slugs(value: object) -> dict[str, str]:
+    """`[category_slugs]`: each a name's URL segment, which must be one good segment."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError("category_slugs", 'must be a table of name = "ascii-slug" strings')
+    for name, slug in value.items():
+        if not good_segment(slug):
+            raise ConfigError(
+                f"category_slugs.{name}",
+                f'{slug!r} is not one URL segment: no / \\ < > : " | ? * # % or control '
+                "characters, no dot or space at either end",
+            )
+    return dict(value)
+
+
 def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
     """Validate a site.toml dict; the result is what every stage reads, never the raw dict."""
     known = {f.name: f for f in fields(SiteConfig) if f.name != "root"}
@@ -140,9 +155,7 @@ def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
         if key in _TABLES:
             values[key] = _table(key, _TABLES[key], value)
         elif key == "category_slugs":
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise ConfigError(key, 'must be a table of name = "ascii-slug" strings')
-            values[key] = dict(value)
+            values[key] = _category_slugs(value)
         else:
             _check_type(key, value, known[key].type)
             values[key] = value

@@ -47,12 +47,17 @@ class ContentWarning:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+def in_order(errors: list[ContentError]) -> list[ContentError]:
+    """Errors by file and line, as a person reads a list of them."""
+    return sorted(errors, key=lambda e: (str(e.path), e.line))
+
+
 class ContentErrors(Exception):
     """Every content error of one build, so that a user sees them all at once."""
 
     def __init__(self, errors: list[ContentError]) -> None:
         super().__init__(f"{len(errors)} content error(s)")
-        self.errors = sorted(errors, key=lambda e: (str(e.path), e.line))
+        self.errors = in_order(errors)
 
     def __reduce__(self) -> tuple:
         """Raised in a worker process (a cache entry gone at render time), it crosses back whole."""

@@ -147,8 +147,8 @@ class Live:
         rendering = rendering_digest(session.config)
         if on_edited and not layout_changed and (edited := self._fast(resolved, rendering)):
             on_edited(edited)
-        site = made.site = session.site(report)
-        pages = session.plan(site, rendering)
+        site, pages = session.site(report, rendering)
+        made.site = site
         place = InPlace(session.output)
         current = _Current(place, made.keys)
         emitted = emit(pages, current, session.env, jobs=session.jobs, progress=quiet)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
-from sitegen.errors import ContentError, ContentErrors
+from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
-from sitegen.urls import UnsafePath, Urls, short_hash
+from sitegen.urls import Urls, short_hash
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class Month:
 
 @dataclass(frozen=True)
 class Site:
-    """Articles newest first; every other field refers to them by index."""
+    """Articles newest first; every other field refers to them by index. `left_out`: the articles
+    given that could not have a URL of their own, each as the error that says why."""
 
     articles: tuple[Article, ...]
     urls: tuple[str, ...]
@@ -61,6 +62,7 @@ class Site:
     months: tuple[Month, ...]
     tags: tuple[Tag, ...]
     related: tuple[tuple[int, ...], ...]
+    left_out: tuple[ContentError, ...] = ()
 
     def walk(self) -> list[CategoryNode]:
         """Every category node, parents before children."""
@@ -77,50 +79,35 @@ def _walk(tree: tuple[CategoryNode, ...]) -> list[CategoryNode]:
     return found
 
 
-def _error(article: Article, message: str) -> ContentError:
-    return ContentError(Path(article.source_path), 1, message)
-
-
-def _assign_urls(articles: list[Article], urls: Urls) -> tuple[list[Article], list[str]]:
+def _assign_urls(
+    articles: list[Article], urls: Urls
+) -> tuple[list[Article], list[str], list[ContentError]]:
     """Give every article its URL; derived slugs that collide get a hash of their file's path.
 
-    Two explicit slugs on one URL, or an unsafe slug, are errors naming the files.
+    An article on a URL that an earlier one (newer, or the same age and first by path) has,
+    because both slugs are explicit, is left out with an error naming both files.
     """
-    errors: list[ContentError] = []
-
-    def url_or_error(article: Article) -> str:
-        try:
-            for path in article.categories:
-                urls.category(path)
-            return urls.article(article)
-        except UnsafePath as exc:
-            errors.append(_error(article, str(exc)))
-            return ""
-
-    first = [url_or_error(a) for a in articles]
+    first = [urls.article(a) for a in articles]
     counts = Counter(first)
-    clashing = [
-        bool(u) and counts[u] > 1 and not a.explicit_slug
-        for a, u in zip(articles, first, strict=True)
-    ]
+    clashing = [counts[u] > 1 and not a.explicit_slug for a, u in zip(articles, first, strict=True)]
     articles = [
         replace(a, slug=f"{a.slug}-{short_hash(a.id)}") if clash else a
         for a, clash in zip(articles, clashing, strict=True)
     ]
     final = [
-        url_or_error(a) if clash else u
+        urls.article(a) if clash else u
         for a, u, clash in zip(articles, first, clashing, strict=True)
     ]
     owner: dict[str, Article] = {}
+    errors = []
     for article, url in zip(articles, final, strict=True):
         if url in owner:
             other = owner[url].source_path
-            errors.append(_error(article, f"same URL {url} as {other}: give one a different slug"))
-        elif url:
+            message = f"same URL {url} as {other}: give one a different slug"
+            errors.append(ContentError(Path(article.source_path), 1, message))
+        else:
             owner[url] = article
-    if errors:
-        raise ContentErrors(errors)
-    return articles, final
+    return list(owner.values()), list(owner), errors
 
 
 def _category_tree(articles: tuple[Article, ...]) -> tuple[CategoryNode, ...]:
@@ -164,7 +151,7 @@ def _tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
 def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order)."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
-    ordered, article_urls = _assign_urls(ordered, urls)
+    ordered, article_urls, left_out = _assign_urls(ordered, urls)
     final = tuple(ordered)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = urls.config.tz
@@ -182,6 +169,7 @@ def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
         month_list,
         _tags(final, urls),
         _related(final, tree, related),
+        tuple(left_out),
     )
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sitegen.config import SiteConfig
 from sitegen.models import Article, CategoryPath
+
+if TYPE_CHECKING:  # config.py checks its slugs with good_segment
+    from sitegen.config import SiteConfig
 
 SEARCH_FOLDER = "search-index"  # the search index (sitegen.search.format), beside the pages
 _SAFE = "/#?=&%-._~"
@@ -21,6 +24,14 @@ _ASCII = re.compile(r"[\x00-\x7f]+")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\/]")
 # What a tag name may not keep in its URL segment: what is unsafe, reserved in a URL, or a space.
 _TAG_JUNK = re.compile(r"[\x00-\x20\x7f\\/?#%&=+:;,.'\"<>|*\[\]{}^`]+")
+# Beyond what is unsafe: `?`, `#` and `%` would read as a query, a fragment or an escape in a link;
+# `<>:"|*` are reserved on Windows, where someone may clone the published branch.
+_AMBIGUOUS = re.compile(r'[<>:"|?*#%]')
+_NOT_IN_SEGMENT = re.compile(r'[\x00-\x1f\x7f\\/<>:"|?*#%]+')
+_DASHES = re.compile(r"[-_]{2,}")
+_MADE = re.compile(r"-[0-9a-f]{6}$")  # how a made segment ends (made_segment)
+SEGMENT_MAX_CHARS = 60  # of a made segment's readable part; a short hash follows when it is cut
+SEGMENT_MAX_BYTES = 250  # file systems allow 255 bytes a name
 # What editors and tools leave beside the files they save (Vim's 4913 probes a folder's access).
 _LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", "___jb_tmp___")
 
@@ -42,12 +53,48 @@ def short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
 
 
+def good_segment(segment: str) -> bool:
+    """Whether a URL segment means the same in a link, to any web server and on any file system:
+    safe (unsafe_segment), none of `?#%` nor Windows' reserved `<>:"|*`, no dot or space at
+    either end (a hidden file; Windows drops them), at most SEGMENT_MAX_BYTES."""
+    return (
+        not unsafe_segment(segment)
+        and _AMBIGUOUS.search(segment) is None
+        and segment.strip(". ") == segment
+        and len(segment.encode("utf-8")) <= SEGMENT_MAX_BYTES
+    )
+
+
+def made_segment(text: str, name: str, *, changed: bool) -> str:
+    """`text`, made from `name` and holding nothing a segment may not, bounded: cut to
+    SEGMENT_MAX_CHARS, with a short hash of `name` when it was cut, is empty or `changed` from
+    it, so that two names never make one segment and the same name always makes the same."""
+    text = _DASHES.sub("-", text).strip("-_. ")
+    if not text:
+        return short_hash(name)
+    if changed or len(text) > SEGMENT_MAX_CHARS:
+        return f"{text[:SEGMENT_MAX_CHARS].rstrip('-_. ')}-{short_hash(name)}"
+    return text
+
+
+def name_segment(name: str) -> str:
+    """A category's or tag's URL segment, as Hexo and Hugo slugify: the name itself when it is a
+    good segment (readable Chinese stays readable), else the name with what a segment may not
+    hold made `-`, and a short hash of it (`新闻/国内` → `新闻-国内-955053`). A name ending as
+    a made segment does (`-` and six hex digits) is made too, so no name is kept as another's."""
+    if good_segment(name) and _MADE.search(name) is None:
+        return name
+    return made_segment(_NOT_IN_SEGMENT.sub("-", name), name, changed=True)
+
+
 class UnsafePath(ValueError):
     """A URL segment that could escape the output folder."""
 
 
 def check_segment(segment: str) -> str:
-    if unsafe_segment(segment):
+    """The segment, or UnsafePath: every segment reaching a URL is good (normalize refuses an
+    explicit slug that is not, names are made good), so this guards against a bug, not a user."""
+    if not good_segment(segment):
         raise UnsafePath(f"unsafe path segment {segment!r}")
     return segment
 
@@ -85,23 +132,24 @@ class Urls:
             slug=check_segment(article.slug),
         )
 
-    def category_segment(self, name: str) -> str:
-        return check_segment(self.config.category_slugs.get(name, name))
+    def taxonomy_segment(self, name: str) -> str:
+        """A category's or tag's URL segment: what `[category_slugs]` maps the name to, or the
+        name made a segment (name_segment). Every name has one: a name is never an error."""
+        return self.config.category_slugs.get(name) or name_segment(name)
 
     def category(self, path: CategoryPath) -> str:
         """Memoized: thousands of articles share a handful of category paths."""
         if path not in self._categories:
-            joined = "/".join(self.category_segment(name) for name in path)
+            joined = "/".join(self.taxonomy_segment(name) for name in path)
             self._categories[path] = self._fill(self.links.category, path=joined)
         return self._categories[path]
 
     def tag(self, name: str, hashed: bool = False) -> str:
         """A tag's page. Its segment is the name, lower-cased (two names differing only in case
         would be one folder on macOS or Windows) with what a URL reserves made `-`; `hashed` adds
-        a short hash of the name, which site.py asks for when two names would share a segment."""
-        segment = _TAG_JUNK.sub("-", name.lower()).strip("-")
-        if hashed or not segment:
-            segment = f"{segment}-{short_hash(name)}".lstrip("-")
+        a short hash of the name, which site.py asks for when two names would share a segment
+        (made_segment, which also bounds its length)."""
+        segment = made_segment(_TAG_JUNK.sub("-", name.lower()), name, changed=hashed)
         return self._fill(self.links.tag, tag=check_segment(segment))
 
     def tags(self) -> str:

@@ -21,6 +21,7 @@ from sitegen.build.parallel import PARALLEL_FROM
 from sitegen.build.report import Progress, Report, quiet
 from sitegen.build.session import Session, check_output_folder
 from sitegen.config import SiteConfig
+from sitegen.render import rendering_digest
 from sitegen.site import Site
 
 __all__ = [
@@ -44,13 +45,15 @@ def prepare(
     progress: Progress = quiet,
     cache: bool = True,
 ) -> tuple[Site, Report]:
-    """Load, normalize and index, writing nothing (`sitegen check`): the cache is only read."""
+    """Load, normalize, index and plan, finding every error but writing nothing (`sitegen
+    check`): the cache is only read."""
     session = Session(
         config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, cache=cache, read_only=True
     )
     report = Report()
     session.load(progress=progress)
-    return session.site(report), report
+    site, _ = session.site(report, rendering_digest(config))
+    return site, report
 
 
 def build(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.cache import load_pickled, save_pickled
+from sitegen.errors import ContentError
 from sitegen.output import all_stamped
 from sitegen.urls import SEARCH_FOLDER, output_file
 
@@ -30,6 +31,7 @@ class Manifest:
     inputs: str = ""
     articles: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
+    skipped: tuple[ContentError, ...] = ()  # what --skip-bad left out, to say so again
 
     def intact(self, root: Path) -> bool:
         """Whether the folder still holds every file as this manifest stamped it."""

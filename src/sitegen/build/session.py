@@ -20,7 +20,7 @@ from sitegen.build.manifest import Manifest, PageStamp, manifest_path
 from sitegen.build.report import Progress, Report, quiet
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, stamp_of
 from sitegen.config import SiteConfig
-from sitegen.errors import ConfigError, ContentError, ContentErrors
+from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
 from sitegen.models import Article
 from sitegen.output import Staging
 from sitegen.pages import Page, digest, plan
@@ -78,10 +78,11 @@ class _Staged:
         return False
 
 
-def _refuse_clashes(pages: list[Page], site: Site) -> None:
-    """An article whose URL is a generated page's (`slug: archives` under `article = "/{slug}/"`)
-    would silently replace it (or be replaced): refused, naming the article's file (Pelican's
-    writer refuses a second write to one path likewise)."""
+def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
+    """Articles whose URL is a generated page's (`slug: archives` under `article = "/{slug}/"`),
+    which would silently replace it (or be replaced): each an error naming the article's file
+    (Pelican's writer refuses a second write to one path likewise). Two generated pages on one
+    file are the permalink patterns' fault, not an article's."""
     articles = dict(zip(site.urls, site.articles, strict=True))
     owners: dict[str, Page] = {}
     errors = []
@@ -95,8 +96,7 @@ def _refuse_clashes(pages: list[Page], site: Site) -> None:
             raise ConfigError("permalinks", message)
         message = f"its URL {page.url} is the site's {page.kind} page: give it another slug"
         errors.append(ContentError(Path(article.source_path), 1, message))
-    if errors:
-        raise ContentErrors(errors)
+    return errors
 
 
 class Session:
@@ -137,26 +137,32 @@ class Session:
         else:
             renormalize(self.outcomes, changed, self.config, self.cache)
 
-    def articles(self, report: Report) -> list[Article]:
+    def site(self, report: Report, rendering: str) -> tuple[Site, list[Page]]:
+        """The site and every page, with every content error found at once: a file's own, an
+        article on another's URL, an article on a generated page's URL. With errors the build
+        stops (ContentErrors, naming them all); with `skip_bad` it goes on without those
+        articles, listed in `report.skipped` with why."""
         articles = collect(self.outcomes.values(), self.drafts, self.bodies, report)
-        if report.errors and not self.skip_bad:
-            raise ContentErrors(report.errors)
-        report.skipped, report.errors = report.errors, []
-        return articles
-
-    def site(self, report: Report) -> Site:
-        site = index(self.articles(report), Urls(self.config), self.config.related)
+        errors, report.errors = report.errors, []
+        urls = Urls(self.config)
+        root = self.config.content_path.resolve()
+        while True:
+            site = index(articles, urls, self.config.related)
+            try:
+                pages = plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
+            except UnsafePath as exc:
+                raise ConfigError("permalinks", str(exc)) from None
+            found = [*site.left_out, *_clashes(pages, site)]
+            errors.extend(ContentError(root / e.path, e.line, e.message) for e in found)
+            if errors and not self.skip_bad:
+                raise ContentErrors(errors)
+            if not found:
+                break
+            bad = {e.path.as_posix() for e in found}
+            articles = [a for a in articles if a.source_path not in bad]
+        report.skipped = in_order(errors)
         report.articles = len(site.articles)
-        return site
-
-    def plan(self, site: Site, rendering: str) -> list[Page]:
-        """Every page; two on one output file are an error naming the article's file."""
-        try:
-            pages = plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
-        except UnsafePath as exc:
-            raise ConfigError("permalinks", str(exc)) from None
-        _refuse_clashes(pages, site)
-        return pages
+        return site, pages
 
     def build(self, *, reuse: bool = False, progress: Progress = quiet) -> Report:
         """Everything, made in the output's twin and exchanged with the output atomically.
@@ -176,8 +182,7 @@ class Session:
         live = Manifest.load(live_path)
         if live.inputs == inputs and live.intact(self.output):
             return self._nothing_to_do(live, report, started)
-        site = self.site(report)
-        pages = self.plan(site, rendering)
+        site, pages = self.site(report, rendering)
         twin = Manifest.load(twin_path)
         Manifest().save(twin_path)
         staging = Staging(self.output, trusted=bool(twin.pages))
@@ -236,7 +241,8 @@ class Session:
         static = {path: staging.stamp(path) for path in sorted(statics)}
         files = tuple(sorted(expected))
         kinds = dict(report.pages)
-        return Manifest(stamps, index_digest, files, static, "", report.articles, kinds)
+        skipped = tuple(report.skipped)
+        return Manifest(stamps, index_digest, files, static, "", report.articles, kinds, skipped)
 
     def _inputs(self, rendering: str) -> str:
         """A digest of everything the output is made from: content files, config, options,
@@ -257,7 +263,8 @@ class Session:
 
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
         """The output is already what this build would make: say so, and touch nothing."""
-        self.articles(report)
+        collect(self.outcomes.values(), self.drafts, self.bodies, report)
+        report.errors, report.skipped = [], list(live.skipped)
         report.up_to_date = True
         report.articles = live.articles
         report.pages.update(live.kinds)

@@ -17,9 +17,8 @@ from zoneinfo import ZoneInfo
 from sitegen.content.clean import CleanBody, clean_body, is_promo_image, make_summary
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath, Source
-from sitegen.urls import short_hash, unsafe_segment
+from sitegen.urls import SEGMENT_MAX_BYTES, good_segment, made_segment
 
-SLUG_MAX_CHARS = 60
 EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
 PAYWALLED = "the body is only the opening before a paywall: the page says so"
 # What the page says instead, to its reader (bodies the cleaner cannot make whole)
@@ -28,7 +27,6 @@ PAYWALL_NOTICE = "原文为付费内容，本页只有付费墙之前的开头�
 _INVISIBLE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060\ufeff]+$")
 _SPACES = re.compile(r"\s+")
 _SLUG_JUNK = re.compile(r"[^\w\-]+")
-_DASHES = re.compile(r"[-_]{2,}")
 _IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
 # Hexo's and Hugo's excerpt mark; looked for before cleaning, which drops every comment.
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
@@ -85,27 +83,25 @@ def tag_names(value: Any) -> tuple[str, ...]:
 
 
 def slugify(stem: str) -> str:
-    """A file stem → one safe, readable path segment (Chinese kept), bounded in length.
-
-    Over-long or empty results carry a short hash of the stem, so that two long names sharing a
-    prefix still differ and the same name always gives the same slug.
-    """
+    """A file stem → one safe, readable path segment (Chinese kept), bounded in length
+    (urls.made_segment: a short hash of the stem when it is cut or empty)."""
     text = unicodedata.normalize("NFKC", stem).lower()
-    slug = _DASHES.sub("-", _SLUG_JUNK.sub("-", text)).strip("-_")
-    if not slug:
-        return short_hash(stem)
-    if len(slug) > SLUG_MAX_CHARS:
-        return f"{slug[:SLUG_MAX_CHARS].rstrip('-_')}-{short_hash(stem)}"
-    return slug
+    return made_segment(_SLUG_JUNK.sub("-", text), stem, changed=False)
 
 
 def _explicit_slug(value: Any, source: Source) -> str:
+    """A `slug:` as written, or an error at its line: an editor chose it, so it is not changed."""
     slug = clean_text(value)
     line = source.meta_lines.get("slug", source.body_line)
-    if unsafe_segment(slug):
-        raise ContentError(source.path, line, f"unsafe slug {value!r}: it must be one path segment")
-    if len(slug.encode("utf-8")) > 200:
-        raise ContentError(source.path, line, "slug is too long (over 200 bytes)")
+    if len(slug.encode("utf-8")) > SEGMENT_MAX_BYTES:
+        raise ContentError(source.path, line, f"slug is too long (over {SEGMENT_MAX_BYTES} bytes)")
+    if not good_segment(slug):
+        raise ContentError(
+            source.path,
+            line,
+            f'unsafe slug {value!r}: a slug is one URL segment, without / \\ < > : " | ? * # % '
+            "or control characters and without a dot or space at either end",
+        )
     return slug
 
 
