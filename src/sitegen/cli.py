@@ -167,8 +167,11 @@ def _show_warnings(report: Report, config: SiteConfig, limit: int = 20) -> None:
         _show_errors(report.skipped, config)
 
 
-def run_guarded(action: Callable[[], None], config_holder: list[SiteConfig]) -> None:
-    """Turn every user-caused problem into a clear message and an exit code, never a traceback."""
+def run_guarded(
+    action: Callable[[], None], config_holder: list[SiteConfig], *, skipping: bool = False
+) -> None:
+    """Turn every user-caused problem into a clear message and an exit code, never a traceback.
+    `skipping`: --skip-bad was given, so it is not what the user is told to try."""
     try:
         action()
     except ConfigError as exc:
@@ -176,9 +179,10 @@ def run_guarded(action: Callable[[], None], config_holder: list[SiteConfig]) -> 
         sys.exit(2)
     except ContentErrors as exc:
         _show_errors(exc.errors, config_holder[0] if config_holder else None)
+        advice = "" if skipping else " Fix them, or build the rest with --skip-bad."
         err.print(
-            f"[bold red]{len(exc.errors)} error(s)[/]: nothing was written; the previous output is untouched. "
-            "Fix them, or build the rest with --skip-bad."
+            f"[bold red]{len(exc.errors)} error(s)[/]: nothing was written; the previous output "
+            f"is untouched.{advice}"
         )
         sys.exit(1)
     except TemplateProblem as exc:
@@ -280,7 +284,7 @@ def build_command(
         if warning := near_limit(size, config.publish.size_limit):
             err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
 
-    run_guarded(action, holder)
+    run_guarded(action, holder, skipping=skip_bad)
 
 
 @main.command("check")

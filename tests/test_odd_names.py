@@ -1,0 +1,60 @@
+"""Category names a feed or a crawler makes (`新闻/国内`, `..`, markup, quotes, `?#%`) are shown as
+written and given a safe URL segment; only an explicit unsafe `slug:` is an error, at its line.
+Run as a person runs it: the real CLI on the files of tests/fixtures/sites/odd_names."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import lxml.html
+
+from sitegen.urls import good_segment
+
+from .conftest import FIXTURES
+
+SITEGEN = Path(sys.executable).parent / "sitegen"
+MARKUP = '<b>"要闻"</b>'
+NAMES = ["新闻/国内", "新闻-国内", "..", MARKUP, "问答?#100%"]
+
+
+def run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [str(SITEGEN), *args]
+    return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=300)
+
+
+def test_odd_category_names_get_safe_urls_and_only_an_unsafe_slug_is_an_error(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "sites/odd_names", site)
+    for command in (["check"], ["build"]):
+        failed = run(site, *command)
+        assert failed.returncode == 1, failed.stderr
+        errors = [line for line in failed.stderr.splitlines() if line.startswith("error ")]
+        assert errors == [
+            "error content/unsafe_explicit_slug.md:5: unsafe slug '../etc': a slug is one URL "
+            'segment, without / \\ < > : " | ? * # % or control characters and without a dot '
+            "or space at either end"
+        ]
+    assert not (site / "build").exists()
+
+    built = run(site, "build", "--skip-bad")
+    assert built.returncode == 0, built.stderr
+    pages = sorted((site / "build/categories").glob("*/index.html"))
+    headings = {lxml.html.parse(page).findtext(".//h1"): page.parent.name for page in pages}
+    assert sorted(headings) == sorted(NAMES)  # each name its own page, shown as written
+    segments = list(headings.values())
+    assert len(set(segments)) == len(NAMES) and all(map(good_segment, segments))
+    assert headings["新闻-国内"] == "新闻-国内"  # a good segment is the name itself
+    assert headings["新闻/国内"].startswith("新闻-国内-")  # readable, and not 新闻-国内's
+    assert headings["问答?#100%"].startswith("问答-100-")
+    outside = {p.name for p in tmp_path.iterdir()} | {p.name for p in site.iterdir()}
+    assert outside == {"site", "site.toml", "content", "build", ".sitegen-cache", ".build.lock"}
+
+    article = site / "build/2022/03/dots_and_markup_in_categories/index.html"
+    links = lxml.html.parse(article).xpath("//a[@href]")
+    shown = {a.text_content(): a.get("href") for a in links}
+    assert shown[MARKUP] == f"/categories/{headings[MARKUP]}/"
