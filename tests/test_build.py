@@ -178,6 +178,20 @@ def test_a_category_that_would_escape_the_output_stays_inside_it(
     assert not (tmp_path / "escape").exists() and not (tmp_path / "build/escape").exists()
 
 
+def test_two_categories_mapped_to_one_url_are_a_config_error(tmp_path: Path) -> None:
+    config = make_config(tmp_path, category_slugs={"金融": "finance"})
+    (tmp_path / "content").mkdir()
+    for name in ["金融", "finance"]:
+        (tmp_path / "content" / f"{name}.md").write_text(
+            f"---\ntitle: x\ndate: 2022-05-01 10:00\ncategories: [{name}]\n---\nx\n",
+            encoding="utf-8",
+        )
+    with pytest.raises(ConfigError) as caught:
+        build(config)
+    assert caught.value.key == "category_slugs" and "/categories/finance/" in caught.value.message
+    assert not (tmp_path / "build").exists()
+
+
 def test_site_templates_and_static_override_the_theme_file_by_file(tmp_path: Path) -> None:
     config = seed_site(tmp_path)
     (tmp_path / "templates").mkdir()

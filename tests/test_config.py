@@ -46,6 +46,8 @@ def test_an_empty_file_means_defaults(tmp_path: Path) -> None:
         ({"permalinks": {"artcle": "/x/"}}, "permalinks.artcle"),
         ({"permalinks": "x"}, "permalinks"),
         ({"category_slugs": {"金融": 1}}, "category_slugs"),
+        ({"category_slugs": {"金融": "../finance"}}, "category_slugs.金融"),
+        ({"category_slugs": {"金融": "fin?"}}, "category_slugs.金融"),
         ({"publish": {"size_limit": "lots"}}, "publish.size_limit"),
         ({"publish": {"size_limit": True}}, "publish.size_limit"),
         ({"publish": {"size_limit": 0}}, "publish.size_limit"),

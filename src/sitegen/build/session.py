@@ -82,7 +82,7 @@ def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
     """Articles whose URL is a generated page's (`slug: archives` under `article = "/{slug}/"`),
     which would silently replace it (or be replaced): each an error naming the article's file
     (Pelican's writer refuses a second write to one path likewise). Two generated pages on one
-    file are the permalink patterns' fault, not an article's."""
+    file are the config's fault: two categories mapped to one slug, or the permalink patterns."""
     articles = dict(zip(site.urls, site.articles, strict=True))
     owners: dict[str, Page] = {}
     errors = []
@@ -91,6 +91,9 @@ def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
         if first is page:
             continue
         article = articles.get(first.url) if first.kind == "article" else None
+        if article is None and first.kind == page.kind == "category":
+            message = f"two categories at {page.url}: map them to different slugs"
+            raise ConfigError("category_slugs", message)
         if article is None:
             message = f"{first.kind} and {page.kind} pages both at {page.url}"
             raise ConfigError("permalinks", message)
