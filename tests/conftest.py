@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,14 @@ SEEDS = REPO / "content"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "real"
 CHROMIUM = Path("/usr/bin/chromium")
+SITEGEN = Path(sys.executable).parent / "sitegen"
+
+
+def sitegen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `sitegen` command, run as a person runs it, in `cwd`."""
+    return subprocess.run(
+        [str(SITEGEN), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def corpus_or_skip() -> Path:

@@ -9,22 +9,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urljoin
 from urllib.request import urlopen
 
 import pytest
 
-from .conftest import FIXTURES, REPO, SEEDS
-
-SITEGEN = Path(sys.executable).parent / "sitegen"
-
-
-def sitegen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SITEGEN), *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+from .conftest import FIXTURES, REPO, SEEDS, SITEGEN, sitegen
 
 
 def everything_under(folder: Path) -> set[str]:

@@ -5,26 +5,18 @@ each of those articles, saying why. The real CLI on tests/fixtures/sites/every_e
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import lxml.html
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, sitegen
 
-SITEGEN = Path(sys.executable).parent / "sitegen"
 ERRORS = [
     "error content/broken_yaml.md:",  # the line: where the YAML problem is found
     "error content/same_slug_second.md:1: same URL /same/ as same_slug_first.md",
     "error content/slug_on_the_archives_page.md:1: its URL /archives/ is the site's archives page",
     "error content/unsafe_slug.md:4: unsafe slug 'what?'",
 ]
-
-
-def run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(SITEGEN), *args]
-    return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=300)
 
 
 def listed(stderr: str) -> list[str]:
@@ -37,7 +29,7 @@ def test_check_and_build_list_every_error_at_once(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "sites/every_error", site)
     for command in (["check"], ["build"]):
-        result = run(site, *command)
+        result = sitegen(site, *command)
         assert result.returncode == 1, result.stderr
         assert listed(result.stderr) == ERRORS
         assert "4 error(s)" in result.stderr
@@ -47,7 +39,7 @@ def test_check_and_build_list_every_error_at_once(tmp_path: Path) -> None:
 def test_skip_bad_skips_every_kind_of_bad_article_saying_why(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "sites/every_error", site)
-    result = run(site, "build", "--skip-bad")
+    result = sitegen(site, "build", "--skip-bad")
     assert result.returncode == 0, result.stderr
     assert "skipped 4 file(s) with errors (--skip-bad)" in result.stderr
     assert listed(result.stderr) == ERRORS
@@ -58,5 +50,7 @@ def test_skip_bad_skips_every_kind_of_bad_article_saying_why(tmp_path: Path) -> 
     same = lxml.html.parse(build / "same/index.html").findtext(".//h1")
     assert same == "先占了这个 slug"
     assert (build / "good/index.html").is_file() and not (build / "what?").exists()
-    again = run(site, "build", "--skip-bad")  # nothing changed: the same files skipped, said again
+    again = sitegen(
+        site, "build", "--skip-bad"
+    )  # nothing changed: the same files skipped, said again
     assert again.returncode == 0 and listed(again.stderr) == ERRORS

@@ -5,24 +5,16 @@ Run as a person runs it: the real CLI on the files of tests/fixtures/sites/odd_n
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import lxml.html
 
 from sitegen.urls import good_segment
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, sitegen
 
-SITEGEN = Path(sys.executable).parent / "sitegen"
 MARKUP = '<b>"要闻"</b>'
 NAMES = ["新闻/国内", "新闻-国内", "..", MARKUP, "问答?#100%"]
-
-
-def run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [str(SITEGEN), *args]
-    return subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=300)
 
 
 def test_odd_category_names_get_safe_urls_and_only_an_unsafe_slug_is_an_error(
@@ -31,7 +23,7 @@ def test_odd_category_names_get_safe_urls_and_only_an_unsafe_slug_is_an_error(
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "sites/odd_names", site)
     for command in (["check"], ["build"]):
-        failed = run(site, *command)
+        failed = sitegen(site, *command)
         assert failed.returncode == 1, failed.stderr
         errors = [line for line in failed.stderr.splitlines() if line.startswith("error ")]
         assert errors == [
@@ -41,7 +33,7 @@ def test_odd_category_names_get_safe_urls_and_only_an_unsafe_slug_is_an_error(
         ]
     assert not (site / "build").exists()
 
-    built = run(site, "build", "--skip-bad")
+    built = sitegen(site, "build", "--skip-bad")
     assert built.returncode == 0, built.stderr
     pages = sorted((site / "build/categories").glob("*/index.html"))
     headings = {lxml.html.parse(page).findtext(".//h1"): page.parent.name for page in pages}
