@@ -18,6 +18,7 @@ import pytest
 from sitegen import sitemap
 from sitegen.build import build
 from sitegen.config import SiteConfig
+from sitegen.urls import name_segment
 
 from .conftest import FIXTURES, SEEDS, make_config
 from .sitecheck import parse
@@ -125,7 +126,7 @@ def test_category_feeds_hold_their_category_and_pages_link_them(
 
     site_feed = base_path + "atom.xml"
     top_feed = base_path + "categories/A&B/atom.xml"
-    child = output / "categories" / "A&B" / MARKUP_CATEGORIES[1] / "index.html"
+    child = output / "categories" / "A&B" / name_segment(MARKUP_CATEGORIES[1]) / "index.html"
     assert feeds_linked(output / "categories" / "A&B" / "index.html") == [site_feed, top_feed]
     assert feeds_linked(child) == [site_feed, top_feed]
     assert feeds_linked(output / "index.html") == [site_feed]
