@@ -190,3 +190,26 @@ def fetch(url: str) -> str:
     with urlopen(url, timeout=30) as response:
         assert response.status == 200, url
         return response.read().decode("utf-8")
+
+
+def test_a_sites_own_static_file_wins_over_the_generated_one_and_the_summary_says_so(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(SEEDS, tmp_path / "content")
+    (tmp_path / "site.toml").write_text('base_url = "https://user.github.io/a/"\n', "utf-8")
+    own = "User-agent: *\nDisallow: /\n"
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "robots.txt").write_text(own, encoding="utf-8")
+    first = sitegen(tmp_path, "build")
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "build" / "robots.txt").read_text(encoding="utf-8") == own
+    assert re.search(r"static files win\s+robots\.txt", first.stdout)
+    (tmp_path / "content" / "new.md").write_text("---\ntitle: 新\ndate: 2023-01-01\n---\n正文\n")
+    again = sitegen(tmp_path, "build")  # an incremental build keeps the site's file too
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "build" / "robots.txt").read_text(encoding="utf-8") == own
+    (tmp_path / "static" / "robots.txt").unlink()
+    generated = sitegen(tmp_path, "build")
+    assert generated.returncode == 0, generated.stderr
+    assert "Sitemap:" in (tmp_path / "build" / "robots.txt").read_text(encoding="utf-8")
+    assert "static files win" not in generated.stdout

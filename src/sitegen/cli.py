@@ -139,6 +139,9 @@ def _summary(report: Report, title: str, size: OutputSize | None = None) -> None
         table.add_row("drafts left out", f"{report.drafts} (add --drafts to include)")
     table.add_row("skipped", str(len(report.skipped)))
     table.add_row("warnings", str(len(report.warnings)))
+    if report.shadowed:
+        shown = ", ".join(report.shadowed)
+        table.add_row("static files win", f"{shown} (the site's own file, not the generated one)")
     if report.output:
         where = _relative(report.output)
         if size:

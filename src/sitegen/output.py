@@ -88,6 +88,18 @@ def all_stamped(root: Path, stamps: Iterable[tuple[str, int, int]]) -> bool:
     return all(_stamped(f"{folder}/{path}", size, mtime_ns) for path, size, mtime_ns in stamps)
 
 
+def static_files(source: Path) -> list[str]:
+    """A static folder's files, as relative paths: dot-files and names no server could serve
+    (control characters, backslashes) stay out."""
+    found = []
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        hidden = any(p.startswith(".") or unsafe_segment(p) for p in relative.parts)
+        if path.is_file() and not hidden:
+            found.append(relative.as_posix())
+    return found
+
+
 def _same_bytes(path: str, data: bytes) -> bool:
     try:
         stat = os.lstat(path)
@@ -266,15 +278,10 @@ class Staging(_Folder):
         return True
 
     def copy_tree(self, source: Path) -> list[str]:
-        """Copy a static folder verbatim (following symlinks, so nothing outside is linked in);
-        dot-files and names no server could serve (control characters, backslashes) stay out."""
-        copied = []
-        for path in sorted(source.rglob("*")):
-            relative = path.relative_to(source)
-            hidden = any(p.startswith(".") or unsafe_segment(p) for p in relative.parts)
-            if path.is_file() and not hidden:
-                copied.append(relative.as_posix())
-                self.write(copied[-1], path.read_bytes())
+        """Copy a static folder verbatim (following symlinks, so nothing outside is linked in)."""
+        copied = static_files(source)
+        for relative in copied:
+            self.write(relative, (source / relative).read_bytes())
         return copied
 
     def prune(self, stale: set[str]) -> None:

@@ -38,3 +38,4 @@ class Report:
     touched: tuple[str, ...] | None = None  # after an update: hrefs of pages rewritten or gone
     up_to_date: bool = False  # nothing changed since the last build: the output was left alone
     workers: frozenset[int] = frozenset()  # the processes that rendered pages (--jobs at work)
+    shadowed: tuple[str, ...] = ()  # generated files left out: the site's own static file wins

@@ -22,7 +22,7 @@ from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
 from sitegen.models import Article
-from sitegen.output import Staging
+from sitegen.output import Staging, static_files
 from sitegen.pages import Page, digest, plan
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
@@ -102,6 +102,14 @@ def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
     return errors
 
 
+def _unshadowed(pages: list[Page], statics: set[str]) -> tuple[list[Page], tuple[str, ...]]:
+    """The pages to write, and the files of those a static file of the same path replaces: a
+    site's own `static/robots.txt` wins over the generated one (Hugo's rule too)."""
+    kept = [page for page in pages if output_file(page.url) not in statics]
+    shadowed = sorted(output_file(page.url) for page in pages if output_file(page.url) in statics)
+    return kept, tuple(shadowed)
+
+
 class Session:
     """One site's build inputs, kept between builds by the dev server.
 
@@ -165,6 +173,8 @@ class Session:
             articles = [a for a in articles if a.source_path not in bad]
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
+        statics = {p for d in static_dirs(self.config) for p in static_files(d)}
+        pages, report.shadowed = _unshadowed(pages, statics)
         return site, pages
 
     def build(self, *, reuse: bool = False, progress: Progress = quiet) -> Report:
