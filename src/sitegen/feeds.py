@@ -68,10 +68,8 @@ def feed(planner: Planner, url: str, title: str, page_url: str, members: Sequenc
 
 
 def feed_pages(planner: Planner) -> Iterator[Page]:
-    """The site's feed and one per top-level category, of the newest articles."""
-    yield feed(
-        planner, planner.urls.feed(), planner.config.title, "/", range(len(planner.site.articles))
-    )
+    """The site's feed and one per top-level category, of the newest articles (a story once)."""
+    yield feed(planner, planner.urls.feed(), planner.config.title, "/", planner.site.leads)
     for node in planner.site.categories:
         page_url = planner.urls.category(node.path)
         yield feed(

@@ -30,6 +30,17 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Sketch:
+    """What finding stories needs of an article's text (sitegen.stories), made once when the
+    article is loaded: its MinHash, or when the text is too short for one, a digest of its title
+    and text; and its topics, for related articles."""
+
+    minhash: bytes = b""
+    exact: bytes = b""
+    topics: bytes = b""
+
+
+@dataclass(frozen=True)
 class Article:
     """One article, clean and ready to render.
 
@@ -60,6 +71,7 @@ class Article:
     notice: str = ""  # what the page tells its reader about a body that could not be cleaned
     has_time: bool = True
     """False for a date-only `date: 2022-03-14` (新闻联播 transcripts): no 00:00 is shown."""
+    sketch: Sketch = Sketch()
 
 
 @dataclass(frozen=True)

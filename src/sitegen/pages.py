@@ -49,6 +49,13 @@ def _own_body(article: Article) -> str:
     return article.body_html
 
 
+def feed_name(article: Article) -> str:
+    """What "也见于" calls the feed a copy came in: its first category trail, else its source."""
+    if article.categories:
+        return " › ".join(article.categories[0])
+    return article.source or article.title
+
+
 def display_date(moment: datetime, has_time: bool = True) -> str:
     day = f"{moment.year}年{moment.month}月{moment.day}日"
     return f"{day} {moment:%H:%M}" if has_time else day
@@ -85,14 +92,28 @@ class Planner:
         )
         self.salt = digest(self.site_view, repr(config), rendering)
         self._cards: dict[int, Card] = {}
-        self.tokens = [(a.digest, u) for a, u in zip(site.articles, site.urls, strict=True)]
+        self.also_in = [self._also_in(i) for i in range(len(site.articles))]
+        self.tokens = [
+            (a.digest, u, also)
+            for a, u, also in zip(site.articles, site.urls, self.also_in, strict=True)
+        ]
         self.modified_at = [a.updated or a.date for a in site.articles]
         self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
         self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
 
-    def token(self, i: int) -> tuple[str, str]:
-        """What one article contributes to a page's key: its content digest and its URL."""
+    def token(self, i: int) -> tuple[str, str, tuple[Link, ...]]:
+        """What one article contributes to a page's key: its content digest, its URL and its
+        story's other copies (its card and page link them)."""
         return self.tokens[i]
+
+    def _also_in(self, i: int) -> tuple[Link, ...]:
+        """Links to the other copies of article i's story, each named by its feed."""
+        site = self.site
+        return tuple(
+            Link(feed_name(site.articles[j]), self.urls.href(site.urls[j]))
+            for j in site.copies[i]
+            if j != i
+        )
 
     def key(self, *parts: object) -> str:
         return digest(self.salt, *parts)
@@ -120,6 +141,7 @@ class Planner:
                 summary=article.summary,
                 thumbnail=article.image,
                 source=article.source,
+                also_in=self.also_in[i],
             )
         return self._cards[i]
 
@@ -272,12 +294,13 @@ class Planner:
         """The newest HOME_PAGES pages; older articles are a click away in the archive's months,
         which list every article in the same order (a full second list would cost ~270 bytes
         per article)."""
-        total = len(self.site.articles)
+        leads = self.site.leads
+        total = len(leads)
         yield from self.list_pages(
             "/",
             "home",
             self.config.title,
-            range(min(total, HOME_PAGES * self.config.per_page)),
+            leads[: HOME_PAGES * self.config.per_page],
             description=self.config.description,
             count=total,
             more=Link("更早的文章在归档里，按年月浏览", self.urls.href(self.urls.archives())),
@@ -355,12 +378,12 @@ class Planner:
     def categories_page(self) -> Page:
         url = self.urls.categories()
         tree = self.tree(self.site.categories)
-        total = len(self.site.articles)
+        total = len(self.site.leads)
 
         def context() -> dict[str, Any]:
             return {"head": self.head("分类", url, "全部分类"), "tree": tree, "total": total}
 
-        newest = self.newest(range(total))
+        newest = self.newest(self.site.leads)
         return self.page(
             url, "categories", "categories.html", self.key(url, tree, total), newest, context
         )
@@ -431,14 +454,16 @@ class Planner:
             for y, ms in years.items()
         )
         chart = month_chart(self.site, self.urls)
-        total = len(self.site.articles)
+        total = len(self.site.leads)
 
         def context() -> dict[str, Any]:
             head = self.head("归档", url, "按年月浏览全部文章")
             return {"head": head, "years": views, "chart": chart, "total": total}
 
         key = self.key(url, views, chart, total)
-        return self.page(url, "archives", "archives.html", key, self.newest(range(total)), context)
+        return self.page(
+            url, "archives", "archives.html", key, self.newest(self.site.leads), context
+        )
 
     def not_found_page(self) -> Page:
         def context() -> dict[str, Any]:

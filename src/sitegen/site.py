@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pypinyin import lazy_pinyin
 
+from sitegen import stories
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
 from sitegen.urls import Urls, short_hash
@@ -62,6 +63,10 @@ class Site:
     months: tuple[Month, ...]
     tags: tuple[Tag, ...]
     related: tuple[tuple[int, ...], ...]
+    copies: tuple[tuple[int, ...], ...]
+    """Per article: its story's articles, earliest first, itself included; () when it has no copy."""
+    leads: tuple[int, ...]
+    """The articles the lists show: each story's earliest copy, and every article without a copy."""
     left_out: tuple[ContentError, ...] = ()
 
     def walk(self) -> list[CategoryNode]:
@@ -110,12 +115,20 @@ def _assign_urls(
     return list(owner.values()), list(owner), errors
 
 
-def _category_tree(articles: tuple[Article, ...]) -> tuple[CategoryNode, ...]:
+def _category_tree(
+    articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...]
+) -> tuple[CategoryNode, ...]:
+    """Each node lists its articles, a story once: under its earliest copy filed there."""
     members: dict[CategoryPath, list[int]] = defaultdict(list)
-    for i, article in enumerate(articles):
-        nodes = {path[:depth] for path in article.categories for depth in range(1, len(path) + 1)}
+    filed: list[set[CategoryPath]] = []
+    for article in articles:
+        filed.append(
+            {path[:depth] for path in article.categories for depth in range(1, len(path) + 1)}
+        )
+    for i, nodes in enumerate(filed):
         for node in nodes:
-            members[node].append(i)
+            if next(j for j in (*copies[i], i) if node in filed[j]) == i:
+                members[node].append(i)
     children: dict[CategoryPath, list[CategoryPath]] = defaultdict(list)
     for path in members:
         children[path[:-1]].append(path)
@@ -149,50 +162,58 @@ def _tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
 
 
 def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
-    """Sort newest first (ties by file path, so the order never depends on discovery order)."""
+    """Sort newest first (ties by file path, so the order never depends on discovery order); a
+    story is listed once, under its earliest copy (in a category: its earliest copy filed there)."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     ordered, article_urls, left_out = _assign_urls(ordered, urls)
     final = tuple(ordered)
+    found = stories.find([a.sketch for a in final], range(len(final) - 1, -1, -1), related)
+    leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = urls.config.tz
-    for i, article in enumerate(final):
-        local = article.date.astimezone(tz)
+    for i in leads:
+        local = final[i].date.astimezone(tz)
         months[(local.year, local.month)].append(i)
     month_list = tuple(
         Month(y, m, tuple(ix)) for (y, m), ix in sorted(months.items(), reverse=True)
     )
-    tree = _category_tree(final)
+    tree = _category_tree(final, found.copies)
     return Site(
         final,
         tuple(article_urls),
         tree,
         month_list,
         _tags(final, urls),
-        _related(final, tree, related),
+        _related(final, tree, found, related),
+        found.copies,
+        leads,
         tuple(left_out),
     )
 
 
 def _related(
-    articles: tuple[Article, ...], tree: tuple[CategoryNode, ...], limit: int
+    articles: tuple[Article, ...],
+    tree: tuple[CategoryNode, ...],
+    found: stories.Stories,
+    limit: int,
 ) -> tuple[tuple[int, ...], ...]:
-    """For "相关文章": articles of the same deepest category, nearest in time, alternating newer/older."""
+    """For "相关文章": the articles saying the most of the same things, then those of the same
+    deepest category nearest in time, alternating newer/older; never a copy of the article."""
     nodes = {node.path: node for node in _walk(tree)}
-    found: list[tuple[int, ...]] = []
-    position = {}
-    for node in nodes.values():
-        position[node.path] = {i: pos for pos, i in enumerate(node.articles)}
+    position = {path: {i: pos for pos, i in enumerate(n.articles)} for path, n in nodes.items()}
+    result: list[tuple[int, ...]] = []
     for i, article in enumerate(articles):
-        if not article.categories or limit <= 0:
-            found.append(())
-            continue
-        members = nodes[article.categories[0]].articles
-        pos = position[article.categories[0]][i]
-        near = [
-            members[j]
-            for step in range(1, limit + 1)
-            for j in (pos - step, pos + step)
-            if 0 <= j < len(members)
-        ]
-        found.append(tuple(near[:limit]))
-    return tuple(found)
+        near: list[int] = list(found.related[i])
+        if article.categories and limit > 0:
+            members = nodes[article.categories[0]].articles
+            pos = position[article.categories[0]].get(i)
+            if pos is not None:
+                near.extend(
+                    members[j]
+                    for step in range(1, limit + 1)
+                    for j in (pos - step, pos + step)
+                    if 0 <= j < len(members)
+                )
+        skip = {i, *found.copies[i]}
+        result.append(tuple(j for j in dict.fromkeys(near) if j not in skip)[:limit])
+    return tuple(result)

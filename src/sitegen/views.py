@@ -33,6 +33,8 @@ class Card:
     summary: str
     thumbnail: str
     source: str
+    also_in: tuple[Link, ...] = ()
+    """The story's other copies (也见于), each named by its feed; empty for most articles."""
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def update_index(
     """Bring the index in `folder` (the output's, or its twin's) up to date with the site."""
     from sitegen.search import SearchIndex, doc_of, text_of  # here: only a site with search
 
-    by_url = dict(zip(site.urls, site.articles, strict=True))
+    by_url = {site.urls[i]: site.articles[i] for i in site.leads}  # a story is found once
     docs = [doc_of(article, url, tz) for url, article in by_url.items()]
 
     def text(doc: Doc) -> str:

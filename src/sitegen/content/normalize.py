@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sitegen.content.clean import CleanBody, clean_body, is_promo_image, make_summary
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath, Source
+from sitegen.stories import sketch
 from sitegen.urls import SEGMENT_MAX_BYTES, good_segment, made_segment
 
 EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
@@ -168,6 +169,7 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         warnings=source.warnings + ((problem[0],) if problem else ()),
         notice=problem[1] if problem else "",
         has_time=names_time(meta.get("date")),
+        sketch=sketch(title, body.text),
     )
 
 
