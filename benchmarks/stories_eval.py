@@ -59,14 +59,17 @@ def main() -> None:
     args = parser.parse_args()
     articles = load(args.corpus.resolve())
     by_path = {a.source_path: i for i, a in enumerate(articles)}
-    found = stories.find([a.sketch for a in articles], range(len(articles)), 0)
+    found = stories.find([a.sketch for a in articles], range(len(articles)), 5)
     labelled = []
     for line in LABELS.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             label, a, b = line.split("\t")
             labelled.append((label == "copy", by_path[a], by_path[b]))
     build = [(label, b in found.copies[a]) for label, a, b in labelled]
+    grouped = [c for i, c in enumerate(found.copies) if c and c[0] == i]
+    related = sum(1 for r in found.related if r)
     print(f"{len(articles)} articles, {len(labelled)} labelled pairs")
+    print(f"{len(grouped)} stories of {sum(map(len, grouped))} copies; {related} with related")
     print(f"as a build groups them (threshold {stories.THRESHOLD}): {scores(build)}")
     for label, a, b in labelled:
         if label != (b in found.copies[a]):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -53,17 +53,31 @@ def _permutations() -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
 
 
 @cache
-def _t2s() -> object:
+def _t2s() -> Callable[[str], str]:
     import opencc  # here: only loading an article needs it
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+
+
+class _Folding(dict[int, str]):
+    """Each character folded, worked out the first time it is seen (str.translate asks): its
+    compatibility form, lower case, Traditional → Simplified by OpenCC's character table, and
+    nothing for what is not a letter or digit. Search folds text the same way."""
+
+    def __missing__(self, point: int) -> str:
+        plain = unicodedata.normalize("NFKC", chr(point)).lower()
+        kept = "".join(c for c in plain if c.isalnum())
+        folded = _t2s()(kept) if kept else ""
+        self[point] = folded
+        return folded
+
+
+_FOLDING = _Folding()
 
 
 def fold(text: str) -> str:
     """Letters and digits only, in the form search folds them to (ｑ３ → q3, 發展 → 发展)."""
-    plain = unicodedata.normalize("NFKC", text).lower()
-    kept = "".join(c for c in plain if c.isalnum())
-    return _t2s().convert(kept)  # type: ignore[attr-defined, no-any-return]
+    return text.translate(_FOLDING)
 
 
 def _points(text: str) -> npt.NDArray[np.uint64]:
@@ -161,12 +175,15 @@ def _similar_groups(sketches: Sequence[Sketch]) -> list[list[int]]:
             x = parent[x]
         return x
 
+    wide = signatures.astype(np.uint64)
     for band in range(BANDS):
-        rows = np.ascontiguousarray(signatures[:, band * ROWS : (band + 1) * ROWS])
-        keys = rows.view(np.dtype((np.void, ROWS * 4))).ravel()
+        keys = np.zeros(len(ids), dtype=np.uint64)  # the band's rows hashed into one number
+        for row in range(band * ROWS, (band + 1) * ROWS):
+            keys = keys * np.uint64(0x9E3779B97F4A7C15) + wide[:, row]
         order = np.argsort(keys, kind="stable")
         same = keys[order][1:] == keys[order][:-1]
-        for k in np.flatnonzero(same):  # each bucket as a chain of neighbours: linear, not n²
+        for k in np.flatnonzero(same):  # a bucket is a chain of neighbours: linear, not n²;
+            # two buckets on one number only add a pair to check
             a, b = int(order[k]), int(order[k + 1])
             if root(a) != root(b) and _similar(signatures[a], signatures[b]):
                 parent[root(a)] = root(b)
