@@ -86,7 +86,9 @@ def _points(text: str) -> npt.NDArray[np.uint64]:
 
 def _shingles(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     count = len(points) - SHINGLE + 1
-    hashed = np.zeros(max(count, 0), dtype=np.uint64)
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    hashed = np.zeros(count, dtype=np.uint64)
     for offset in range(SHINGLE):
         hashed = hashed * np.uint64(0x100000001B3) + points[offset : offset + count]
     return np.unique(hashed)
