@@ -3,16 +3,18 @@ the same things. Pure.
 
 Each article is sketched once, when it is loaded (`sketch`, kept with the article in the cache under
 its content digest), so a build only hashes the articles that changed; grouping the sketches of
-every article (`find`) is linear in the articles and takes well under a second at 10,000.
+every article (`find`) is linear in the articles: about a second at 10,000
+(benchmarks/stories_bench.py).
 
 Copies: MinHash over the article's folded text cut in five-character shingles, the estimate of
 their Jaccard similarity checked for every pair LSH's bands bring together (Broder's technique, as
 datasketch implements it). The text is folded the way search folds it (compatibility forms, lower
 case, Traditional → Simplified with OpenCC) with everything but letters and digits dropped, so a
-reprint in the other script, with other spacing or punctuation, gives the same shingles. Titles are
-not read: the daily 新闻联播 transcripts or "视频：…" items share a title pattern, not their text.
-The MinHash is written here with numpy rather than taken from datasketch because datasketch hashes
-every shingle with a Python call (sha1), about twenty times slower on this corpus.
+reprint in the other script, with other spacing or punctuation, gives the same shingles. Titles
+count only for texts too short for MinHash: the daily 新闻联播 transcripts or "视频：…" items share
+a title pattern, not their text. The MinHash is written here with numpy rather than taken from
+datasketch because datasketch hashes every shingle with a Python call (sha1 by default), where
+numpy hashes a whole text at once; at 100,000 articles that is the difference that matters.
 
 Related articles: each article's most frequent Chinese character pairs (its "topics"), those shared
 by too many articles dropped, and the articles sharing the most of them (scipy's sparse product, a
