@@ -8,8 +8,8 @@ every article (`find`) is linear in the articles: about a second at 10,000
 
 Copies: MinHash over the article's folded text cut in five-character shingles, the estimate of
 their Jaccard similarity checked for every pair LSH's bands bring together (Broder's technique, as
-datasketch implements it). The text is folded the way search folds it (compatibility forms, lower
-case, Traditional → Simplified with OpenCC) with everything but letters and digits dropped, so a
+datasketch implements it). The text is folded by search's own folding (sitegen.search.tokens: compatibility
+forms, lower case, Traditional → Simplified by OpenCC's table) with all but letters and digits dropped, so a
 reprint in the other script, with other spacing or punctuation, gives the same shingles. Titles
 count only for texts too short for MinHash: the daily 新闻联播 transcripts or "视频：…" items share
 a title pattern, not their text. The MinHash is written here with numpy rather than taken from
@@ -24,8 +24,8 @@ slice of rows at a time, so memory stays bounded).
 from __future__ import annotations
 
 import hashlib
-import unicodedata
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen.models import Sketch
+from sitegen.search.tokens import fold as search_fold
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
 PERMUTATIONS = 64
@@ -54,32 +55,12 @@ def _permutations() -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     return a, b
 
 
-@cache
-def _t2s() -> Callable[[str], str]:
-    import opencc  # here: only loading an article needs it
-
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
-
-
-class _Folding(dict[int, str]):
-    """Each character folded, worked out the first time it is seen (str.translate asks): its
-    compatibility form, lower case, Traditional → Simplified by OpenCC's character table, and
-    nothing for what is not a letter or digit. Search folds text the same way."""
-
-    def __missing__(self, point: int) -> str:
-        plain = unicodedata.normalize("NFKC", chr(point)).lower()
-        kept = "".join(c for c in plain if c.isalnum())
-        folded = _t2s()(kept) if kept else ""
-        self[point] = folded
-        return folded
-
-
-_FOLDING = _Folding()
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
-    """Letters and digits only, in the form search folds them to (ｑ３ → q3, 發展 → 发展)."""
-    return text.translate(_FOLDING)
+    """Letters and digits only, folded as search folds them (ｑ３ → q3, 發展 → 发展)."""
+    return _NOT_ALNUM.sub("", search_fold(text))
 
 
 def _points(text: str) -> npt.NDArray[np.uint64]:
