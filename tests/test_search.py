@@ -258,7 +258,9 @@ def test_an_article_dated_before_the_others_renumbers_and_equals_a_fresh_build(
     build(config)
     older = tmp_path / "content" / "older.txt"
     text = (SEEDS / OLDER).read_text(encoding="utf-8")
-    older.write_text(re.sub(r"date: .*", "date: 2020-01-02 08:00:00", text, count=1), "utf-8")
+    front, _, _ = re.sub(r"date: .*", "date: 2020-01-02 08:00:00", text, count=1).rpartition("---")
+    body = "<p>一篇更早的文章，说的是另一件事：春耕备耕有序推进，农资供应总体充足。</p>"
+    older.write_text(f"{front}---\n{body}\n", "utf-8")  # another text: not a copy of its seed
     report = build(config)
     assert report.search is not None and report.search.full and report.search.docs == 3
     fresh = tmp_path / "fresh"
