@@ -60,6 +60,10 @@ class Article:
     notice: str = ""  # what the page tells its reader about a body that could not be cleaned
     has_time: bool = True
     """False for a date-only `date: 2022-03-14` (新闻联播 transcripts): no 00:00 is shown."""
+    documents: tuple[str, ...] = ()
+    """The documents the text cites (sitegen.documents), found once when normalizing."""
+    link: str = ""
+    """The original's URL from the front matter (`link`, `url`, `source_url`…), for citations."""
 
 
 @dataclass(frozen=True)
