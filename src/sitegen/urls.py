@@ -105,8 +105,8 @@ def name_segments(names: Iterable[str]) -> dict[str, str]:
 
 
 def _segment(name: str, digits: int) -> str:
-    safe = _NOT_IN_NAME.sub("-", name).strip("-")
-    if safe == name and len(name) <= NAME_MAX_CHARS and digits == 6:
+    safe = _NOT_IN_NAME.sub("-", name).strip("-. ")
+    if safe == name and len(name) <= NAME_MAX_CHARS and digits == 6 and good_segment(name):
         return name
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:digits]
     return f"{safe[:NAME_MAX_CHARS]}-{digest}".lstrip("-")
