@@ -54,7 +54,9 @@ def save_pickled(path: Path | None, value: object) -> None:
 def code_version() -> str:
     """The version plus the source of every module that shapes an Article."""
     package = Path(__file__).parent
-    sources = sorted([*package.glob("content/*.py"), package / "models.py"])
+    sources = sorted(
+        [*package.glob("content/*.py"), package / "models.py", package / "documents.py"]
+    )
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     for source in sources:
         digest.update(source.read_bytes())

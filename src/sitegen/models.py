@@ -72,6 +72,10 @@ class Article:
     has_time: bool = True
     """False for a date-only `date: 2022-03-14` (新闻联播 transcripts): no 00:00 is shown."""
     sketch: Sketch = Sketch()
+    documents: tuple[str, ...] = ()
+    """The documents the text cites (sitegen.documents), found once when normalizing."""
+    link: str = ""
+    """The original's URL from the front matter (`link`, `url`, `source_url`…), for citations."""
 
 
 @dataclass(frozen=True)

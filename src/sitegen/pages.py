@@ -16,12 +16,14 @@ from markupsafe import Markup
 
 from sitegen import __version__
 from sitegen.chart import month_chart
+from sitegen.citations import citation
 from sitegen.config import SiteConfig
-from sitegen.feeds import category_feed_link, feed_pages
+from sitegen.documents import label
+from sitegen.feeds import category_feed_link, feed, feed_pages
 from sitegen.models import Article, CategoryPath, Page
-from sitegen.site import CategoryNode, Site
+from sitegen.site import CategoryNode, Group, Site
 from sitegen.sitemap import sitemap_pages
-from sitegen.urls import Urls
+from sitegen.urls import Urls, name_segments
 from sitegen.views import (
     ArticleView,
     Card,
@@ -30,11 +32,13 @@ from sitegen.views import (
     Link,
     Pagination,
     SiteView,
+    Tick,
     TreeNode,
     YearView,
 )
 
 HOME_PAGES = 10  # the home list stops here and leads to the archive
+NAMES_PER_PAGE = 500  # links on a page of the documents' or the sources' index
 
 
 def digest(*parts: object) -> str:
@@ -87,6 +91,8 @@ class Planner:
             search_href=href(self.urls.search()),
             search_enabled=config.search.enabled,
             feed_href=href(self.urls.feed()),
+            documents_href=href(self.urls.documents()),
+            sources_href=href(self.urls.sources()),
             static_href=href("/"),
             generator=f"sitegen {__version__}",
         )
@@ -100,6 +106,11 @@ class Planner:
         self.modified_at = [a.updated or a.date for a in site.articles]
         self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
         self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
+        segments = name_segments(g.name for g in site.documents)
+        self.document_urls = {n: self.urls.document(seg) for n, seg in segments.items()}
+        segments = name_segments(g.name for g in site.sources)
+        self.source_urls = {n: self.urls.source(seg) for n, seg in segments.items()}
+        self.source_feeds = {n: self.urls.source_feed(seg) for n, seg in segments.items()}
 
     def token(self, i: int) -> tuple[str, str, tuple[Link, ...]]:
         """What one article contributes to a page's key: its content digest, its URL and its
@@ -195,7 +206,14 @@ class Planner:
         older = i + 1 if i + 1 < len(site.articles) else None
         newer = i - 1 if i > 0 else None
 
+        source = site.source_of[i]
+        documents = tuple(
+            Link(label(name), self.urls.href(self.document_urls[name]))
+            for name in article.documents
+        )
+
         def context() -> dict[str, Any]:
+            local = article.date.astimezone(self.config.tz)
             view = ArticleView(
                 card=self.card(i),
                 original_title=article.original_title,
@@ -205,6 +223,14 @@ class Planner:
                 tags_href=self.urls.href(self.urls.tags()),
                 body=Markup(self.body_of(article)),
                 image="" if article.image_in_body else article.image,
+                source=Link(source, self.urls.href(self.source_urls[source])),
+                documents=documents,
+                citation=citation(
+                    article,
+                    archive_url=self.config.origin + self.urls.href(url),
+                    source=source,
+                    tz_date=f"{local:%Y-%m-%d}",
+                ),
                 notice=article.notice,
             )
             return {
@@ -217,9 +243,9 @@ class Planner:
 
         neighbours = [self.token(j) if j is not None else None for j in (older, newer)]
         tags = [self.tag_links[name].href for name in article.tags]  # another tag may move one
-        key = self.key(
-            url, self.token(i), neighbours, [self.token(j) for j in site.related[i]], tags
-        )
+        related = [self.token(j) for j in site.related[i]]
+        sourced = (self.source_urls[source], documents)
+        key = self.key(url, self.token(i), neighbours, related, tags, sourced)
         return self.page(url, "article", "article.html", key, self.modified(i), context)
 
     def pagination(self, first: str, current: int, total: int) -> Pagination:
@@ -252,6 +278,7 @@ class Planner:
         count: int | None = None,
         latest: bool = False,
         more: Link | None = None,
+        timeline: tuple[Tick, ...] = (),
     ) -> Iterator[Page]:
         """`count`: the articles counted in the heading, when more than are listed; `latest`: the
         list is a category's newest across its subcategories, not all of them; `more`: where the
@@ -260,7 +287,9 @@ class Planner:
         count = len(members) if count is None else count
         total = max(1, -(-len(members) // per))
         more = more if count > len(members) else None
-        group = digest(kind, heading, description, feeds, trail, subcategories, count, latest, more)
+        group = digest(
+            kind, heading, description, feeds, trail, subcategories, count, latest, more, timeline
+        )
         for n in range(1, total + 1):
             url = self.urls.page(first, n)
             shown = members[(n - 1) * per : n * per]
@@ -285,6 +314,7 @@ class Planner:
                     "total": count,
                     "latest": latest,
                     "more": more if n == total else None,
+                    "timeline": timeline if n == 1 else (),
                 }
 
             key = self.key(url, group, n, total, list(map(self.tokens.__getitem__, shown)))
@@ -431,6 +461,7 @@ class Planner:
                 "total": len(members),
                 "latest": False,
                 "more": None,
+                "timeline": (),
             }
 
         key = self.key(url, months)
@@ -465,6 +496,86 @@ class Planner:
             url, "archives", "archives.html", key, self.newest(self.site.leads), context
         )
 
+    def timeline(self, members: Sequence[int]) -> tuple[Tick, ...]:
+        """Mentions per month, newest first, each bar a share of the busiest month."""
+        months: dict[tuple[int, int], int] = {}
+        for i in members:
+            local = self.site.articles[i].date.astimezone(self.config.tz)
+            months[(local.year, local.month)] = months.get((local.year, local.month), 0) + 1
+        most = max(months.values(), default=1)
+        return tuple(Tick(f"{y}年{m}月", n, round(100 * n / most)) for (y, m), n in months.items())
+
+    def document_pages(self) -> Iterator[Page]:
+        """A page per cited document: the articles citing it, newest first, and when they did."""
+        trail = (Link("文件", self.urls.href(self.urls.documents())),)
+        for group in self.site.documents:
+            shown = label(group.name)
+            yield from self.list_pages(
+                self.document_urls[group.name],
+                "document",
+                shown,
+                group.articles,
+                trail=trail,
+                description=f"提及{shown}的 {len(group.articles)} 篇文章",
+                timeline=self.timeline(group.articles),
+            )
+
+    def source_pages(self) -> Iterator[Page]:
+        """A page per source (来源 or feed) with its articles, and its Atom feed."""
+        trail = (Link("来源", self.urls.href(self.urls.sources())),)
+        for group in self.site.sources:
+            url = self.source_urls[group.name]
+            feed_url = self.source_feeds[group.name]
+            feeds = (Link(f"{group.name} 的 Atom 订阅", self.urls.href(feed_url)),)
+            yield from self.list_pages(
+                url,
+                "source",
+                group.name,
+                group.articles,
+                trail=trail,
+                description=f"来源“{group.name}”的 {len(group.articles)} 篇文章",
+                feeds=feeds,
+            )
+            title = f"{group.name} | {self.config.title}"
+            yield feed(self, feed_url, title, url, group.articles)
+
+    def names_pages(
+        self, first: str, kind: str, heading: str, groups: tuple[Group, ...], urls: dict[str, str]
+    ) -> Iterator[Page]:
+        """The index of documents or of sources, most articles first, NAMES_PER_PAGE a page."""
+        links = tuple(
+            CountedLink(
+                label(g.name) if kind == "documents" else g.name,
+                self.urls.href(urls[g.name]),
+                len(g.articles),
+            )
+            for g in groups
+        )
+        total = max(1, -(-len(links) // NAMES_PER_PAGE))
+        for n in range(1, total + 1):
+            url = self.urls.page(first, n)
+            window = slice((n - 1) * NAMES_PER_PAGE, n * NAMES_PER_PAGE)
+            shown = links[window]
+            title = heading if n == 1 else f"{heading}（第 {n} 页）"
+
+            def context(
+                url: str = url, shown: tuple = shown, n: int = n, title: str = title
+            ) -> dict[str, Any]:
+                return {
+                    "head": self.head(title, url, f"{heading}，共 {len(links)} 个"),
+                    "kind": kind,
+                    "heading": heading,
+                    "links": shown,
+                    "total": len(links),
+                    "pagination": self.pagination(first, n, total),
+                }
+
+            key = self.key(url, kind, heading, shown, n, total)
+            # An empty index (no article cites a document) is still linked: dated by the site.
+            firsts = [g.articles[0] for g in groups[window]] or range(len(self.site.articles))
+            newest = self.newest(firsts)
+            yield self.page(url, kind, "names.html", key, newest, context)
+
     def not_found_page(self) -> Page:
         def context() -> dict[str, Any]:
             return {"head": replace(self.head("页面未找到", url), noindex=True)}
@@ -496,6 +607,18 @@ class Planner:
             *([self.tags_page()] if self.site.tags else []),
             *self.date_pages(),
             self.archives_page(),
+            *self.document_pages(),
+            *self.names_pages(
+                self.urls.documents(),
+                "documents",
+                "文章提及的文件",
+                self.site.documents,
+                self.document_urls,
+            ),
+            *self.source_pages(),
+            *self.names_pages(
+                self.urls.sources(), "sources", "来源", self.site.sources, self.source_urls
+            ),
             self.not_found_page(),
             *([self.search_page()] if self.config.search.enabled else []),
             *feed_pages(self),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pypinyin import lazy_pinyin
 
@@ -53,6 +55,14 @@ class Month:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Articles that share a name: the documents they cite, the source they come from."""
+
+    name: str
+    articles: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """Articles newest first; every other field refers to them by index. `left_out`: the articles
     given that could not have a URL of their own, each as the error that says why."""
@@ -67,6 +77,12 @@ class Site:
     """Per article: its story's articles, earliest first, itself included; () when it has no copy."""
     leads: tuple[int, ...]
     """The articles the lists show: each story's earliest copy, and every article without a copy."""
+    documents: tuple[Group, ...]
+    """Every cited document, most cited first (ties by name); its articles newest first."""
+    sources: tuple[Group, ...]
+    """Every source, most articles first (ties by name)."""
+    source_of: tuple[str, ...]
+    """Each article's source name, by article index."""
     left_out: tuple[ContentError, ...] = ()
 
     def walk(self) -> list[CategoryNode]:
@@ -178,6 +194,7 @@ def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
         Month(y, m, tuple(ix)) for (y, m), ix in sorted(months.items(), reverse=True)
     )
     tree = _category_tree(final, found.copies)
+    source_of = tuple(map(source_name, final))
     return Site(
         final,
         tuple(article_urls),
@@ -187,8 +204,36 @@ def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
         _related(final, tree, found, related),
         found.copies,
         leads,
+        _groups(a.documents for a in final),
+        _groups((name,) for name in source_of),
+        source_of,
         tuple(left_out),
     )
+
+
+_SOURCE_NOTE = re.compile(r"[（(][^）)]*[）)]|综合.*$")
+
+
+def source_name(article: Article) -> str:
+    """Where an article comes from: the 来源 its text names (without the notes a crawler leaves,
+    「（ID：…）综合…」), else its feed (the category under the top one, as the crawler files it
+    topic/feed/column), else its top category, else its folder."""
+    lifted = _SOURCE_NOTE.sub("", article.source).strip(" ：:")
+    if lifted:
+        return lifted
+    if article.categories:
+        path = article.categories[0]
+        return path[1] if len(path) > 1 else path[0]
+    return PurePosixPath(article.source_path).parent.name or "未注明来源"
+
+
+def _groups(names_per_article: Iterable[Iterable[str]]) -> tuple[Group, ...]:
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, names in enumerate(names_per_article):
+        for name in names:
+            members[name].append(i)
+    ranked = sorted(members.items(), key=lambda item: (-len(item[1]), collation_key(item[0])))
+    return tuple(Group(name, tuple(ix)) for name, ix in ranked)
 
 
 def _related(

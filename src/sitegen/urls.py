@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -32,6 +34,8 @@ _DASHES = re.compile(r"[-_]{2,}")
 _MADE = re.compile(r"-[0-9a-f]{6}$")  # how a made segment ends (made_segment)
 SEGMENT_MAX_CHARS = 60  # of a made segment's readable part; a short hash follows when it is cut
 SEGMENT_MAX_BYTES = 250  # file systems allow 255 bytes a name
+_NOT_IN_NAME = re.compile(r"[\x00-\x20\x7f\\/?#%<>\"|*:]+|^\.+")
+NAME_MAX_CHARS = 60
 # What editors and tools leave beside the files they save (Vim's 4913 probes a folder's access).
 _LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", "___jb_tmp___")
 
@@ -85,6 +89,27 @@ def name_segment(name: str) -> str:
     if good_segment(name) and _MADE.search(name) is None:
         return name
     return made_segment(_NOT_IN_SEGMENT.sub("-", name), name, changed=True)
+
+
+def name_segments(names: Iterable[str]) -> dict[str, str]:
+    """A URL segment for each name (a document's title, a source): the name itself when it is safe
+    and short, else cut and made safe plus a hash of the whole name, longer where two would meet,
+    so distinct names never share a URL whatever the order they come in."""
+    names = sorted(set(names))
+    segments = {name: _segment(name, 6) for name in names}
+    owners = Counter(segments.values())
+    return {
+        name: _segment(name, 32) if owners[segment] > 1 else segment
+        for name, segment in segments.items()
+    }
+
+
+def _segment(name: str, digits: int) -> str:
+    safe = _NOT_IN_NAME.sub("-", name).strip("-. ")
+    if safe == name and len(name) <= NAME_MAX_CHARS and digits == 6 and good_segment(name):
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:digits]
+    return f"{safe[:NAME_MAX_CHARS]}-{digest}".lstrip("-")
 
 
 class UnsafePath(ValueError):
@@ -198,6 +223,22 @@ class Urls:
         if n == 1:
             return first
         return self._fill(first.strip("/") + "/" + self.links.page, n=str(n))
+
+    def documents(self) -> str:
+        """The index of cited documents; each has its page below it (`name_segments`)."""
+        return "/documents/"
+
+    def document(self, segment: str) -> str:
+        return f"/documents/{check_segment(segment)}/"
+
+    def sources(self) -> str:
+        return "/sources/"
+
+    def source(self, segment: str) -> str:
+        return f"/sources/{check_segment(segment)}/"
+
+    def source_feed(self, segment: str) -> str:
+        return self.source(segment) + "atom.xml"
 
     def href(self, url: str) -> str:
         """Site-relative URL → link target under base_url's path, as an IRI: Chinese is written as

@@ -38,6 +38,24 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """One month of a document's timeline; `width` is its share of the busiest month, in percent."""
+
+    label: str
+    count: int
+    width: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What lets a reference manager save an article (JSON-LD, Highwire tags) and a reader cite it."""
+
+    json_ld: Markup
+    meta: tuple[tuple[str, str], ...]
+    text: str
+
+
+@dataclass(frozen=True)
 class ArticleView:
     card: Card
     original_title: str
@@ -47,6 +65,10 @@ class ArticleView:
     tags_href: str
     body: Markup
     image: str
+    source: Link
+    """Where the article comes from, linked to that source's page."""
+    documents: tuple[Link, ...]
+    citation: Citation
     notice: str = ""
 
 
@@ -107,6 +129,8 @@ class SiteView:
     search_href: str
     search_enabled: bool
     feed_href: str
+    documents_href: str
+    sources_href: str
     static_href: str
     generator: str
 

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.content.clean import CleanBody, clean_body, is_promo_image, make_summary
+from sitegen.documents import cited
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath, Source
 from sitegen.stories import sketch
@@ -31,6 +32,8 @@ _SLUG_JUNK = re.compile(r"[^\w\-]+")
 _IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
 # Hexo's and Hugo's excerpt mark; looked for before cleaning, which drops every comment.
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+_LINK_KEYS = ("link", "url", "source_url", "original_url", "origin_url", "canonical")
+_WEB = re.compile(r"^https?://\S+$")
 
 
 def clean_text(value: object) -> str:
@@ -170,6 +173,8 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         notice=problem[1] if problem else "",
         has_time=names_time(meta.get("date")),
         sketch=sketch(title, body.text),
+        documents=cited(f"{title}\n{body.text}"),
+        link=original_link(meta),
     )
 
 
@@ -180,3 +185,9 @@ def _problem(body: CleanBody) -> tuple[str, str] | None:
     if body.paywall:
         return PAYWALLED, PAYWALL_NOTICE
     return None
+
+
+def original_link(meta: dict[str, Any]) -> str:
+    """The first web address among the keys crawlers use for the original (Hexo's `link`…)."""
+    links = (clean_text(meta.get(key)) for key in _LINK_KEYS)
+    return next((link for link in links if _WEB.match(link)), "")

@@ -1,0 +1,55 @@
+"""An article's citation data: schema.org JSON-LD, Highwire `citation_*` tags and a GB/T 7714 entry.
+
+Reference managers (Zotero's embedded-metadata and JSON-LD translators) read the first two; readers
+copy the third. All three go on every article page, so each holds only what a citation needs.
+"""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from sitegen.models import Article
+from sitegen.views import Citation
+
+
+def json_ld(data: dict[str, object]) -> Markup:
+    """Compact JSON safe inside <script>: no `</` can close the element early."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("</", "<\\/"))
+
+
+def citation(article: Article, *, archive_url: str, source: str, tz_date: str) -> Citation:
+    """`archive_url`: this page's address; `source`: who published the article (its 来源 or feed);
+    `tz_date`: the publication day in the site's time zone (YYYY-MM-DD). dateModified only when
+    the article was updated: it costs 46 bytes a page and says nothing new otherwise."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": article.date.isoformat(),
+    }
+    if article.updated:
+        data["dateModified"] = article.updated.isoformat()
+    if article.author:
+        kind = "Organization" if article.author == source else "Person"
+        data["author"] = {"@type": kind, "name": article.author}
+    data["publisher"] = {"@type": "Organization", "name": source}
+    if article.image:
+        data["image"] = article.image
+    if article.categories:
+        data["articleSection"] = " › ".join(article.categories[0])
+    if article.link:
+        data["isBasedOn"] = article.link
+    meta = (
+        ("citation_title", article.title),
+        *((("citation_author", article.author),) if article.author else ()),
+        ("citation_date", tz_date.replace("-", "/")),
+        ("citation_publisher", source),
+        ("citation_public_url", archive_url),
+    )
+    author = f"{article.author}. " if article.author else ""
+    where = f"{article.link}. 存档：{archive_url}" if article.link else archive_url
+    text = f"{author}{article.title}[N/OL]. {source}, {tz_date}. {where}."
+    return Citation(json_ld(data), meta, text)

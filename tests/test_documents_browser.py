@@ -1,0 +1,64 @@
+"""A cited document's page in a real Chromium, on a phone and on a desktop: from the archive to the
+documents' index, to a document, to an article citing it, and back through its citation block."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from sitegen.serve import DevServer
+
+from .conftest import FIXTURES
+
+pytestmark = pytest.mark.browser
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+DOCUMENT = "《直播电商监督管理办法》"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fixtures served under a project path, as GitHub Pages publishes them."""
+    root = tmp_path_factory.mktemp("documents-site")
+    shutil.copytree(FIXTURES / "documents" / "cites", root / "content")
+    (root / "site.toml").write_text(
+        'base_url = "https://user.github.io/archive/"\n', encoding="utf-8"
+    )
+    server = DevServer(root / "site.toml", port=0, watch=False)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_document_page_to_an_article_citing_it(
+    browser: Browser, site_url: str, device: str
+) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[device])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site_url + "archives/")
+    page.get_by_role("link", name="文章提及的文件").click()
+    expect(page.locator("h1")).to_have_text("文章提及的文件")
+    page.get_by_role("link", name=DOCUMENT).click()
+    expect(page.locator("h1")).to_have_text(DOCUMENT)
+    expect(page.locator("ol.timeline li")).to_have_count(2)
+    # Nothing wider than the screen: the timeline and the cards fit a phone.
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    page.get_by_role("link", name="市场监管总局发布直播电商新规").click()
+    expect(page.locator("h1")).to_have_text("市场监管总局发布直播电商新规")
+    assert "/archive/2026/01/" in page.url
+    page.locator("footer.article-footer details summary").click()
+    expect(page.locator("footer.article-footer details p")).to_contain_text(
+        "[N/OL]. 人民日报, 2026-01-05."
+    )
+    page.get_by_role("link", name=DOCUMENT).click()
+    expect(page.locator("h1")).to_have_text(DOCUMENT)
+    context.close()
+    assert not errors, errors
