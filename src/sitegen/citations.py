@@ -47,8 +47,7 @@ def citation(article: Article, *, archive_url: str, source: str, tz_date: str) -
         *((("citation_author", article.author),) if article.author else ()),
         ("citation_date", tz_date.replace("-", "/")),
         ("citation_publisher", source),
-        ("citation_public_url", archive_url),
-    )
+    )  # no citation_public_url: Zotero takes the page's canonical link, which says the same
     author = f"{article.author}. " if article.author else ""
     where = f"{article.link}. 存档：{archive_url}" if article.link else archive_url
     text = f"{author}{article.title}[N/OL]. {source}, {tz_date}. {where}."
