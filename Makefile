@@ -33,8 +33,12 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
 
+# The live-reload browser tests run in a pytest process of their own: after the rest of the suite
+# in one process, a tab was seen not to reload after an edit (they pass alone and in any subset
+# tried; the cause is not found yet, see the issue notes).
 test: lint $(NODE_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --ignore=tests/test_serve_browser.py
+	$(BIN)/python -m pytest -q tests/test_serve_browser.py
 
 $(NODE_STAMP): package.json package-lock.json
 	if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --ignore-scripts && touch $(NODE_STAMP); \
