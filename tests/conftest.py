@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,20 @@ def sitegen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(SITEGEN), *args], cwd=cwd, capture_output=True, text=True, timeout=120
     )
+
+
+@contextmanager
+def served(root: Path) -> Iterator[str]:
+    """The site in `root` (its site.toml and content/) built and served on 127.0.0.1, under
+    base_url's path as GitHub Pages publishes it; yields its address."""
+    from sitegen.serve import DevServer  # here: most tests never serve
+
+    server = DevServer(root / "site.toml", port=0, watch=False)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 def corpus_or_skip() -> Path:

@@ -9,9 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from sitegen.serve import DevServer
-
-from .conftest import FIXTURES
+from .conftest import FIXTURES, served
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
@@ -26,12 +24,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "site.toml").write_text(
         'base_url = "https://user.github.io/archive/"\n', encoding="utf-8"
     )
-    server = DevServer(root / "site.toml", port=0, watch=False)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    with served(root) as url:
+        yield url
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)

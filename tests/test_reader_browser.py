@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from sitegen.serve import DevServer
-
-from .conftest import FIXTURES
+from .conftest import FIXTURES, served
 from .test_site_browser import DESKTOP, PHONE, SCREENSHOTS, shoot
 
 pytestmark = pytest.mark.browser
@@ -55,12 +53,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "[search]\nenabled = false\n",
         encoding="utf-8",
     )
-    server = DevServer(root / "site.toml", port=0, watch=False)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    with served(root) as url:
+        yield url
 
 
 def pages(browser: Browser) -> Iterator[tuple[str, Page]]:

@@ -8,9 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from sitegen.serve import DevServer
-
-from .conftest import REPO, SEEDS
+from .conftest import REPO, SEEDS, served
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = REPO / "tests" / "screenshots"
@@ -27,12 +25,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "site.toml").write_text(
         'title = "政策新闻档案"\nbase_url = "https://user.github.io/archive/"\n', encoding="utf-8"
     )
-    server = DevServer(root / "site.toml", port=0, watch=False)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    with served(root) as url:
+        yield url
 
 
 @pytest.fixture
