@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,6 +29,22 @@ def sitegen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(SITEGEN), *args], cwd=cwd, capture_output=True, text=True, timeout=120
     )
+
+
+def start_serve(cwd: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+    """`sitegen serve ARGS` started as a person starts it, in `cwd`, and the address it prints;
+    the caller stops it."""
+    process = subprocess.Popen(
+        [str(SITEGEN), "serve", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = next((x for x in process.stdout if x.startswith("serving ")), "")
+    return process, line.split()[1]
 
 
 @contextmanager

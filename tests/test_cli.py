@@ -5,17 +5,15 @@ Each refusal must name what to fix and write nothing: no output, no cache, no lo
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import urljoin
 from urllib.request import urlopen
 
 import pytest
 
-from .conftest import FIXTURES, REPO, SEEDS, SITEGEN, sitegen
+from .conftest import FIXTURES, REPO, SEEDS, sitegen, start_serve
 
 
 def everything_under(folder: Path) -> set[str]:
@@ -162,18 +160,8 @@ def test_the_readme_quickstart_says_to_serve_and_the_address_it_gives_works(
     site = tmp_path / "site"
     shutil.copytree(SEEDS, site / "content")
     shutil.copy(REPO / "site.toml", site / "site.toml")
-    serving = subprocess.Popen(
-        [str(SITEGEN), "serve", "--port", "0"],
-        cwd=site,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    serving, address = start_serve(site, "--port", "0")
     try:
-        assert serving.stdout is not None
-        line = next((x for x in serving.stdout if x.startswith("serving ")), "")
-        address = line.split()[1]
         assert address.startswith("http://127.0.0.1:") and address.endswith("/sitegen/")
         home = fetch(address)
         hrefs = re.findall(r'<link rel="stylesheet" href="([^"]+)"', home)

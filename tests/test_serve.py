@@ -6,13 +6,10 @@ Every check polls with a deadline; after each change the served folder must equa
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +29,7 @@ from sitegen.render import THEME
 from sitegen.serve import DevServer, Rebuilt, ServeError
 from sitegen.served import HISTORY, Broadcast
 
-from .conftest import SEEDS
+from .conftest import SEEDS, start_serve
 
 T = TypeVar("T")
 SEED = "000_f847cc9c3667cd96.txt"
@@ -467,26 +464,8 @@ def test_a_broken_template_recovers_without_losing_deletions(tmp_path: Path) -> 
 
 def test_the_command_serves_and_stops_cleanly(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from sitegen.cli import main; main()",
-            "serve",
-            "--watch",
-            "-p",
-            "0",
-        ],
-        cwd=site,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, url = start_serve(site, "--watch", "-p", "0")
     try:
-        assert process.stdout is not None
-        line = next((x for x in process.stdout if x.startswith("serving ")), "")
-        url = line.split()[1]
         port = int(url.rsplit(":", 1)[1].split("/")[0])
         assert request(port, "/").status == 200
         process.send_signal(signal.SIGINT)

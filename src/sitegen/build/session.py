@@ -105,9 +105,9 @@ def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
 def _unshadowed(pages: list[Page], statics: set[str]) -> tuple[list[Page], tuple[str, ...]]:
     """The pages to write, and the files of those a static file of the same path replaces: a
     site's own `static/robots.txt` wins over the generated one (Hugo's rule too)."""
-    kept = [page for page in pages if output_file(page.url) not in statics]
-    shadowed = sorted(output_file(page.url) for page in pages if output_file(page.url) in statics)
-    return kept, tuple(shadowed)
+    files = [output_file(page.url) for page in pages]
+    kept = [page for page, file in zip(pages, files, strict=True) if file not in statics]
+    return kept, tuple(sorted(file for file in files if file in statics))
 
 
 class Session:
