@@ -15,7 +15,7 @@ import lxml.html
 import pytest
 
 from sitegen.build import build
-from sitegen.cli import _what_changed
+from sitegen.cli.serve import _what_changed
 from sitegen.config import SiteConfig
 from sitegen.site import collation_key
 

@@ -1,0 +1,124 @@
+"""`sitegen build`, `check` and `clean`: the commands that read content/ and own build/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from sitegen.build import build, check_output_folder, prepare
+from sitegen.cache import CACHE_DIR
+from sitegen.cli.console import err, out, progress, relative, run_guarded, show_warnings
+from sitegen.cli.options import base_url_option, config_option, drafts_option, jobs_option, load
+from sitegen.cli.summary import summary
+from sitegen.config import SiteConfig
+from sitegen.size import measure, near_limit
+
+
+@click.command("build")
+@config_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False),
+    help="Output folder [default: output_dir from site.toml, build/].",
+)
+@base_url_option
+@drafts_option
+@click.option(
+    "--skip-bad", is_flag=True, help="Build without the files that have errors, and list them."
+)
+@jobs_option
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Normalize every article afresh and render every page (ignores .sitegen-cache/).",
+)
+def build_command(
+    config_path: str,
+    output: str | None,
+    base_url: str | None,
+    drafts: bool,
+    skip_bad: bool,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
+    """Build the site into the output folder (all or nothing: the old output survives any error).
+
+    A warm build reuses the normalized articles in .sitegen-cache/ and rewrites only the pages
+    that changed; files whose bytes did not change keep their mtimes.
+    """
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        config = load(config_path, base_url)
+        holder.append(config)
+        with progress(err.is_terminal) as shown:
+            report = build(
+                config,
+                output=Path(output) if output else None,
+                drafts=drafts,
+                skip_bad=skip_bad,
+                jobs=jobs,
+                progress=shown,
+                cache=not no_cache,
+            )
+        show_warnings(report, config)
+        size = measure(report.output or config.output_path)
+        summary(report, f"sitegen: built {config.title}", size)
+        if warning := near_limit(size, config.publish.size_limit):
+            err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
+
+    run_guarded(action, holder, skipping=skip_bad)
+
+
+@click.command("check")
+@config_option
+@drafts_option
+@jobs_option
+def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
+    """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        config = load(config_path, None)
+        holder.append(config)
+        with progress(err.is_terminal) as shown:
+            _, report = prepare(
+                config,
+                drafts=drafts,
+                skip_bad=False,
+                jobs=jobs or os.cpu_count() or 1,
+                progress=shown,
+            )
+        show_warnings(report, config)
+        out.print(
+            f"[green]ok[/]: {report.articles} articles, no errors, {len(report.warnings)} warning(s)"
+        )
+
+    run_guarded(action, holder)
+
+
+@click.command("clean")
+@config_option
+def clean_command(config_path: str) -> None:
+    """Remove the output folder (build/), its twin and the cache (.sitegen-cache/); content stays."""
+    holder: list[SiteConfig] = []
+
+    def action() -> None:
+        config = load(config_path, None)
+        holder.append(config)
+        check_output_folder(config, config.output_path)
+        removed = []
+        output = config.output_path
+        twin = output.parent / f".{output.name}.next"
+        for folder in (output, twin, config.root / CACHE_DIR):
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder)
+                removed.append(relative(folder))
+        out.print(f"removed {', '.join(removed)}" if removed else "nothing to remove", markup=False)
+
+    run_guarded(action, holder)

@@ -1,0 +1,70 @@
+"""The one-screen summary a build ends with."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from sitegen.build import Report
+from sitegen.cli.console import out, relative
+from sitegen.size import OutputSize, human
+
+# How the summary names each kind of page (Report.pages counts them by Page.kind).
+KIND_NAMES = {
+    "article": "articles",
+    "home": "home pages",
+    "category": "category lists",
+    "categories": "category index",
+    "tag": "tag lists",
+    "tags": "tag index",
+    "month": "month lists",
+    "year": "year overviews",
+    "archives": "archive",
+    "search": "search page",
+    "404": "not-found page",
+    "feed": "Atom feeds",
+    "sitemap": "sitemaps",
+    "robots": "robots.txt",
+}
+
+
+def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
+    """One screen, in English as every other message: pages by kind add up to the pages line,
+    and files written and unchanged add up to the pages and static files."""
+    table = Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
+    table.add_row("articles", str(report.articles))
+    pages = sum(report.pages.values())
+    table.add_row(
+        "pages", f"{pages}, all up to date: nothing changed" if report.up_to_date else str(pages)
+    )
+    for kind, count in sorted(report.pages.items(), key=lambda item: (-item[1], item[0])):
+        table.add_row(f"  {KIND_NAMES.get(kind, kind)}", str(count))
+    if report.pages and not report.up_to_date:
+        files = report.written + report.unchanged
+        table.add_row(
+            "written",
+            f"{report.written} of {files} files (pages and static files), "
+            f"{report.unchanged} unchanged",
+        )
+    if report.workers:
+        table.add_row("processes", f"{len(report.workers)} rendered pages")
+    if report.drafts:
+        table.add_row("drafts left out", f"{report.drafts} (add --drafts to include)")
+    table.add_row("skipped", str(len(report.skipped)))
+    table.add_row("warnings", str(len(report.warnings)))
+    if report.shadowed:
+        shown = ", ".join(report.shadowed)
+        table.add_row("static files win", f"{shown} (the site's own file, not the generated one)")
+    if report.output:
+        where = relative(report.output)
+        if size:
+            where += f": {human(size.bytes)} in {size.files} files"
+        table.add_row("output", where)
+    if report.search:
+        found = report.search
+        table.add_row(
+            "search index",
+            f"{found.docs} articles, {found.bytes / 1e6:.1f} MB, "
+            f"{len(found.written)} files written, {found.seconds:.1f} s",
+        )
+    table.add_row("time", f"{report.seconds:.2f} s")
+    out.print(table)
