@@ -10,13 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from sitegen.content.clean import (
-    CleanBody,
-    clean_body,
-    is_html_body,
-    is_promo_image,
-    make_summary,
-)
+from sitegen.content.clean import CleanBody, clean_body, make_summary
+from sitegen.content.elements import is_promo_image
+from sitegen.content.markup import is_html_body
 from sitegen.content.sources import SINA, compile_selectors, rules_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"

@@ -14,7 +14,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sitegen.content.clean import CleanBody, clean_body, is_promo_image, make_summary
+from sitegen.content.clean import CleanBody, clean_body, make_summary
+from sitegen.content.elements import is_promo_image
 from sitegen.documents import cited
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath, Source

@@ -1,0 +1,68 @@
+"""The vocabulary every cleaning pass shares: which tags are blocks, headings or lines, and the
+small reads and edits of an lxml tree that keep the text around what they change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lxml import etree
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+INDENT = " \t\r\n\f\u3000\u2003\u2002\u00a0"
+
+
+def names(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+CONTAINERS = names(
+    "div section article main header footer aside nav center body html address details summary"
+    " hgroup fieldset"
+)
+BLOCKS = CONTAINERS | names(
+    "p h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table thead tbody tfoot tr td th caption figure"
+    " figcaption blockquote pre hr"
+)
+LINES = ("p", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "blockquote")
+
+
+def text_of(element: etree._Element) -> str:
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
+def squash(text: str) -> str:
+    """Whitespace-collapsed text; str.split() also splits at U+3000, em spaces and nbsp."""
+    return " ".join(text.split())
+
+
+def is_space(text: str) -> bool:
+    """Whether `squash(text)` is empty; isspace stops at the first letter, split reads it all."""
+    return not text or text.isspace()
+
+
+def is_blank(text: str) -> bool:
+    return not text.strip(INDENT)
+
+
+def remove(element: etree._Element) -> None:
+    """Take an element out, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def has_descendant(element: etree._Element, tags: Iterable[str]) -> bool:
+    """Whether any of these tags is under the element; the check for children first is cheap,
+    while lxml builds a matcher for the tag names on every call of iterdescendants."""
+    return (
+        len(element) > 0
+        and isinstance(element.tag, str)
+        and next(element.iterdescendants(*tags), None) is not None
+    )
