@@ -234,13 +234,6 @@ class DevServer:
             shutil.rmtree(self._workdir, ignore_errors=True)
         self._stopped.set()
 
-    def __enter__(self) -> DevServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         thread = threading.Thread(target=target, name=f"sitegen-{name}", daemon=True)
         self._threads.append(thread)
