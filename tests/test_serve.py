@@ -27,7 +27,7 @@ from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.render import THEME
 from sitegen.serve import DevServer, Rebuilt, ServeError
-from sitegen.served import HISTORY, Broadcast
+from sitegen.served import HISTORY, Broadcast, Event
 
 from .conftest import SEEDS, start_serve
 
@@ -429,15 +429,50 @@ def test_an_edited_article_is_rendered_and_announced_before_the_rest(tmp_path: P
         stream.close()
 
 
+def test_a_stream_that_wakes_late_still_sends_every_event(tmp_path: Path) -> None:
+    """The edited article's reload and the rest's, published a moment apart, are two events even
+    when the stream's thread wakes only after both: the first alone names the tab's page."""
+    site = make_site(tmp_path / "site")
+    with serving(site) as (server, _):
+        stream = EventStream(server)
+        server.broadcast.publish((), (quote(SEED_URL),))
+        server.broadcast.publish((), (OTHER_URL, "/"))
+        assert stream.next() == ("reload", [])
+        assert [unquote(p) for p in stream.pages] == [SEED_URL]
+        assert stream.next() == ("reload", [])
+        assert stream.pages == [OTHER_URL, "/"]
+        stream.close()
+
+
+def test_the_broadcast_hands_a_stream_every_event_it_has_not_sent() -> None:
+    broadcast = Broadcast()
+    broadcast.publish((), ("/a/",))
+    broadcast.publish(("content/x.txt:1: bad",))
+    broadcast.publish((), ("/b/",))
+    assert broadcast.after(0, 0) == (
+        Event(1, (), ("/a/",)),
+        Event(2, ("content/x.txt:1: bad",)),
+        Event(3, (), ("/b/",)),
+    )
+    assert broadcast.after(2, 0) == (Event(3, (), ("/b/",)),)
+    assert broadcast.after(3, 0) == (), "nothing new: a keep-alive"
+    for _ in range(HISTORY):
+        broadcast.publish((), ("/",))
+    latest = broadcast.latest().generation
+    assert broadcast.after(0, 0) == (Event(latest),), "too long ago to know: every page reloads"
+    broadcast.close()
+    assert broadcast.after(latest, 0) is None
+
+
 def test_a_reconnecting_tab_reloads_only_if_it_missed_its_page() -> None:
     broadcast = Broadcast()
-    before = broadcast.event_id(broadcast.state()[0])
+    before = broadcast.event_id(broadcast.latest().generation)
     broadcast.publish((), ("/2022/03/%E7%A8%B3/",))
     broadcast.publish((), ("/", "/page/2/"))
     assert broadcast.missed(before, "/2022/03/稳/index.html")
     assert broadcast.missed(before, "/")
     assert not broadcast.missed(before, "/archives/")
-    latest = broadcast.event_id(broadcast.state()[0])
+    latest = broadcast.event_id(broadcast.latest().generation)
     assert not broadcast.missed(latest, "/")
     broadcast.publish((), ())
     assert broadcast.missed(latest, "/archives/"), "a reload of every page"

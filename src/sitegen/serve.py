@@ -310,7 +310,7 @@ class DevServer:
         self.on_rebuild(rebuilt)
         messages = (*(describe(e, self.config) for e in errors), *([problem] if problem else []))
         touched = report.touched
-        showing_errors = bool(self.broadcast.state()[1])
+        showing_errors = bool(self.broadcast.latest().errors)
         if messages or showing_errors or touched is None or len(touched) > NAMED_PAGES:
             self.broadcast.publish(messages)
         elif touched:

@@ -151,59 +151,77 @@ def live_script() -> bytes:
     return files("sitegen").joinpath(SCRIPT).read_bytes()
 
 
+@dataclass(frozen=True)
+class Event:
+    """One rebuild's announcement: errors to show, or a reload of `pages` (hrefs; none: every page)."""
+
+    generation: int
+    errors: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+
+
 class Broadcast:
-    """The latest build state for every open event stream: a generation under a condition."""
+    """The rebuilds announced so far, for every open event stream: a log under a condition.
+
+    A stream sends every event after the last one it sent, not only the newest: the edited
+    article's reload and the rest's come a moment apart, and a stream whose thread woke after
+    both must still tell the tab showing that article.
+    """
 
     def __init__(self) -> None:
         self.instance = secrets.token_hex(4)
         self._condition = threading.Condition()
-        self._generation = 0
-        self._errors: tuple[str, ...] = ()
-        self._pages: tuple[str, ...] = ()
-        self._history: deque[tuple[str, ...]] = deque(maxlen=HISTORY)
+        self._latest = Event(0)
+        self._history: deque[Event] = deque(maxlen=HISTORY)
         self._closed = False
 
     def publish(self, errors: tuple[str, ...], pages: tuple[str, ...] = ()) -> None:
         """A rebuild finished: no errors means reload (only tabs showing `pages`, if given),
         errors mean show them."""
         with self._condition:
-            self._generation += 1
-            self._errors = errors
-            self._pages = pages
-            self._history.append(tuple(_plain(p) for p in pages))
+            self._latest = Event(self._latest.generation + 1, errors, pages)
+            self._history.append(self._latest)
             self._condition.notify_all()
 
     def missed(self, seen: str, page: str) -> bool:
         """Whether a tab that last saw event `seen` and shows `page` is stale now: any reload
         since then that named its page or every page (or one too old to know) says it is."""
         instance, _, number = seen.partition("-")
+        if instance != self.instance or not number.isdigit():
+            return True
         with self._condition:
-            if instance != self.instance or not number.isdigit():
+            if self._latest.errors:
                 return True
-            since = self._generation - int(number)
-            if since <= 0:
-                return False
-            if since > len(self._history) or self._errors:
-                return True
-            recent = list(self._history)[-since:]
-        return any(not pages or _plain(page) in pages for pages in recent)
+            events = self._since(int(number))
+        return any(not e.pages or _plain(page) in map(_plain, e.pages) for e in events)
 
     def close(self) -> None:
         with self._condition:
             self._closed = True
             self._condition.notify_all()
 
-    def state(self) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+    def latest(self) -> Event:
         with self._condition:
-            return self._generation, self._errors, self._pages
+            return self._latest
 
-    def next(
-        self, seen: int, timeout: float
-    ) -> tuple[int, tuple[str, ...], tuple[str, ...]] | None:
-        """The state once it differs from `seen` (or unchanged after timeout); None when closing."""
+    def after(self, seen: int, timeout: float) -> tuple[Event, ...] | None:
+        """Every event after generation `seen`, once there is one (none after timeout); None
+        when closing."""
         with self._condition:
-            self._condition.wait_for(lambda: self._closed or self._generation != seen, timeout)
-            return None if self._closed else (self._generation, self._errors, self._pages)
+            self._condition.wait_for(
+                lambda: self._closed or self._latest.generation != seen, timeout
+            )
+            return None if self._closed else self._since(seen)
+
+    def _since(self, seen: int) -> tuple[Event, ...]:
+        """The events after `seen`; those too old to remember stand as one reload of every page
+        (or the errors showing now). The caller holds the condition."""
+        latest = self._latest
+        if latest.generation <= seen:
+            return ()
+        if latest.generation - seen > len(self._history):
+            return (Event(latest.generation, latest.errors),)
+        return tuple(e for e in self._history if e.generation > seen)
 
     def event_id(self, generation: int) -> str:
         """Unique per server run, so a tab reconnecting to a restarted server knows to reload."""
@@ -288,10 +306,10 @@ class _Handler(BaseHTTPRequestHandler):
 
         A client says which state it last saw (Last-Event-ID on reconnecting, `?seen=` after the
         script reloaded the page); a different state now means its page is stale: reload at once.
+        Then every event is sent, in order, however late this thread wakes.
         """
         broadcast = self.server.broadcast
-        generation, errors, _ = broadcast.state()
-        current = broadcast.event_id(generation)
+        latest = broadcast.latest()
         query = parse_qs(self.path.partition("?")[2])
         seen = self.headers.get("Last-Event-ID") or query.get("seen", [""])[0]
         self.close_connection = True
@@ -300,22 +318,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("Connection", "close")
         self.end_headers()
-        if errors:
-            first = _event("error", errors)
+        if latest.errors:
+            first = _event(latest)
         elif seen and broadcast.missed(seen, query.get("page", [""])[0]):
-            first = _event("reload", ())
+            first = _event(Event(latest.generation))
         else:
             first = ""
+        generation = latest.generation
         try:
-            self._write(f"retry: 1000\nid: {current}\n{first}\n")
-            while (update := broadcast.next(generation, HEARTBEAT_SECONDS)) is not None:
-                if update[0] == generation:
+            self._write(f"retry: 1000\nid: {broadcast.event_id(generation)}\n{first}\n")
+            while (events := broadcast.after(generation, HEARTBEAT_SECONDS)) is not None:
+                if not events:
                     self._write(": keep-alive\n\n")
-                    continue
-                generation, errors, pages = update
-                kind = "error" if errors else "reload"
-                event = _event(kind, errors, pages)
-                self._write(f"id: {broadcast.event_id(generation)}\n{event}\n")
+                for event in events:
+                    generation = event.generation
+                    self._write(f"id: {broadcast.event_id(generation)}\n{_event(event)}\n")
         except OSError:
             return
 
@@ -329,9 +346,13 @@ def _plain(href: str) -> str:
     return unquote(href).removesuffix("index.html")
 
 
-def _event(kind: str, errors: tuple[str, ...], pages: tuple[str, ...] = ()) -> str:
-    """One server-sent event; `pages` (hrefs) narrows a reload to the tabs showing them."""
-    data = json.dumps({"errors": list(errors), "pages": list(pages)}, ensure_ascii=False)
+def _event(event: Event) -> str:
+    """One server-sent event: `error` with the messages, or `reload` naming the pages (hrefs) it
+    narrows to."""
+    kind = "error" if event.errors else "reload"
+    data = json.dumps(
+        {"errors": list(event.errors), "pages": list(event.pages)}, ensure_ascii=False
+    )
     return f"event: {kind}\ndata: {data}\n"
 
 
