@@ -6,7 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sitegen.config import SiteConfig
 
 CategoryPath = tuple[str, ...]
 
@@ -38,6 +41,22 @@ class Sketch:
     minhash: bytes = b""
     exact: bytes = b""
     topics: bytes = b""
+
+
+@dataclass(frozen=True)
+class Sketching:
+    """What to sketch of each article: `copies` for finding stories ([stories] enabled), `topics`
+    for related articles (related > 0); what is not wanted is not computed."""
+
+    copies: bool = True
+    topics: bool = True
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> Sketching:
+        return cls(copies=config.stories.enabled, topics=config.related > 0)
+
+
+SKETCH_ALL = Sketching()
 
 
 @dataclass(frozen=True)
