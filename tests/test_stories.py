@@ -19,7 +19,7 @@ import numpy as np
 from sitegen import stories
 from sitegen.build import build
 from sitegen.build.articles import normalize_all
-from sitegen.cache import ArticleCache
+from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.models import Article, Sketch
 from sitegen.site import Site, index
@@ -155,6 +155,7 @@ def test_an_edit_that_makes_two_copies_differ_splits_the_story_as_a_cold_build_w
     build(config_of(site))
     output = config_of(site).output_path
     assert REPRINT not in card_titles(parse(output / "index.html"))
+    assert (site / CACHE_DIR / "related.pickle").is_file()  # the next build's related lists
 
     split_the_reprint(site / "content")
     build(config_of(site))

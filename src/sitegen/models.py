@@ -32,11 +32,12 @@ class Source:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sketch:
     """What finding stories needs of an article's text (sitegen.stories), made once when the
     article is loaded: its MinHash, or when the text is too short for one, a digest of its title
-    and text; and its topics, for related articles."""
+    and text; and its topics, for related articles. Slots: one per article stays in memory, and
+    a dict would be half of it."""
 
     minhash: bytes = b""
     exact: bytes = b""
