@@ -12,7 +12,12 @@ and the index update within it: seconds and files rewritten), and in Chromium (w
 a fixed list of 20 queries each in a fresh browser context (cold cache): bytes transferred (index
 files, and the result pages fetched for excerpts) and the time until the first result shows.
 
+What each feature adds (FEATURE_OFF): the cold build and the build after one article edited, with
+every feature on and with each one off in turn; the cost is the difference, in seconds (medians)
+and in peak MiB. `--only features` measures that alone, e.g. at 100,000 articles in bounded time:
+
     python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 3] [--work benchmarks/work]
+    python benchmarks/bench.py --only features --sizes 100000 --runs 1
 """
 
 from __future__ import annotations
@@ -126,6 +131,7 @@ class SizeResult:
     search_mib: float = 0.0
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes (with search)
     search: dict[str, float] = field(default_factory=dict)
+    features: dict[str, dict[str, Stat]] = field(default_factory=dict)  # see bench_features
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -160,6 +166,58 @@ def by_kind(path: Path) -> dict[str, tuple[int, int]]:
             files, size = kinds.get(kind, (0, 0))
             kinds[kind] = (files + 1, size + file.stat().st_size)
     return dict(sorted(kinds.items(), key=lambda item: -item[1][1]))
+
+
+# Each feature's name → the site.toml text that turns it off (and only it). The text is appended
+# to the bench's site.toml, whose keys are all top-level (dotted), so a key or a table both work.
+FEATURE_OFF: dict[str, str] = {
+    "stories": "[stories]\nenabled = false\n",  # copies across feeds, listed once
+    "related": "related = 0\n",  # related articles (by content, then by category)
+}
+ALL_ON = "all on"
+FEATURE_SCENARIOS = ("cold", "one article edited")
+
+
+def bench_features(root: Path, runs: int) -> dict[str, dict[str, Stat]]:
+    """The cold build and the build after one article edited, with every feature on (ALL_ON) and
+    with each feature of FEATURE_OFF off alone: {feature: {scenario: Stat}}."""
+    build = [str(SITEGEN), "build"]
+    found: dict[str, dict[str, Stat]] = {}
+    for feature, off in {ALL_ON: "", **FEATURE_OFF}.items():
+        write_config(root, search=False, extra=off)
+        cold, edited = [], []
+        for n in range(runs):
+            reset(root)
+            cold.append(timed(build, root))
+            target, text = edit_one(root, n)
+            edited.append(timed(build, root))
+            target.write_text(text, encoding="utf-8")
+        found[feature] = dict(zip(FEATURE_SCENARIOS, map(Stat.of, (cold, edited)), strict=True))
+    write_config(root, search=False)
+    reset(root)
+    return found
+
+
+def feature_lines(result: SizeResult) -> list[str]:
+    """Each feature's cost: the build with all on minus the build with it off."""
+    on = result.features.get(ALL_ON)
+    if not on:
+        return []
+    lines = [
+        f"{'':>9} {'feature':<9} {'scenario':<20} {'all on s':>9} {'off s':>7} {'cost s':>7} "
+        f"{'on MiB':>7} {'off MiB':>8} {'cost MiB':>9}"
+    ]
+    for feature, scenarios in result.features.items():
+        if feature == ALL_ON:
+            continue
+        for name, off in scenarios.items():
+            with_it = on[name]
+            lines.append(
+                f"{result.articles:>9} {feature:<9} {name:<20} {with_it.median:>9.2f} {off.median:>7.2f} "
+                f"{with_it.median - off.median:>7.2f} {with_it.peak_mib:>7.0f} "
+                f"{off.peak_mib:>8.0f} {with_it.peak_mib - off.peak_mib:>9.0f}"
+            )
+    return lines
 
 
 def site(work: Path, size: int) -> Path:
@@ -354,10 +412,11 @@ def bench_queries(root: Path) -> dict[str, float]:
     }
 
 
-def write_config(root: Path, *, search: bool) -> None:
+def write_config(root: Path, *, search: bool, extra: str = "") -> None:
+    """The bench's site.toml, every key top-level (dotted), then `extra` (see FEATURE_OFF)."""
     (root / "site.toml").write_text(
         'title = "基准测试"\nbase_url = "https://example.org/archive/"\n'
-        f"[search]\nenabled = {'true' if search else 'false'}\n",
+        f"search.enabled = {'true' if search else 'false'}\n{extra}",
         encoding="utf-8",
     )
 
@@ -499,14 +558,16 @@ def table(results: list[SizeResult]) -> str:
                 f"{result.articles:>9} {'hugo ' + name:<20} {stat.median:>9.2f} {stat.min:>7.2f} "
                 f"{stat.max:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
             )
-        lines.append(f"{'':>9} output: {result.pages} HTML pages, {result.output_mib:.1f} MiB")
-        lines.extend(kind_lines(result))
+        if result.kinds:  # not measured with --only features
+            lines.append(f"{'':>9} output: {result.pages} HTML pages, {result.output_mib:.1f} MiB")
+            lines.extend(kind_lines(result))
         if result.search_files:
             lines.append(
                 f"{'':>9} search index: {result.search_files} files, {result.search_mib:.1f} MiB"
             )
         for name, value in result.search.items():
             lines.append(f"{'':>9} search {name}: {value:.3g}")
+        lines.extend(feature_lines(result))
     return "\n".join(lines)
 
 
@@ -523,12 +584,22 @@ def main() -> None:
         default=int(os.environ.get("BENCH_SEARCH_UP_TO", "100000")),
         help="also measure search up to this size",
     )
+    parser.add_argument(
+        "--only",
+        choices=("all", "features"),
+        default=os.environ.get("BENCH_ONLY", "all"),
+        help="features: only what each feature adds (FEATURE_OFF)",
+    )
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         root = site(args.work.resolve(), size)
-        result = bench_sitegen(root, size, args.runs, with_search=size <= args.search_up_to)
-        result.hugo = bench_hugo(root, args.runs)
+        if args.only == "all":
+            result = bench_sitegen(root, size, args.runs, with_search=size <= args.search_up_to)
+            result.hugo = bench_hugo(root, args.runs)
+        else:
+            result = SizeResult(size)
+        result.features = bench_features(root, args.runs)
         results.append(result)
         print(table([result]), flush=True)
     print()

@@ -2,7 +2,9 @@
 
 Sketching is part of normalizing an article (once per article, cached with it); grouping runs on
 every build over all the sketches. This measures both on N articles (default 10,000), and the
-build after one article is edited (one sketch, then the grouping again).
+build after one article is edited (one sketch, the grouping again, and the related lists the edit
+touches). `make bench` measures what the whole stage adds to a build (benchmarks/bench.py,
+FEATURE_OFF); this splits it into its parts, memory by tracemalloc.
 
     python benchmarks/stories_bench.py [--size 10000] [--work benchmarks/work]
 """
@@ -35,29 +37,32 @@ def main() -> None:
     if not (root / "content").is_dir():
         corpus.write(args.size, root / "content")
     config = parse_config({}, root)
-    articles = [
-        a
-        for _, a in normalize_all(config, 2, ArticleCache(None, config.timezone))
-        if isinstance(a, Article)
-    ]
+    articles = sorted(
+        (
+            a
+            for _, a in normalize_all(config, 2, ArticleCache(None, config.timezone))
+            if isinstance(a, Article)
+        ),
+        key=lambda a: (-a.date.timestamp(), a.id),  # as a build orders them
+    )
+    ids, times = [a.id for a in articles], [a.date.timestamp() for a in articles]
     texts = [
         (a.title, lxml.html.fromstring(a.body_html or "<p></p>").text_content()) for a in articles
     ]
     started = time.perf_counter()
     sketches = [stories.sketch(title, text) for title, text in texts]
     sketching = time.perf_counter() - started
-    order = range(len(sketches) - 1, -1, -1)
     started = time.perf_counter()
-    found = stories.find(sketches, order, 5)
+    found = stories.find(sketches, ids, times, 5)
     grouping = time.perf_counter() - started
     tracemalloc.start()  # a second run for memory: tracing slows it down
-    stories.find(sketches, order, 5)
+    stories.find(sketches, ids, times, 5)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     started = time.perf_counter()
-    title, text = texts[0]
-    sketches[0] = stories.sketch(title, text + "编者按：本文有改动。")
-    stories.find(sketches, order, 5)
+    title, text = texts[0]  # rewritten in part: its topics change
+    sketches[0] = stories.sketch(title, text[: len(text) // 2] + texts[1][1])
+    edited = stories.find(sketches, ids, times, 5, found.memo)
     edit = time.perf_counter() - started
     in_stories = sum(1 for c in found.copies if c)
     with_related = sum(1 for r in found.related if r)
@@ -69,7 +74,10 @@ def main() -> None:
         f"sketching (in normalize, once per article): {sketching:.2f} s, {sketch_bytes / len(sketches):.0f} bytes each"
     )
     print(f"grouping (every build): {grouping:.2f} s, peak {peak / 2**20:.1f} MiB (tracemalloc)")
-    print(f"one article edited: {edit:.2f} s (its sketch, then grouping again)")
+    print(
+        f"one article edited: {edit:.2f} s (its sketch, grouping again, "
+        f"{edited.recomputed} related lists made again)"
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def load(root: Path) -> list[Article]:
             continue
         if isinstance(article, Article):
             found.append(article)
-    return found
+    return sorted(found, key=lambda a: (-a.date.timestamp(), a.id))  # as a build orders them
 
 
 def same_story(a: Sketch, b: Sketch, threshold: float) -> bool:
@@ -59,7 +59,12 @@ def main() -> None:
     args = parser.parse_args()
     articles = load(args.corpus.resolve())
     by_path = {a.source_path: i for i, a in enumerate(articles)}
-    found = stories.find([a.sketch for a in articles], range(len(articles)), 5)
+    found = stories.find(
+        [a.sketch for a in articles],
+        [a.id for a in articles],
+        [a.date.timestamp() for a in articles],
+        5,
+    )
     labelled = []
     for line in LABELS.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):

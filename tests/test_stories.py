@@ -7,19 +7,21 @@ two days of 新闻联播 transcripts, which share their title pattern and templa
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
 import lxml.etree
 import lxml.html
+import numpy as np
 
 from sitegen import stories
 from sitegen.build import build
 from sitegen.build.articles import normalize_all
-from sitegen.cache import ArticleCache
+from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
-from sitegen.models import Article
+from sitegen.models import Article, Sketch
 from sitegen.site import Site, index
 from sitegen.urls import Urls
 
@@ -96,8 +98,8 @@ def test_a_short_text_is_a_copy_only_with_the_same_title_and_text() -> None:
     )
     other = stories.sketch("視頻：倫敦地鐵罷工", caption)
     tiny = stories.sketch("第 1 篇", "第 1 篇。")  # shorter than a shingle
-    found = stories.find([same, also, other, tiny], [0, 1, 2, 3], limit=0)
-    assert found.copies == ((0, 1), (0, 1), (), ())
+    found = stories.find([same, also, other, tiny], "abcd", [4.0, 3.0, 2.0, 1.0], limit=0)
+    assert found.copies == ((1, 0), (1, 0), (), ())  # earliest first
 
 
 def article_page(output: Path, href: str) -> lxml.html.HtmlElement:
@@ -153,6 +155,7 @@ def test_an_edit_that_makes_two_copies_differ_splits_the_story_as_a_cold_build_w
     build(config_of(site))
     output = config_of(site).output_path
     assert REPRINT not in card_titles(parse(output / "index.html"))
+    assert (site / CACHE_DIR / "related.pickle").is_file()  # the next build's related lists
 
     split_the_reprint(site / "content")
     build(config_of(site))
@@ -174,3 +177,117 @@ def test_serve_watch_splits_the_story_when_an_edit_makes_the_copies_differ(
         eventually(lambda: shows(server, "/", REPRINT), "the reprint is listed on its own")
         assert not shows(server, "/", "也见于")
         assert_equals_clean_build(server, site, tmp_path / "clean")
+
+
+def topics_of(numbers: set[int]) -> bytes:
+    return np.array(sorted(numbers), dtype="<u4").tobytes()
+
+
+def test_related_lists_made_from_the_last_builds_equal_those_made_afresh() -> None:
+    """Edits of every kind, each followed by find with the last memo and find from nothing: the
+    same lists, and a small edit recomputes few of them. Topic 0 is held by about TOPIC_CAP
+    articles, so some edits make it cross the cap (it then counts for none of them)."""
+    rng = random.Random(15)
+    cap = stories.TOPIC_CAP
+    articles: dict[str, tuple[set[int], float, bytes]] = {}
+    for n in range(cap + 40):
+        topics = set(rng.sample(range(1, 30), 8)) | ({0} if n < cap - 2 else set())
+        story = f"story-{n % 7}".encode() if n % 23 == 0 else b""
+        articles[f"a{n:03}.md"] = (topics, float(rng.randrange(40)), story)
+
+    def find(memo: stories.Memo | None) -> stories.Stories:
+        order = sorted(articles, key=lambda name: (-articles[name][1], name))
+        sketches = [Sketch(exact=articles[k][2], topics=topics_of(articles[k][0])) for k in order]
+        return stories.find(sketches, order, [articles[k][1] for k in order], 5, memo)
+
+    last = find(None)
+    assert last.recomputed == len(articles)
+    edits = crossings = 0
+    held_by = cap - 2
+    for step in range(40):
+        names = sorted(articles)
+        name = rng.choice(names)
+        topics, time, story = articles[name]
+        kind = step % 5
+        if kind == 0:  # its text: other topics
+            articles[name] = (set(rng.sample(range(1, 30), 8)) | (topics & {0}), time, story)
+        elif kind == 1:  # its date
+            articles[name] = (topics, float(rng.randrange(40)), story)
+        elif kind == 2:  # topic 0 given to, or taken from, a few articles: over the cap or back
+            holding = [k for k in names if 0 in articles[k][0]]
+            over = len(holding) > cap
+            pool = holding if over else [k for k in names if k not in holding]
+            for other in rng.sample(pool, abs(len(holding) - cap) + 2):
+                held, at, same = articles[other]
+                articles[other] = (held ^ {0}, at, same)
+        elif kind == 3:  # a copy joins a story or leaves it
+            articles[name] = (topics, time, b"" if story else b"story-1")
+        else:  # one gone, one new
+            del articles[name]
+            articles[f"b{step:03}.md"] = (set(rng.sample(range(1, 30), 8)), 5.0, b"")
+        holders = sum(1 for topics, _, _ in articles.values() if 0 in topics)
+        crossings += (holders > cap) != (held_by > cap)
+        held_by = holders
+        found, afresh = find(last.memo), find(None)
+        assert found.related == afresh.related and found.copies == afresh.copies
+        edits += found.recomputed < len(articles) // 2
+        last = found
+    assert edits > 20  # most edits touched few lists
+    assert crossings > 1
+
+
+def tag(content: Path, path: Path, tags: list[str]) -> None:
+    file = content / path
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("\ntitle:", f"\ntags: {tags}\ntitle:", 1), encoding="utf-8")
+
+
+def test_a_tag_and_the_year_count_a_story_once_and_a_tag_keeps_the_copy_carrying_it(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site")
+    tag(site / "content", Path("people-daily") / "original.md", ["政府采购", "财政"])
+    tag(site / "content", REPRINT_FILE, ["政府采购", "英国"])
+    config = config_of(site)
+    build(config)
+    output, urls = config.output_path, Urls(config)
+
+    def tag_page(name: str) -> lxml.html.HtmlElement:
+        return parse(output / unquote(urls.tag(name)).strip("/") / "index.html")
+
+    assert card_titles(tag_page("政府采购")) == [ORIGINAL]
+    assert "共 1 篇" in tag_page("政府采购").xpath("string(//p[@class='list-stats'])")
+    assert card_titles(tag_page("英国")) == [REPRINT]  # the only copy carrying it
+    tags = parse(output / urls.tags().strip("/") / "index.html")
+    counts = {
+        li.xpath("string(a/text())"): li.xpath("string(.//span[@class='count']/text())")
+        for li in tags.xpath("//ul/li[a]")
+    }
+    assert counts["政府采购"] == "1" and counts["英国"] == "1"
+    assert "共 2 篇" in tags.xpath("string(//p[@class='list-stats'])")
+    year = parse(output / urls.year(2026).strip("/") / "index.html")
+    assert "共 1 篇" in year.xpath("string(//p[@class='list-stats'])")
+    archives = parse(output / urls.archives().strip("/") / "index.html")
+    assert "共 3 篇" in archives.xpath("string(//p[@class='list-stats'])")
+    assert archives.xpath("string(//h2[@class='year-heading'][a='2026年']/span)") == "1 篇"
+
+
+def test_with_stories_off_every_copy_is_listed_and_turning_them_on_again_groups_them(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site")
+    settings = site / "site.toml"
+    off = settings.read_text(encoding="utf-8") + "\n[stories]\nenabled = false\n"
+    settings.write_text(off, encoding="utf-8")
+    build(config_of(site))
+    output = config_of(site).output_path
+    home = parse(output / "index.html")
+    assert {ORIGINAL, REPRINT} <= set(card_titles(home))
+    assert not home.xpath("//p[@class='also-in']")
+
+    on = settings.read_text(encoding="utf-8").replace("[stories]\nenabled = false", "")
+    settings.write_text(on, encoding="utf-8")
+    build(config_of(site))
+    assert REPRINT not in card_titles(parse(output / "index.html"))
+    build(config_of(site), tmp_path / "cold", cache=False)
+    assert tree_digest(output) == tree_digest(tmp_path / "cold")

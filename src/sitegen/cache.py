@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from sitegen import __version__
 from sitegen.errors import ContentError, ContentErrors
-from sitegen.models import Article
+from sitegen.models import SKETCH_ALL, Article, Sketching
 from sitegen.output import write_atomically, write_new
 
 MAGIC = b"sitegen-article-cache-2\n"
@@ -55,7 +55,10 @@ def code_version() -> str:
     """The version plus the source of every module that shapes an Article."""
     package = Path(__file__).parent
     sources = sorted(
-        [*package.glob("content/*.py"), package / "models.py", package / "documents.py"]
+        [
+            *package.glob("content/*.py"),
+            *(package / name for name in ("models.py", "documents.py", "stories.py")),
+        ]
     )
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     for source in sources:
@@ -91,10 +94,18 @@ class ArticleCache:
     """Articles by key under `folder`; with folder None it stores nothing (`--no-cache`), and
     read-only it uses what is there and writes nothing (`sitegen check`)."""
 
-    def __init__(self, folder: Path | None, timezone: str, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        folder: Path | None,
+        timezone: str,
+        *,
+        read_only: bool = False,
+        sketching: Sketching = SKETCH_ALL,
+    ) -> None:
         self.folder = folder
         self.read_only = read_only
-        self.salt = f"{code_version()}\0{timezone}\0"
+        self.sketching = sketching  # what normalizing sketches, read from the config as the zone is
+        self.salt = f"{code_version()}\0{timezone}\0{sketching}\0"
         self._made: set[str] = set()
         self.templates = None if folder is None or read_only else folder / "templates"
         if self.templates is not None:

@@ -41,6 +41,14 @@ class Search:
 
 
 @dataclass(frozen=True)
+class Stories:
+    """`enabled`: find copies of one story across feeds and list each story once (sitegen.stories);
+    off, every copy is its own story and no article is sketched for it."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Publish:
     """`size_limit`: the most the host publishes, in bytes (site.toml: "1 GB", "500MB" or bytes)."""
 
@@ -67,6 +75,7 @@ class SiteConfig:
     category_slugs: dict[str, str] = field(default_factory=dict)
     feeds: Feeds = field(default_factory=Feeds)
     search: Search = field(default_factory=Search)
+    stories: Stories = field(default_factory=Stories)
     publish: Publish = field(default_factory=Publish)
 
     @property
@@ -94,7 +103,13 @@ class SiteConfig:
         return f"{parts.scheme}://{parts.netloc}"
 
 
-_TABLES = {"permalinks": Permalinks, "feeds": Feeds, "search": Search, "publish": Publish}
+_TABLES = {
+    "permalinks": Permalinks,
+    "feeds": Feeds,
+    "search": Search,
+    "stories": Stories,
+    "publish": Publish,
+}
 _SIZES = {"publish.size_limit"}  # keys read with parse_size
 
 

@@ -93,11 +93,11 @@ class Live:
 
     def reconfigure(self, session: Session, changed: set[Path]) -> Report:
         """site.toml (or a whole folder) changed: a new session, reusing the normalized articles
-        when they cannot differ (same content folder and time zone)."""
+        when they cannot differ (same content folder, time zone and sketching: the cache's salt)."""
         with self._lock:
             old = self.session.config
-            same = (session.config.content_path, session.config.timezone)
-            reuse = same == (old.content_path, old.timezone)
+            same = (session.config.content_path, session.cache.salt)
+            reuse = same == (old.content_path, self.session.cache.salt)
             if reuse:
                 session.outcomes = dict(self.session.outcomes)
                 session.load(changed)

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sitegen.config import SiteConfig
 
 CategoryPath = tuple[str, ...]
 
@@ -29,15 +32,32 @@ class Source:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sketch:
     """What finding stories needs of an article's text (sitegen.stories), made once when the
     article is loaded: its MinHash, or when the text is too short for one, a digest of its title
-    and text; and its topics, for related articles."""
+    and text; and its topics, for related articles. Slots: one per article stays in memory, and
+    a dict would be half of it."""
 
     minhash: bytes = b""
     exact: bytes = b""
     topics: bytes = b""
+
+
+@dataclass(frozen=True)
+class Sketching:
+    """What to sketch of each article: `copies` for finding stories ([stories] enabled), `topics`
+    for related articles (related > 0); what is not wanted is not computed."""
+
+    copies: bool = True
+    topics: bool = True
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> Sketching:
+        return cls(copies=config.stories.enabled, topics=config.related > 0)
+
+
+SKETCH_ALL = Sketching()
 
 
 @dataclass(frozen=True)

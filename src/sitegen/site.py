@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 
@@ -84,6 +84,8 @@ class Site:
     source_of: tuple[str, ...]
     """Each article's source name, by article index."""
     left_out: tuple[ContentError, ...] = ()
+    memo: stories.Memo | None = field(default=None, compare=False, repr=False)
+    """What the next build's related articles reuse (sitegen.stories.Memo)."""
 
     def walk(self) -> list[CategoryNode]:
         """Every category node, parents before children."""
@@ -160,13 +162,17 @@ def _path_key(path: CategoryPath) -> tuple[str, str]:
     return collation_key(path[-1])
 
 
-def _tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
-    """Every tag in pinyin order; names that would share a URL (`AI` and `ai`, `C/C++` and
-    `C-C++`) each get a short hash of the name, so distinct names never share a page."""
+def _tags(
+    articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...], urls: Urls
+) -> tuple[Tag, ...]:
+    """Every tag in pinyin order, each listing a story once: under its earliest copy carrying the
+    tag. Names that would share a URL (`AI` and `ai`, `C/C++` and `C-C++`) each get a short hash
+    of the name, so distinct names never share a page."""
     members: dict[str, list[int]] = defaultdict(list)
     for i, article in enumerate(articles):
         for name in article.tags:
-            members[name].append(i)
+            if next(j for j in (*copies[i], i) if name in articles[j].tags) == i:
+                members[name].append(i)
     plain = {name: urls.tag(name) for name in members}
     shared = Counter(plain.values())
     return tuple(
@@ -177,13 +183,23 @@ def _tags(articles: tuple[Article, ...], urls: Urls) -> tuple[Tag, ...]:
     )
 
 
-def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
+def index(
+    articles: list[Article], urls: Urls, related: int = 5, memo: stories.Memo | None = None
+) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
-    story is listed once, under its earliest copy (in a category: its earliest copy filed there)."""
+    story is listed once, under its earliest copy (in a category or a tag: its earliest copy
+    filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
+    where an edit can change them."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     ordered, article_urls, left_out = _assign_urls(ordered, urls)
     final = tuple(ordered)
-    found = stories.find([a.sketch for a in final], range(len(final) - 1, -1, -1), related)
+    found = stories.find(
+        [a.sketch for a in final],
+        [a.id for a in final],
+        [a.date.timestamp() for a in final],
+        related,
+        memo,
+    )
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = urls.config.tz
@@ -200,7 +216,7 @@ def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
         tuple(article_urls),
         tree,
         month_list,
-        _tags(final, urls),
+        _tags(final, found.copies, urls),
         _related(final, tree, found, related),
         found.copies,
         leads,
@@ -208,6 +224,7 @@ def index(articles: list[Article], urls: Urls, related: int = 5) -> Site:
         _groups((name,) for name in source_of),
         source_of,
         tuple(left_out),
+        found.memo,
     )
 
 

@@ -3,8 +3,9 @@ the same things. Pure.
 
 Each article is sketched once, when it is loaded (`sketch`, kept with the article in the cache under
 its content digest), so a build only hashes the articles that changed; grouping the sketches of
-every article (`find`) is linear in the articles: about a second at 10,000
-(benchmarks/stories_bench.py).
+every article (`find`) is linear in the articles (benchmarks/stories_bench.py), and related lists
+are made again only where an edit can change them (`Memo`, kept beside the cache). `[stories]
+enabled = false` (one feed: no copies to find) skips the MinHash, `related = 0` the topics.
 
 Copies: MinHash over the article's folded text cut in five-character shingles, the estimate of
 their Jaccard similarity checked for every pair LSH's bands bring together (Broder's technique, as
@@ -16,9 +17,11 @@ a title pattern, not their text. The MinHash is written here with numpy rather t
 datasketch because datasketch hashes every shingle with a Python call (sha1 by default), where
 numpy hashes a whole text at once; at 100,000 articles that is the difference that matters.
 
-Related articles: each article's most frequent Chinese character pairs (its "topics"), those shared
-by too many articles dropped, and the articles sharing the most of them (scipy's sparse product, a
-slice of rows at a time, so memory stays bounded).
+Related articles: each article's most frequent Chinese character pairs (its "topics", 4 bytes
+each), those shared by too many articles dropped, and the articles sharing the most of them
+(scipy's sparse product, a slice of rows at a time, so memory stays bounded); ties go to the
+nearest in time, a property of the pair alone, so that a list depends only on the articles it can
+list and an edit recomputes only the lists it touches.
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from sitegen.models import Sketch
+from sitegen.models import SKETCH_ALL, Sketch, Sketching
 from sitegen.search.tokens import fold as search_fold
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
@@ -44,6 +48,10 @@ TOPICS = 32  # character pairs kept per article for related articles
 TOPIC_CAP = 200  # a pair shared by more articles than this says nothing about any of them
 RELATED_SHARED = 4  # pairs two articles must share to be related
 _MASK32 = np.uint64(0xFFFFFFFF)
+# b-bit MinHash (Li and König, 2010): each minimum's low 16 bits are kept, 128 bytes a text; two
+# different minima agree by chance once in 65,536, so the estimate moves by less than 0.001: on the
+# labelled pairs the stories found are the same as with 32 bits (benchmarks/stories_eval.py)
+_SIGNATURE = "<u2"
 
 
 @cache
@@ -84,28 +92,36 @@ def _minhash(shingles: npt.NDArray[np.uint64]) -> bytes:
         part = shingles[start : start + 4096]
         values = (part[None, :] * a[:, None] + b[:, None]) >> np.uint64(32)
         lowest = np.minimum(lowest, values.min(axis=1))
-    return lowest.astype("<u4").tobytes()
+    return (lowest & np.uint64(0xFFFF)).astype("<u2").tobytes()
+
+
+_CJK_FIRST, _CJK_END = 0x3400, 0xA000  # CJK Extension A and Unified Ideographs
+_CJK = _CJK_END - _CJK_FIRST  # 27,648 characters: a pair of them fits 32 bits exactly
 
 
 def _topics(points: npt.NDArray[np.uint64]) -> bytes:
-    """The article's most frequent pairs of neighbouring Chinese characters, ties by code."""
-    chinese = (points >= 0x3400) & (points < 0xA000)
+    """The article's most frequent pairs of neighbouring Chinese characters, ties by code; each
+    pair numbered exactly in 32 bits (first · 27,648 + second), 4 bytes a topic."""
+    chinese = (points >= _CJK_FIRST) & (points < _CJK_END)
     both = chinese[:-1] & chinese[1:]
-    pairs = (points[:-1] << np.uint64(21) | points[1:])[both]
+    offsets = points - np.uint64(_CJK_FIRST)
+    pairs = (offsets[:-1] * np.uint64(_CJK) + offsets[1:])[both]
     values, counts = np.unique(pairs, return_counts=True)
     top = np.lexsort((values, -counts))[:TOPICS]
-    return np.sort(values[top]).astype("<u8").tobytes()
+    return np.sort(values[top]).astype("<u4").tobytes()
 
 
-def sketch(title: str, text: str) -> Sketch:
+def sketch(title: str, text: str, wanted: Sketching = SKETCH_ALL) -> Sketch:
     """An article's title and plain text → its sketch; made once per article, at load time.
 
     A text too short for MinHash (a video's one-line caption, an empty page) is a copy only of
     one with the same title and the same text: `exact` digests both, folded."""
     folded = fold(text)
     points = _points(folded)
+    topics = _topics(points) if wanted.topics and len(points) > 1 else b""
+    if not wanted.copies:
+        return Sketch(topics=topics)
     shingles = _shingles(points)
-    topics = _topics(points) if len(points) > 1 else b""
     if len(shingles) >= MIN_SHINGLES:
         return Sketch(minhash=_minhash(shingles), topics=topics)
     exact = hashlib.blake2b(f"{fold(title)}\0{folded}".encode(), digest_size=8).digest()
@@ -115,24 +131,49 @@ def sketch(title: str, text: str) -> Sketch:
 @dataclass(frozen=True)
 class Stories:
     """Per article (by index): its story's articles earliest first, itself included (() when it
-    has no copy), and the articles related to it by content, most related first."""
+    has no copy), and the articles related to it by content, most related first. `memo` is what
+    the next build's `find` reuses; `recomputed` counts the related lists made afresh."""
 
     copies: tuple[tuple[int, ...], ...]
     related: tuple[tuple[int, ...], ...]
+    memo: Memo | None = None
+    recomputed: int = 0
 
 
-def find(sketches: Sequence[Sketch], earliest_first: Sequence[int], limit: int) -> Stories:
-    """Stories and related articles; `earliest_first` ranks the articles by date (ties fixed)."""
-    rank = np.empty(len(sketches), dtype=np.int64)
-    rank[np.asarray(earliest_first, dtype=np.int64)] = np.arange(len(sketches))
+@dataclass(frozen=True)
+class Memo:
+    """The related lists of the last build, by article id, and what each was made from, so that
+    an edit recomputes only the lists it can change (`_dirty` says which)."""
+
+    salt: str
+    ids: tuple[str, ...]
+    tokens: npt.NDArray[np.uint64]
+    """Per article: a digest of what its own list reads of it (topics, date, its story's ids)."""
+    related: npt.NDArray[np.int32]
+    """Per article: its list as indexes into `ids`, padded with -1."""
+    dropped: npt.NDArray[np.uint32]
+    """The topics shared by more than TOPIC_CAP articles, which count for none."""
+
+
+def find(
+    sketches: Sequence[Sketch],
+    ids: Sequence[str],
+    times: Sequence[float],
+    limit: int,
+    memo: Memo | None = None,
+) -> Stories:
+    """Stories and related articles of articles given newest first (ties fixed), with their ids
+    and timestamps; `memo`, the last build's, spares the related lists an edit cannot change."""
     groups = _stories(sketches)
     copies: list[tuple[int, ...]] = [()] * len(sketches)
     for members in groups:
-        story = tuple(sorted(members, key=rank.__getitem__))
+        story = tuple(sorted(members, reverse=True))  # earliest first
         for i in story:
             copies[i] = story
-    related = _related(sketches, copies, limit) if limit > 0 else [()] * len(sketches)
-    return Stories(tuple(copies), tuple(related))
+    if limit <= 0:
+        return Stories(tuple(copies), ((),) * len(sketches))
+    related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo)
+    return Stories(tuple(copies), related, memo, recomputed)
 
 
 def _stories(sketches: Sequence[Sketch]) -> list[list[int]]:
@@ -144,77 +185,173 @@ def _stories(sketches: Sequence[Sketch]) -> list[list[int]]:
     return [g for g in same.values() if len(g) > 1] + _similar_groups(sketches)
 
 
+_PAIRS = 16_384  # candidate pairs compared at once: 8 MiB of signatures
+
+
 def _similar_groups(sketches: Sequence[Sketch]) -> list[list[int]]:
-    """Groups of articles whose estimated Jaccard similarity reaches THRESHOLD, pair by pair."""
+    """Groups of articles whose estimated Jaccard similarity reaches THRESHOLD, pair by pair:
+    the pairs LSH proposes are compared in numpy, and the groups are the connected components of
+    the similar ones (scipy), so no Python loop runs per pair."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     ids = np.array([i for i, s in enumerate(sketches) if s.minhash], dtype=np.int64)
     if len(ids) < 2:
         return []
-    signatures = np.frombuffer(b"".join(sketches[i].minhash for i in ids), dtype="<u4").reshape(
-        -1, PERMUTATIONS
-    )
-    parent = list(range(len(ids)))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    wide = signatures.astype(np.uint64)
+    signatures = np.frombuffer(
+        b"".join(sketches[i].minhash for i in ids), dtype=_SIGNATURE
+    ).reshape(-1, PERMUTATIONS)
+    similar: list[npt.NDArray[np.int64]] = []
     for band in range(BANDS):
         keys = np.zeros(len(ids), dtype=np.uint64)  # the band's rows hashed into one number
         for row in range(band * ROWS, (band + 1) * ROWS):
-            keys = keys * np.uint64(0x9E3779B97F4A7C15) + wide[:, row]
+            keys = keys * np.uint64(0x9E3779B97F4A7C15) + signatures[:, row]
         order = np.argsort(keys, kind="stable")
-        same = keys[order][1:] == keys[order][:-1]
-        for k in np.flatnonzero(same):  # a bucket is a chain of neighbours: linear, not n²;
-            # two buckets on one number only add a pair to check
-            a, b = int(order[k]), int(order[k + 1])
-            if root(a) != root(b) and _similar(signatures[a], signatures[b]):
-                parent[root(a)] = root(b)
-    groups: dict[int, list[int]] = {}
-    for x in range(len(ids)):
-        groups.setdefault(root(x), []).append(int(ids[x]))
-    return [g for g in groups.values() if len(g) > 1]
-
-
-def _similar(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> bool:
-    return float(np.count_nonzero(a == b)) >= THRESHOLD * PERMUTATIONS
+        # a bucket is a chain of neighbours: linear, not n²; two buckets on one number only add
+        # a pair to compare
+        same = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+        for start in range(0, len(same), _PAIRS):
+            a, b = order[same[start : start + _PAIRS]], order[same[start : start + _PAIRS] + 1]
+            alike = np.count_nonzero(signatures[a] == signatures[b], axis=1)
+            similar.append(np.stack((a, b))[:, alike >= THRESHOLD * PERMUTATIONS])
+    edges = np.concatenate(similar, axis=1) if similar else np.zeros((2, 0), dtype=np.int64)
+    graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(len(ids),) * 2)
+    _, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    grouped = np.flatnonzero(sizes[labels] > 1)
+    by_label = grouped[np.argsort(labels[grouped], kind="stable")]
+    bounds = np.flatnonzero(np.diff(labels[by_label])) + 1
+    return [ids[part].tolist() for part in np.split(by_label, bounds) if len(part)]
 
 
 def similarity(a: Sketch, b: Sketch) -> float:
     """The estimated Jaccard similarity of two texts' shingles (0 when either is too short)."""
     if not a.minhash or not b.minhash:
         return 0.0
-    x, y = np.frombuffer(a.minhash, dtype="<u4"), np.frombuffer(b.minhash, dtype="<u4")
+    x, y = np.frombuffer(a.minhash, dtype=_SIGNATURE), np.frombuffer(b.minhash, dtype=_SIGNATURE)
     return float(np.count_nonzero(x == y)) / PERMUTATIONS
 
 
+_CHUNK = 256  # rows multiplied at once: at 100,000 articles a row meets up to ~6,000 others
+_SLICE = 1 << 16
+
+
+def _salt(limit: int) -> str:
+    return f"{TOPICS} {TOPIC_CAP} {RELATED_SHARED} {limit}"
+
+
+def _tokens(
+    sketches: Sequence[Sketch],
+    ids: Sequence[str],
+    times: Sequence[float],
+    copies: Sequence[tuple[int, ...]],
+) -> npt.NDArray[np.uint64]:
+    """Per article, a digest of everything its own related list reads of it."""
+    tokens = np.empty(len(sketches), dtype=np.uint64)
+    for i, s in enumerate(sketches):
+        story = "\0".join(ids[j] for j in copies[i])
+        made = hashlib.blake2b(s.topics, digest_size=8)
+        made.update(f"{times[i]!r}\0{story}".encode())
+        tokens[i] = int.from_bytes(made.digest(), "little")
+    return tokens
+
+
 def _related(
-    sketches: Sequence[Sketch], copies: Sequence[tuple[int, ...]], limit: int
-) -> list[tuple[int, ...]]:
-    """For each article, up to `limit` others sharing the most topics (copies of it left out)."""
+    sketches: Sequence[Sketch],
+    ids: Sequence[str],
+    times: Sequence[float],
+    copies: Sequence[tuple[int, ...]],
+    limit: int,
+    memo: Memo | None,
+) -> tuple[tuple[tuple[int, ...], ...], Memo, int]:
+    """For each article, up to `limit` others sharing the most topics (copies of it left out);
+    ties go to the nearest in time, then the newer. Only the lists `_dirty` names are computed;
+    the others are the memo's, which equal what computing them would give."""
     from scipy import sparse  # here: only a build with related articles needs it
 
-    rows = np.repeat(np.arange(len(sketches)), [len(s.topics) // 8 for s in sketches])
-    topics = np.frombuffer(b"".join(s.topics for s in sketches), dtype="<u8")
-    values, columns, counts = np.unique(topics, return_inverse=True, return_counts=True)
-    keep = (counts[columns] >= 2) & (counts[columns] <= TOPIC_CAP)
-    shape = (len(sketches), len(values))
+    n = len(sketches)
+    lengths = np.fromiter((len(s.topics) // 4 for s in sketches), dtype=np.int32, count=n)
+    rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
+    topics = np.frombuffer(b"".join(s.topics for s in sketches), dtype="<u4")
+    values, counts = np.unique(topics, return_counts=True)
+    columns = np.empty(len(topics), dtype=np.int32)  # each topic's column, a slice at a time:
+    for start in range(0, len(topics), _SLICE):  # np.unique's inverse costs 30 bytes a topic
+        end = start + _SLICE
+        columns[start:end] = np.searchsorted(values, topics[start:end])
+    keep = ((counts >= 2) & (counts <= TOPIC_CAP))[columns]
+    # CSR made directly (a row's topics are sorted, so are its columns); 1-byte counts: two
+    # articles share at most TOPICS topics
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
+    indices = columns[keep]
+    del columns, keep
     matrix = sparse.csr_matrix(
-        (np.ones(int(keep.sum()), dtype=np.int32), (rows[keep], columns[keep])), shape=shape
+        (np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(n, len(values))
     )
     transposed = matrix.T.tocsc()
-    found: list[tuple[int, ...]] = []
-    for start in range(0, len(sketches), 2000):
-        shared = (matrix[start : start + 2000] @ transposed).tocsr()
-        for offset in range(shared.shape[0]):
-            i = start + offset
+    dropped = values[counts > TOPIC_CAP].astype(np.uint32)
+    tokens = _tokens(sketches, ids, times, copies)
+    salt = _salt(limit)
+    at = np.asarray(times, dtype=np.float64)
+    table = np.full((n, limit), -1, dtype=np.int32)
+    last = memo if memo is not None and memo.salt == salt else None
+    if last is None:
+        todo = np.arange(n)
+    else:
+        todo = _dirty(last, ids, tokens, topics, rows, dropped, matrix, transposed)
+        now = {name: i for i, name in enumerate(ids)}
+        where = np.array([now.get(name, -1) for name in last.ids], dtype=np.int64)
+        old_row = np.full(n, -1, dtype=np.int64)  # each article's row in the memo
+        old_row[where[where >= 0]] = np.flatnonzero(where >= 0)
+        clean = old_row >= 0
+        clean[todo] = False
+        mapped = last.related[old_row[clean]]  # what they list is never gone (`_dirty`)
+        table[clean] = np.where(mapped >= 0, where[np.maximum(mapped, 0)], -1)
+    for start in range(0, len(todo), _CHUNK):
+        part = todo[start : start + _CHUNK]
+        shared = (matrix[part] @ transposed).tocsr()
+        for offset, i in enumerate(part.tolist()):
             begin, end = shared.indptr[offset], shared.indptr[offset + 1]
             others, scores = shared.indices[begin:end], shared.data[begin:end]
             chosen = (scores >= RELATED_SHARED) & (others != i)
             others, scores = others[chosen], scores[chosen]
-            best = np.lexsort((np.abs(others - i), -scores))  # ties: nearest in the list
+            best = others[np.lexsort((others, np.abs(at[others] - at[i]), -scores))]
             skip = set(copies[i])
-            found.append(tuple(int(j) for j in others[best] if j not in skip)[:limit])
-    return found
+            found = [int(j) for j in best[: limit + len(skip)] if j not in skip][:limit]
+            table[i, : len(found)] = found
+    related = tuple(tuple(int(j) for j in row if j >= 0) for row in table.tolist())
+    return related, Memo(salt, tuple(ids), tokens, table, dropped), len(todo)
+
+
+def _dirty(
+    memo: Memo,
+    ids: Sequence[str],
+    tokens: npt.NDArray[np.uint64],
+    topics: npt.NDArray[np.uint32],
+    rows: npt.NDArray[np.int32],
+    dropped: npt.NDArray[np.uint32],
+    matrix: Any,
+    transposed: Any,
+) -> npt.NDArray[np.int64]:
+    """The articles whose related list may differ from the memo's: each one new or changed (its
+    topics, date or story), each one that now shares enough topics with a changed one to list it,
+    each one whose list held an article changed or gone, and each one holding a topic that crossed
+    TOPIC_CAP (its scores with every article holding the topic moved)."""
+    before = {name: k for k, name in enumerate(memo.ids)}
+    old = np.array([before.get(name, -1) for name in ids], dtype=np.int64)
+    known = old >= 0
+    changed = ~known
+    changed[known] = memo.tokens[old[known]] != tokens[known]
+    changed_rows = np.flatnonzero(changed)
+    dirty = changed.copy()
+    for start in range(0, len(changed_rows), _CHUNK):
+        shared = (matrix[changed_rows[start : start + _CHUNK]] @ transposed).tocsr()
+        dirty[shared.indices[shared.data >= RELATED_SHARED]] = True
+    stale = np.ones(len(memo.ids), dtype=bool)  # memo rows gone or changed
+    stale[old[known & ~changed]] = False
+    listing = np.asarray(np.isin(memo.related, np.flatnonzero(stale)).any(axis=1))
+    dirty[known] |= listing[old[known]]
+    crossed = np.setxor1d(memo.dropped, dropped)
+    if len(crossed):
+        dirty[rows[np.isin(topics, crossed)]] = True
+    return np.flatnonzero(dirty)

@@ -37,7 +37,9 @@ def normalize_file(path: Path, rel_path: str, tz: ZoneInfo, cache: ArticleCache)
         from sitegen.content.normalize import normalize  # here: a warm build needs none of it
 
         return (
-            loaded if isinstance(loaded, ContentWarning) else cache.put(key, normalize(loaded, tz))
+            loaded
+            if isinstance(loaded, ContentWarning)
+            else cache.put(key, normalize(loaded, tz, cache.sketching))
         )
     except ContentError as error:
         return error

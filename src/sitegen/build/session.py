@@ -18,14 +18,15 @@ from sitegen.build.articles import Outcome, collect, normalize_all, renormalize
 from sitegen.build.emit import emit
 from sitegen.build.manifest import Manifest, PageStamp, manifest_path
 from sitegen.build.report import Progress, Report, quiet
-from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, stamp_of
+from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
-from sitegen.models import Article
+from sitegen.models import Article, Sketching
 from sitegen.output import Staging, static_files
 from sitegen.pages import Page, digest, plan
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
+from sitegen.stories import Memo
 from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
 
 
@@ -130,7 +131,9 @@ class Session:
     ) -> None:
         self.config = config
         folder = config.root / CACHE_DIR if cache else None
-        self.cache = ArticleCache(folder, config.timezone, read_only=read_only)
+        self.cache = ArticleCache(
+            folder, config.timezone, read_only=read_only, sketching=Sketching.of(config)
+        )
         self.bodies = Bodies(self.cache)
         self.output = output or config.output_path
         self.drafts = drafts
@@ -138,6 +141,8 @@ class Session:
         self.jobs = jobs or os.cpu_count() or 1
         self.outcomes: dict[Path, Outcome] = {}
         self.made = Made()
+        self.memo_path = None if folder is None else folder / "related.pickle"
+        self.memo = load_pickled(self.memo_path, Memo)
         self.env = make_environment(config, self.cache.templates)
         check_output_folder(config, self.output)
 
@@ -158,7 +163,10 @@ class Session:
         urls = Urls(self.config)
         root = self.config.content_path.resolve()
         while True:
-            site = index(articles, urls, self.config.related)
+            site = index(articles, urls, self.config.related, self.memo)
+            self.memo = site.memo
+            if not self.cache.read_only:
+                save_pickled(self.memo_path, self.memo)
             try:
                 pages = plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
             except UnsafePath as exc:

@@ -18,7 +18,7 @@ from sitegen.content.clean import CleanBody, clean_body, make_summary
 from sitegen.content.elements import is_promo_image
 from sitegen.documents import cited
 from sitegen.errors import ContentError
-from sitegen.models import Article, CategoryPath, Source
+from sitegen.models import SKETCH_ALL, Article, CategoryPath, Sketching, Source
 from sitegen.stories import sketch
 from sitegen.urls import SEGMENT_MAX_BYTES, good_segment, made_segment
 
@@ -127,7 +127,7 @@ def _date(source: Source, key: str, tz: ZoneInfo, required: bool) -> datetime | 
         ) from None
 
 
-def normalize(source: Source, tz: ZoneInfo) -> Article:
+def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -> Article:
     """Raises ContentError for what an editor must fix; everything else is cleaned quietly."""
     meta = source.meta
     title = clean_text(meta.get("title"))
@@ -173,7 +173,7 @@ def normalize(source: Source, tz: ZoneInfo) -> Article:
         warnings=source.warnings + ((problem[0],) if problem else ()),
         notice=problem[1] if problem else "",
         has_time=names_time(meta.get("date")),
-        sketch=sketch(title, body.text),
+        sketch=sketch(title, body.text, sketching),
         documents=cited(f"{title}\n{body.text}"),
         link=original_link(meta),
     )
