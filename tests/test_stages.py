@@ -13,7 +13,7 @@ import pytest
 from sitegen.build.emit import emit
 from sitegen.build.report import quiet
 from sitegen.models import Article
-from sitegen.output import InPlace, Staging
+from sitegen.output import InPlace, Staging, static_listing
 from sitegen.pages import plan
 from sitegen.render import TemplateProblem, make_environment, render
 from sitegen.site import index
@@ -117,6 +117,25 @@ def test_staging_replaces_the_output_only_on_commit(tmp_path: Path) -> None:
     staging.commit()
     assert (output / "new.html").read_bytes() == b"new"
     assert not (output / "old.html").exists()
+
+
+def test_static_folders_are_listed_once_and_copied_from_that_list(tmp_path: Path) -> None:
+    """The theme's folder, then the site's own (which wins); dot-files are neither listed nor copied."""
+    theme, own = tmp_path / "theme", tmp_path / "own"
+    for folder, text in ((theme, "theme"), (own, "own")):
+        (folder / "css").mkdir(parents=True)
+        (folder / "css" / "a.css").write_text(text, encoding="utf-8")
+    (theme / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    (own / ".draft.css").write_text("hidden", encoding="utf-8")
+    statics = static_listing([theme, own])
+    assert statics == [(theme, ["css/a.css", "logo.svg"]), (own, ["css/a.css"])]
+    output = tmp_path / "build"
+    staging = Staging(output, trusted=False)
+    for folder, files in statics:
+        staging.copy_tree(folder, files)
+    staging.commit()
+    assert (output / "css" / "a.css").read_text(encoding="utf-8") == "own"
+    assert (output / "logo.svg").is_file() and not (output / ".draft.css").exists()
 
 
 class Keys:
