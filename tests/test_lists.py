@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.html
 
 from sitegen.build import build
-from sitegen.pages import HOME_PAGES, Planner
+from sitegen.pages import HOME_PAGES, Views
 from sitegen.site import index
 from sitegen.urls import Urls
 
@@ -96,8 +96,8 @@ def test_each_article_is_listed_once_per_month_and_once_on_its_own_category(
 
 def test_pagination_shows_its_gaps(tmp_path: Path) -> None:
     config = make_config(tmp_path)
-    planner = Planner(index([], Urls(config)), config)
-    shown = planner.pagination("/", 12, 25).pages
+    views = Views(index([], Urls(config)), config)
+    shown = views.pagination("/", 12, 25).pages
     assert [link.text for link in shown] == ["1", "…", *map(str, range(10, 15)), "…", "25"]
     assert [link.href for link in shown if link.text == "…"] == ["", ""]
-    assert [link.text for link in planner.pagination("/", 2, 5).pages] == list("12345")
+    assert [link.text for link in views.pagination("/", 2, 5).pages] == list("12345")

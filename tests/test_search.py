@@ -17,7 +17,7 @@ from sitegen.build import Session, build, quiet
 from sitegen.config import SiteConfig
 from sitegen.live import Live
 from sitegen.search import format as fmt
-from sitegen.search import writer
+from sitegen.search import postings, writer
 from sitegen.search.extract import body_text
 from sitegen.search.tokens import fold, query, tokens
 
@@ -367,7 +367,7 @@ def test_the_number_of_jobs_does_not_change_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Small chunks, so that two workers tokenize and merge a few hundred articles."""
-    monkeypatch.setattr(writer, "CHUNK", 64)
+    monkeypatch.setattr(postings, "CHUNK", 64)
     monkeypatch.setattr(writer, "PARALLEL_FROM", 100)
     synthetic(tmp_path / "content", 300)
     digests = []

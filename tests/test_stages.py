@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from sitegen.build.emit import emit
 from sitegen.build.report import quiet
 from sitegen.models import Article
-from sitegen.output import InPlace, Staging
+from sitegen.output import InPlace, Staging, static_listing
 from sitegen.pages import plan
 from sitegen.render import TemplateProblem, make_environment, render
 from sitegen.site import index
@@ -54,28 +55,44 @@ def test_index_orders_newest_first_and_builds_tree_months_and_related(tmp_path: 
 
 def test_plan_gives_each_page_one_url_and_keys_that_follow_content(tmp_path: Path) -> None:
     config = make_config(tmp_path, search={"enabled": False})
-    pages = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文</p>")
+    pages = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文</p>").pages
     urls = [page.url for page in pages]
     assert len(urls) == len(set(urls))
     assert {"/", "/atom.xml", "/404.html", "/sitemap.xml", "/robots.txt"} <= set(urls)
     assert "/search/" not in urls
     edited = [replace(ARTICLES[0], digest="edited"), *ARTICLES[1:]]
-    again = plan(index(edited, Urls(config)), config, body_of=lambda a: "<p>正文</p>")
+    again = plan(index(edited, Urls(config)), config, body_of=lambda a: "<p>正文</p>").pages
     changed = {p.url for p, q in zip(pages, again, strict=True) if p.key != q.key}
     assert "/2024/03/a/" in changed and "/" in changed
     assert "/categories/财经/" not in changed, "a page that does not list a keeps its key"
 
 
+def test_pages_are_plain_data_that_render_the_same_after_a_trip_through_pickle(
+    tmp_path: Path,
+) -> None:
+    """What a render worker receives: a page as bytes, its template data made there."""
+    config = make_config(tmp_path)
+    planned = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文</p>")
+    env = make_environment(config)
+    assert {p.family for p in planned.pages} == {"article", "list", "feed", "sitemap", "ready"}
+    for page in planned.pages:
+        travelled = pickle.loads(pickle.dumps(page))
+        assert travelled == page
+        assert render(env, travelled, planned.context(travelled)) == render(
+            env, page, planned.context(page)
+        )
+
+
 def test_render_fills_a_template_and_locates_its_errors(tmp_path: Path) -> None:
     config = make_config(tmp_path, search={"enabled": False})
-    pages = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文一</p>")
-    page = next(p for p in pages if p.url == "/2024/03/a/")
-    html = render(make_environment(config), page).decode()
+    planned = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文一</p>")
+    page = next(p for p in planned.pages if p.url == "/2024/03/a/")
+    html = render(make_environment(config), page, planned.context(page)).decode()
     assert "<p>正文一</p>" in html and "标题1" in html
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "article.html").write_text("{{ nothing.here }}", encoding="utf-8")
     with pytest.raises(TemplateProblem) as caught:
-        render(make_environment(config), page)
+        render(make_environment(config), page, planned.context(page))
     assert caught.value.where.endswith("article.html:1")
 
 
@@ -102,6 +119,25 @@ def test_staging_replaces_the_output_only_on_commit(tmp_path: Path) -> None:
     assert not (output / "old.html").exists()
 
 
+def test_static_folders_are_listed_once_and_copied_from_that_list(tmp_path: Path) -> None:
+    """The theme's folder, then the site's own (which wins); dot-files are neither listed nor copied."""
+    theme, own = tmp_path / "theme", tmp_path / "own"
+    for folder, text in ((theme, "theme"), (own, "own")):
+        (folder / "css").mkdir(parents=True)
+        (folder / "css" / "a.css").write_text(text, encoding="utf-8")
+    (theme / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    (own / ".draft.css").write_text("hidden", encoding="utf-8")
+    statics = static_listing([theme, own])
+    assert statics == [(theme, ["css/a.css", "logo.svg"]), (own, ["css/a.css"])]
+    output = tmp_path / "build"
+    staging = Staging(output, trusted=False)
+    for folder, files in statics:
+        staging.copy_tree(folder, files)
+    staging.commit()
+    assert (output / "css" / "a.css").read_text(encoding="utf-8") == "own"
+    assert (output / "logo.svg").is_file() and not (output / ".draft.css").exists()
+
+
 class Keys:
     """A place that holds the pages whose keys it was given (the dev server's kind of place)."""
 
@@ -116,11 +152,12 @@ class Keys:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_emit_renders_only_pages_whose_key_the_place_lacks(tmp_path: Path, jobs: int) -> None:
     config = make_config(tmp_path, search={"enabled": False})
-    pages = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文</p>")
+    planned = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文</p>")
+    pages = planned.pages
     held = {p.url: p.key for p in pages if p.kind != "article"}
     (tmp_path / "out").mkdir()
     place = Keys(InPlace(tmp_path / "out"), held)
-    emitted = emit(pages, place, make_environment(config), jobs=jobs, progress=quiet)
+    emitted = emit(planned, place, make_environment(config), jobs=jobs, progress=quiet)
     assert {p.url for p in emitted.rendered} == {p.url for p in pages} - held.keys()
     assert emitted.kinds["article"] == 3 and emitted.kinds.total() == len(pages)
     assert emitted.workers == {os.getpid()}, "three pages are not worth a process"

@@ -22,8 +22,9 @@ from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article
-from sitegen.output import InPlace
-from sitegen.pages import Page, Planner
+from sitegen.output import InPlace, static_listing
+from sitegen.pages import Page, Plan, Views
+from sitegen.pages.articles import article_page
 from sitegen.render import make_environment, rendering_digest, static_dirs, template_dirs
 from sitegen.urls import SEARCH_FOLDER, Urls, output_file
 
@@ -147,14 +148,14 @@ class Live:
         rendering = rendering_digest(session.config)
         if on_edited and not layout_changed and (edited := self._fast(resolved, rendering)):
             on_edited(edited)
-        site, pages = session.site(report, rendering)
+        site, planned = session.site(report, rendering, static_listing(static_dirs(session.config)))
         made.site = site
         place = InPlace(session.output)
         current = _Current(place, made.keys)
-        emitted = emit(pages, current, session.env, jobs=session.jobs, progress=quiet)
+        emitted = emit(planned, current, session.env, jobs=session.jobs, progress=quiet)
         for page in emitted.rendered:
             made.keys[page.url] = page.key
-        urls = {page.url for page in pages}
+        urls = {page.url for page in planned.pages}
         removed = [url for url in made.keys if url not in urls]
         for url in removed:
             place.remove(output_file(url))
@@ -205,10 +206,10 @@ class Live:
         if not edited:
             return ()
         site = replace(last, articles=tuple(articles))
-        planner = Planner(site, session.config, body_of=session.bodies.of, rendering=rendering)
-        pages = [planner.article_page(i, site.articles[i]) for i in edited]
+        views = Views(site, session.config, body_of=session.bodies.of, rendering=rendering)
+        planned = Plan([article_page(views, i) for i in edited], views)
         current = _Current(InPlace(session.output), session.made.keys)
-        emitted = emit(pages, current, session.env, jobs=1, progress=quiet)
+        emitted = emit(planned, current, session.env, jobs=1, progress=quiet)
         for page in emitted.rendered:
             session.made.keys[page.url] = page.key
-        return tuple(planner.urls.href(site.urls[i]) for i in edited)
+        return tuple(views.urls.href(site.urls[i]) for i in edited)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -100,11 +99,12 @@ class Article:
 
 @dataclass(frozen=True)
 class Page:
-    """One output file, planned but not yet rendered.
+    """One output file, planned but not yet rendered: plain data, so it travels to a worker.
 
     `key` digests everything the page shows, so an unchanged key means unchanged output and the
-    page need not be rendered again; `make_context` builds the template data only when it is.
-    `lastmod` feeds the sitemap (None: not listed).
+    page need not be rendered again. Its template data is made only when it is rendered, from
+    `data` by the function of sitegen.pages that `family` names. `lastmod` feeds the sitemap
+    (None: not listed).
     """
 
     url: str
@@ -112,8 +112,5 @@ class Page:
     template: str
     key: str
     lastmod: datetime | None
-    make_context: Callable[[], dict[str, Any]]
-
-    @property
-    def context(self) -> dict[str, Any]:
-        return self.make_context()
+    family: str
+    data: Any

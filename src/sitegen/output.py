@@ -100,6 +100,15 @@ def static_files(source: Path) -> list[str]:
     return found
 
 
+Statics = list[tuple[Path, list[str]]]  # static folders, each with its files
+
+
+def static_listing(folders: list[Path]) -> Statics:
+    """Each static folder with its files, walked once a build: they shadow generated pages of
+    the same path, and are copied."""
+    return [(folder, static_files(folder)) for folder in folders]
+
+
 def _same_bytes(path: str, data: bytes) -> bool:
     try:
         stat = os.lstat(path)
@@ -277,12 +286,11 @@ class Staging(_Folder):
         shutil.copytree(previous, self.path / relative, copy_function=os.link)
         return True
 
-    def copy_tree(self, source: Path) -> list[str]:
-        """Copy a static folder verbatim (following symlinks, so nothing outside is linked in)."""
-        copied = static_files(source)
-        for relative in copied:
+    def copy_tree(self, source: Path, files: list[str]) -> None:
+        """Copy a static folder's files (`static_files`) verbatim (following symlinks, so nothing
+        outside is linked in)."""
+        for relative in files:
             self.write(relative, (source / relative).read_bytes())
-        return copied
 
     def prune(self, stale: set[str]) -> None:
         """Remove the twin's files the new output no longer has, and folders left empty."""

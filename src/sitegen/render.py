@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import traceback
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
@@ -18,7 +19,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from sitegen.config import SiteConfig
-from sitegen.pages import Page
+from sitegen.models import Page
 
 THEME = Path(__file__).parent / "theme"
 
@@ -54,7 +55,7 @@ def rendering_digest(config: SiteConfig) -> str:
     """
     digest = hashlib.blake2b(digest_size=16)
     package = Path(__file__).parent
-    sources = [package / "__init__.py", *sorted(package.glob("*.py"))]
+    sources = [*sorted(package.glob("*.py")), *sorted((package / "pages").glob("*.py"))]
     for directory in template_dirs(config):
         sources.extend(sorted(p for p in directory.rglob("*") if p.is_file()))
     for source in sources:
@@ -130,8 +131,9 @@ def _locate(exc: Exception, page: Page) -> str:
     return page.template
 
 
-def render(env: Environment, page: Page) -> bytes:
+def render(env: Environment, page: Page, context: dict[str, Any]) -> bytes:
+    """The page's template filled with its data (`Plan.context`)."""
     try:
-        return env.get_template(page.template).render(page.context).encode("utf-8")
+        return env.get_template(page.template).render(context).encode("utf-8")
     except TemplateError as exc:
         raise TemplateProblem(_locate(exc, page), f"{type(exc).__name__}: {exc.message}") from None

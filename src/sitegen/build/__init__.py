@@ -1,7 +1,6 @@
 """The build, end to end: load → normalize → index → plan → emit → write.
 
     articles.py     content files → articles (normalized, cached, bodies to the Bodies store)
-    parallel.py     the parallel map: chunks over as many forked processes as the caller says
     emit.py         pages → files: what is stale decided once, rendered once, one writer
     manifest.py     what an output tree holds (page keys, file stamps, the search index's digest)
     search_step.py  the build's one meeting point with search
@@ -17,11 +16,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sitegen.build.parallel import PARALLEL_FROM
 from sitegen.build.report import Progress, Report, quiet
 from sitegen.build.session import Session, check_output_folder
 from sitegen.config import SiteConfig
-from sitegen.render import rendering_digest
+from sitegen.output import static_listing
+from sitegen.parallel import PARALLEL_FROM
+from sitegen.render import rendering_digest, static_dirs
 from sitegen.site import Site
 
 __all__ = [
@@ -52,7 +52,7 @@ def prepare(
     )
     report = Report()
     session.load(progress=progress)
-    site, _ = session.site(report, rendering_digest(config))
+    site, _ = session.site(report, rendering_digest(config), static_listing(static_dirs(config)))
     return site, report
 
 

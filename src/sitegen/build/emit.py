@@ -16,10 +16,10 @@ from typing import Protocol
 
 from jinja2 import Environment
 
-from sitegen.build.parallel import map_chunks
 from sitegen.build.report import Progress
 from sitegen.output import WriteStats
-from sitegen.pages import Page
+from sitegen.pages import Page, Plan
+from sitegen.parallel import jobs_for, map_chunks
 from sitegen.render import render
 from sitegen.urls import output_file
 
@@ -59,15 +59,12 @@ class Emitted:
         self.workers |= other.workers
 
 
-def _render_chunk(
-    indexes: list[int], pages: list[Page], env: Environment, writer: Writer
-) -> Emitted:
+def _render_chunk(pages: list[Page], plan: Plan, env: Environment, writer: Writer) -> Emitted:
     """Render and write some pages (in a worker or here); the counts travel back, not the bytes."""
     result = Emitted(workers={os.getpid()})
     before = (writer.stats.written, writer.stats.unchanged)
-    for i in indexes:
-        page = pages[i]
-        data = render(env, page)
+    for page in pages:
+        data = render(env, page, plan.context(page))
         writer.write(output_file(page.url), data)
         result.kinds[page.kind] += 1
     result.written = writer.stats.written - before[0]
@@ -77,23 +74,25 @@ def _render_chunk(
 
 
 def emit(
-    pages: list[Page],
+    plan: Plan,
     place: Place,
     env: Environment,
     *,
     jobs: int,
     progress: Progress,
 ) -> Emitted:
-    """Every page into `place`: kept where it is current, else rendered and written."""
+    """Every page of the plan into `place`: kept where it is current, else rendered and written.
+    The stale pages travel to the workers; the plan's views are inherited."""
     result = Emitted()
-    for page in pages:
+    for page in plan.pages:
         if place.keeps(page):
             result.kinds[page.kind] += 1
         else:
             result.rendered.append(page)
     fresh = result.rendered
     done = 0
-    for chunk in map_chunks(_render_chunk, range(len(fresh)), jobs, fresh, env, place.writer):
+    jobs = jobs_for(len(fresh), jobs)
+    for chunk in map_chunks(_render_chunk, fresh, jobs, plan, env, place.writer):
         result.add(chunk)
         done += chunk.kinds.total()
         progress("render", done, len(fresh))

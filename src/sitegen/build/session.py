@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.build import search_step
@@ -22,8 +22,8 @@ from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pi
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
 from sitegen.models import Article, Sketching
-from sitegen.output import Staging, static_files
-from sitegen.pages import Page, digest, plan
+from sitegen.output import Staging, Statics, static_listing
+from sitegen.pages import Page, Plan, digest, plan
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.stories import Memo
@@ -153,11 +153,11 @@ class Session:
         else:
             renormalize(self.outcomes, changed, self.config, self.cache)
 
-    def site(self, report: Report, rendering: str) -> tuple[Site, list[Page]]:
-        """The site and every page, with every content error found at once: a file's own, an
-        article on another's URL, an article on a generated page's URL. With errors the build
-        stops (ContentErrors, naming them all); with `skip_bad` it goes on without those
-        articles, listed in `report.skipped` with why."""
+    def site(self, report: Report, rendering: str, statics: Statics) -> tuple[Site, Plan]:
+        """The site and the plan of every page (but those a static file replaces), with every
+        content error found at once: a file's own, an article on another's URL, an article on a
+        generated page's URL. With errors the build stops (ContentErrors, naming them all); with
+        `skip_bad` it goes on without those articles, listed in `report.skipped` with why."""
         articles = collect(self.outcomes.values(), self.drafts, self.bodies, report)
         errors, report.errors = report.errors, []
         urls = Urls(self.config)
@@ -168,10 +168,10 @@ class Session:
             if not self.cache.read_only:
                 save_pickled(self.memo_path, self.memo)
             try:
-                pages = plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
+                planned = plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
-            found = [*site.left_out, *_clashes(pages, site)]
+            found = [*site.left_out, *_clashes(planned.pages, site)]
             errors.extend(ContentError(root / e.path, e.line, e.message) for e in found)
             if errors and not self.skip_bad:
                 raise ContentErrors(errors)
@@ -181,9 +181,9 @@ class Session:
             articles = [a for a in articles if a.source_path not in bad]
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
-        statics = {p for d in static_dirs(self.config) for p in static_files(d)}
-        pages, report.shadowed = _unshadowed(pages, statics)
-        return site, pages
+        files = {p for _, found in statics for p in found}
+        pages, report.shadowed = _unshadowed(planned.pages, files)
+        return site, replace(planned, pages=pages)
 
     def build(self, *, reuse: bool = False, progress: Progress = quiet) -> Report:
         """Everything, made in the output's twin and exchanged with the output atomically.
@@ -203,12 +203,13 @@ class Session:
         live = Manifest.load(live_path)
         if live.inputs == inputs and live.intact(self.output):
             return self._nothing_to_do(live, report, started)
-        site, pages = self.site(report, rendering)
+        statics = static_listing(static_dirs(self.config))
+        site, planned = self.site(report, rendering, statics)
         twin = Manifest.load(twin_path)
         Manifest().save(twin_path)
         staging = Staging(self.output, trusted=bool(twin.pages))
         try:
-            manifest = self._stage(staging, site, pages, (twin, live), report, progress)
+            manifest = self._stage(staging, planned, statics, (twin, live), report, progress)
             manifest.inputs = inputs
             staging.commit()
         except BaseException:
@@ -217,7 +218,7 @@ class Session:
         if live_path and twin_path and live_path.exists():
             live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
         manifest.save(live_path)
-        self.made = Made({page.url: page.key for page in pages}, site)
+        self.made = Made({page.url: page.key for page in planned.pages}, site)
         report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
         report.seconds = time.perf_counter() - started
         return report
@@ -225,17 +226,19 @@ class Session:
     def _stage(
         self,
         staging: Staging,
-        site: Site,
-        pages: list[Page],
+        planned: Plan,
+        statics: Statics,
         manifests: tuple[Manifest, Manifest],
         report: Report,
         progress: Progress,
     ) -> Manifest:
         """Bring the twin up to date: static files, pages, search index, nothing stale left."""
         twin, live = manifests
-        statics = {p for d in static_dirs(self.config) for p in staging.copy_tree(d)}
+        for folder, found in statics:
+            staging.copy_tree(folder, found)
+        static_paths = {p for _, found in statics for p in found}
         place = _Staged(staging, twin, live)
-        emitted = emit(pages, place, self.env, jobs=self.jobs, progress=progress)
+        emitted = emit(planned, place, self.env, jobs=self.jobs, progress=progress)
         report.pages.update(emitted.kinds)
         report.workers = frozenset(emitted.workers)
         for page in emitted.rendered:
@@ -244,7 +247,7 @@ class Session:
         if self.config.search.enabled:
             staging.link_previous_tree(SEARCH_FOLDER)  # the index is updated from the live one
             report.search = search_step.update_index(
-                site,
+                planned.views.site,
                 self.config.tz,
                 self.cache,
                 self.bodies,
@@ -254,12 +257,13 @@ class Session:
                 progress=progress,
             )
             index_digest = report.search.digest
-        expected = statics | {output_file(page.url) for page in pages}
+        pages = planned.pages
+        expected = static_paths | {output_file(page.url) for page in pages}
         staging.prune(set(twin.files) - expected)
         if not index_digest:
             shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
         stamps = {page.url: place.stamps[page.url] for page in pages}
-        static = {path: staging.stamp(path) for path in sorted(statics)}
+        static = {path: staging.stamp(path) for path in sorted(static_paths)}
         files = tuple(sorted(expected))
         kinds = dict(report.pages)
         skipped = tuple(report.skipped)

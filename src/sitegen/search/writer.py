@@ -24,27 +24,23 @@ import shutil
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from multiprocessing import get_context
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
-import numpy.typing as npt
 
 from sitegen.output import write_atomically
+from sitegen.parallel import jobs_for, map_chunks
 from sitegen.search import format as fmt
+from sitegen.search import postings
+from sitegen.search.postings import Folder
 from sitegen.search.tokens import simplified, tokens
 
-CHUNK = 1024  # documents tokenized at a time
-PARTITION_BITS = 6  # the spill's partitions: ranges of 2 ** (SHARD_BITS - PARTITION_BITS) shards
 PARALLEL_FROM = 2000
 STATE_VERSION = 3
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -99,7 +95,7 @@ def code_digest() -> str:
     """The code that makes the index: a change to it makes the index anew."""
     here = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=16)
-    for name in ("tokens.py", "format.py", "writer.py", "extract.py"):
+    for name in ("tokens.py", "format.py", "postings.py", "writer.py", "extract.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
@@ -107,118 +103,6 @@ def code_digest() -> str:
 def ordered(docs: Sequence[Doc]) -> list[Doc]:
     """Documents in id order: by date, oldest first, then by URL."""
     return sorted(docs, key=lambda d: (d.date, d.url))
-
-
-def _token_pairs(title: str, text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
-    """A document's tokens (title and text) and which of them its title holds."""
-    every = tokens(f"{title}\n{text}")
-    return every, np.isin(every, tokens(title), assume_unique=True)
-
-
-class _Folder:
-    """The index folder: writes a file only when its bytes change, and remembers what it did."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.written: list[str] = []
-        self.removed: list[str] = []
-        self.produced: list[str] = []
-
-    def read(self, relative: str) -> bytes | None:
-        try:
-            return (self.path / relative).read_bytes()
-        except OSError:
-            return None
-
-    def put(self, relative: str, data: bytes) -> None:
-        self.produced.append(relative)
-        if self.read(relative) != data:
-            write_atomically(self.path / relative, data)
-            self.written.append(relative)
-
-    def drop(self, relative: str) -> None:
-        if (self.path / relative).exists():
-            (self.path / relative).unlink()
-            self.removed.append(relative)
-
-
-# --- from scratch --------------------------------------------------------------------------------
-
-_JOB: tuple[list[Doc], TextOf, Path, Path] | None = None
-
-
-def _spill_chunk(start: int) -> None:
-    """Tokenize one chunk of documents and spill its pairs by partition; keep their texts."""
-    assert _JOB is not None
-    docs, text_of, spill, _ = _JOB
-    chunk = docs[start : start + CHUNK]
-    pairs: list[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = []
-    texts = []
-    for offset, doc in enumerate(chunk):
-        text = text_of(doc)
-        every, titled = _token_pairs(doc.title, text)
-        ids = np.full(len(every), (start + offset) * 2, dtype=np.uint32) + titled
-        pairs.append((every, ids))
-        texts.append((doc.url, doc.title, zlib.compress(text.encode("utf-8"), 1)))
-    every = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.uint32)
-    values = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.uint32)
-    partition = every >> np.uint32(32 - PARTITION_BITS)
-    order = np.argsort(partition, kind="stable")
-    bounds = np.searchsorted(partition[order], np.arange(2**PARTITION_BITS + 1))
-    for p in range(2**PARTITION_BITS):
-        here = order[bounds[p] : bounds[p + 1]]
-        if len(here):
-            data = np.column_stack((every[here], values[here])).astype("<u4").tobytes()
-            (spill / f"{p:02x}-{start:09d}").write_bytes(data)
-    write_atomically(spill.parent / "texts" / f"{start // CHUNK}.pickle", pickle.dumps(texts))
-
-
-def _merge_partition(p: int) -> tuple[list[str], list[str]]:
-    """Read one partition's pairs back, sorted by token (ids stay ascending), write its shards;
-    returns the files it made and those of them it wrote."""
-    assert _JOB is not None
-    _, _, spill, out = _JOB
-    folder = _Folder(out)
-    files = sorted(spill.glob(f"{p:02x}-*"))
-    pairs = np.concatenate(
-        [np.frombuffer(f.read_bytes(), dtype="<u4").reshape(-1, 2) for f in files]
-        or [np.zeros((0, 2), dtype="<u4")]
-    )
-    order = np.argsort(pairs[:, 0], kind="stable")
-    every, values = pairs[order, 0], pairs[order, 1]
-    starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
-    starts = np.append(starts, len(every)) if len(every) else starts
-    titled = (values & 1) == 1
-    ids = values >> np.uint32(1)
-    unique = every[starts[:-1]].tolist() if len(every) else []
-    encoded = fmt.encode_runs(every, ids)
-    title = dict(
-        zip(
-            np.unique(every[titled]).tolist(),
-            fmt.encode_runs(every[titled], ids[titled]),
-            strict=True,
-        )
-    )
-    entries = []
-    for token, postings in zip(unique, encoded, strict=True):
-        made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")))
-        entries.append(made)
-        if own is not None:
-            folder.put(fmt.outside_path(token), own)
-    for shard, data in fmt.encode_shards(unique, entries):
-        folder.put(fmt.shard_path(shard), data)
-    for f in files:
-        f.unlink()
-    return folder.produced, folder.written
-
-
-def _pool_map(job: Callable[[int], T], items: list[int], jobs: int) -> Iterator[T]:
-    """`job` over items in `jobs` forked processes: how many is the caller's word alone."""
-    if jobs <= 1 or len(items) < 2:
-        yield from map(job, items)
-        return
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        yield from pool.map(job, items)
 
 
 # --- the index ---------------------------------------------------------------------------------
@@ -252,7 +136,7 @@ class SearchIndex:
         ids = [d.key for d in docs]
         digest = hashlib.blake2b(repr((salt, ids)).encode(), digest_size=16).hexdigest()
         state = self._load()
-        out = _Folder(folder)
+        out = Folder(folder)
         current = _index_value(out, "digest")
         same_start = [u for u, _, _ in state.ids] == [u for u, _, _ in ids[: len(state.ids)]]
         full = not (
@@ -265,7 +149,7 @@ class SearchIndex:
             try:
                 dirty = self._incremental(out, docs, state.ids, text_of)
             except fmt.FormatError:  # a damaged file or state: made anew, like everything else
-                full, out = True, _Folder(folder)
+                full, out = True, Folder(folder)
         if dirty is None:
             dirty = self._from_scratch(out, docs, text_of, progress)
         _write_tables(out, docs, dirty, digest)
@@ -293,10 +177,9 @@ class SearchIndex:
         )
 
     def _from_scratch(
-        self, out: _Folder, docs: list[Doc], text_of: TextOf, progress: Callable[[int, int], None]
+        self, out: Folder, docs: list[Doc], text_of: TextOf, progress: Callable[[int, int], None]
     ) -> set[int]:
         """Every file anew (those with unchanged bytes keep theirs); returns every meta block."""
-        global _JOB
         work = self.state_path
         spill = work / "spill"
         shutil.rmtree(spill, ignore_errors=True)
@@ -304,143 +187,66 @@ class SearchIndex:
         spill.mkdir(parents=True)
         tokens("")  # the character tables, made once before the workers fork
         simplified()
-        _JOB = (docs, text_of, spill, out.path)
+        chunk = postings.CHUNK
+        jobs = jobs_for(len(docs), self.jobs, PARALLEL_FROM)
         try:
-            starts = list(range(0, len(docs), CHUNK))
-            jobs = self.jobs if len(docs) >= PARALLEL_FROM else 1
-            for n, _ in enumerate(_pool_map(_spill_chunk, starts, jobs), 1):
-                progress(min(n * CHUNK, len(docs)), len(docs))
+            starts = list(range(0, len(docs), chunk))
+            spilled = map_chunks(postings.spill_chunks, starts, jobs, docs, text_of, spill, size=1)
+            for n, _ in enumerate(spilled, 1):
+                progress(min(n * chunk, len(docs)), len(docs))
             made: set[str] = set()
-            for produced, written in _pool_map(
-                _merge_partition, list(range(2**PARTITION_BITS)), jobs
-            ):
+            partitions = list(range(2**postings.PARTITION_BITS))
+            merged = map_chunks(
+                postings.merge_partitions, partitions, jobs, spill, out.path, size=1
+            )
+            for produced, written in merged:
                 made.update(produced)
                 out.written.extend(written)
         finally:
-            _JOB = None
             shutil.rmtree(spill, ignore_errors=True)
         out.produced.extend(made)
         return set(range(-(-len(docs) // fmt.META_BLOCK)))
 
     def _incremental(
-        self, out: _Folder, docs: list[Doc], old: list[tuple[str, str, str]], text_of: TextOf
+        self, out: Folder, docs: list[Doc], old: list[tuple[str, str, str]], text_of: TextOf
     ) -> set[int]:
         """Only the tokens that edited and added documents gained or lost; returns the meta
         blocks that hold a changed document."""
-        work = self.state_path
+        work, chunk = self.state_path, postings.CHUNK
         changed = [i for i, doc in enumerate(docs) if i >= len(old) or old[i] != doc.key]
         texts: dict[int, list[tuple[str, str, bytes]]] = {}
 
         def chunk_texts(block: int) -> list[tuple[str, str, bytes]]:
             if block not in texts:
-                texts[block] = _load_texts(work / "texts" / f"{block}.pickle")
+                texts[block] = postings.load_texts(work / "texts" / f"{block}.pickle")
             return texts[block]
 
         gained: dict[int, list[tuple[int, bool]]] = defaultdict(list)
         lost: dict[int, list[int]] = defaultdict(list)
         for i in changed:
-            stored = chunk_texts(i // CHUNK)
-            was = _stored_tokens(stored, i, old[i][0]) if i < len(old) else {}
+            stored = chunk_texts(i // chunk)
+            was = postings.stored_tokens(stored, i, old[i][0]) if i < len(old) else {}
             text = text_of(docs[i])
-            now = _as_dict(*_token_pairs(docs[i].title, text))
+            now = postings.as_dict(*postings.token_pairs(docs[i].title, text))
             record = (docs[i].url, docs[i].title, zlib.compress(text.encode("utf-8"), 1))
-            if i % CHUNK > len(stored):
+            if i % chunk > len(stored):
                 raise fmt.FormatError(f"search state: a gap before {docs[i].url}")
-            stored[i % CHUNK : i % CHUNK + 1] = [record]
-            _note_changes(i, was, now, gained, lost)
+            stored[i % chunk : i % chunk + 1] = [record]
+            postings.note_changes(i, was, now, gained, lost)
         by_shard: dict[int, set[int]] = defaultdict(set)
         for token in gained.keys() | lost.keys():
             by_shard[fmt.shard_of(token)].add(token)
         for shard, affected in sorted(by_shard.items()):
-            _update_shard(out, shard, affected, gained, lost)
+            postings.update_shard(out, shard, affected, gained, lost)
         for block, records in texts.items():
             write_atomically(work / "texts" / f"{block}.pickle", pickle.dumps(records))
         return {i // fmt.META_BLOCK for i in changed}
 
 
-def _load_texts(path: Path) -> list[tuple[str, str, bytes]]:
-    """The texts the state keeps of one chunk of documents (none yet: an empty chunk)."""
-    try:
-        return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
-    except FileNotFoundError:
-        return []
-    except Exception as exc:  # unreadable: the old tokens are unknown
-        raise fmt.FormatError(f"search state: {exc}") from None
-
-
-def _note_changes(
-    i: int,
-    was: dict[int, bool],
-    now: dict[int, bool],
-    gained: dict[int, list[tuple[int, bool]]],
-    lost: dict[int, list[int]],
-) -> None:
-    """Record which tokens document i lost and gained (a token whose title flag changed, both)."""
-    for token in was.keys() | now.keys():
-        if was.get(token) != now.get(token):
-            if token in was:
-                lost[token].append(i)
-            if token in now:
-                gained[token].append((i, now[token]))
-
-
-def _as_dict(tokens: npt.NDArray[np.uint32], titled: npt.NDArray[np.bool_]) -> dict[int, bool]:
-    """Each token of a document, and whether its title holds it."""
-    return dict(zip(tokens.tolist(), titled.tolist(), strict=True))
-
-
-def _stored_tokens(block: list[tuple[str, str, bytes]], i: int, url: str) -> dict[int, bool]:
-    """The tokens a document had when last indexed, from the text the state keeps of it."""
-    if i % CHUNK >= len(block):
-        raise fmt.FormatError(f"search state: no text of {url}")
-    _, title, packed = block[i % CHUNK]
-    return _as_dict(*_token_pairs(title, zlib.decompress(packed).decode("utf-8")))
-
-
-def _update_shard(
-    out: _Folder,
-    shard: int,
-    affected: set[int],
-    gained: dict[int, list[tuple[int, bool]]],
-    lost: dict[int, list[int]],
-) -> None:
-    data = out.read(fmt.shard_path(shard))
-    entries = fmt.decode_shard(data) if data else {}
-    for token in sorted(affected):
-        held = entries.get(token)
-        ids = title = np.zeros(0, np.uint32)
-        if held is not None:
-            title = fmt.decode_postings(held.title_kind, held.title)
-            if held.kind == fmt.OUTSIDE:
-                own = out.read(fmt.outside_path(token))
-                ids = fmt.decode_outside(own) if own else ids
-            else:
-                ids = fmt.decode_postings(held.kind, held.data)
-        drop = np.array(lost.get(token, []), dtype=np.uint32)
-        ids, title = np.setdiff1d(ids, drop), np.setdiff1d(title, drop)
-        add = gained.get(token, [])
-        ids = np.union1d(ids, np.array([i for i, _ in add], dtype=np.uint32)).astype(np.uint32)
-        title = np.union1d(title, np.array([i for i, t in add if t], dtype=np.uint32))
-        if not len(ids):
-            entries.pop(token, None)
-            out.drop(fmt.outside_path(token))
-            continue
-        encoded = fmt.encode_postings(ids), fmt.encode_postings(title.astype(np.uint32))
-        entries[token], own = fmt.entry(*encoded)
-        if own is None:
-            out.drop(fmt.outside_path(token))
-        else:
-            out.put(fmt.outside_path(token), own)
-    if entries:
-        out.put(fmt.shard_path(shard), fmt.encode_shard(entries))
-    else:
-        out.drop(fmt.shard_path(shard))
-
-
 # --- the tables: metadata, facets, years, folding -------------------------------------------------
 
 
-def _index_value(out: _Folder, key: str) -> object:
+def _index_value(out: Folder, key: str) -> object:
     """A value of the index.json in the folder, or None."""
     data = out.read(fmt.INDEX)
     try:
@@ -453,7 +259,7 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _write_tables(out: _Folder, docs: list[Doc], dirty: set[int], digest: str) -> None:
+def _write_tables(out: Folder, docs: list[Doc], dirty: set[int], digest: str) -> None:
     groups = sorted({(d.source, d.categories) for d in docs})
     sources = sorted({source for source, _ in groups})
     categories = sorted({path for _, paths in groups for path in paths})

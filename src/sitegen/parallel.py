@@ -1,8 +1,10 @@
-"""The parallel map: a function over chunks of items, in as many processes as the caller says.
+"""The parallel map, for the build and the search index alike: a function over chunks of items,
+in as many processes as the caller says.
 
-Workers are forked, so what every chunk needs (`shared`: the cache, the pages and their renderer)
-is inherited as it is, never pickled; only the chunks travel. How many processes is the caller's
-word alone: nothing here looks at threads or cores.
+Workers are forked, so what every chunk needs (`shared`: the cache, the views and the renderer,
+the search index's documents) is inherited as it is, never pickled; only the chunks and their
+results travel. How many processes is the caller's word alone: nothing here looks at threads or
+cores.
 """
 
 from __future__ import annotations
@@ -30,17 +32,24 @@ def _run(func: Callable[..., R], chunk: list[Any]) -> R:
     return func(chunk, *_shared)
 
 
-def map_chunks(func: Callable[..., R], items: Sequence[T], jobs: int, *shared: Any) -> Iterator[R]:
+def jobs_for(count: int, jobs: int, least: int = PARALLEL_FROM) -> int:
+    """The processes worth starting for `count` items: one (this) when fewer than `least`."""
+    return jobs if count >= least else 1
+
+
+def map_chunks(
+    func: Callable[..., R], items: Sequence[T], jobs: int, *shared: Any, size: int = CHUNK
+) -> Iterator[R]:
     """`func(chunk, *shared)` for consecutive chunks of `items`, results in order.
 
-    With one job, or too few items to pay for processes, the chunks are single items done here
-    (so progress moves item by item); else CHUNK items at a time over `jobs` forked processes.
+    With one job the chunks are single items done here (so progress moves item by item); else
+    `size` items at a time over `jobs` forked processes.
     """
-    if jobs <= 1 or len(items) < PARALLEL_FROM:
+    if jobs <= 1:
         for item in items:
             yield func([item], *shared)
         return
-    chunks = [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
+    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
     gc.freeze()  # forked workers share the parent's objects: the collector must not copy them
     try:
         context = get_context("fork")

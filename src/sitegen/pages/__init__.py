@@ -1,0 +1,100 @@
+"""Site → [Page]: every page of the site, with its URL, its key and its data. Pure.
+
+Each family of pages has its module; `plan` joins them in the site's order. A `Page` is plain
+data: `context` turns it into its template data when it is rendered (in a worker too), through
+the family's function and the `Views` the plan was made with. All URLs come from urls.py; the
+views carry ready-made hrefs and display strings, so the templates only place them.
+
+    shared.py      Views (cards, trails, heads, keys), `ready` pages, digest
+    articles.py    an article's page
+    lists.py       home, category and month lists, any list's pages; a year, the archive
+    taxonomies.py  tag lists, the tags' index, the category tree
+    documents.py   cited documents and sources: their lists, feeds and indexes
+    feeds.py       Atom feeds
+    sitemap.py     the sitemap and robots.txt
+    fixed.py       404 and search
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.config import SiteConfig
+from sitegen.models import Page
+from sitegen.pages import articles, documents, feeds, lists, sitemap, taxonomies
+from sitegen.pages.fixed import not_found_page, search_page
+from sitegen.pages.lists import HOME_PAGES
+from sitegen.pages.shared import BodyOf, Views, digest, own_body
+from sitegen.site import Site
+
+__all__ = ["HOME_PAGES", "Page", "Plan", "Views", "digest", "plan"]
+
+
+def _ready(url: str, data: tuple[tuple[str, Any], ...], views: Views) -> dict[str, Any]:
+    return dict(data)
+
+
+# Each family's template data, from (url, data, views).
+FAMILIES: dict[str, Callable[[str, Any, Views], dict[str, Any]]] = {
+    "article": articles.context,
+    "list": lists.context,
+    "feed": feeds.context,
+    "sitemap": sitemap.context,
+    "ready": _ready,
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every page, and the views their template data is made from when they are rendered."""
+
+    pages: list[Page]
+    views: Views
+
+    def context(self, page: Page) -> dict[str, Any]:
+        """A page's template data: what its family makes of its data, and the site's header."""
+        views = self.views
+        return {"site": views.site_view, **FAMILIES[page.family](page.url, page.data, views)}
+
+
+def _all_pages(views: Views) -> list[Page]:
+    site, urls, config = views.site, views.urls, views.config
+    pages = [
+        *articles.article_pages(views),
+        *lists.home_pages(views),
+        *lists.category_pages(views),
+        taxonomies.categories_page(views),
+        *taxonomies.tag_pages(views),
+        *([taxonomies.tags_page(views)] if site.tags else []),
+        *lists.date_pages(views),
+        lists.archives_page(views),
+        *documents.document_pages(views),
+        *documents.names_pages(
+            views,
+            urls.documents(),
+            "documents",
+            "文章提及的文件",
+            site.documents,
+            views.document_urls,
+        ),
+        *documents.source_pages(views),
+        *documents.names_pages(
+            views, urls.sources(), "sources", "来源", site.sources, views.source_urls
+        ),
+        not_found_page(views),
+        *([search_page(views)] if config.search.enabled else []),
+        *feeds.feed_pages(views),
+    ]
+    return [*pages, *sitemap.sitemap_pages(views, pages)]
+
+
+def plan(
+    site: Site, config: SiteConfig, *, body_of: BodyOf = own_body, rendering: str = ""
+) -> Plan:
+    """Every page. `body_of` gives an article's body when its page is rendered (bodies may live on
+    disk); `rendering` digests the templates and code, and salts
+    every page key."""
+    views = Views(site, config, body_of=body_of, rendering=rendering)
+    return Plan(_all_pages(views), views)

@@ -1,0 +1,76 @@
+"""The article pages: one per article, its data the article's place in the site (family "article")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from markupsafe import Markup
+
+from sitegen.citations import citation
+from sitegen.documents import label
+from sitegen.models import Page
+from sitegen.pages.shared import Views
+from sitegen.views import ArticleView, Link
+
+
+def _neighbours(views: Views, i: int) -> tuple[int | None, int | None]:
+    """The older and the newer article, if any."""
+    older = i + 1 if i + 1 < len(views.site.articles) else None
+    return older, (i - 1 if i > 0 else None)
+
+
+def _documents(views: Views, i: int) -> tuple[Link, ...]:
+    href, urls = views.urls.href, views.document_urls
+    return tuple(Link(label(name), href(urls[name])) for name in views.site.articles[i].documents)
+
+
+def article_page(views: Views, i: int) -> Page:
+    """Article i's page: its data is i alone; the key digests everything the page shows."""
+    site = views.site
+    article, url, source = site.articles[i], site.urls[i], site.source_of[i]
+    neighbours = [views.token(j) if j is not None else None for j in _neighbours(views, i)]
+    tags = [views.tag_links[name].href for name in article.tags]  # another tag may move one
+    related = [views.token(j) for j in site.related[i]]
+    sourced = (views.source_urls[source], _documents(views, i))
+    key = views.key(url, views.token(i), neighbours, related, tags, sourced)
+    return Page(url, "article", "article.html", key, views.modified(i), "article", i)
+
+
+def article_pages(views: Views) -> Iterator[Page]:
+    for i in range(len(views.site.articles)):
+        yield article_page(views, i)
+
+
+def context(url: str, i: int, views: Views) -> dict[str, Any]:
+    """Article i's template data: its view (the body asked for now), its neighbours, related."""
+    site, config, urls = views.site, views.config, views.urls
+    article, source = site.articles[i], site.source_of[i]
+    older, newer = _neighbours(views, i)
+    local = article.date.astimezone(config.tz)
+    view = ArticleView(
+        card=views.card(i),
+        original_title=article.original_title,
+        author=article.author,
+        editor=article.editor,
+        tags=tuple(views.tag_links[name] for name in article.tags),
+        tags_href=urls.href(urls.tags()),
+        body=Markup(views.body_of(article)),
+        image="" if article.image_in_body else article.image,
+        source=Link(source, urls.href(views.source_urls[source])),
+        documents=_documents(views, i),
+        citation=citation(
+            article,
+            archive_url=config.origin + urls.href(url),
+            source=source,
+            tz_date=f"{local:%Y-%m-%d}",
+        ),
+        notice=article.notice,
+    )
+    return {
+        "head": views.head(article.title, url, article.summary, "article", article.image),
+        "article": view,
+        "prev": None if older is None else views.card(older),
+        "next": None if newer is None else views.card(newer),
+        "related": tuple(views.card(j) for j in site.related[i]),
+    }

@@ -1,0 +1,226 @@
+"""The lists of articles (family "list"): home, categories, months, and the pages of any list
+(tags, documents, sources); and the date overviews: a year's months, the archive with its chart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.chart import month_chart
+from sitegen.models import Page
+from sitegen.pages.feeds import category_feed_link
+from sitegen.pages.shared import Views, digest, ready
+from sitegen.views import CountedLink, Link, Tick, YearView
+
+HOME_PAGES = 10  # the home list stops here and leads to the archive
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list: which articles it shows, and what it says around them."""
+
+    first: str  # the list's first page: the others are numbered from it
+    kind: str
+    heading: str
+    title: str
+    shown: tuple[int, ...]
+    n: int
+    total: int  # pages of the list
+    count: int  # articles counted in the heading
+    description: str = ""
+    feeds: tuple[Link, ...] = ()
+    trail: tuple[Link, ...] = ()
+    subcategories: tuple[CountedLink, ...] = ()
+    latest: bool = False
+    more: Link | None = None
+    timeline: tuple[Tick, ...] = ()
+
+
+def list_pages(
+    views: Views,
+    first: str,
+    kind: str,
+    heading: str,
+    members: Sequence[int],
+    *,
+    trail: tuple[Link, ...] = (),
+    subcategories: tuple[CountedLink, ...] = (),
+    description: str = "",
+    feeds: tuple[Link, ...] = (),
+    count: int | None = None,
+    latest: bool = False,
+    more: Link | None = None,
+    timeline: tuple[Tick, ...] = (),
+) -> Iterator[Page]:
+    """`count`: the articles counted in the heading, when more than are listed; `latest`: the
+    list is a category's newest across its subcategories, not all of them; `more`: where the
+    rest are, shown after the last page when the list stops short of `count`."""
+    per = views.config.per_page
+    count = len(members) if count is None else count
+    total = max(1, -(-len(members) // per))
+    more = more if count > len(members) else None
+    group = digest(
+        kind, heading, description, feeds, trail, subcategories, count, latest, more, timeline
+    )
+    for n in range(1, total + 1):
+        url = views.urls.page(first, n)
+        shown = tuple(members[(n - 1) * per : n * per])
+        data = ListPage(
+            first=first,
+            kind=kind,
+            heading=heading,
+            title=heading if n == 1 else f"{heading}（第 {n} 页）",
+            shown=shown,
+            n=n,
+            total=total,
+            count=count,
+            description=description,
+            feeds=feeds,
+            trail=trail,
+            subcategories=subcategories if n == 1 else (),
+            latest=latest,
+            more=more if n == total else None,
+            timeline=timeline if n == 1 else (),
+        )
+        key = views.key(url, group, n, total, list(map(views.tokens.__getitem__, shown)))
+        yield Page(url, kind, "list.html", key, views.newest(shown), "list", data)
+
+
+def context(url: str, data: ListPage, views: Views) -> dict[str, Any]:
+    return {
+        "head": views.head(data.title, url, data.description, feeds=data.feeds),
+        "kind": data.kind,
+        "heading": data.heading,
+        "trail": data.trail,
+        "subcategories": data.subcategories,
+        "cards": tuple(views.card(i) for i in data.shown),
+        "pagination": views.pagination(data.first, data.n, data.total),
+        "total": data.count,
+        "latest": data.latest,
+        "more": data.more,
+        "timeline": data.timeline,
+    }
+
+
+def home_pages(views: Views) -> Iterator[Page]:
+    """The newest HOME_PAGES pages; older articles are a click away in the archive's months,
+    which list every article in the same order (a full second list would cost ~270 bytes
+    per article)."""
+    leads, config = views.site.leads, views.config
+    yield from list_pages(
+        views,
+        "/",
+        "home",
+        config.title,
+        leads[: HOME_PAGES * config.per_page],
+        description=config.description,
+        count=len(leads),
+        more=Link("更早的文章在归档里，按年月浏览", views.urls.href(views.urls.archives())),
+    )
+
+
+def category_pages(views: Views) -> Iterator[Page]:
+    """A category lists the articles filed on it; one with subcategories leads to them, and
+    when it has no articles of its own shows only its newest, so that a card is listed once
+    per trail rather than once per level (a third of the lists on a three-level tree)."""
+    site, urls = views.site, views.urls
+    root = Link("分类", urls.href(urls.categories()))
+    for node in site.walk():
+        own = [i for i in node.articles if node.path in site.articles[i].categories]
+        latest = not own and bool(node.children)
+        yield from list_pages(
+            views,
+            urls.category(node.path),
+            "category",
+            node.name,
+            node.articles[: views.config.per_page] if latest else own,
+            trail=(root, *views.trail(node.path[:-1])),
+            subcategories=tuple(views.counted(c) for c in node.children),
+            description=f"分类“{' › '.join(node.path)}”下的 {len(node.articles)} 篇文章",
+            feeds=(category_feed_link(urls, node.path[0]),),
+            count=len(node.articles),
+            latest=latest,
+        )
+
+
+def date_pages(views: Views) -> Iterator[Page]:
+    urls = views.urls
+    archives = Link("归档", urls.href(urls.archives()))
+    years: dict[int, list[int]] = {}
+    for month in views.site.months:
+        years.setdefault(month.year, []).extend(month.articles)
+    for year, members in years.items():
+        yield year_page(views, year, members, archives)
+    for month in views.site.months:
+        year_link = Link(f"{month.year}年", urls.href(urls.year(month.year)))
+        yield from list_pages(
+            views,
+            urls.month(month.year, month.month),
+            "month",
+            f"{month.year}年{month.month}月",
+            month.articles,
+            trail=(archives, year_link),
+        )
+
+
+def year_page(views: Views, year: int, members: Sequence[int], archives: Link) -> Page:
+    """A year is an overview of its months, not one more list of every article: each card
+    already shows on its month's page, and on a 100,000-article archive a second list costs
+    about a tenth of the output."""
+    urls = views.urls
+    url = urls.year(year)
+    months = tuple(
+        CountedLink(f"{m.month}月", urls.href(urls.month(m.year, m.month)), len(m.articles))
+        for m in views.site.months
+        if m.year == year
+    )
+    heading = f"{year}年"
+    return ready(
+        url,
+        "year",
+        "list.html",
+        views.key(url, months),
+        views.newest(members),
+        head=views.head(heading, url, f"{heading}的 {len(members)} 篇文章，按月浏览"),
+        kind="year",
+        heading=heading,
+        trail=(archives,),
+        subcategories=months,
+        cards=(),
+        pagination=views.pagination(url, 1, 1),
+        total=len(members),
+        latest=False,
+        more=None,
+        timeline=(),
+    )
+
+
+def archives_page(views: Views) -> Page:
+    site, urls = views.site, views.urls
+    url = urls.archives()
+    years: dict[int, list] = {}
+    for month in site.months:
+        link = CountedLink(
+            f"{month.month}月", urls.href(urls.month(month.year, month.month)), len(month.articles)
+        )
+        years.setdefault(month.year, []).append(link)
+    years_views = tuple(
+        YearView(
+            CountedLink(f"{y}年", urls.href(urls.year(y)), sum(m.count for m in ms)), tuple(ms)
+        )
+        for y, ms in years.items()
+    )
+    chart = month_chart(site, urls)
+    total = len(site.leads)
+    return ready(
+        url,
+        "archives",
+        "archives.html",
+        views.key(url, years_views, chart, total),
+        views.newest(site.leads),
+        head=views.head("归档", url, "按年月浏览全部文章"),
+        years=years_views,
+        chart=chart,
+        total=total,
+    )

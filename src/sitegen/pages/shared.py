@@ -1,0 +1,189 @@
+"""What every family of pages shares: the site's views (cards, trails, heads), made once per
+article and reused on every page that shows it, and the page keys.
+
+`Views` is built once when the pages are planned (keys need its tokens and links) and used again
+at render time, in this process or in a forked worker, to turn a page's plain data into its
+template data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sitegen import __version__
+from sitegen.config import SiteConfig
+from sitegen.models import Article, CategoryPath, Page
+from sitegen.site import CategoryNode, Site
+from sitegen.urls import Urls, name_segments
+from sitegen.views import Card, CountedLink, Head, Link, Pagination, SiteView
+
+BodyOf = Callable[[Article], str]
+Token = tuple[str, str, tuple[Link, ...]]
+
+
+def digest(*parts: object) -> str:
+    """A stable digest of plain values (str, int, tuples, views): the same across processes."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def own_body(article: Article) -> str:
+    """The body an article holds itself (with --no-cache, and in tests)."""
+    return article.body_html
+
+
+def feed_name(article: Article) -> str:
+    """What "也见于" calls the feed a copy came in: its first category trail, else its source."""
+    if article.categories:
+        return " › ".join(article.categories[0])
+    return article.source or article.title
+
+
+def display_date(moment: datetime, has_time: bool = True) -> str:
+    day = f"{moment.year}年{moment.month}月{moment.day}日"
+    return f"{day} {moment:%H:%M}" if has_time else day
+
+
+def ready(
+    url: str, kind: str, template: str, key: str, lastmod: datetime | None, /, **context: Any
+) -> Page:
+    """A page whose whole template data is at hand when it is planned (one page of its kind, or
+    a few: small enough to hold): it is its own data."""
+    return Page(url, kind, template, key, lastmod, "ready", tuple(context.items()))
+
+
+class Views:
+    """The site as its pages show it: every article's token, card and trails, every name's URL.
+
+    Cards and trails are memoized (in each process that renders), since an article shows on
+    about six lists and thousands of cards share a handful of category paths.
+    """
+
+    def __init__(
+        self, site: Site, config: SiteConfig, *, body_of: BodyOf = own_body, rendering: str = ""
+    ) -> None:
+        self.site = site
+        self.config = config
+        self.body_of = body_of
+        self.urls = Urls(config)
+        href = self.urls.href
+        self.site_view = SiteView(
+            title=config.title,
+            description=config.description,
+            language=config.language,
+            home_href=href("/"),
+            categories_href=href(self.urls.categories()),
+            archives_href=href(self.urls.archives()),
+            search_href=href(self.urls.search()),
+            search_enabled=config.search.enabled,
+            feed_href=href(self.urls.feed()),
+            documents_href=href(self.urls.documents()),
+            sources_href=href(self.urls.sources()),
+            static_href=href("/"),
+            generator=f"sitegen {__version__}",
+        )
+        self.salt = digest(self.site_view, repr(config), rendering)
+        self._cards: dict[int, Card] = {}
+        self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
+        self.tokens: list[Token] = [
+            (a.digest, u, self._also_in(i))
+            for i, (a, u) in enumerate(zip(site.articles, site.urls, strict=True))
+        ]
+        self.modified_at = [a.updated or a.date for a in site.articles]
+        self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
+        segments = name_segments(g.name for g in site.documents)
+        self.document_urls = {n: self.urls.document(seg) for n, seg in segments.items()}
+        segments = name_segments(g.name for g in site.sources)
+        self.source_urls = {n: self.urls.source(seg) for n, seg in segments.items()}
+        self.source_feeds = {n: self.urls.source_feed(seg) for n, seg in segments.items()}
+
+    def token(self, i: int) -> Token:
+        """What one article contributes to a page's key: its content digest, its URL and its
+        story's other copies (its card and page link them)."""
+        return self.tokens[i]
+
+    def _also_in(self, i: int) -> tuple[Link, ...]:
+        """Links to the other copies of article i's story, each named by its feed."""
+        site = self.site
+        return tuple(
+            Link(feed_name(site.articles[j]), self.urls.href(site.urls[j]))
+            for j in site.copies[i]
+            if j != i
+        )
+
+    def key(self, *parts: object) -> str:
+        return digest(self.salt, *parts)
+
+    def trail(self, path: CategoryPath) -> tuple[Link, ...]:
+        if path not in self._trails:
+            self._trails[path] = tuple(
+                Link(name, self.urls.href(self.urls.category(path[: depth + 1])))
+                for depth, name in enumerate(path)
+            )
+        return self._trails[path]
+
+    def card(self, i: int) -> Card:
+        if i not in self._cards:
+            article = self.site.articles[i]
+            local = article.date.astimezone(self.config.tz)
+            self._cards[i] = Card(
+                title=article.title,
+                href=self.urls.href(self.site.urls[i]),
+                date_iso=local.isoformat() if article.has_time else f"{local:%Y-%m-%d}",
+                date_display=display_date(local, article.has_time),
+                date_short=f"{local:%Y-%m-%d}",
+                trails=tuple(self.trail(path) for path in article.categories),
+                summary=article.summary,
+                thumbnail=article.image,
+                source=article.source,
+                also_in=self.tokens[i][2],
+            )
+        return self._cards[i]
+
+    def head(
+        self,
+        title: str,
+        url: str,
+        description: str = "",
+        og_type: str = "website",
+        image: str = "",
+        feeds: tuple[Link, ...] = (),
+    ) -> Head:
+        full = f"{title} | {self.config.title}" if title != self.config.title else title
+        return Head(
+            title=full,
+            description=description or self.config.description or self.config.title,
+            canonical=self.urls.absolute(url),
+            og_type=og_type,
+            og_image=image,
+            feeds=feeds,
+        )
+
+    def modified(self, i: int) -> datetime:
+        return self.modified_at[i]
+
+    def newest(self, members: Sequence[int]) -> datetime | None:
+        return max(map(self.modified_at.__getitem__, members), default=None)
+
+    def pagination(self, first: str, current: int, total: int) -> Pagination:
+        href = self.urls.href
+        window = sorted({1, total, *range(max(1, current - 2), min(total, current + 2) + 1)})
+        pages: list[Link] = []
+        for n in window:
+            if pages and n > int(pages[-1].text) + 1:
+                pages.append(Link("…", ""))  # a gap: pages left out of the window
+            pages.append(Link(str(n), href(self.urls.page(first, n))))
+        return Pagination(
+            current=current,
+            total=total,
+            prev_href=href(self.urls.page(first, current - 1)) if current > 1 else "",
+            next_href=href(self.urls.page(first, current + 1)) if current < total else "",
+            pages=tuple(pages),
+        )
+
+    def counted(self, node: CategoryNode) -> CountedLink:
+        return CountedLink(
+            node.name, self.urls.href(self.urls.category(node.path)), len(node.articles)
+        )

@@ -1,0 +1,40 @@
+"""The sitemap (family "sitemap"): an index over parts of at most 50,000 URLs each, and
+robots.txt naming it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sitegen.models import Page
+from sitegen.pages.shared import Views, ready
+from sitegen.views import SitemapEntry
+
+SITEMAP_LIMIT = 50_000
+
+
+def sitemap_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
+    """A sitemap index over parts of at most 50,000 URLs, and robots.txt pointing at it."""
+    urls = views.urls
+    listed = [(p.url, p.lastmod) for p in pages if p.lastmod is not None]
+    parts = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [[]]
+    part_entries = []
+    for n, part in enumerate(parts, 1):
+        url = urls.sitemap_part(n)
+        newest = max((moment for _, moment in part), default=None)
+        lastmod = newest.isoformat() if newest else ""
+        part_entries.append(SitemapEntry(urls.absolute(url), lastmod))
+        stamped = tuple((page_url, moment.isoformat()) for page_url, moment in part)
+        yield Page(url, "sitemap", "sitemap.xml", views.key(url, stamped), None, "sitemap", stamped)
+    index = {"parts": tuple(part_entries)}
+    url = urls.sitemap()
+    yield ready(url, "sitemap", "sitemap_index.xml", views.key(url, index), None, **index)
+    robots = {"sitemap": urls.absolute(urls.sitemap())}
+    url = urls.robots()
+    yield ready(url, "robots", "robots.txt", views.key(url, robots), None, **robots)
+
+
+def context(url: str, stamped: tuple[tuple[str, str], ...], views: Views) -> dict[str, Any]:
+    """A part's entries: each page's absolute URL and when it last changed."""
+    absolute = views.urls.absolute
+    return {"entries": tuple(SitemapEntry(absolute(u), m) for u, m in stamped)}

@@ -1,0 +1,72 @@
+"""The taxonomies' own pages: a list per tag, the index of tags, the tree of categories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sitegen.models import Page
+from sitegen.pages.lists import list_pages
+from sitegen.pages.shared import Views, ready
+from sitegen.site import CategoryNode
+from sitegen.views import CountedLink, Link, TreeNode
+
+
+def tag_pages(views: Views) -> Iterator[Page]:
+    """A page per tag (paginated, as Hexo's and Hugo's), listing its articles newest first."""
+    root = Link("标签", views.urls.href(views.urls.tags()))
+    for tag in views.site.tags:
+        yield from list_pages(
+            views,
+            tag.url,
+            "tag",
+            tag.name,
+            tag.articles,
+            trail=(root,),
+            description=f"标签“{tag.name}”下的 {len(tag.articles)} 篇文章",
+        )
+
+
+def tags_page(views: Views) -> Page:
+    """Every tag with its count, in pinyin order: an index, so no cards."""
+    site, urls = views.site, views.urls
+    url = urls.tags()
+    tags = tuple(CountedLink(t.name, urls.href(t.url), len(t.articles)) for t in site.tags)
+    members = sorted({i for t in site.tags for i in t.articles})
+    return ready(
+        url,
+        "tags",
+        "list.html",
+        views.key(url, tags),
+        views.newest(members),
+        head=views.head("标签", url, f"全部 {len(tags)} 个标签"),
+        kind="tags",
+        heading="标签",
+        trail=(),
+        subcategories=tags,
+        cards=(),
+        pagination=views.pagination(url, 1, 1),
+        total=len(members),
+        latest=False,
+        more=None,
+    )
+
+
+def tree(views: Views, nodes: tuple[CategoryNode, ...]) -> tuple[TreeNode, ...]:
+    return tuple(TreeNode(views.counted(n), tree(views, n.children)) for n in nodes)
+
+
+def categories_page(views: Views) -> Page:
+    site = views.site
+    url = views.urls.categories()
+    nodes = tree(views, site.categories)
+    total = len(site.leads)
+    return ready(
+        url,
+        "categories",
+        "categories.html",
+        views.key(url, nodes, total),
+        views.newest(site.leads),
+        head=views.head("分类", url, "全部分类"),
+        tree=nodes,
+        total=total,
+    )

@@ -1,0 +1,222 @@
+"""The postings of the index: which documents hold each token, in shards (format.py).
+
+From scratch, documents are tokenized a chunk at a time and each chunk's (token, doc id) pairs
+are spilled to disk by partition (a range of shards); then each partition is read back alone,
+sorted and written as its shards: memory is a chunk's pairs plus one partition's. Afterwards a
+shard is updated in place with the tokens documents gained or lost, known from the texts the
+state keeps of each chunk.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from sitegen.output import write_atomically
+from sitegen.search import format as fmt
+from sitegen.search.tokens import tokens
+
+if TYPE_CHECKING:
+    from sitegen.search.writer import Doc, TextOf
+
+CHUNK = 1024  # documents tokenized at a time
+PARTITION_BITS = 6  # the spill's partitions: ranges of 2 ** (SHARD_BITS - PARTITION_BITS) shards
+
+
+def token_pairs(title: str, text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+    """A document's tokens (title and text) and which of them its title holds."""
+    every = tokens(f"{title}\n{text}")
+    return every, np.isin(every, tokens(title), assume_unique=True)
+
+
+class Folder:
+    """The index folder: writes a file only when its bytes change, and remembers what it did."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.written: list[str] = []
+        self.removed: list[str] = []
+        self.produced: list[str] = []
+
+    def read(self, relative: str) -> bytes | None:
+        try:
+            return (self.path / relative).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, relative: str, data: bytes) -> None:
+        self.produced.append(relative)
+        if self.read(relative) != data:
+            write_atomically(self.path / relative, data)
+            self.written.append(relative)
+
+    def drop(self, relative: str) -> None:
+        if (self.path / relative).exists():
+            (self.path / relative).unlink()
+            self.removed.append(relative)
+
+
+# --- from scratch ---------------------------------------------------------------------------------
+
+
+def spill_chunks(starts: list[int], docs: list[Doc], text_of: TextOf, spill: Path) -> None:
+    """Tokenize chunks of documents (CHUNK from each start) and spill their pairs by partition;
+    keep their texts."""
+    for start in starts:
+        _spill_chunk(start, docs[start : start + CHUNK], text_of, spill)
+
+
+def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path) -> None:
+    pairs: list[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = []
+    texts = []
+    for offset, doc in enumerate(chunk):
+        text = text_of(doc)
+        every, titled = token_pairs(doc.title, text)
+        ids = np.full(len(every), (start + offset) * 2, dtype=np.uint32) + titled
+        pairs.append((every, ids))
+        texts.append((doc.url, doc.title, zlib.compress(text.encode("utf-8"), 1)))
+    every = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.uint32)
+    values = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.uint32)
+    partition = every >> np.uint32(32 - PARTITION_BITS)
+    order = np.argsort(partition, kind="stable")
+    bounds = np.searchsorted(partition[order], np.arange(2**PARTITION_BITS + 1))
+    for p in range(2**PARTITION_BITS):
+        here = order[bounds[p] : bounds[p + 1]]
+        if len(here):
+            data = np.column_stack((every[here], values[here])).astype("<u4").tobytes()
+            (spill / f"{p:02x}-{start:09d}").write_bytes(data)
+    write_atomically(spill.parent / "texts" / f"{start // CHUNK}.pickle", pickle.dumps(texts))
+
+
+def merge_partitions(partitions: list[int], spill: Path, out: Path) -> tuple[list[str], list[str]]:
+    """Read partitions' pairs back, sorted by token (ids stay ascending), write their shards;
+    returns the files they made and those of them written."""
+    produced: list[str] = []
+    written: list[str] = []
+    for p in partitions:
+        folder = _merge_partition(p, spill, out)
+        produced.extend(folder.produced)
+        written.extend(folder.written)
+    return produced, written
+
+
+def _merge_partition(p: int, spill: Path, out: Path) -> Folder:
+    folder = Folder(out)
+    files = sorted(spill.glob(f"{p:02x}-*"))
+    pairs = np.concatenate(
+        [np.frombuffer(f.read_bytes(), dtype="<u4").reshape(-1, 2) for f in files]
+        or [np.zeros((0, 2), dtype="<u4")]
+    )
+    order = np.argsort(pairs[:, 0], kind="stable")
+    every, values = pairs[order, 0], pairs[order, 1]
+    starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
+    starts = np.append(starts, len(every)) if len(every) else starts
+    titled = (values & 1) == 1
+    ids = values >> np.uint32(1)
+    unique = every[starts[:-1]].tolist() if len(every) else []
+    encoded = fmt.encode_runs(every, ids)
+    title = dict(
+        zip(
+            np.unique(every[titled]).tolist(),
+            fmt.encode_runs(every[titled], ids[titled]),
+            strict=True,
+        )
+    )
+    entries = []
+    for token, postings in zip(unique, encoded, strict=True):
+        made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")))
+        entries.append(made)
+        if own is not None:
+            folder.put(fmt.outside_path(token), own)
+    for shard, data in fmt.encode_shards(unique, entries):
+        folder.put(fmt.shard_path(shard), data)
+    for f in files:
+        f.unlink()
+    return folder
+
+
+# --- in place ---------------------------------------------------------------------------------------
+
+
+def load_texts(path: Path) -> list[tuple[str, str, bytes]]:
+    """The texts the state keeps of one chunk of documents (none yet: an empty chunk)."""
+    try:
+        return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
+    except FileNotFoundError:
+        return []
+    except Exception as exc:  # unreadable: the old tokens are unknown
+        raise fmt.FormatError(f"search state: {exc}") from None
+
+
+def note_changes(
+    i: int,
+    was: dict[int, bool],
+    now: dict[int, bool],
+    gained: dict[int, list[tuple[int, bool]]],
+    lost: dict[int, list[int]],
+) -> None:
+    """Record which tokens document i lost and gained (a token whose title flag changed, both)."""
+    for token in was.keys() | now.keys():
+        if was.get(token) != now.get(token):
+            if token in was:
+                lost[token].append(i)
+            if token in now:
+                gained[token].append((i, now[token]))
+
+
+def as_dict(tokens: npt.NDArray[np.uint32], titled: npt.NDArray[np.bool_]) -> dict[int, bool]:
+    """Each token of a document, and whether its title holds it."""
+    return dict(zip(tokens.tolist(), titled.tolist(), strict=True))
+
+
+def stored_tokens(block: list[tuple[str, str, bytes]], i: int, url: str) -> dict[int, bool]:
+    """The tokens a document had when last indexed, from the text the state keeps of it."""
+    if i % CHUNK >= len(block):
+        raise fmt.FormatError(f"search state: no text of {url}")
+    _, title, packed = block[i % CHUNK]
+    return as_dict(*token_pairs(title, zlib.decompress(packed).decode("utf-8")))
+
+
+def update_shard(
+    out: Folder,
+    shard: int,
+    affected: set[int],
+    gained: dict[int, list[tuple[int, bool]]],
+    lost: dict[int, list[int]],
+) -> None:
+    data = out.read(fmt.shard_path(shard))
+    entries = fmt.decode_shard(data) if data else {}
+    for token in sorted(affected):
+        held = entries.get(token)
+        ids = title = np.zeros(0, np.uint32)
+        if held is not None:
+            title = fmt.decode_postings(held.title_kind, held.title)
+            if held.kind == fmt.OUTSIDE:
+                own = out.read(fmt.outside_path(token))
+                ids = fmt.decode_outside(own) if own else ids
+            else:
+                ids = fmt.decode_postings(held.kind, held.data)
+        drop = np.array(lost.get(token, []), dtype=np.uint32)
+        ids, title = np.setdiff1d(ids, drop), np.setdiff1d(title, drop)
+        add = gained.get(token, [])
+        ids = np.union1d(ids, np.array([i for i, _ in add], dtype=np.uint32)).astype(np.uint32)
+        title = np.union1d(title, np.array([i for i, t in add if t], dtype=np.uint32))
+        if not len(ids):
+            entries.pop(token, None)
+            out.drop(fmt.outside_path(token))
+            continue
+        encoded = fmt.encode_postings(ids), fmt.encode_postings(title.astype(np.uint32))
+        entries[token], own = fmt.entry(*encoded)
+        if own is None:
+            out.drop(fmt.outside_path(token))
+        else:
+            out.put(fmt.outside_path(token), own)
+    if entries:
+        out.put(fmt.shard_path(shard), fmt.encode_shard(entries))
+    else:
+        out.drop(fmt.shard_path(shard))
