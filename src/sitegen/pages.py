@@ -76,6 +76,13 @@ class Planner:
         body_of: BodyOf = _own_body,
         rendering: str = "",
     ) -> None:
+        off = config.disable_kinds  # those kinds get no pages, so nothing links to them
+        site = replace(
+            site,
+            documents=() if "documents" in off else site.documents,
+            sources=() if "sources" in off else site.sources,
+            tags=() if "tags" in off else site.tags,
+        )
         self.site = site
         self.config = config
         self.body_of = body_of
@@ -91,8 +98,8 @@ class Planner:
             search_href=href(self.urls.search()),
             search_enabled=config.search.enabled,
             feed_href=href(self.urls.feed()),
-            documents_href=href(self.urls.documents()),
-            sources_href=href(self.urls.sources()),
+            documents_href="" if "documents" in off else href(self.urls.documents()),
+            sources_href="" if "sources" in off else href(self.urls.sources()),
             static_href=href("/"),
             generator=f"sitegen {__version__}",
         )
@@ -210,7 +217,9 @@ class Planner:
         documents = tuple(
             Link(label(name), self.urls.href(self.document_urls[name]))
             for name in article.documents
+            if name in self.document_urls
         )
+        source_url = self.source_urls.get(source, "")
 
         def context() -> dict[str, Any]:
             local = article.date.astimezone(self.config.tz)
@@ -219,11 +228,11 @@ class Planner:
                 original_title=article.original_title,
                 author=article.author,
                 editor=article.editor,
-                tags=tuple(self.tag_links[name] for name in article.tags),
+                tags=tuple(self.tag_links[name] for name in article.tags if name in self.tag_links),
                 tags_href=self.urls.href(self.urls.tags()),
                 body=Markup(self.body_of(article)),
                 image="" if article.image_in_body else article.image,
-                source=Link(source, self.urls.href(self.source_urls[source])),
+                source=Link(source, source_url and self.urls.href(source_url)),
                 documents=documents,
                 citation=citation(
                     article,
@@ -242,9 +251,9 @@ class Planner:
             }
 
         neighbours = [self.token(j) if j is not None else None for j in (older, newer)]
-        tags = [self.tag_links[name].href for name in article.tags]  # another tag may move one
+        tags = [self.tag_links[n].href for n in article.tags if n in self.tag_links]  # may move
         related = [self.token(j) for j in site.related[i]]
-        sourced = (self.source_urls[source], documents)
+        sourced = (source_url, documents)
         key = self.key(url, self.token(i), neighbours, related, tags, sourced)
         return self.page(url, "article", "article.html", key, self.modified(i), context)
 
@@ -576,6 +585,21 @@ class Planner:
             newest = self.newest(firsts)
             yield self.page(url, kind, "names.html", key, newest, context)
 
+    def index_pages(self) -> Iterator[Page]:
+        """The indexes of documents and of sources, unless disable_kinds turns them off."""
+        if self.site_view.documents_href:
+            yield from self.names_pages(
+                self.urls.documents(),
+                "documents",
+                "文章提及的文件",
+                self.site.documents,
+                self.document_urls,
+            )
+        if self.site_view.sources_href:
+            yield from self.names_pages(
+                self.urls.sources(), "sources", "来源", self.site.sources, self.source_urls
+            )
+
     def not_found_page(self) -> Page:
         def context() -> dict[str, Any]:
             return {"head": replace(self.head("页面未找到", url), noindex=True)}
@@ -608,17 +632,8 @@ class Planner:
             *self.date_pages(),
             self.archives_page(),
             *self.document_pages(),
-            *self.names_pages(
-                self.urls.documents(),
-                "documents",
-                "文章提及的文件",
-                self.site.documents,
-                self.document_urls,
-            ),
             *self.source_pages(),
-            *self.names_pages(
-                self.urls.sources(), "sources", "来源", self.site.sources, self.source_urls
-            ),
+            *self.index_pages(),
             self.not_found_page(),
             *([self.search_page()] if self.config.search.enabled else []),
             *feed_pages(self),
