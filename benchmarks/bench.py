@@ -12,7 +12,12 @@ and the index update within it: seconds and files rewritten), and in Chromium (w
 a fixed list of 20 queries each in a fresh browser context (cold cache): bytes transferred (index
 files, and the result pages fetched for excerpts) and the time until the first result shows.
 
+What each optional feature costs (FEATURE_OFF): cold and one edited article with only that feature
+off; the table prints all on − feature off. `--features-only` measures just that (and the all-on
+cold and edited builds it is compared with).
+
     python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 3] [--work benchmarks/work]
+                               [--features-only]
 """
 
 from __future__ import annotations
@@ -41,6 +46,11 @@ from sitegen.urls import SEARCH_FOLDER, Urls
 
 HERE = Path(__file__).resolve().parent
 SITEGEN = Path(sys.executable).parent / "sitegen"
+# A feature's name → the site.toml text (top-level keys or a table) that turns it off.
+FEATURE_OFF: dict[str, str] = {
+    "documents": 'disable_kinds = ["documents"]\n',
+    "sources": 'disable_kinds = ["sources"]\n',
+}
 
 
 def tree_pss_kib(root_pid: int) -> int:
@@ -126,6 +136,7 @@ class SizeResult:
     search_mib: float = 0.0
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes (with search)
     search: dict[str, float] = field(default_factory=dict)
+    features: dict[str, dict[str, Stat]] = field(default_factory=dict)  # FEATURE_OFF: off builds
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -146,6 +157,8 @@ def kind_of(relative: str) -> str:
         return "categories"
     if head == "archives":
         return "archives"
+    if head in ("documents", "sources"):
+        return head
     if relative == "index.html" or head == "page":
         return "home"
     return "other"
@@ -165,9 +178,12 @@ def by_kind(path: Path) -> dict[str, tuple[int, int]]:
 def site(work: Path, size: int) -> Path:
     root = work / f"site-{size}"
     content = root / "content"
-    if not content.is_dir() or len(list(content.iterdir())) < size:
+    version = root / "corpus-version"
+    written = version.read_text() if version.is_file() else ""
+    if written != corpus.CORPUS_VERSION or len(list(content.iterdir())) < size:
         shutil.rmtree(root, ignore_errors=True)
         corpus.write(size, content)
+        version.write_text(corpus.CORPUS_VERSION)
     write_config(root, search=False)
     for extra in content.glob("extra-*"):
         extra.unlink()
@@ -179,24 +195,60 @@ def reset(root: Path) -> None:
     subprocess.run([str(SITEGEN), "clean"], cwd=root, check=True, capture_output=True)
 
 
-def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeResult:
-    build = [str(SITEGEN), "build"]
-    result = SizeResult(size)
+BUILD = [str(SITEGEN), "build"]
+
+
+def cold_builds(root: Path, runs: int) -> Stat:
+    """Builds from what `sitegen clean` leaves."""
     cold = []
     for _ in range(runs):
         reset(root)
-        cold.append(timed(build, root))
-    result.pages, output_bytes = folder_size(root / "build")
-    result.output_mib = output_bytes / 2**20
-    result.scenarios["cold"] = Stat.of(cold)
-    result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
+        cold.append(timed(BUILD, root))
+    return Stat.of(cold)
+
+
+def edited_builds(root: Path, runs: int) -> Stat:
+    """The n-th of `runs` builds after the n-th article edited, each put back afterwards."""
     edited = []
     for n in range(runs):
         target, text = edit_one(root, n)
-        edited.append(timed(build, root))
+        edited.append(timed(BUILD, root))
         target.write_text(text, encoding="utf-8")
-        timed(build, root)
-    result.scenarios["one article edited"] = Stat.of(edited)
+        timed(BUILD, root)
+    return Stat.of(edited)
+
+
+def bench_features(root: Path, runs: int) -> dict[str, dict[str, Stat]]:
+    """Cold and one edited article with each feature of FEATURE_OFF off alone (then all back on)."""
+    off = {}
+    for feature, text in FEATURE_OFF.items():
+        write_config(root, search=False, extra=text)
+        cold = cold_builds(root, runs)
+        off[feature] = {"cold": cold, "one article edited": edited_builds(root, runs)}
+    write_config(root, search=False)
+    return off
+
+
+def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
+    """`--features-only`: all on (cold, one edited, bytes by kind), then each feature off."""
+    result = SizeResult(size)
+    result.scenarios["cold"] = cold_builds(root, runs)
+    result.pages, output_bytes = folder_size(root / "build")
+    result.output_mib = output_bytes / 2**20
+    result.kinds = by_kind(root / "build")
+    result.scenarios["one article edited"] = edited_builds(root, runs)
+    result.features = bench_features(root, runs)
+    return result
+
+
+def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeResult:
+    build = BUILD
+    result = SizeResult(size)
+    result.scenarios["cold"] = cold_builds(root, runs)
+    result.pages, output_bytes = folder_size(root / "build")
+    result.output_mib = output_bytes / 2**20
+    result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
+    result.scenarios["one article edited"] = edited_builds(root, runs)
     added = []
     for n in range(runs):
         extra = root / "content" / f"extra-{n}"
@@ -226,6 +278,7 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
     else:
         result.kinds = by_kind(root / "build")
     result.scenarios.update(bench_serve(root, runs))
+    result.features = bench_features(root, runs)
     return result
 
 
@@ -354,9 +407,10 @@ def bench_queries(root: Path) -> dict[str, float]:
     }
 
 
-def write_config(root: Path, *, search: bool) -> None:
+def write_config(root: Path, *, search: bool, extra: str = "") -> None:
+    """The bench's site.toml; `extra` (a FEATURE_OFF text) goes before the first table."""
     (root / "site.toml").write_text(
-        'title = "基准测试"\nbase_url = "https://example.org/archive/"\n'
+        f'title = "基准测试"\nbase_url = "https://example.org/archive/"\n{extra}'
         f"[search]\nenabled = {'true' if search else 'false'}\n",
         encoding="utf-8",
     )
@@ -507,7 +561,23 @@ def table(results: list[SizeResult]) -> str:
             )
         for name, value in result.search.items():
             lines.append(f"{'':>9} search {name}: {value:.3g}")
+        lines.extend(feature_lines(result))
     return "\n".join(lines)
+
+
+def feature_lines(result: SizeResult) -> list[str]:
+    """What each feature adds: all on − that feature off, in seconds (median) and peak MiB."""
+    if not result.features:
+        return []
+    lines = [f"{'':>9} {'feature adds':<20} {'scenario':<20} {'s':>7} {'peak MiB':>9}"]
+    for feature, scenarios in result.features.items():
+        for name, off in scenarios.items():
+            on = result.scenarios[name]
+            lines.append(
+                f"{'':>9} {feature:<20} {name:<20} {on.median - off.median:>+7.2f} "
+                f"{on.peak_mib - off.peak_mib:>+9.0f}"
+            )
+    return lines
 
 
 def main() -> None:
@@ -523,10 +593,20 @@ def main() -> None:
         default=int(os.environ.get("BENCH_SEARCH_UP_TO", "100000")),
         help="also measure search up to this size",
     )
+    parser.add_argument(
+        "--features-only",
+        action="store_true",
+        default=bool(os.environ.get("BENCH_FEATURES_ONLY")),
+        help="measure only what each feature of FEATURE_OFF costs",
+    )
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         root = site(args.work.resolve(), size)
+        if args.features_only:
+            results.append(bench_features_only(root, size, args.runs))
+            print(table(results[-1:]), flush=True)
+            continue
         result = bench_sitegen(root, size, args.runs, with_search=size <= args.search_up_to)
         result.hugo = bench_hugo(root, args.runs)
         results.append(result)
