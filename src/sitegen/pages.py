@@ -86,7 +86,7 @@ class Planner:
         self.site = site
         self.config = config
         self.body_of = body_of
-        self.urls = Urls(config)
+        self.urls = Urls(config, (node.path for node in site.walk()))
         href = self.urls.href
         self.site_view = SiteView(
             title=config.title,
