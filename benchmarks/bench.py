@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -137,6 +138,7 @@ class SizeResult:
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes (with search)
     search: dict[str, float] = field(default_factory=dict)
     features: dict[str, dict[str, Stat]] = field(default_factory=dict)  # FEATURE_OFF: off builds
+    parts: dict[str, float] = field(default_factory=dict)  # article_parts
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -173,6 +175,31 @@ def by_kind(path: Path) -> dict[str, tuple[int, int]]:
             files, size = kinds.get(kind, (0, 0))
             kinds[kind] = (files + 1, size + file.stat().st_size)
     return dict(sorted(kinds.items(), key=lambda item: -item[1][1]))
+
+
+# What citations and document links put on an article page: no switch turns them off, so the
+# bench weighs them in the pages (theme/templates/article.html).
+ARTICLE_PARTS = {
+    "citation_* tags": re.compile(r'<meta name="citation_[^>]*>\n?'),
+    "JSON-LD": re.compile(r'<script type="application/ld\+json">.*?</script>\n?', re.S),
+    "引用 block": re.compile(r"<details><summary>引用</summary>.*?</details>\n?", re.S),
+    "提及文件 links": re.compile(r'<p class="article-docs">.*?</p>\n?', re.S),
+}
+
+
+def article_parts(output: Path) -> dict[str, float]:
+    """Bytes per article page that each of ARTICLE_PARTS takes."""
+    pages = [
+        p
+        for p in output.rglob("index.html")
+        if kind_of(p.relative_to(output).as_posix()) == "articles"
+    ]
+    totals = dict.fromkeys(ARTICLE_PARTS, 0)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for name, pattern in ARTICLE_PARTS.items():
+            totals[name] += sum(len(m[0].encode("utf-8")) for m in pattern.finditer(text))
+    return {name: total / max(1, len(pages)) for name, total in totals.items()}
 
 
 def site(work: Path, size: int) -> Path:
@@ -237,6 +264,7 @@ def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
     result.pages, output_bytes = folder_size(root / "build")
     result.output_mib = output_bytes / 2**20
     result.kinds = by_kind(root / "build")
+    result.parts = article_parts(root / "build")
     timed(BUILD, root)  # fills the twin, as the warm builds do before bench_sitegen's edits
     result.scenarios["one article edited"] = edited_builds(root, runs)
     result.features = bench_features(root, runs)
@@ -249,6 +277,7 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
     result.scenarios["cold"] = cold_builds(root, runs)
     result.pages, output_bytes = folder_size(root / "build")
     result.output_mib = output_bytes / 2**20
+    result.parts = article_parts(root / "build")
     result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
     result.scenarios["one article edited"] = edited_builds(root, runs)
     added = []
@@ -563,6 +592,10 @@ def table(results: list[SizeResult]) -> str:
             )
         for name, value in result.search.items():
             lines.append(f"{'':>9} search {name}: {value:.3g}")
+        lines.extend(
+            f"{'':>9} article pages: {name} {size:.0f} bytes per article"
+            for name, size in result.parts.items()
+        )
         lines.extend(feature_lines(result))
     return "\n".join(lines)
 
