@@ -151,6 +151,8 @@ def kind_of(relative: str) -> str:
     head = relative.split("/", 1)[0]
     if head == SEARCH_FOLDER:
         return "search index"
+    if head in ("documents", "sources"):  # with the sources' feeds: all that each kind adds
+        return head
     if relative.endswith(".xml") or relative == "robots.txt":
         return "sitemaps" if relative.startswith("sitemap") else "feeds"
     if head.isdigit():
@@ -159,8 +161,6 @@ def kind_of(relative: str) -> str:
         return "categories"
     if head == "archives":
         return "archives"
-    if head in ("documents", "sources"):
-        return head
     if relative == "index.html" or head == "page":
         return "home"
     return "other"
