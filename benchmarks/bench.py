@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -81,6 +82,15 @@ def tree_pss_kib(root_pid: int) -> int:
 class Run:
     seconds: float
     peak_mib: float
+    cpu: float = (
+        0.0  # user + system seconds of the whole process tree: less swayed by a busy machine
+    )
+
+
+def children_cpu() -> float:
+    """CPU seconds of every child waited for so far (and of their children, which they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed(command: list[str], cwd: Path) -> Run:
@@ -91,6 +101,7 @@ def timed(command: list[str], cwd: Path) -> Run:
     takes more than a tenth of a core from the build it measures.
     """
     peak = 0
+    cpu = children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -110,7 +121,7 @@ def timed(command: list[str], cwd: Path) -> Run:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{errors.decode(errors='replace')}")
-    return Run(seconds, peak / 1024)
+    return Run(seconds, peak / 1024, children_cpu() - cpu)
 
 
 @dataclass
@@ -119,11 +130,18 @@ class Stat:
     min: float
     max: float
     peak_mib: float
+    cpu: float = 0.0  # median CPU seconds
 
     @classmethod
     def of(cls, runs: list[Run]) -> Stat:
         times = [r.seconds for r in runs]
-        return cls(statistics.median(times), min(times), max(times), max(r.peak_mib for r in runs))
+        return cls(
+            statistics.median(times),
+            min(times),
+            max(times),
+            max(r.peak_mib for r in runs),
+            statistics.median(r.cpu for r in runs),
+        )
 
 
 @dataclass
@@ -601,16 +619,21 @@ def table(results: list[SizeResult]) -> str:
 
 
 def feature_lines(result: SizeResult) -> list[str]:
-    """What each feature adds: all on − that feature off, in seconds (median) and peak MiB."""
+    """What each feature adds: all on − that feature off, in seconds (median; wall and CPU of
+    all processes) and peak MiB, beside the all-on figures."""
     if not result.features:
         return []
-    lines = [f"{'':>9} {'feature adds':<20} {'scenario':<20} {'s':>7} {'peak MiB':>9}"]
+    lines = [
+        f"{'':>9} {'feature adds':<12} {'scenario':<20} {'s':>7} {'CPU s':>7} {'peak MiB':>9}"
+        f"   of all on: {'s':>6} {'CPU s':>7} {'MiB':>5}"
+    ]
     for feature, scenarios in result.features.items():
         for name, off in scenarios.items():
             on = result.scenarios[name]
             lines.append(
-                f"{'':>9} {feature:<20} {name:<20} {on.median - off.median:>+7.2f} "
-                f"{on.peak_mib - off.peak_mib:>+9.0f}"
+                f"{'':>9} {feature:<12} {name:<20} {on.median - off.median:>+7.2f} "
+                f"{on.cpu - off.cpu:>+7.2f} {on.peak_mib - off.peak_mib:>+9.0f}"
+                f"   {'':>11} {on.median:>6.2f} {on.cpu:>7.2f} {on.peak_mib:>5.0f}"
             )
     return lines
 
