@@ -585,21 +585,6 @@ class Planner:
             newest = self.newest(firsts)
             yield self.page(url, kind, "names.html", key, newest, context)
 
-    def index_pages(self) -> Iterator[Page]:
-        """The indexes of documents and of sources, unless disable_kinds turns them off."""
-        if self.site_view.documents_href:
-            yield from self.names_pages(
-                self.urls.documents(),
-                "documents",
-                "文章提及的文件",
-                self.site.documents,
-                self.document_urls,
-            )
-        if self.site_view.sources_href:
-            yield from self.names_pages(
-                self.urls.sources(), "sources", "来源", self.site.sources, self.source_urls
-            )
-
     def not_found_page(self) -> Page:
         def context() -> dict[str, Any]:
             return {"head": replace(self.head("页面未找到", url), noindex=True)}
@@ -622,6 +607,7 @@ class Planner:
         return Page(url, kind, template, self.key(url, context), None, lambda: context)
 
     def all_pages(self) -> list[Page]:
+        off = self.config.disable_kinds  # the indexes of kinds turned off are not made either
         pages = [
             *self.article_pages(),
             *self.home_pages(),
@@ -632,8 +618,25 @@ class Planner:
             *self.date_pages(),
             self.archives_page(),
             *self.document_pages(),
+            *(
+                ()
+                if "documents" in off
+                else self.names_pages(
+                    self.urls.documents(),
+                    "documents",
+                    "文章提及的文件",
+                    self.site.documents,
+                    self.document_urls,
+                )
+            ),
             *self.source_pages(),
-            *self.index_pages(),
+            *(
+                ()
+                if "sources" in off
+                else self.names_pages(
+                    self.urls.sources(), "sources", "来源", self.site.sources, self.source_urls
+                )
+            ),
             self.not_found_page(),
             *([self.search_page()] if self.config.search.enabled else []),
             *feed_pages(self),
