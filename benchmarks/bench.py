@@ -82,15 +82,13 @@ def tree_pss_kib(root_pid: int) -> int:
 class Run:
     seconds: float
     peak_mib: float
-    cpu: float = (
-        0.0  # user + system seconds of the whole process tree: less swayed by a busy machine
-    )
+    cpu: float = 0.0  # user CPU seconds of the process tree: less swayed by a busy machine
 
 
 def children_cpu() -> float:
-    """CPU seconds of every child waited for so far (and of their children, which they waited for)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    """User CPU seconds of every child waited for so far (and of their children, which they
+    waited for). System time is left out: on a shared disk it varies threefold between runs."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
 
 
 def timed(command: list[str], cwd: Path) -> Run:
@@ -130,7 +128,7 @@ class Stat:
     min: float
     max: float
     peak_mib: float
-    cpu: float = 0.0  # median CPU seconds
+    cpu: float = 0.0  # median user CPU seconds
 
     @classmethod
     def of(cls, runs: list[Run]) -> Stat:
@@ -619,13 +617,13 @@ def table(results: list[SizeResult]) -> str:
 
 
 def feature_lines(result: SizeResult) -> list[str]:
-    """What each feature adds: all on − that feature off, in seconds (median; wall and CPU of
-    all processes) and peak MiB, beside the all-on figures."""
+    """What each feature adds: all on − that feature off, in seconds (median; wall and user
+    CPU of all processes) and peak MiB, beside the all-on figures."""
     if not result.features:
         return []
     lines = [
-        f"{'':>9} {'feature adds':<12} {'scenario':<20} {'s':>7} {'CPU s':>7} {'peak MiB':>9}"
-        f"   of all on: {'s':>6} {'CPU s':>7} {'MiB':>5}"
+        f"{'':>9} {'feature adds':<12} {'scenario':<20} {'s':>7} {'user s':>7} {'peak MiB':>9}"
+        f"   of all on: {'s':>6} {'user s':>7} {'MiB':>5}"
     ]
     for feature, scenarios in result.features.items():
         for name, off in scenarios.items():
