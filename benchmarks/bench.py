@@ -12,12 +12,12 @@ and the index update within it: seconds and files rewritten), and in Chromium (w
 a fixed list of 20 queries each in a fresh browser context (cold cache): bytes transferred (index
 files, and the result pages fetched for excerpts) and the time until the first result shows.
 
-What each feature adds (FEATURE_OFF): the cold build and the build after one article edited, with
-every feature on and with each one off in turn; the cost is the difference, in seconds (medians)
-and in peak MiB. `--only features` measures that alone, e.g. at 100,000 articles in bounded time:
+What each optional feature costs (FEATURE_OFF): cold and one edited article with only that feature
+off; the table prints all on − feature off. `--features-only` measures just that (and the all-on
+cold and edited builds it is compared with).
 
     python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 3] [--work benchmarks/work]
-    python benchmarks/bench.py --only features --sizes 100000 --runs 1
+                               [--features-only]
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,6 +48,13 @@ from sitegen.urls import SEARCH_FOLDER, Urls
 
 HERE = Path(__file__).resolve().parent
 SITEGEN = Path(sys.executable).parent / "sitegen"
+# A feature's name → the site.toml text (top-level keys or a table) that turns it off.
+FEATURE_OFF: dict[str, str] = {
+    "stories": "[stories]\nenabled = false\n",  # copies across feeds, listed once
+    "related": "related = 0\n",  # related articles (by content, then by category)
+    "documents": 'disable_kinds = ["documents"]\n',
+    "sources": 'disable_kinds = ["sources"]\n',
+}
 
 
 def tree_pss_kib(root_pid: int) -> int:
@@ -75,6 +84,13 @@ def tree_pss_kib(root_pid: int) -> int:
 class Run:
     seconds: float
     peak_mib: float
+    cpu: float = 0.0  # user CPU seconds of the process tree: less swayed by a busy machine
+
+
+def children_cpu() -> float:
+    """User CPU seconds of every child waited for so far (and of their children, which they
+    waited for). System time is left out: on a shared disk it varies threefold between runs."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
 
 
 def timed(command: list[str], cwd: Path) -> Run:
@@ -85,6 +101,7 @@ def timed(command: list[str], cwd: Path) -> Run:
     takes more than a tenth of a core from the build it measures.
     """
     peak = 0
+    cpu = children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -104,7 +121,7 @@ def timed(command: list[str], cwd: Path) -> Run:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{errors.decode(errors='replace')}")
-    return Run(seconds, peak / 1024)
+    return Run(seconds, peak / 1024, children_cpu() - cpu)
 
 
 @dataclass
@@ -113,11 +130,18 @@ class Stat:
     min: float
     max: float
     peak_mib: float
+    cpu: float = 0.0  # median user CPU seconds
 
     @classmethod
     def of(cls, runs: list[Run]) -> Stat:
         times = [r.seconds for r in runs]
-        return cls(statistics.median(times), min(times), max(times), max(r.peak_mib for r in runs))
+        return cls(
+            statistics.median(times),
+            min(times),
+            max(times),
+            max(r.peak_mib for r in runs),
+            statistics.median(r.cpu for r in runs),
+        )
 
 
 @dataclass
@@ -131,7 +155,8 @@ class SizeResult:
     search_mib: float = 0.0
     kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes (with search)
     search: dict[str, float] = field(default_factory=dict)
-    features: dict[str, dict[str, Stat]] = field(default_factory=dict)  # see bench_features
+    features: dict[str, dict[str, Stat]] = field(default_factory=dict)  # FEATURE_OFF: off builds
+    parts: dict[str, float] = field(default_factory=dict)  # article_parts
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -144,6 +169,8 @@ def kind_of(relative: str) -> str:
     head = relative.split("/", 1)[0]
     if head == SEARCH_FOLDER:
         return "search index"
+    if head in ("documents", "sources"):  # with the sources' feeds: all that each kind adds
+        return head
     if relative.endswith(".xml") or relative == "robots.txt":
         return "sitemaps" if relative.startswith("sitemap") else "feeds"
     if head.isdigit():
@@ -168,64 +195,40 @@ def by_kind(path: Path) -> dict[str, tuple[int, int]]:
     return dict(sorted(kinds.items(), key=lambda item: -item[1][1]))
 
 
-# Each feature's name → the site.toml text that turns it off (and only it). The text is appended
-# to the bench's site.toml, whose keys are all top-level (dotted), so a key or a table both work.
-FEATURE_OFF: dict[str, str] = {
-    "stories": "[stories]\nenabled = false\n",  # copies across feeds, listed once
-    "related": "related = 0\n",  # related articles (by content, then by category)
+# What citations and document links put on an article page: no switch turns them off, so the
+# bench weighs them in the pages (theme/templates/article.html).
+ARTICLE_PARTS = {
+    "citation_* tags": re.compile(r'<meta name="citation_[^>]*>\n?'),
+    "JSON-LD": re.compile(r'<script type="application/ld\+json">.*?</script>\n?', re.S),
+    "引用 block": re.compile(r"<details><summary>引用</summary>.*?</details>\n?", re.S),
+    "提及文件 links": re.compile(r'<p class="article-docs">.*?</p>\n?', re.S),
 }
-ALL_ON = "all on"
-FEATURE_SCENARIOS = ("cold", "one article edited")
 
 
-def bench_features(root: Path, runs: int) -> dict[str, dict[str, Stat]]:
-    """The cold build and the build after one article edited, with every feature on (ALL_ON) and
-    with each feature of FEATURE_OFF off alone: {feature: {scenario: Stat}}."""
-    build = [str(SITEGEN), "build"]
-    found: dict[str, dict[str, Stat]] = {}
-    for feature, off in {ALL_ON: "", **FEATURE_OFF}.items():
-        write_config(root, search=False, extra=off)
-        cold, edited = [], []
-        for n in range(runs):
-            reset(root)
-            cold.append(timed(build, root))
-            target, text = edit_one(root, n)
-            edited.append(timed(build, root))
-            target.write_text(text, encoding="utf-8")
-        found[feature] = dict(zip(FEATURE_SCENARIOS, map(Stat.of, (cold, edited)), strict=True))
-    write_config(root, search=False)
-    reset(root)
-    return found
-
-
-def feature_lines(result: SizeResult) -> list[str]:
-    """Each feature's cost: the build with all on minus the build with it off."""
-    on = result.features.get(ALL_ON)
-    if not on:
-        return []
-    lines = [
-        f"{'':>9} {'feature':<9} {'scenario':<20} {'all on s':>9} {'off s':>7} {'cost s':>7} "
-        f"{'on MiB':>7} {'off MiB':>8} {'cost MiB':>9}"
+def article_parts(output: Path) -> dict[str, float]:
+    """Bytes per article page that each of ARTICLE_PARTS takes."""
+    pages = [
+        p
+        for p in output.rglob("index.html")
+        if kind_of(p.relative_to(output).as_posix()) == "articles"
     ]
-    for feature, scenarios in result.features.items():
-        if feature == ALL_ON:
-            continue
-        for name, off in scenarios.items():
-            with_it = on[name]
-            lines.append(
-                f"{result.articles:>9} {feature:<9} {name:<20} {with_it.median:>9.2f} {off.median:>7.2f} "
-                f"{with_it.median - off.median:>7.2f} {with_it.peak_mib:>7.0f} "
-                f"{off.peak_mib:>8.0f} {with_it.peak_mib - off.peak_mib:>9.0f}"
-            )
-    return lines
+    totals = dict.fromkeys(ARTICLE_PARTS, 0)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for name, pattern in ARTICLE_PARTS.items():
+            totals[name] += sum(len(m[0].encode("utf-8")) for m in pattern.finditer(text))
+    return {name: total / max(1, len(pages)) for name, total in totals.items()}
 
 
 def site(work: Path, size: int) -> Path:
     root = work / f"site-{size}"
     content = root / "content"
-    if not content.is_dir() or len(list(content.iterdir())) < size:
+    version = root / "corpus-version"
+    written = version.read_text() if version.is_file() else ""
+    if written != corpus.CORPUS_VERSION or len(list(content.iterdir())) < size:
         shutil.rmtree(root, ignore_errors=True)
         corpus.write(size, content)
+        version.write_text(corpus.CORPUS_VERSION)
     write_config(root, search=False)
     for extra in content.glob("extra-*"):
         extra.unlink()
@@ -237,24 +240,64 @@ def reset(root: Path) -> None:
     subprocess.run([str(SITEGEN), "clean"], cwd=root, check=True, capture_output=True)
 
 
-def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeResult:
-    build = [str(SITEGEN), "build"]
-    result = SizeResult(size)
+BUILD = [str(SITEGEN), "build"]
+
+
+def cold_builds(root: Path, runs: int) -> Stat:
+    """Builds from what `sitegen clean` leaves."""
     cold = []
     for _ in range(runs):
         reset(root)
-        cold.append(timed(build, root))
-    result.pages, output_bytes = folder_size(root / "build")
-    result.output_mib = output_bytes / 2**20
-    result.scenarios["cold"] = Stat.of(cold)
-    result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
+        cold.append(timed(BUILD, root))
+    return Stat.of(cold)
+
+
+def edited_builds(root: Path, runs: int) -> Stat:
+    """The n-th of `runs` builds after the n-th article edited, each put back afterwards."""
     edited = []
     for n in range(runs):
         target, text = edit_one(root, n)
-        edited.append(timed(build, root))
+        edited.append(timed(BUILD, root))
         target.write_text(text, encoding="utf-8")
-        timed(build, root)
-    result.scenarios["one article edited"] = Stat.of(edited)
+        timed(BUILD, root)
+    return Stat.of(edited)
+
+
+def bench_features(root: Path, runs: int) -> dict[str, dict[str, Stat]]:
+    """Cold and one edited article with each feature of FEATURE_OFF off alone (then all back on)."""
+    off = {}
+    for feature, text in FEATURE_OFF.items():
+        write_config(root, search=False, extra=text)
+        cold = cold_builds(root, runs)
+        timed(BUILD, root)  # the first build after a cold one fills the twin: not an edit's cost
+        off[feature] = {"cold": cold, "one article edited": edited_builds(root, runs)}
+    write_config(root, search=False)
+    return off
+
+
+def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
+    """`--features-only`: all on (cold, one edited, bytes by kind), then each feature off."""
+    result = SizeResult(size)
+    result.scenarios["cold"] = cold_builds(root, runs)
+    result.pages, output_bytes = folder_size(root / "build")
+    result.output_mib = output_bytes / 2**20
+    result.kinds = by_kind(root / "build")
+    result.parts = article_parts(root / "build")
+    timed(BUILD, root)  # fills the twin, as the warm builds do before bench_sitegen's edits
+    result.scenarios["one article edited"] = edited_builds(root, runs)
+    result.features = bench_features(root, runs)
+    return result
+
+
+def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeResult:
+    build = BUILD
+    result = SizeResult(size)
+    result.scenarios["cold"] = cold_builds(root, runs)
+    result.pages, output_bytes = folder_size(root / "build")
+    result.output_mib = output_bytes / 2**20
+    result.parts = article_parts(root / "build")
+    result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
+    result.scenarios["one article edited"] = edited_builds(root, runs)
     added = []
     for n in range(runs):
         extra = root / "content" / f"extra-{n}"
@@ -284,6 +327,7 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
     else:
         result.kinds = by_kind(root / "build")
     result.scenarios.update(bench_serve(root, runs))
+    result.features = bench_features(root, runs)
     return result
 
 
@@ -413,10 +457,10 @@ def bench_queries(root: Path) -> dict[str, float]:
 
 
 def write_config(root: Path, *, search: bool, extra: str = "") -> None:
-    """The bench's site.toml, every key top-level (dotted), then `extra` (see FEATURE_OFF)."""
+    """The bench's site.toml; `extra` (a FEATURE_OFF text) goes before the first table."""
     (root / "site.toml").write_text(
-        'title = "基准测试"\nbase_url = "https://example.org/archive/"\n'
-        f"search.enabled = {'true' if search else 'false'}\n{extra}",
+        f'title = "基准测试"\nbase_url = "https://example.org/archive/"\n{extra}'
+        f"[search]\nenabled = {'true' if search else 'false'}\n",
         encoding="utf-8",
     )
 
@@ -558,7 +602,7 @@ def table(results: list[SizeResult]) -> str:
                 f"{result.articles:>9} {'hugo ' + name:<20} {stat.median:>9.2f} {stat.min:>7.2f} "
                 f"{stat.max:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
             )
-        if result.kinds:  # not measured with --only features
+        if result.kinds:  # not measured with --features-only
             lines.append(f"{'':>9} output: {result.pages} HTML pages, {result.output_mib:.1f} MiB")
             lines.extend(kind_lines(result))
         if result.search_files:
@@ -567,8 +611,32 @@ def table(results: list[SizeResult]) -> str:
             )
         for name, value in result.search.items():
             lines.append(f"{'':>9} search {name}: {value:.3g}")
+        lines.extend(
+            f"{'':>9} article pages: {name} {size:.0f} bytes per article"
+            for name, size in result.parts.items()
+        )
         lines.extend(feature_lines(result))
     return "\n".join(lines)
+
+
+def feature_lines(result: SizeResult) -> list[str]:
+    """What each feature adds: all on − that feature off, in seconds (median; wall and user
+    CPU of all processes) and peak MiB, beside the all-on figures."""
+    if not result.features:
+        return []
+    lines = [
+        f"{'':>9} {'feature adds':<12} {'scenario':<20} {'s':>7} {'user s':>7} {'peak MiB':>9}"
+        f"   of all on: {'s':>6} {'user s':>7} {'MiB':>5}"
+    ]
+    for feature, scenarios in result.features.items():
+        for name, off in scenarios.items():
+            on = result.scenarios[name]
+            lines.append(
+                f"{'':>9} {feature:<12} {name:<20} {on.median - off.median:>+7.2f} "
+                f"{on.cpu - off.cpu:>+7.2f} {on.peak_mib - off.peak_mib:>+9.0f}"
+                f"   {'':>11} {on.median:>6.2f} {on.cpu:>7.2f} {on.peak_mib:>5.0f}"
+            )
+    return lines
 
 
 def main() -> None:
@@ -585,21 +653,21 @@ def main() -> None:
         help="also measure search up to this size",
     )
     parser.add_argument(
-        "--only",
-        choices=("all", "features"),
-        default=os.environ.get("BENCH_ONLY", "all"),
-        help="features: only what each feature adds (FEATURE_OFF)",
+        "--features-only",
+        action="store_true",
+        default=bool(os.environ.get("BENCH_FEATURES_ONLY")),
+        help="measure only what each feature of FEATURE_OFF costs",
     )
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         root = site(args.work.resolve(), size)
-        if args.only == "all":
-            result = bench_sitegen(root, size, args.runs, with_search=size <= args.search_up_to)
-            result.hugo = bench_hugo(root, args.runs)
-        else:
-            result = SizeResult(size)
-        result.features = bench_features(root, args.runs)
+        if args.features_only:
+            results.append(bench_features_only(root, size, args.runs))
+            print(table(results[-1:]), flush=True)
+            continue
+        result = bench_sitegen(root, size, args.runs, with_search=size <= args.search_up_to)
+        result.hugo = bench_hugo(root, args.runs)
         results.append(result)
         print(table([result]), flush=True)
     print()

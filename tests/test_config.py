@@ -54,6 +54,9 @@ def test_an_empty_file_means_defaults(tmp_path: Path) -> None:
         ({"publish": {"size_limit": 1.5}}, "publish.size_limit"),
         ({"publish": {"limit": "1 GB"}}, "publish.limit"),
         ({"search": {"enabled": "yes"}}, "search.enabled"),
+        ({"disable_kinds": "documents"}, "disable_kinds"),
+        ({"disable_kinds": ["document"]}, "disable_kinds"),
+        ({"disable_kinds": ["articles"]}, "disable_kinds"),
     ],
 )
 def test_bad_values_name_the_key(raw: dict, key: str) -> None:
@@ -100,3 +103,10 @@ def test_publish_size_limit_reads_units_or_bytes(written: object, size: int) -> 
 
 def test_publish_size_limit_defaults_to_github_pages_1_gb() -> None:
     assert parse_config({}, Path()).publish.size_limit == 10**9
+
+
+def test_disable_kinds_is_kept_in_one_order_whatever_the_file_says() -> None:
+    """Its repr is part of every page's key: the same set must give the same text."""
+    one = parse_config({"disable_kinds": ["tags", "documents", "tags"]}, Path())
+    other = parse_config({"disable_kinds": ["documents", "tags"]}, Path())
+    assert one.disable_kinds == other.disable_kinds == ("documents", "tags")

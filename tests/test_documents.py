@@ -25,6 +25,7 @@ from sitegen.documents import cited
 from sitegen.urls import name_segments
 
 from .conftest import FIXTURES, corpus_or_skip, make_config
+from .sitecheck import tree_digest
 
 CITES = FIXTURES / "documents" / "cites"
 SAMPLE = FIXTURES / "documents" / "precision_sample.tsv"
@@ -243,3 +244,34 @@ def test_precision_of_the_hand_checked_sample_of_the_real_corpus() -> None:
         assert document in cited(f"{title}\n{body.text}"), rel_path
     precision = sum(row[2] == "1" for row in rows) / len(rows)
     assert precision >= 0.95
+
+
+def test_disabled_kinds_make_no_pages_and_no_links_to_them(tmp_path: Path) -> None:
+    shutil.copytree(CITES, tmp_path / "content")
+    rules = tmp_path / "content" / "2026-01-05-livestream-rules.md"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace("author:", "tags: [直播电商]\nauthor:", 1),
+        "utf-8",
+    )
+    kinds = ["documents", "sources", "tags"]
+    config = make_config(tmp_path, base_url=BASE, disable_kinds=kinds)
+    assert not build(config).errors
+    output = tmp_path / "build"
+    assert not [kind for kind in kinds if (output / kind).exists()]
+    for html in output.rglob("*.html"):
+        links = lxml.html.fromstring(html.read_bytes()).xpath("//a/@href | //link/@href")
+        leading = [h for h in links if h.startswith(("/documents/", "/sources/", "/tags/"))]
+        assert not leading, html
+    sitemap = "".join(p.read_text(encoding="utf-8") for p in output.glob("sitemap*.xml"))
+    assert "/documents/" not in sitemap and "/sources/" not in sitemap
+    article = page(output, RULES)
+    assert article.xpath("string(//p[@class='article-meta']/span[1])") == "来源：人民日报"
+    # Turned on again, an incremental build puts them back, equal to a build from scratch.
+    config = make_config(tmp_path, base_url=BASE)
+    assert not build(config).errors
+    assert "/documents/直播电商监督管理办法/" in hrefs(page(output, RULES), "//a/@href")
+    assert (output / "tags" / "直播电商" / "index.html").is_file()
+    fresh = tmp_path / "fresh"
+    shutil.copytree(tmp_path / "content", fresh / "content")
+    build(make_config(fresh, base_url=BASE))
+    assert tree_digest(output) == tree_digest(fresh / "build")

@@ -1,5 +1,6 @@
 """Category names a feed or a crawler makes (`新闻/国内`, `..`, markup, quotes, `?#%`) are shown as
 written and given a safe URL segment; only an explicit unsafe `slug:` is an error, at its line.
+Two names differing only in case (`Policy`, `policy`) get folders that differ in more than case.
 Run as a person runs it: the real CLI on the files of tests/fixtures/sites/odd_names."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sitegen.urls import good_segment
 from .conftest import FIXTURES, sitegen
 
 MARKUP = '<b>"要闻"</b>'
-NAMES = ["新闻/国内", "新闻-国内", "..", MARKUP, "问答?#100%"]
+NAMES = ["新闻/国内", "新闻-国内", "..", MARKUP, "问答?#100%", "Policy", "policy"]
 
 
 def test_odd_category_names_get_safe_urls_and_only_an_unsafe_slug_is_an_error(
@@ -40,6 +41,8 @@ def test_odd_category_names_get_safe_urls_and_only_an_unsafe_slug_is_an_error(
     assert sorted(headings) == sorted(NAMES)  # each name its own page, shown as written
     segments = list(headings.values())
     assert len(set(segments)) == len(NAMES) and all(map(good_segment, segments))
+    # Distinct also where case is not (a clone on macOS or Windows): one folder each.
+    assert len({segment.casefold() for segment in segments}) == len(NAMES)
     assert headings["新闻-国内"] == "新闻-国内"  # a good segment is the name itself
     assert headings["新闻/国内"].startswith("新闻-国内-")  # readable, and not 新闻-国内's
     assert headings["问答?#100%"].startswith("问答-100-")

@@ -10,7 +10,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sitegen.models import Article
-from sitegen.urls import UnsafePath, Urls, good_segment, name_segment, output_file
+from sitegen.urls import (
+    SEGMENT_MAX_CHARS,
+    UnsafePath,
+    Urls,
+    category_segments,
+    good_segment,
+    name_segment,
+    name_segments,
+    output_file,
+)
 
 from .conftest import make_config
 
@@ -112,3 +121,49 @@ def test_a_dot_in_a_name_does_not_turn_a_folder_url_into_a_file() -> None:
         == "/categories/新闻/bbcchinese.com _ 兩岸三地/"
     )
     assert urls.article(replace(ARTICLE, slug="v1.2")) == "/2022/01/v1.2/"
+
+
+def test_one_rule_keeps_a_good_name_of_up_to_60_characters_spaces_and_all() -> None:
+    assert name_segment("中华人民共和国 证券法") == "中华人民共和国 证券法"
+    assert name_segment("长" * SEGMENT_MAX_CHARS) == "长" * SEGMENT_MAX_CHARS
+    longer = name_segment("长" * (SEGMENT_MAX_CHARS + 1))
+    assert longer.startswith("长" * SEGMENT_MAX_CHARS + "-") and good_segment(longer)
+    assert name_segments(["BBC Chinese", "人民日报"]) == {
+        "BBC Chinese": "BBC Chinese",
+        "人民日报": "人民日报",
+    }
+    urls = Urls(make_config(Path()))
+    assert urls.href(urls.source(name_segment("BBC Chinese"))) == "/sources/BBC%20Chinese/"
+
+
+def test_names_differing_only_in_case_get_segments_that_differ_in_more() -> None:
+    segments = name_segments(["policy", "Policy", "POLICY", "财经"])
+    assert len({segment.casefold() for segment in segments.values()}) == 4
+    assert segments["财经"] == "财经"
+    assert all(segments[name].startswith(f"{name}-") for name in ("policy", "Policy", "POLICY"))
+    assert segments == name_segments(["财经", "POLICY", "Policy", "policy"])  # any order
+
+
+def test_two_short_hashes_alike_are_widened() -> None:
+    """Names cut to the same 60 characters whose six-digit hashes meet (found by trying)."""
+    seen: dict[str, str] = {}
+    for n in range(100_000):
+        name = "长" * SEGMENT_MAX_CHARS + str(n)
+        segment = name_segment(name)
+        if segment in seen:
+            break
+        seen[segment] = name
+    pair = [seen[segment], name]
+    segments = name_segments(pair)
+    assert len(set(segments.values())) == 2
+    assert all(len(s) == SEGMENT_MAX_CHARS + 1 + 32 and good_segment(s) for s in segments.values())
+
+
+def test_only_sibling_categories_are_told_apart_by_case() -> None:
+    paths = [("新闻",), ("新闻", "Policy"), ("新闻", "policy"), ("科技",), ("科技", "Policy")]
+    segments = category_segments(paths)
+    assert segments[("科技", "Policy")] == "Policy"  # no sibling to meet
+    assert segments[("新闻", "Policy")].casefold() != segments[("新闻", "policy")].casefold()
+    urls = Urls(make_config(Path()), paths)
+    assert urls.category(("新闻", "policy")) == f"/categories/新闻/{segments[('新闻', 'policy')]}/"
+    assert urls.category(("科技", "Policy")) == "/categories/科技/Policy/"

@@ -55,6 +55,10 @@ class Publish:
     size_limit: int = GITHUB_PAGES
 
 
+# The kinds of page `disable_kinds` may turn off, as Hugo's disableKinds does.
+OPTIONAL_KINDS = ("documents", "sources", "tags")
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """The whole configuration of one site; `root` is the folder site.toml lives in."""
@@ -73,6 +77,7 @@ class SiteConfig:
     cname: str = ""
     permalinks: Permalinks = field(default_factory=Permalinks)
     category_slugs: dict[str, str] = field(default_factory=dict)
+    disable_kinds: tuple[str, ...] = ()  # sorted: its repr is part of every page's key
     feeds: Feeds = field(default_factory=Feeds)
     search: Search = field(default_factory=Search)
     stories: Stories = field(default_factory=Stories)
@@ -160,6 +165,19 @@ def _category_slugs(value: object) -> dict[str, str]:
     return dict(value)
 
 
+def _disable_kinds(value: object) -> tuple[str, ...]:
+    """`disable_kinds`: page kinds left out, each one of OPTIONAL_KINDS."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError("disable_kinds", 'must be a list of strings, e.g. ["documents"]')
+    unknown = [v for v in value if v not in OPTIONAL_KINDS]
+    if unknown:
+        raise ConfigError(
+            "disable_kinds",
+            f"unknown kind {unknown[0]!r}; known kinds: {', '.join(OPTIONAL_KINDS)}",
+        )
+    return tuple(sorted(set(value)))
+
+
 def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
     """Validate a site.toml dict; the result is what every stage reads, never the raw dict."""
     known = {f.name: f for f in fields(SiteConfig) if f.name != "root"}
@@ -171,6 +189,8 @@ def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
             values[key] = _table(key, _TABLES[key], value)
         elif key == "category_slugs":
             values[key] = _category_slugs(value)
+        elif key == "disable_kinds":
+            values[key] = _disable_kinds(value)
         else:
             _check_type(key, value, known[key].type)
             values[key] = value

@@ -23,6 +23,7 @@ language = "zh-CN"
 timezone = "Asia/Shanghai"
 per_page = 50
 # cname = "archive.example.org"   # a custom domain for GitHub Pages (then base_url on it too)
+# disable_kinds = ["sources"]     # pages not made (and not linked): documents, sources, tags
 """
 
 README = """\

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
@@ -31,11 +31,10 @@ _TAG_JUNK = re.compile(r"[\x00-\x20\x7f\\/?#%&=+:;,.'\"<>|*\[\]{}^`]+")
 _AMBIGUOUS = re.compile(r'[<>:"|?*#%]')
 _NOT_IN_SEGMENT = re.compile(r'[\x00-\x1f\x7f\\/<>:"|?*#%]+')
 _DASHES = re.compile(r"[-_]{2,}")
-_MADE = re.compile(r"-[0-9a-f]{6}$")  # how a made segment ends (made_segment)
-SEGMENT_MAX_CHARS = 60  # of a made segment's readable part; a short hash follows when it is cut
+_MADE = re.compile(r"-[0-9a-f]{6}(?:[0-9a-f]{26})?$")  # how a made segment ends (made_segment)
+SEGMENT_MAX_CHARS = 60  # of a segment made from a name; a short hash follows when it is cut
 SEGMENT_MAX_BYTES = 250  # file systems allow 255 bytes a name
-_NOT_IN_NAME = re.compile(r"[\x00-\x20\x7f\\/?#%<>\"|*:]+|^\.+")
-NAME_MAX_CHARS = 60
+SHORT_DIGITS, WIDE_DIGITS = 6, 32  # a made segment's hash; widened where two short ones meet
 # What editors and tools leave beside the files they save (Vim's 4913 probes a folder's access).
 _LEFTOVERS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", "___jb_tmp___")
 
@@ -52,9 +51,9 @@ def unsafe_segment(segment: str) -> bool:
     return segment in ("", ".", "..") or _UNSAFE.search(segment) is not None
 
 
-def short_hash(text: str) -> str:
-    """Six hex digits that tell apart slugs cut short or colliding, stable for the same text."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+def short_hash(text: str, digits: int = SHORT_DIGITS) -> str:
+    """Hex digits that tell apart slugs cut short or colliding, stable for the same text."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:digits]
 
 
 def good_segment(segment: str) -> bool:
@@ -69,47 +68,60 @@ def good_segment(segment: str) -> bool:
     )
 
 
-def made_segment(text: str, name: str, *, changed: bool) -> str:
+def made_segment(text: str, name: str, *, changed: bool, digits: int = SHORT_DIGITS) -> str:
     """`text`, made from `name` and holding nothing a segment may not, bounded: cut to
-    SEGMENT_MAX_CHARS, with a short hash of `name` when it was cut, is empty or `changed` from
-    it, so that two names never make one segment and the same name always makes the same."""
+    SEGMENT_MAX_CHARS, with a hash of `name` (`digits` long) when it was cut, is empty or
+    `changed` from it, so that two names never make one segment and the same name always makes
+    the same."""
     text = _DASHES.sub("-", text).strip("-_. ")
     if not text:
-        return short_hash(name)
+        return short_hash(name, digits)
     if changed or len(text) > SEGMENT_MAX_CHARS:
-        return f"{text[:SEGMENT_MAX_CHARS].rstrip('-_. ')}-{short_hash(name)}"
+        return f"{text[:SEGMENT_MAX_CHARS].rstrip('-_. ')}-{short_hash(name, digits)}"
     return text
 
 
-def name_segment(name: str) -> str:
-    """A category's or tag's URL segment, as Hexo and Hugo slugify: the name itself when it is a
-    good segment (readable Chinese stays readable), else the name with what a segment may not
-    hold made `-`, and a short hash of it (`新闻/国内` → `新闻-国内-955053`). A name ending as
-    a made segment does (`-` and six hex digits) is made too, so no name is kept as another's."""
-    if good_segment(name) and _MADE.search(name) is None:
+def name_segment(name: str, digits: int = SHORT_DIGITS) -> str:
+    """The one rule for a name's URL segment (a category, a document, a source), as Hexo and Hugo
+    slugify: the name itself when it is a good segment of at most SEGMENT_MAX_CHARS characters
+    (readable Chinese stays readable; inner spaces stay, written %20 in links), else the name
+    with what a segment may not hold made `-`, cut, and a hash of it (`新闻/国内` →
+    `新闻-国内-955053`). A name ending as a made segment does (`-` and hex digits) is made too,
+    so no name is kept as another's. `digits` > SHORT_DIGITS: always made (name_segments)."""
+    if (
+        digits == SHORT_DIGITS
+        and good_segment(name)
+        and len(name) <= SEGMENT_MAX_CHARS
+        and _MADE.search(name) is None
+    ):
         return name
-    return made_segment(_NOT_IN_SEGMENT.sub("-", name), name, changed=True)
+    return made_segment(_NOT_IN_SEGMENT.sub("-", name), name, changed=True, digits=digits)
 
 
 def name_segments(names: Iterable[str]) -> dict[str, str]:
-    """A URL segment for each name (a document's title, a source): the name itself when it is safe
-    and short, else cut and made safe plus a hash of the whole name, longer where two would meet,
-    so distinct names never share a URL whatever the order they come in."""
+    """name_segment for names that share a folder, distinct even on a file system that ignores
+    case (a clone on macOS or Windows): names whose segments meet, in any case (`Policy` and
+    `policy`, or two short hashes alike), each get a hash WIDE_DIGITS long, whatever the order
+    they come in."""
     names = sorted(set(names))
-    segments = {name: _segment(name, 6) for name in names}
-    owners = Counter(segments.values())
+    segments = {name: name_segment(name) for name in names}
+    owners = Counter(segment.casefold() for segment in segments.values())
     return {
-        name: _segment(name, 32) if owners[segment] > 1 else segment
+        name: name_segment(name, WIDE_DIGITS) if owners[segment.casefold()] > 1 else segment
         for name, segment in segments.items()
     }
 
 
-def _segment(name: str, digits: int) -> str:
-    safe = _NOT_IN_NAME.sub("-", name).strip("-. ")
-    if safe == name and len(name) <= NAME_MAX_CHARS and digits == 6 and good_segment(name):
-        return name
-    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:digits]
-    return f"{safe[:NAME_MAX_CHARS]}-{digest}".lstrip("-")
+def category_segments(paths: Iterable[CategoryPath]) -> dict[CategoryPath, str]:
+    """Each category's own segment (name_segments among its siblings), by its path."""
+    siblings: dict[CategoryPath, list[str]] = defaultdict(list)
+    for path in paths:
+        siblings[path[:-1]].append(path[-1])
+    return {
+        (*parent, name): segment
+        for parent, names in siblings.items()
+        for name, segment in name_segments(names).items()
+    }
 
 
 class UnsafePath(ValueError):
@@ -130,10 +142,13 @@ def _names_file(pattern: str) -> bool:
 
 
 class Urls:
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, categories: Iterable[CategoryPath] = ()) -> None:
+        """`categories`: every category path of the site, so that siblings' segments are told
+        apart (category_segments); a path not given gets its name's own segment."""
         self.config = config
         self.links = config.permalinks
         self.base_path = config.base_path
+        self._segments = category_segments(categories)
         self._categories: dict[CategoryPath, str] = {}
         self._hrefs: dict[str, str] = {}
 
@@ -157,15 +172,21 @@ class Urls:
             slug=check_segment(article.slug),
         )
 
-    def taxonomy_segment(self, name: str) -> str:
-        """A category's or tag's URL segment: what `[category_slugs]` maps the name to, or the
-        name made a segment (name_segment). Every name has one: a name is never an error."""
-        return self.config.category_slugs.get(name) or name_segment(name)
+    def category_segment(self, path: CategoryPath) -> str:
+        """A category's own URL segment: what `[category_slugs]` maps its name to, or its name
+        made a segment among its siblings (category_segments). Every name has one: a name is
+        never an error."""
+        name = path[-1]
+        return (
+            self.config.category_slugs.get(name) or self._segments.get(path) or name_segment(name)
+        )
 
     def category(self, path: CategoryPath) -> str:
         """Memoized: thousands of articles share a handful of category paths."""
         if path not in self._categories:
-            joined = "/".join(self.taxonomy_segment(name) for name in path)
+            joined = "/".join(
+                self.category_segment(path[: depth + 1]) for depth in range(len(path))
+            )
             self._categories[path] = self._fill(self.links.category, path=joined)
         return self._categories[path]
 
@@ -225,7 +246,7 @@ class Urls:
         return self._fill(first.strip("/") + "/" + self.links.page, n=str(n))
 
     def documents(self) -> str:
-        """The index of cited documents; each has its page below it (`name_segments`)."""
+        """The index of cited documents; each has its page below it (name_segments)."""
         return "/documents/"
 
     def document(self, segment: str) -> str:

@@ -61,6 +61,7 @@ class Plan:
 
 def _all_pages(views: Views) -> list[Page]:
     site, urls, config = views.site, views.urls, views.config
+    off = config.disable_kinds  # the indexes of kinds turned off are not made either
     pages = [
         *articles.article_pages(views),
         *lists.home_pages(views),
@@ -71,17 +72,25 @@ def _all_pages(views: Views) -> list[Page]:
         *lists.date_pages(views),
         lists.archives_page(views),
         *documents.document_pages(views),
-        *documents.names_pages(
-            views,
-            urls.documents(),
-            "documents",
-            "文章提及的文件",
-            site.documents,
-            views.document_urls,
+        *(
+            ()
+            if "documents" in off
+            else documents.names_pages(
+                views,
+                urls.documents(),
+                "documents",
+                "文章提及的文件",
+                site.documents,
+                views.document_urls,
+            )
         ),
         *documents.source_pages(views),
-        *documents.names_pages(
-            views, urls.sources(), "sources", "来源", site.sources, views.source_urls
+        *(
+            ()
+            if "sources" in off
+            else documents.names_pages(
+                views, urls.sources(), "sources", "来源", site.sources, views.source_urls
+            )
         ),
         not_found_page(views),
         *([search_page(views)] if config.search.enabled else []),

@@ -22,7 +22,8 @@ def _neighbours(views: Views, i: int) -> tuple[int | None, int | None]:
 
 def _documents(views: Views, i: int) -> tuple[Link, ...]:
     href, urls = views.urls.href, views.document_urls
-    return tuple(Link(label(name), href(urls[name])) for name in views.site.articles[i].documents)
+    documents = views.site.articles[i].documents
+    return tuple(Link(label(name), href(urls[name])) for name in documents if name in urls)
 
 
 def article_page(views: Views, i: int) -> Page:
@@ -30,9 +31,9 @@ def article_page(views: Views, i: int) -> Page:
     site = views.site
     article, url, source = site.articles[i], site.urls[i], site.source_of[i]
     neighbours = [views.token(j) if j is not None else None for j in _neighbours(views, i)]
-    tags = [views.tag_links[name].href for name in article.tags]  # another tag may move one
+    tags = [views.tag_links[n].href for n in article.tags if n in views.tag_links]  # may move
     related = [views.token(j) for j in site.related[i]]
-    sourced = (views.source_urls[source], _documents(views, i))
+    sourced = (views.source_urls.get(source, ""), _documents(views, i))
     key = views.key(url, views.token(i), neighbours, related, tags, sourced)
     return Page(url, "article", "article.html", key, views.modified(i), "article", i)
 
@@ -48,16 +49,17 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
     article, source = site.articles[i], site.source_of[i]
     older, newer = _neighbours(views, i)
     local = article.date.astimezone(config.tz)
+    source_url = views.source_urls.get(source, "")  # none when source pages are off
     view = ArticleView(
         card=views.card(i),
         original_title=article.original_title,
         author=article.author,
         editor=article.editor,
-        tags=tuple(views.tag_links[name] for name in article.tags),
+        tags=tuple(views.tag_links[name] for name in article.tags if name in views.tag_links),
         tags_href=urls.href(urls.tags()),
         body=Markup(views.body_of(article)),
         image="" if article.image_in_body else article.image,
-        source=Link(source, urls.href(views.source_urls[source])),
+        source=Link(source, source_url and urls.href(source_url)),
         documents=_documents(views, i),
         citation=citation(
             article,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -64,10 +65,17 @@ class Views:
     def __init__(
         self, site: Site, config: SiteConfig, *, body_of: BodyOf = own_body, rendering: str = ""
     ) -> None:
+        off = config.disable_kinds  # those kinds get no pages, so nothing links to them
+        site = replace(
+            site,
+            documents=() if "documents" in off else site.documents,
+            sources=() if "sources" in off else site.sources,
+            tags=() if "tags" in off else site.tags,
+        )
         self.site = site
         self.config = config
         self.body_of = body_of
-        self.urls = Urls(config)
+        self.urls = Urls(config, (node.path for node in site.walk()))
         href = self.urls.href
         self.site_view = SiteView(
             title=config.title,
@@ -79,8 +87,8 @@ class Views:
             search_href=href(self.urls.search()),
             search_enabled=config.search.enabled,
             feed_href=href(self.urls.feed()),
-            documents_href=href(self.urls.documents()),
-            sources_href=href(self.urls.sources()),
+            documents_href="" if "documents" in off else href(self.urls.documents()),
+            sources_href="" if "sources" in off else href(self.urls.sources()),
             static_href=href("/"),
             generator=f"sitegen {__version__}",
         )
