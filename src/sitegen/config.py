@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError
+from sitegen.models import Sketching
 from sitegen.size import GITHUB_PAGES, parse_size
 from sitegen.urls import good_segment
 
@@ -82,6 +83,11 @@ class SiteConfig:
     search: Search = field(default_factory=Search)
     stories: Stories = field(default_factory=Stories)
     publish: Publish = field(default_factory=Publish)
+
+    @property
+    def sketching(self) -> Sketching:
+        """What normalizing sketches of each article: only what stories and related lists use."""
+        return Sketching(copies=self.stories.enabled, topics=self.related > 0)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from sitegen.config import SiteConfig
+from typing import Any
 
 CategoryPath = tuple[str, ...]
 
@@ -50,10 +47,6 @@ class Sketching:
 
     copies: bool = True
     topics: bool = True
-
-    @classmethod
-    def of(cls, config: SiteConfig) -> Sketching:
-        return cls(copies=config.stories.enabled, topics=config.related > 0)
 
 
 SKETCH_ALL = Sketching()

@@ -21,7 +21,7 @@ from sitegen.build.report import Progress, Report, quiet
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
-from sitegen.models import Article, Sketching
+from sitegen.models import Article
 from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
 from sitegen.render import make_environment, rendering_digest, static_dirs
@@ -132,7 +132,7 @@ class Session:
         self.config = config
         folder = config.root / CACHE_DIR if cache else None
         self.cache = ArticleCache(
-            folder, config.timezone, read_only=read_only, sketching=Sketching.of(config)
+            folder, config.timezone, read_only=read_only, sketching=config.sketching
         )
         self.bodies = Bodies(self.cache)
         self.output = output or config.output_path

@@ -6,7 +6,8 @@ scratch or in place), extract.py turns an Article into a record.
 The build calls `SearchIndex(state).update(folder, docs, text_of)`; theme/static/search.js reads it.
 """
 
+from sitegen.search.doc import Doc
 from sitegen.search.extract import doc_of, text_of
-from sitegen.search.writer import Changes, Doc, SearchIndex
+from sitegen.search.writer import Changes, SearchIndex
 
 __all__ = ["Changes", "Doc", "SearchIndex", "doc_of", "text_of"]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen.cache import code_version
 from sitegen.models import Article
-from sitegen.search.writer import Doc
+from sitegen.search.doc import Doc
 
 _BLOCK = (
     "address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|h[1-6]|header|hr|li|"

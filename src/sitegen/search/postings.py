@@ -22,7 +22,7 @@ from sitegen.search import format as fmt
 from sitegen.search.tokens import tokens
 
 if TYPE_CHECKING:
-    from sitegen.search.writer import Doc, TextOf
+    from sitegen.search.doc import Doc, TextOf
 
 CHUNK = 1024  # documents tokenized at a time
 PARTITION_BITS = 6  # the spill's partitions: ranges of 2 ** (SHARD_BITS - PARTITION_BITS) shards

@@ -26,7 +26,6 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -36,35 +35,12 @@ from sitegen.output import write_atomically
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.search import format as fmt
 from sitegen.search import postings
+from sitegen.search.doc import Doc, TextOf
 from sitegen.search.postings import Folder
 from sitegen.search.tokens import simplified, tokens
 
 PARALLEL_FROM = 2000
 STATE_VERSION = 3
-
-
-@dataclass(frozen=True)
-class Doc:
-    """What the index holds of one article but its text, which `update` asks for only when
-    `text_key` changed (so a warm build reads no article bodies)."""
-
-    url: str  # site-relative, as the build knows it
-    title: str
-    date: datetime  # orders the ids
-    day: str  # shown: 2022-03-14
-    year: int
-    source: str  # 来源, or the feed when there is none
-    categories: tuple[str, ...]  # every level of every trail, the first trail first: "金融"…
-    text_key: str  # changes whenever the text may (the content file and the code that reads it)
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        """Equal when the index holds the same of it: everything else comes from the content file
-        (text_key) as extract.py reads it, but for the day (the time zone)."""
-        return self.url, self.text_key, self.day
-
-
-TextOf = Callable[[Doc], str]
 
 
 @dataclass(frozen=True)
@@ -95,8 +71,8 @@ def code_digest() -> str:
     """The code that makes the index: a change to it makes the index anew."""
     here = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=16)
-    for name in ("tokens.py", "format.py", "postings.py", "writer.py", "extract.py"):
-        digest.update((here / name).read_bytes())
+    for path in sorted(here.glob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
