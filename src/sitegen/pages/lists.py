@@ -176,23 +176,37 @@ def year_page(views: Views, year: int, members: Sequence[int], archives: Link) -
         if m.year == year
     )
     heading = f"{year}年"
+    description = f"{heading}的 {len(members)} 篇文章，按月浏览"
+    return links_page(views, url, "year", heading, description, (archives,), months, members)
+
+
+def links_page(
+    views: Views,
+    url: str,
+    kind: str,
+    heading: str,
+    description: str,
+    trail: tuple[Link, ...],
+    links: tuple[CountedLink, ...],
+    members: Sequence[int],
+) -> Page:
+    """A list page of counted links and no cards (a year's months, the tags): one page."""
     return ready(
         url,
-        "year",
+        kind,
         "list.html",
-        views.key(url, months),
+        views.key(url, links),
         views.newest(members),
-        head=views.head(heading, url, f"{heading}的 {len(members)} 篇文章，按月浏览"),
-        kind="year",
+        head=views.head(heading, url, description),
+        kind=kind,
         heading=heading,
-        trail=(archives,),
-        subcategories=months,
+        trail=trail,
+        subcategories=links,
         cards=(),
         pagination=views.pagination(url, 1, 1),
         total=len(members),
         latest=False,
         more=None,
-        timeline=(),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sitegen.models import Page
-from sitegen.pages.lists import list_pages
+from sitegen.pages.lists import links_page, list_pages
 from sitegen.pages.shared import Views, ready
 from sitegen.site import CategoryNode
 from sitegen.views import CountedLink, Link, TreeNode
@@ -32,23 +32,7 @@ def tags_page(views: Views) -> Page:
     url = urls.tags()
     tags = tuple(CountedLink(t.name, urls.href(t.url), len(t.articles)) for t in site.tags)
     members = sorted({i for t in site.tags for i in t.articles})
-    return ready(
-        url,
-        "tags",
-        "list.html",
-        views.key(url, tags),
-        views.newest(members),
-        head=views.head("标签", url, f"全部 {len(tags)} 个标签"),
-        kind="tags",
-        heading="标签",
-        trail=(),
-        subcategories=tags,
-        cards=(),
-        pagination=views.pagination(url, 1, 1),
-        total=len(members),
-        latest=False,
-        more=None,
-    )
+    return links_page(views, url, "tags", "标签", f"全部 {len(tags)} 个标签", (), tags, members)
 
 
 def tree(views: Views, nodes: tuple[CategoryNode, ...]) -> tuple[TreeNode, ...]:
