@@ -298,11 +298,11 @@ def _related(
     if last is None:
         todo = np.arange(n)
     else:
-        todo = _dirty(last, ids, tokens, topics, rows, dropped, matrix, transposed)
-        now = {name: i for i, name in enumerate(ids)}
-        where = np.array([now.get(name, -1) for name in last.ids], dtype=np.int64)
-        old_row = np.full(n, -1, dtype=np.int64)  # each article's row in the memo
-        old_row[where[where >= 0]] = np.flatnonzero(where >= 0)
+        before = {name: k for k, name in enumerate(last.ids)}
+        old_row = np.array([before.get(name, -1) for name in ids], dtype=np.int64)  # in the memo
+        todo = _dirty(last, old_row, tokens, topics, rows, dropped, matrix, transposed)
+        where = np.full(len(last.ids), -1, dtype=np.int64)  # each memo row's article now
+        where[old_row[old_row >= 0]] = np.flatnonzero(old_row >= 0)
         clean = old_row >= 0
         clean[todo] = False
         mapped = last.related[old_row[clean]]  # what they list is never gone (`_dirty`)
@@ -325,7 +325,7 @@ def _related(
 
 def _dirty(
     memo: Memo,
-    ids: Sequence[str],
+    old: npt.NDArray[np.int64],
     tokens: npt.NDArray[np.uint64],
     topics: npt.NDArray[np.uint32],
     rows: npt.NDArray[np.int32],
@@ -336,9 +336,8 @@ def _dirty(
     """The articles whose related list may differ from the memo's: each one new or changed (its
     topics, date or story), each one that now shares enough topics with a changed one to list it,
     each one whose list held an article changed or gone, and each one holding a topic that crossed
-    TOPIC_CAP (its scores with every article holding the topic moved)."""
-    before = {name: k for k, name in enumerate(memo.ids)}
-    old = np.array([before.get(name, -1) for name in ids], dtype=np.int64)
+    TOPIC_CAP (its scores with every article holding the topic moved). `old`: each article's row
+    in the memo (-1: new)."""
     known = old >= 0
     changed = ~known
     changed[known] = memo.tokens[old[known]] != tokens[known]
