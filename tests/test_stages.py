@@ -128,10 +128,11 @@ def test_static_folders_are_listed_once_and_copied_from_that_list(tmp_path: Path
     (theme / "logo.svg").write_text("<svg/>", encoding="utf-8")
     (own / ".draft.css").write_text("hidden", encoding="utf-8")
     statics = static_listing([theme, own])
-    assert statics == [(theme, ["css/a.css", "logo.svg"]), (own, ["css/a.css"])]
+    assert statics.folders == ((theme, ("css/a.css", "logo.svg")), (own, ("css/a.css",)))
+    assert statics.files == {"css/a.css", "logo.svg"}
     output = tmp_path / "build"
     staging = Staging(output, trusted=False)
-    for folder, files in statics:
+    for folder, files in statics.folders:
         staging.copy_tree(folder, files)
     staging.commit()
     assert (output / "css" / "a.css").read_text(encoding="utf-8") == "own"

@@ -100,13 +100,19 @@ def static_files(source: Path) -> list[str]:
     return found
 
 
-Statics = list[tuple[Path, list[str]]]  # static folders, each with its files
+@dataclass(frozen=True)
+class Statics:
+    """The static folders, each with its files (in copy order: a later folder's file wins), and
+    every path they give the output: walked once a build, they shadow generated pages of the same
+    path, and are copied."""
+
+    folders: tuple[tuple[Path, tuple[str, ...]], ...]
+    files: frozenset[str]
 
 
 def static_listing(folders: list[Path]) -> Statics:
-    """Each static folder with its files, walked once a build: they shadow generated pages of
-    the same path, and are copied."""
-    return [(folder, static_files(folder)) for folder in folders]
+    listed = tuple((folder, tuple(static_files(folder))) for folder in folders)
+    return Statics(listed, frozenset(path for _, found in listed for path in found))
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
@@ -286,7 +292,7 @@ class Staging(_Folder):
         shutil.copytree(previous, self.path / relative, copy_function=os.link)
         return True
 
-    def copy_tree(self, source: Path, files: list[str]) -> None:
+    def copy_tree(self, source: Path, files: Iterable[str]) -> None:
         """Copy a static folder's files (`static_files`) verbatim (following symlinks, so nothing
         outside is linked in)."""
         for relative in files:

@@ -103,7 +103,7 @@ def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
     return errors
 
 
-def _unshadowed(pages: list[Page], statics: set[str]) -> tuple[list[Page], tuple[str, ...]]:
+def _unshadowed(pages: list[Page], statics: frozenset[str]) -> tuple[list[Page], tuple[str, ...]]:
     """The pages to write, and the files of those a static file of the same path replaces: a
     site's own `static/robots.txt` wins over the generated one (Hugo's rule too)."""
     files = [output_file(page.url) for page in pages]
@@ -181,8 +181,7 @@ class Session:
             articles = [a for a in articles if a.source_path not in bad]
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
-        files = {p for _, found in statics for p in found}
-        pages, report.shadowed = _unshadowed(planned.pages, files)
+        pages, report.shadowed = _unshadowed(planned.pages, statics.files)
         return site, replace(planned, pages=pages)
 
     def build(self, *, reuse: bool = False, progress: Progress = quiet) -> Report:
@@ -234,9 +233,8 @@ class Session:
     ) -> Manifest:
         """Bring the twin up to date: static files, pages, search index, nothing stale left."""
         twin, live = manifests
-        for folder, found in statics:
+        for folder, found in statics.folders:
             staging.copy_tree(folder, found)
-        static_paths = {p for _, found in statics for p in found}
         place = _Staged(staging, twin, live)
         emitted = emit(planned, place, self.env, jobs=self.jobs, progress=progress)
         report.pages.update(emitted.kinds)
@@ -258,12 +256,12 @@ class Session:
             )
             index_digest = report.search.digest
         pages = planned.pages
-        expected = static_paths | {output_file(page.url) for page in pages}
+        expected = statics.files | {output_file(page.url) for page in pages}
         staging.prune(set(twin.files) - expected)
         if not index_digest:
             shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
         stamps = {page.url: place.stamps[page.url] for page in pages}
-        static = {path: staging.stamp(path) for path in sorted(static_paths)}
+        static = {path: staging.stamp(path) for path in sorted(statics.files)}
         files = tuple(sorted(expected))
         kinds = dict(report.pages)
         skipped = tuple(report.skipped)
