@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -133,6 +133,15 @@ def _assign_urls(
     return list(owner.values()), list(owner), errors
 
 
+def _listed_here(
+    i: int, story: tuple[int, ...], item: object, held: Sequence[Container[object]]
+) -> bool:
+    """Whether the list of `item` (a category, a tag) shows article i's story under i: a story is
+    listed once, under its earliest copy holding the item (`held[j]`: what article j holds;
+    `story`: earliest first, () alone)."""
+    return next(j for j in (*story, i) if item in held[j]) == i
+
+
 def _category_tree(
     articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...]
 ) -> tuple[CategoryNode, ...]:
@@ -145,7 +154,7 @@ def _category_tree(
         )
     for i, nodes in enumerate(filed):
         for node in nodes:
-            if next(j for j in (*copies[i], i) if node in filed[j]) == i:
+            if _listed_here(i, copies[i], node, filed):
                 members[node].append(i)
     children: dict[CategoryPath, list[CategoryPath]] = defaultdict(list)
     for path in members:
@@ -169,9 +178,10 @@ def _tags(
     tag. Names that would share a URL (`AI` and `ai`, `C/C++` and `C-C++`) each get a short hash
     of the name, so distinct names never share a page."""
     members: dict[str, list[int]] = defaultdict(list)
-    for i, article in enumerate(articles):
-        for name in article.tags:
-            if next(j for j in (*copies[i], i) if name in articles[j].tags) == i:
+    tagged = [article.tags for article in articles]
+    for i, names in enumerate(tagged):
+        for name in names:
+            if _listed_here(i, copies[i], name, tagged):
                 members[name].append(i)
     plain = {name: urls.tag(name) for name in members}
     shared = Counter(plain.values())
