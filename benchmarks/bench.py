@@ -275,14 +275,20 @@ def bench_features(root: Path, runs: int) -> dict[str, dict[str, Stat]]:
     return off
 
 
-def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
-    """`--features-only`: all on (cold, one edited, bytes by kind), then each feature off."""
+def cold_result(root: Path, size: int, runs: int) -> SizeResult:
+    """The cold builds, and what the last one wrote: pages, bytes, each citation part's bytes."""
     result = SizeResult(size)
     result.scenarios["cold"] = cold_builds(root, runs)
     result.pages, output_bytes = folder_size(root / "build")
     result.output_mib = output_bytes / 2**20
-    result.kinds = by_kind(root / "build")
     result.parts = article_parts(root / "build")
+    return result
+
+
+def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
+    """`--features-only`: all on (cold, one edited, bytes by kind), then each feature off."""
+    result = cold_result(root, size, runs)
+    result.kinds = by_kind(root / "build")
     timed(BUILD, root)  # fills the twin, as the warm builds do before bench_sitegen's edits
     result.scenarios["one article edited"] = edited_builds(root, runs)
     result.features = bench_features(root, runs)
@@ -291,11 +297,7 @@ def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
 
 def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeResult:
     build = BUILD
-    result = SizeResult(size)
-    result.scenarios["cold"] = cold_builds(root, runs)
-    result.pages, output_bytes = folder_size(root / "build")
-    result.output_mib = output_bytes / 2**20
-    result.parts = article_parts(root / "build")
+    result = cold_result(root, size, runs)
     result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
     result.scenarios["one article edited"] = edited_builds(root, runs)
     added = []
