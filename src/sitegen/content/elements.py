@@ -30,6 +30,7 @@ _DIGITS = re.compile(r"\d{1,5}")
 _DROP_WITH_CONTENT = names(
     "script style iframe frame frameset object embed applet input button select textarea"
     " noscript template svg math canvas video audio source track map meta link title head base"
+    " xmp plaintext noembed noframes"
 )
 _UNWRAP = ("font", "span", "o:p", "mp-style-type", "form")
 # HTML5 ends <svg> and <math> at any of these tags (its "breakout" rule), so text after a stray or
