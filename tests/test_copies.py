@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.articles import normalize_all
 from sitegen.cache import ArticleCache
 from sitegen.models import Article
 from sitegen.pages import plan
+from sitegen.pipeline.articles import normalize_all
 from sitegen.site import Site, index
 from sitegen.urls import Urls
 from sitegen.views import Card, Link

@@ -33,10 +33,30 @@ CORPUS = next(
     Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real",
 )
 
-OPEN_ENDED = (
-    "script style iframe noscript template textarea title xmp plaintext noembed noframes object"
-    " applet audio video canvas map select button frameset svg math"
-).split()
+OPEN_ENDED = [
+    "script",
+    "style",
+    "iframe",
+    "noscript",
+    "template",
+    "textarea",
+    "title",
+    "xmp",
+    "plaintext",
+    "noembed",
+    "noframes",
+    "object",
+    "applet",
+    "audio",
+    "video",
+    "canvas",
+    "map",
+    "select",
+    "button",
+    "frameset",
+    "svg",
+    "math",
+]
 VOID = ["embed", "source", "track", "param", "keygen", "wbr", "bgsound", "frame", "image", "input"]
 OBSOLETE_OR_UNKNOWN = [
     "marquee",

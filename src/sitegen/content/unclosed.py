@@ -20,20 +20,20 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from sitegen.content.tree import BLOCKS
+from sitegen.content.tree import BLOCKS, names
 
 # Elements the cleaner drops with their content (elements.py, clean.py's sanitizer) that a browser
 # or libxml2 can leave open to the end of the body.
-_OPEN_ENDED = (
+_OPEN_ENDED = names(
     "script style iframe noscript template textarea title xmp plaintext noembed noframes"
     " object applet audio video canvas map select button frameset"
-).split()
-_VOID = ("embed", "source", "track")  # void in HTML, held open by libxml2
+)
+_VOID = names("embed source track")  # void in HTML, held open by libxml2
 # A start tag, read as libxml2 reads it: a quote opens a value only after "=", and one that never
 # closes is a character (possessive: no backtracking, whatever the quotes).
 _START = re.compile(
     r"<(?:("
-    + "|".join(_OPEN_ENDED + list(_VOID))
+    + "|".join(sorted(_OPEN_ENDED | _VOID))
     + r")(?=[\s/>])(?:[^>\"'=]++|=\s*+(?:\"[^\"]*+\"|'[^']*+')?+|[\"'=])*+>|!--|!|\?)",
     re.IGNORECASE,
 )
@@ -62,9 +62,9 @@ def end_unclosed(html: str, markdown: bool = False) -> str:
         kind = (found.group(1) or found.group()[1:]).lower()
         at = after = found.end()
         if kind in ("!", "?"):  # <![CDATA[, <?xml, <!DOCTYPE: libxml2 ends them at the next ">"
-            end = _BOGUS_END.search(html, after)
-            if end is None or end.group() == "<":
-                where = end.start() if end else len(html)
+            bogus_end = _BOGUS_END.search(html, after)
+            if bogus_end is None or bogus_end.group() == "<":
+                where = bogus_end.start() if bogus_end else len(html)
                 edits.append((where, -len(edits), where, ">"))
         elif kind == "plaintext":  # libxml2 never ends one: the tag goes, what follows is parsed
             edits.append((found.start(), -len(edits), after, ""))
