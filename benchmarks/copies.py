@@ -7,6 +7,7 @@ archive is the bench's own N articles (corpus.py). Both are built cold, search o
 `sitegen build`: wall and user CPU seconds and the peak memory of the process tree (PSS).
 A story's cost should be what as many distinct articles cost (issue 28: within 1.5 times).
 
+    make bench-copies [BENCH_COPIES=4000,40000]
     python benchmarks/copies.py [--sizes 4000,40000] [--work benchmarks/work]
 """
 
