@@ -6,6 +6,7 @@ configuration, and a ceiling so git never finds a repository above the test's fo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 
@@ -466,37 +468,24 @@ Seen = Callable[[Path, list[str]], bool]
 
 
 def descendants(pid: int) -> list[str]:
-    """The command lines of a process's descendants (from /proc)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry.name))
-    found, stack = [], list(parents.get(pid, []))
-    while stack:
-        child = stack.pop()
-        stack.extend(parents.get(child, []))
-        try:
-            found.append(
-                (Path("/proc") / str(child) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            )
-        except OSError:
-            continue
+    """The command lines of a process's descendants."""
+    found: list[str] = []
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:  # it has just ended
+        return found
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            found.append(" ".join(child.cmdline()))
     return found
 
 
 def working_in(folder: Path) -> bool:
     """Whether any process still works in the folder (git's orphans finishing after a kill)."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "cwd").readlink().is_relative_to(folder):
-                    return True
-            except OSError:
-                continue
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if Path(process.cwd()).is_relative_to(folder):
+                return True
     return False
 
 
