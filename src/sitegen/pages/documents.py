@@ -97,10 +97,11 @@ def redirect_page(views: Views, url: str, heading: str, target: str, text: str) 
 
 def _body_view(views: Views, body: Body) -> RecordView:
     authority = authorities.by_name()[body.name]
-    records = views.site.documents
+    records = views.site.documents  # none when the documents' pages are off
     links = tuple(
         Link(label(records[r].name), views.urls.href(views.document_urls[records[r].name]))
         for r in body.documents
+        if records
     )
     fields = (
         Field("类别", (Sourced(authority.group),)),
