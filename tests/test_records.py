@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from sitegen import authorities
-from sitegen.build import build
+from sitegen.pipeline import build
 from sitegen.content.clean import clean_body
 from sitegen.content.load import load_data, read_file
 from sitegen.documents import citations
