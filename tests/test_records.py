@@ -12,10 +12,10 @@ import lxml.html
 import pytest
 
 from sitegen import authorities
-from sitegen.pipeline import build
 from sitegen.content.clean import clean_body
 from sitegen.content.load import load_data, read_file
 from sitegen.documents import citations
+from sitegen.pipeline import build
 
 from .conftest import FIXTURES, corpus_or_skip, make_config
 
