@@ -48,13 +48,15 @@ _OPEN_QUOTE = re.compile(
     r"\s+[^\s\"'<>/=]+\s*=\s*([\"'])(?:(?!\1)[^<]|(?!" + _BLOCK_TAG + ")<)*(?=" + _BLOCK_TAG + ")",
     re.IGNORECASE,
 )
+_QUOTED_MARKUP = re.compile(r"=\s*(?:\"[^\"<]*|'[^'<]*)<")
 _BOGUS_END = re.compile("[<>]")
 _TAG_GOES_ON = re.compile(r"\s*/?>|\s+[^\s\"'<>/=]+\s*(?:=|/?>|\s)")
 
 
 def end_unclosed(html: str, markdown: bool = False) -> str:
     """The body with every element that would swallow what follows it ended: see the module."""
-    html = _OPEN_QUOTE.sub(_end_quote, html)
+    if _QUOTED_MARKUP.search(html):  # rare: a quoted value holding "<" (one search when none does)
+        html = _OPEN_QUOTE.sub(_end_quote, html)
     boundary = _PARAGRAPH_OR_BLANK_LINE if markdown else _PARAGRAPH
     edits: list[tuple[int, int, int, str]] = []  # (where, -order, end of what is cut, text)
     at = 0
