@@ -180,7 +180,7 @@ def _kinds_ended(markup: str) -> set[str]:
 
 def _safe(html: str) -> list[str]:
     """What is left that a sanitizer must never leave: scripts and their kin, handlers, URLs of
-    another scheme than http(s) or mailto."""
+    another scheme than http(s) (protocol-relative too) or mailto."""
     if not html:
         return []
     root = lxml.html.fragment_fromstring(html, create_parent="div")
@@ -189,7 +189,7 @@ def _safe(html: str) -> list[str]:
         for name, value in element.attrib.items():
             if name.startswith("on"):
                 bad.append(f"{element.tag} {name}")
-            if name in ("href", "src") and not re.match(r"(?:https?:|mailto:)", value.strip()):
+            if name in ("href", "src") and not re.match(r"(?:https?:|mailto:|//)", value.strip()):
                 bad.append(f"{element.tag} {name}={value}")
     return bad
 

@@ -159,7 +159,8 @@ def normalize_elements(root: etree._Element) -> None:  # noqa: C901 - one pass b
             if tidy != tail:
                 element.tail = tidy
         tag = element.tag
-        if tag == "img":
+        if tag in ("img", "image"):  # <image>: the obsolete name, which HTML parsers read as <img>
+            element.tag = "img"
             _fix_image(element)
         elif tag == "a":
             href = _absolute((element.get("href") or "").strip())

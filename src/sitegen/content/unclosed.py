@@ -6,7 +6,7 @@ same with media and embeds it knows no end for (`<embed>`, `<source>`, `<track>`
 `<video>` left open…); the cleaner drops all of those with their content, and with them every
 paragraph after a piece of markup a 2008–2015 page left open. An archive keeps the text: here, on the
 raw body, such an element that is not closed before another of its kind opens ends before the next
-paragraph-level tag (a blank line too, in Markdown), a void one (embed, source, track) right after
+paragraph-level tag (a blank line too, in Markdown), a void one (embed, source, track, image) right after
 its start tag (a `<plaintext>`, which nothing ends, loses its tag), and a quoted attribute value still open at a paragraph-level tag ends before it.
 Closed ones are left exactly as they are (a closed script's `document.write("<p>…")` is script).
 
@@ -28,7 +28,7 @@ _OPEN_ENDED = names(
     "script style iframe noscript template textarea title xmp plaintext noembed noframes"
     " object applet audio video canvas map select button frameset"
 )
-_VOID = names("embed source track")  # void in HTML, held open by libxml2
+_VOID = names("embed source track image")  # void in HTML (image: img), held open by libxml2
 # A start tag, read as libxml2 reads it: a quote opens a value only after "=", and one that never
 # closes is a character (possessive: no backtracking, whatever the quotes).
 _START = re.compile(
@@ -57,8 +57,21 @@ def end_unclosed(html: str, markdown: bool = False) -> str:
     """The body with every element that would swallow what follows it ended: see the module."""
     if _QUOTED_MARKUP.search(html):  # rare: a quoted value holding "<" (one search when none does)
         html = _OPEN_QUOTE.sub(_end_quote, html)
-    boundary = _PARAGRAPH_OR_BLANK_LINE if markdown else _PARAGRAPH
-    edits: list[tuple[int, int, int, str]] = []  # (where, -order, end of what is cut, text)
+    edits = _edits(html, _PARAGRAPH_OR_BLANK_LINE if markdown else _PARAGRAPH)
+    if not edits:
+        return html
+    pieces, done = [], 0
+    for where, _, cut_to, text in sorted(edits):
+        pieces += [html[done:where], text]
+        done = cut_to
+    return "".join(pieces) + html[done:]
+
+
+def _edits(html: str, boundary: re.Pattern[str]) -> list[tuple[int, int, int, str]]:
+    """What to change: (where, -order, end of what is cut there, text put there); at one place,
+    what was opened last is ended first."""
+    edits: list[tuple[int, int, int, str]] = []
+    search = _Searches(html)
     at = 0
     while found := _START.search(html, at):
         kind = (found.group(1) or found.group()[1:]).lower()
@@ -75,23 +88,33 @@ def end_unclosed(html: str, markdown: bool = False) -> str:
                 edits.append((after, -len(edits), after, f"</{kind}>"))
         else:
             close_tag, start_tag = _marks(kind)
-            close = close_tag.search(html, after)
-            again = start_tag.search(html, after)
+            close, again = search(close_tag, after), search(start_tag, after)
             if close and (again is None or close.start() < again.start()):
                 at = close.end()  # closed: what it holds is its own
                 continue
             # open: it ends before the next paragraph, and what it spans is scanned on, so
             # that an element opened inside it ends there too, first
-            stop = boundary.search(html, after)
+            stop = search(boundary, after)
             end = stop.start() if stop else len(html)
             edits.append((end, -len(edits), end, "-->" if kind == "!--" else f"</{kind}>"))
-    if not edits:
-        return html
-    pieces, done = [], 0
-    for where, _, cut_to, text in sorted(edits):
-        pieces += [html[done:where], text]
-        done = cut_to
-    return "".join(pieces) + html[done:]
+    return edits
+
+
+class _Searches:
+    """A pattern's next match from a place, each pattern's last match kept: the places only move
+    forward, so a body with thousands of open elements is read once per pattern, not once each."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.found: dict[re.Pattern[str], re.Match[str] | None] = {}
+
+    def __call__(self, pattern: re.Pattern[str], start: int) -> re.Match[str] | None:
+        if pattern in self.found:
+            last = self.found[pattern]
+            if last is None or last.start() >= start:
+                return last
+        found = self.found[pattern] = pattern.search(self.html, start)
+        return found
 
 
 def _end_quote(found: re.Match[str]) -> str:
