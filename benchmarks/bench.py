@@ -45,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import corpus
 import real_corpus
@@ -52,7 +53,7 @@ from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.render import THEME
 from sitegen.serve import DevServer
-from sitegen.size import OutputSize, measure
+from sitegen.size import OutputSize, measure, tar_entry
 from sitegen.urls import SEARCH_FOLDER, Urls
 
 HERE = Path(__file__).resolve().parent
@@ -167,7 +168,7 @@ class SizeResult:
     hugo: dict[str, Stat] = field(default_factory=dict)
     search_files: int = 0
     search_mib: float = 0.0
-    kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes (with search)
+    kinds: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # files, bytes, tar
     search: dict[str, float] = field(default_factory=dict)
     features: dict[str, dict[str, Stat]] = field(default_factory=dict)  # FEATURE_OFF: off builds
     parts: dict[str, float] = field(default_factory=dict)  # article_parts
@@ -202,15 +203,20 @@ def kind_of(relative: str) -> str:
     return "other"
 
 
-def by_kind(path: Path) -> dict[str, tuple[int, int]]:
-    """Files and bytes of each kind (each path counted whole, as Pages does)."""
-    kinds: dict[str, tuple[int, int]] = {}
-    for file in path.rglob("*"):
-        if file.is_file():
-            kind = kind_of(file.relative_to(path).as_posix())
-            files, size = kinds.get(kind, (0, 0))
-            kinds[kind] = (files + 1, size + file.stat().st_size)
-    return dict(sorted(kinds.items(), key=lambda item: -item[1][1]))
+def by_kind(path: Path) -> dict[str, tuple[int, int, int]]:
+    """Files, bytes and tar bytes of each kind (each path counted whole, as Pages does; a folder's
+    header goes to the kind of its path)."""
+    kinds: dict[str, tuple[int, int, int]] = {}
+    for entry in path.rglob("*"):
+        relative = entry.relative_to(path).as_posix()
+        kind = kind_of(relative)
+        files, size, tar = kinds.get(kind, (0, 0, 0))
+        if entry.is_file():
+            length = entry.stat().st_size
+            kinds[kind] = (files + 1, size + length, tar + tar_entry(f"./{relative}", length))
+        elif entry.is_dir():
+            kinds[kind] = (files, size, tar + tar_entry(f"./{relative}/"))
+    return dict(sorted(kinds.items(), key=lambda item: -item[1][2]))
 
 
 # What citations and document links put on an article page: no switch turns them off, so the
@@ -420,7 +426,6 @@ def bench_queries(root: Path) -> dict[str, float]:
     """Each query in a fresh context of Chromium against the built site on 127.0.0.1."""
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-    from urllib.parse import quote
 
     chromium = Path("/usr/bin/chromium")
     try:
@@ -497,8 +502,9 @@ def write_config(root: Path, *, search: bool, extra: str = "") -> None:
 
 
 def served_text(url: str) -> str:
+    """The page at url (an IRI: the real corpus's slugs are Chinese), or "" while it is not there."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(quote(url, safe=":/?=&%"), timeout=5) as response:
             return response.read().decode("utf-8")
     except OSError:
         return ""
@@ -603,14 +609,17 @@ def bench_hugo(root: Path, runs: int) -> tuple[dict[str, Stat], OutputSize | Non
 
 
 def kind_lines(result: SizeResult) -> list[str]:
-    """Bytes per article and files, by kind: what a 1 GB Pages site can hold."""
-    total_files = sum(files for files, _ in result.kinds.values())
-    total_bytes = sum(size for _, size in result.kinds.values())
-    rows = [*result.kinds.items(), ("all files", (total_files, total_bytes))]
-    lines = [f"{'':>9} {'kind':<14} {'files':>8} {'MB':>9} {'bytes/article':>14}"]
-    for kind, (files, size) in rows:
+    """Files and bytes per article by kind, in the files and in the tar: what a 1 GB Pages site
+    can hold."""
+    total = tuple(sum(values[k] for values in result.kinds.values()) for k in range(3))
+    rows = [*result.kinds.items(), ("all files", total)]
+    lines = [
+        f"{'':>9} {'kind':<14} {'files':>8} {'MB':>9} {'bytes/article':>14} {'tar B/article':>14}"
+    ]
+    for kind, (files, size, tar) in rows:
         lines.append(
-            f"{'':>9} {kind:<14} {files:>8} {size / 1e6:>9.1f} {size / result.articles:>14.0f}"
+            f"{'':>9} {kind:<14} {files:>8} {size / 1e6:>9.1f} {size / result.articles:>14.0f} "
+            f"{tar / result.articles:>14.0f}"
         )
     return lines
 

@@ -57,18 +57,24 @@ def parse_size(value: object, key: str) -> int:
     return size
 
 
-def _header(name: str) -> int:
-    """The bytes of an entry's header(s): a long path adds a header and the path, NUL-ended."""
+def tar_entry(name: str, size: int = 0) -> int:
+    """The bytes an entry named `name` (./path, a folder's ending in /) of `size` bytes takes in
+    the tar: its header, two more for a path over the name field (a long-name header and the
+    path, NUL-ended), its content padded to blocks."""
     length = len(os.fsencode(name))
-    if length <= NAME_FIELD:
-        return BLOCK
-    return 2 * BLOCK + -(-(length + 1) // BLOCK) * BLOCK
+    long_name = 0 if length <= NAME_FIELD else BLOCK + -(-(length + 1) // BLOCK) * BLOCK
+    return BLOCK + long_name + -(-size // BLOCK) * BLOCK
+
+
+def tar_total(entries: int) -> int:
+    """The tar's bytes from the sum of its entries': two zero blocks, then whole records."""
+    return -(-(entries + 2 * BLOCK) // RECORD) * RECORD
 
 
 def measure(folder: Path) -> OutputSize:
     """Walk the output once (a 100,000-article site: about 230,000 entries, a second or so),
     counting the tar's bytes as the Pages workflow writes it, entries named ./path."""
-    tar = _header("./")
+    tar = tar_entry("./")
     files = folders = content = 0
     stack = [(str(folder), "./")]
     while stack:
@@ -77,14 +83,14 @@ def measure(folder: Path) -> OutputSize:
             for entry in entries:
                 if entry.is_dir():
                     stack.append((entry.path, f"{name}{entry.name}/"))
-                    tar += _header(f"{name}{entry.name}/")
+                    tar += tar_entry(f"{name}{entry.name}/")
                     folders += 1
                 elif entry.is_file():
                     size = entry.stat().st_size
-                    tar += _header(name + entry.name) + -(-size // BLOCK) * BLOCK
+                    tar += tar_entry(name + entry.name, size)
                     content += size
                     files += 1
-    return OutputSize(-(-(tar + 2 * BLOCK) // RECORD) * RECORD, files, folders, content)
+    return OutputSize(tar_total(tar), files, folders, content)
 
 
 def human(size: int) -> str:
