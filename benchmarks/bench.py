@@ -49,8 +49,8 @@ from urllib.parse import quote
 
 import corpus
 import real_corpus
-from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.pipeline import build
 from sitegen.render import THEME
 from sitegen.serve import DevServer
 from sitegen.size import OutputSize, measure, tar_entry
