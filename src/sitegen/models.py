@@ -88,6 +88,9 @@ class Article:
     """The documents the text cites (sitegen.documents), found once when normalizing."""
     link: str = ""
     """The original's URL from the front matter (`link`, `url`, `source_url`…), for citations."""
+    images: tuple[str, ...] = ()
+    """Every picture the article shows (its head image first), for `sitegen images` and the
+    page's key: a picture fetched or lost changes the pages showing it."""
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,7 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         sketch=sketch(title, body.text, sketching),
         documents=cited(f"{title}\n{body.text}"),
         link=original_link(meta),
+        images=tuple(dict.fromkeys(i for i in (image, *body.images) if i)),
     )
 
 
