@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from sitegen.images.place import thumb_size
+
 # Pictures some hosts send, with status 200, instead of the one asked for (their SHA-256, first
 # 32 hex digits). Add a host's own with `[images] refused = ["…"]` (`sitegen images` prints the
 # hash of every picture it keeps from more than a few URLs: such a one is usually a placeholder).
@@ -56,14 +58,6 @@ def identify(data: bytes) -> Identified:
         return Identified("", too_large=True)
     except (UnidentifiedImageError, OSError, ValueError):
         return Identified("")
-
-
-def thumb_size(width: int, height: int, limit: int) -> tuple[int, int]:
-    """A thumbnail's pixel size: at most `limit` wide, the picture's shape kept; the page gives
-    it before the thumbnail exists."""
-    if width <= limit or not height:
-        return width, height
-    return limit, max(1, round(height * limit / width))
 
 
 def make_thumbnail(source: Path, target: Path, limit: int) -> bool:

@@ -19,10 +19,10 @@ from sitegen.images import manifest
 from sitegen.images.fetch import Fetcher
 from sitegen.images.manifest import Journal, Picture
 from sitegen.images.picture import make_thumbnail
+from sitegen.images.published import THUMBS
 from sitegen.parallel import jobs_for, map_chunks
 
 Progress = Callable[[str, int, int], None]
-THUMBS = "thumbs"
 SUSPECT_FROM = 5  # one picture from this many URLs is likely a host's placeholder
 
 
