@@ -123,6 +123,7 @@ def test_every_kind_of_answer_is_recorded_a_second_run_and_a_build_fetch_nothing
         assert "nothing new" in again.stdout
         built = sitegen(tmp_path, "build")
         assert built.returncode == 0, built.stderr
+        assert "11 linked to their originals, 4 kept in the store, 5 lost" in built.stdout
         assert server.hits == hits  # neither the second run nor the build fetched anything
         assert (tmp_path / "images" / "manifest.tsv").read_text(encoding="utf-8") == manifest
     assert sitegen(tmp_path, "clean").returncode == 0  # the store is no cache: clean leaves it

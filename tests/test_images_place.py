@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from sitegen.content.clean import clean_body
+from sitegen.errors import ConfigError
 from sitegen.images.manifest import Picture
 from sitegen.images.place import Showing
+from tests.conftest import make_config
 
 BODY = clean_body(
     '<div class="img_wrapper"><img src="https://a.example/kept.jpg?x=1&amp;y=2" alt="会场">'
@@ -50,3 +56,22 @@ def test_thumbnails_and_copies_keep_the_original_url_in_the_page() -> None:
     copies = Showing(PICTURES, "copies", copies_url="https://pics.example/a/").place(BODY)
     assert f'src="https://pics.example/a/ab/{KEPT.hash}.jpg"' in copies
     assert 'data-original="https://a.example/sized.jpg"' in copies
+
+
+def test_images_settings_are_checked_and_name_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as unknown:
+        make_config(tmp_path, images={"publish": "mirror"})
+    assert unknown.value.key == "images.publish"
+    with pytest.raises(ConfigError) as nowhere:
+        make_config(tmp_path, images={"publish": "copies"})
+    assert nowhere.value.key == "images.base_url"
+    with pytest.raises(ConfigError) as cap:
+        make_config(tmp_path, images={"max_size": "a lot"})
+    assert cap.value.key == "images.max_size"
+    config = make_config(
+        tmp_path,
+        images={"publish": "copies", "base_url": "https://pics.example/a", "max_size": "5 MB"},
+    )
+    assert (
+        config.images.base_url == "https://pics.example/a/" and config.images.max_size == 5 * 10**6
+    )

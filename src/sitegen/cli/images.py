@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from sitegen.build import Session
 from sitegen.cli.console import err, out, progress, relative, run_guarded
 from sitegen.cli.options import config_option, drafts_option, jobs_option, load
 from sitegen.config import SiteConfig
 from sitegen.images import manifest
 from sitegen.images.update import Outcome, update
 from sitegen.models import Article
+from sitegen.pipeline import Session
 from sitegen.size import human
 
 

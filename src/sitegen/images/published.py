@@ -3,9 +3,12 @@ and neither httpx nor Pillow is imported: a build needs neither."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sitegen.config import SiteConfig
 from sitegen.images import manifest
-from sitegen.images.place import Showing
+from sitegen.images.place import LOST, Showing
+from sitegen.size import human
 
 THUMBS = "thumbs"  # the thumbnails' folder, in images/public/ and in the output
 
@@ -29,3 +32,24 @@ def showing(config: SiteConfig, href: str) -> Showing:
         copies_url=settings.base_url,
         thumb_width=settings.thumbnail_width,
     )
+
+
+def described(config: SiteConfig, output: Path) -> str:
+    """What the build summary says of the pictures: how they are published and what it costs;
+    "" without a manifest."""
+    pictures = manifest.read(config)
+    if not pictures:
+        return ""
+    kept = {p.hash: p.bytes for p in pictures.values() if p.kept}
+    lost = sum(1 for p in pictures.values() if p.status in LOST)
+    lost_note = f", {lost} lost shown as placeholders" if lost else ""
+    publish = config.images.publish
+    if publish == "thumbnails":
+        files = list((output / THUMBS).glob("*.webp"))  # none when the folder is not there
+        published = human(sum(p.stat().st_size for p in files))
+        return f"{len(files)} thumbnails, {published} of the output{lost_note}"
+    if publish == "copies":
+        copies = human(sum(kept.values()))
+        return f"{len(kept)} kept copies, {copies} at {config.images.base_url} (not in this output){lost_note}"
+    kept_urls = sum(1 for p in pictures.values() if p.kept)
+    return f"{len(pictures)} linked to their originals, {kept_urls} kept in the store{lost_note}"
