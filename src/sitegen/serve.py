@@ -137,6 +137,14 @@ def describe(error: ContentError, config: SiteConfig) -> str:
     return f"{shown}:{error.line}: {error.message}"
 
 
+def copies_from(config: SiteConfig, url: str) -> SiteConfig:
+    """A site showing kept copies of its pictures shows them from the server at `url` (its
+    store, under COPIES) while served."""
+    if config.images.publish != "copies":
+        return config
+    return replace(config, images=replace(config.images, base_url=url + COPIES))
+
+
 class DevServer:
     """Build once into a temporary folder, serve it, and with `watch` rebuild on every change.
 
@@ -241,13 +249,8 @@ class DevServer:
         thread.start()
 
     def _session(self, config: SiteConfig) -> Session:
-        return Session(self._copies_here(config), self.output, drafts=self.drafts, jobs=self.jobs)
-
-    def _copies_here(self, config: SiteConfig) -> SiteConfig:
-        """A site showing kept copies of its pictures shows them from here while served."""
-        if config.images.publish != "copies":
-            return config
-        return replace(config, images=replace(config.images, base_url=self.url + COPIES))
+        config = copies_from(config, self.url)
+        return Session(config, self.output, drafts=self.drafts, jobs=self.jobs)
 
     def _served(self, config: SiteConfig) -> Served:
         store = store_path(config) if config.images.publish == "copies" else None
