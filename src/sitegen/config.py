@@ -79,7 +79,7 @@ class Images:
 
 
 # The kinds of page `disable_kinds` may turn off, as Hugo's disableKinds does.
-OPTIONAL_KINDS = ("documents", "sources", "tags")
+OPTIONAL_KINDS = ("authorities", "documents", "sources", "tags")
 
 
 @dataclass(frozen=True)
