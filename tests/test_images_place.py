@@ -53,6 +53,8 @@ def test_thumbnails_and_copies_keep_the_original_url_in_the_page() -> None:
         ' loading="lazy" data-original="https://a.example/kept.jpg?x=1&amp;y=2">' in placed
     )
     assert 'src="https://a.example/sized.jpg"' in placed  # no thumbnail made: the original
+    assert thumbs.thumbnail(KEPT.url) == thumbs.show(KEPT.url)  # cards and og:image use it
+    assert thumbs.thumbnail(GONE.url) is None and thumbs.thumbnail(SIZED.url) is None
     copies = Showing(PICTURES, "copies", copies_url="https://pics.example/a/").place(BODY)
     assert f'src="https://pics.example/a/ab/{KEPT.hash}.jpg"' in copies
     assert 'data-original="https://a.example/sized.jpg"' in copies

@@ -70,8 +70,10 @@ class Showing:
 
     def thumbnail(self, url: str) -> Shown | None:
         """A published thumbnail of the picture, for cards and og:image; None when none is."""
-        shown = self.show(url) if url else None
-        return shown if shown and shown.original and self.publish == "thumbnails" else None
+        if self.publish != "thumbnails" or not url:
+            return None
+        shown = self.show(url)
+        return shown if shown.original and not shown.lost else None
 
     def key(self, urls: tuple[str, ...]) -> tuple[Shown, ...]:
         """What a page's key needs of its pictures: how each is shown."""
