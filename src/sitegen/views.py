@@ -32,11 +32,14 @@ class Card:
     trails: tuple[tuple[Link, ...], ...]
     summary: str
     thumbnail: str
+    """A thumbnail the site publishes of the article's picture ("" when it publishes none)."""
     source: str
     also_in: tuple[Link, ...] = ()
     """A few of the story's other copies (也见于), each named by its feed; empty for most articles."""
     also_more: int = 0
     """How many other copies there are beyond those named (a story may have thousands)."""
+    thumbnail_width: int = 0
+    thumbnail_height: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,17 @@ class ArticleView:
     tags_href: str
     body: Markup
     image: str
+    """The head picture's address, when the body does not show it already."""
     source: Link
     """Where the article comes from, linked to that source's page."""
     documents: tuple[Link, ...]
     citation: Citation
     notice: str = ""
     authorities: tuple[Link, ...] = ()
+    image_width: int = 0
+    image_height: int = 0
+    image_lost: Markup = Markup("")  # noqa: RUF009 - immutable, like a str
+    """The placeholder shown where the head picture is lost (empty when it is not)."""
 
 
 @dataclass(frozen=True)
