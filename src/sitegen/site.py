@@ -8,13 +8,14 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from pypinyin import lazy_pinyin
-
-from sitegen import stories
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
 from sitegen.urls import Urls, short_hash
+
+if TYPE_CHECKING:
+    from sitegen import stories
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ def collation_key(name: str) -> tuple[str, str]:
     """Names in pinyin order (金融 jin before 科技 ke before 新闻 xin), as a Chinese index or
     dictionary lists them, so a reader finds one where they expect it; the name breaks ties
     (homophones) so the order never depends on the input's."""
+    from pypinyin import lazy_pinyin  # here: its dictionaries take 0.3 s to load
+
     return " ".join(lazy_pinyin(name)).lower(), name
 
 
@@ -200,6 +203,8 @@ def index(
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
     filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
     where an edit can change them."""
+    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
+
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     ordered, article_urls, left_out = _assign_urls(ordered, urls)
     final = tuple(ordered)

@@ -11,7 +11,9 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.build import search_step
 from sitegen.build.articles import Outcome, collect, normalize_all, renormalize
@@ -26,8 +28,12 @@ from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
-from sitegen.stories import Memo
 from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from sitegen.stories import Memo
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
@@ -142,9 +148,20 @@ class Session:
         self.outcomes: dict[Path, Outcome] = {}
         self.made = Made()
         self.memo_path = None if folder is None else folder / "related.pickle"
-        self.memo = load_pickled(self.memo_path, Memo)
-        self.env = make_environment(config, self.cache.templates)
         check_output_folder(config, self.output)
+
+    @cached_property
+    def memo(self) -> Memo | None:
+        """The last build's related lists, read when a build first needs them (not when it has
+        nothing to do)."""
+        from sitegen.stories import Memo
+
+        return load_pickled(self.memo_path, Memo)
+
+    @cached_property
+    def env(self) -> Environment:
+        """The templates, made when a build first renders."""
+        return make_environment(self.config, self.cache.templates)
 
     def load(self, changed: set[Path] | None = None, progress: Progress = quiet) -> None:
         """Normalize every content file, or (given what changed) only the changed ones again."""

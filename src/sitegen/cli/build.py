@@ -9,8 +9,6 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from sitegen.build import build, check_output_folder, prepare
-from sitegen.cache import CACHE_DIR
 from sitegen.cli.console import err, out, progress, relative, run_guarded, show_warnings
 from sitegen.cli.options import base_url_option, config_option, drafts_option, jobs_option, load
 from sitegen.cli.summary import summary
@@ -51,6 +49,8 @@ def build_command(
     A warm build reuses the normalized articles in .sitegen-cache/ and rewrites only the pages
     that changed; files whose bytes did not change keep their mtimes.
     """
+    from sitegen.build import build  # here, as every command's own module: a fast start
+
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -81,6 +81,8 @@ def build_command(
 @jobs_option
 def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
     """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
+    from sitegen.build import prepare
+
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -106,6 +108,9 @@ def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
 @config_option
 def clean_command(config_path: str) -> None:
     """Remove the output folder (build/), its twin and the cache (.sitegen-cache/); content stays."""
+    from sitegen.build import check_output_folder
+    from sitegen.cache import CACHE_DIR
+
     holder: list[SiteConfig] = []
 
     def action() -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
-from sitegen.build import Report
 from sitegen.cli.console import out, relative
 from sitegen.size import OutputSize, human
+
+if TYPE_CHECKING:
+    from sitegen.build import Report
 
 # How the summary names each kind of page (Report.pages counts them by Page.kind).
 KIND_NAMES = {
