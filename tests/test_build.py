@@ -16,10 +16,10 @@ from urllib.parse import unquote
 import lxml.html
 import pytest
 
-from sitegen.build import Report, build, prepare
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentErrors
+from sitegen.pipeline import Report, build, prepare
 from sitegen.render import TemplateProblem, make_environment
 from sitegen.urls import name_segment, output_file
 from sitegen.views import Card, Link

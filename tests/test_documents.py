@@ -17,11 +17,11 @@ import feedparser
 import lxml.html
 import pytest
 
-from sitegen.build import build
 from sitegen.config import SiteConfig
 from sitegen.content.clean import clean_body
 from sitegen.content.load import load_data, read_file
 from sitegen.documents import cited
+from sitegen.pipeline import build
 from sitegen.urls import name_segments
 
 from .conftest import FIXTURES, corpus_or_skip, make_config

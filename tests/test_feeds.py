@@ -15,9 +15,9 @@ import feedparser
 import lxml.etree
 import pytest
 
-from sitegen.build import build
 from sitegen.config import SiteConfig
 from sitegen.pages import sitemap
+from sitegen.pipeline import build
 from sitegen.urls import name_segment
 
 from .conftest import FIXTURES, SEEDS, make_config

@@ -15,9 +15,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from sitegen.build import Progress, Report, Session, quiet
-from sitegen.build.emit import emit
-from sitegen.build.search_step import update_index
 from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
@@ -25,6 +22,9 @@ from sitegen.models import Article
 from sitegen.output import InPlace, static_listing
 from sitegen.pages import Page, Plan, Views
 from sitegen.pages.articles import article_page
+from sitegen.pipeline import Progress, Report, Session, quiet
+from sitegen.pipeline.emit import emit
+from sitegen.pipeline.search_step import update_index
 from sitegen.render import make_environment, rendering_digest, static_dirs, template_dirs
 from sitegen.urls import SEARCH_FOLDER, Urls, output_file
 

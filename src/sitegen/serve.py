@@ -23,10 +23,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from sitegen.build import Progress, Report, Session, quiet
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
 from sitegen.live import Live
+from sitegen.pipeline import Progress, Report, Session, quiet
 from sitegen.served import Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
 from sitegen.urls import ignored

@@ -49,7 +49,7 @@ def build_command(
     A warm build reuses the normalized articles in .sitegen-cache/ and rewrites only the pages
     that changed; files whose bytes did not change keep their mtimes.
     """
-    from sitegen.build import build  # here, as every command's own module: a fast start
+    from sitegen.pipeline import build  # here, as every command's own module: a fast start
 
     holder: list[SiteConfig] = []
 
@@ -81,7 +81,7 @@ def build_command(
 @jobs_option
 def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
     """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
-    from sitegen.build import prepare
+    from sitegen.pipeline import prepare
 
     holder: list[SiteConfig] = []
 
@@ -108,8 +108,8 @@ def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
 @config_option
 def clean_command(config_path: str) -> None:
     """Remove the output folder (build/), its twin and the cache (.sitegen-cache/); content stays."""
-    from sitegen.build import check_output_folder
     from sitegen.cache import CACHE_DIR
+    from sitegen.pipeline import check_output_folder
 
     holder: list[SiteConfig] = []
 

@@ -16,7 +16,7 @@ from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
 
 if TYPE_CHECKING:
-    from sitegen.build import Report
+    from sitegen.pipeline import Report
 
 
 def _console(terminal: bool, **options: Any) -> Console:

@@ -15,17 +15,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.build import search_step
-from sitegen.build.articles import Outcome, collect, normalize_all, renormalize
-from sitegen.build.emit import emit
-from sitegen.build.manifest import Manifest, PageStamp, manifest_path
-from sitegen.build.report import Progress, Report, quiet
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
 from sitegen.models import Article
 from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
+from sitegen.pipeline import search_step
+from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
+from sitegen.pipeline.emit import emit
+from sitegen.pipeline.manifest import Manifest, PageStamp, manifest_path
+from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
@@ -71,7 +71,6 @@ class _Staged:
 
     def __init__(self, staging: Staging, twin: Manifest, live: Manifest) -> None:
         self.writer = staging
-        self.staging = staging
         self.ways = ((twin, staging.holds), (live, staging.link_previous))
         self.stamps: dict[str, PageStamp] = {}
 

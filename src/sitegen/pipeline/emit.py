@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from sitegen.build.report import Progress
 from sitegen.output import WriteStats
 from sitegen.pages import Page, Plan
 from sitegen.parallel import jobs_for, map_chunks
+from sitegen.pipeline.report import Progress
 from sitegen.render import render
 from sitegen.urls import output_file
 
