@@ -14,6 +14,8 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from sitegen import authorities
+from sitegen.documents import citations
 from sitegen.errors import ContentError
 from sitegen.models import SKETCH_ALL, Article, CategoryPath, Sketching, Source
 from sitegen.urls import SEGMENT_MAX_BYTES, good_segment, made_segment
@@ -131,7 +133,6 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
     # Here, not at the top: `sitegen new` uses this module's small helpers without lxml or numpy.
     from sitegen.content.clean import clean_body, make_summary
     from sitegen.content.elements import is_promo_image
-    from sitegen.documents import cited
     from sitegen.stories import sketch
 
     meta = source.meta
@@ -155,6 +156,8 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
     image = head_image or body.first_image
     explicit = meta.get("slug") not in (None, "")
     slug = _explicit_slug(meta["slug"], source) if explicit else slugify(rel_path.stem)
+    text = f"{title}\n{body.text}"
+    cited = citations(text)
     return Article(
         id=source.rel_path,
         title=title,
@@ -179,7 +182,9 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         notice=problem[1] if problem else "",
         has_time=names_time(meta.get("date")),
         sketch=sketch(title, body.text, sketching),
-        documents=cited(f"{title}\n{body.text}"),
+        documents=tuple(c.name for c in cited),
+        citations=cited,
+        authorities=authorities.named(text),
         link=original_link(meta),
     )
 
