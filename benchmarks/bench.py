@@ -308,6 +308,7 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
         shutil.rmtree(extra)
         timed(build, root)
     result.scenarios["100 articles added"] = Stat.of(added)
+    result.scenarios["--help"] = Stat.of([timed([str(SITEGEN), "--help"], root) for _ in range(5)])
     if with_search:
         write_config(root, search=True)
         reset(root)
@@ -586,8 +587,8 @@ def kind_lines(result: SizeResult) -> list[str]:
 
 def table(results: list[SizeResult]) -> str:
     lines = [
-        f"{'articles':>9} {'scenario':<20} {'median s':>9} {'min':>7} {'max':>7} {'pages/s':>8} "
-        f"{'peak MiB':>9} {'vs Hugo cold':>12}"
+        f"{'articles':>9} {'scenario':<20} {'median s':>9} {'min':>7} {'max':>7} {'user s':>7} "
+        f"{'pages/s':>8} {'peak MiB':>9} {'vs Hugo cold':>12}"
     ]
     for result in results:
         hugo_cold = result.hugo.get("cold")
@@ -597,12 +598,12 @@ def table(results: list[SizeResult]) -> str:
             rate = "" if serve else f"{result.pages / stat.median:.0f}"
             lines.append(
                 f"{result.articles:>9} {name:<20} {stat.median:>9.2f} {stat.min:>7.2f} {stat.max:>7.2f} "
-                f"{rate:>8} {stat.peak_mib:>9.0f} {ratio:>12}"
+                f"{stat.cpu:>7.2f} {rate:>8} {stat.peak_mib:>9.0f} {ratio:>12}"
             )
         for name, stat in result.hugo.items():
             lines.append(
                 f"{result.articles:>9} {'hugo ' + name:<20} {stat.median:>9.2f} {stat.min:>7.2f} "
-                f"{stat.max:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
+                f"{stat.max:>7.2f} {stat.cpu:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
             )
         if result.kinds:  # not measured with --features-only
             lines.append(f"{'':>9} output: {result.pages} HTML pages, {result.output_mib:.1f} MiB")

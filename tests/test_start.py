@@ -60,3 +60,19 @@ def test_a_build_with_nothing_to_do_imports_no_heavy_library(tmp_path: Path) -> 
     found, shown = heavy_imported(tmp_path, run)
     assert "nothing changed" in shown
     assert found == []
+
+
+def test_names_already_collated_are_not_converted_again(tmp_path: Path) -> None:
+    """The pinyin of category names is kept in the cache: a build after an edit that names
+    nothing new does not load pypinyin's dictionaries, and lists the categories as before."""
+    shutil.copytree(SEEDS, tmp_path / "content")
+    (tmp_path / "site.toml").write_text('title = "档案"\n', encoding="utf-8")
+    assert sitegen(tmp_path, "build").returncode == 0
+    tree = (tmp_path / "build" / "categories" / "index.html").read_bytes()
+    article = sorted((tmp_path / "content").rglob("*.*"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\n\n又一段。\n", encoding="utf-8")
+    run = "from sitegen.cli import main\ntry:\n    main(['build'])\nexcept SystemExit:\n    pass"
+    found, shown = heavy_imported(tmp_path, run)
+    assert "nothing changed" not in shown
+    assert "pypinyin" not in found
+    assert (tmp_path / "build" / "categories" / "index.html").read_bytes() == tree

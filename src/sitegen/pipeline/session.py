@@ -15,12 +15,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen import collation
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
 from sitegen.models import Article
 from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
+from sitegen.parallel import frozen, refreeze
 from sitegen.pipeline import search_step
 from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
 from sitegen.pipeline.emit import emit
@@ -116,6 +118,26 @@ def _unshadowed(pages: list[Page], statics: frozenset[str]) -> tuple[list[Page],
     return kept, tuple(sorted(file for file in files if file in statics))
 
 
+def _learn_collation(path: Path | None) -> int:
+    """Learn the names' pinyin keys an earlier build kept (made by this pypinyin); how many."""
+    from importlib.metadata import version
+
+    kept = load_pickled(path, tuple)
+    if not kept or kept[0] != version("pypinyin"):
+        return 0
+    collation.learn(kept[1])
+    return len(kept[1])
+
+
+def _keep_collation(path: Path | None, known: int) -> None:
+    """Keep the names' keys for the next build, when this one worked out new ones."""
+    from importlib.metadata import version
+
+    keys = collation.known_keys()
+    if len(keys) > known:
+        save_pickled(path, (version("pypinyin"), keys))
+
+
 class Session:
     """One site's build inputs, kept between builds by the dev server.
 
@@ -147,6 +169,7 @@ class Session:
         self.outcomes: dict[Path, Outcome] = {}
         self.made = Made()
         self.memo_path = None if folder is None else folder / "related.pickle"
+        self.collation_path = None if folder is None else folder / "collation.pickle"
         check_output_folder(config, self.output)
 
     @cached_property
@@ -178,6 +201,7 @@ class Session:
         errors, report.errors = report.errors, []
         urls = Urls(self.config)
         root = self.config.content_path.resolve()
+        known = _learn_collation(self.collation_path)
         while True:
             site = index(articles, urls, self.config.related, self.memo)
             self.memo = site.memo
@@ -195,6 +219,8 @@ class Session:
                 break
             bad = {e.path.as_posix() for e in found}
             articles = [a for a in articles if a.source_path not in bad]
+        if not self.cache.read_only:
+            _keep_collation(self.collation_path, known)
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
         pages, report.shadowed = _unshadowed(planned.pages, statics.files)
@@ -218,25 +244,28 @@ class Session:
         live = Manifest.load(live_path)
         if live.inputs == inputs and live.intact(self.output):
             return self._nothing_to_do(live, report, started)
-        statics = static_listing(static_dirs(self.config))
-        site, planned = self.site(report, rendering, statics)
-        twin = Manifest.load(twin_path)
-        Manifest().save(twin_path)
-        staging = Staging(self.output, trusted=bool(twin.pages))
-        try:
-            manifest = self._stage(staging, planned, statics, (twin, live), report, progress)
-            manifest.inputs = inputs
-            staging.commit()
-        except BaseException:
-            staging.discard()
-            raise
-        if live_path and twin_path and live_path.exists():
-            live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
-        manifest.save(live_path)
-        self.made = Made({page.url: page.key for page in planned.pages}, site)
-        report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
-        report.seconds = time.perf_counter() - started
-        return report
+        with frozen():  # what the build made lives to its end: the collector skips it
+            statics = static_listing(static_dirs(self.config))
+            site, planned = self.site(report, rendering, statics)
+            refreeze()  # and so do the site and its plan
+            twin = Manifest.load(twin_path)
+            Manifest().save(twin_path)
+            staging = Staging(self.output, trusted=bool(twin.pages))
+            try:
+                manifest = self._stage(staging, planned, statics, (twin, live), report, progress)
+                manifest.inputs = inputs
+                staging.commit()
+            except BaseException:
+                staging.discard()
+                raise
+            if live_path and twin_path and live_path.exists():
+                # the old output is the twin now, and so is its manifest
+                live_path.replace(twin_path)
+            manifest.save(live_path)
+            self.made = Made({page.url: page.key for page in planned.pages}, site)
+            report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
+            report.seconds = time.perf_counter() - started
+            return report
 
     def _stage(
         self,
