@@ -174,8 +174,7 @@ class Session:
 
     @cached_property
     def memo(self) -> Memo | None:
-        """The last build's related lists, read when a build first needs them (not when it has
-        nothing to do)."""
+        """The last build's related lists, read when a build first needs them."""
         from sitegen.stories import Memo
 
         return load_pickled(self.memo_path, Memo)
@@ -258,9 +257,8 @@ class Session:
             except BaseException:
                 staging.discard()
                 raise
-            if live_path and twin_path and live_path.exists():
-                # the old output is the twin now, and so is its manifest
-                live_path.replace(twin_path)
+            if live_path and twin_path and live_path.exists():  # the old output is the twin
+                live_path.replace(twin_path)  # now, and so is its manifest
             manifest.save(live_path)
             self.made = Made({page.url: page.key for page in planned.pages}, site)
             report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
