@@ -1,7 +1,7 @@
 """A fast start: the command, and a build with nothing to do, import only what they use.
 
-numpy, scipy, pypinyin, OpenCC and Jinja2 take most of a second to import; `sitegen --help`, `new`
-and a build that finds nothing changed use none of them. Checked by the modules a real process
+numpy, scipy, pypinyin, OpenCC, Jinja2, httpx and Pillow take most of a second to import;
+`sitegen --help`, `new` and a build that finds nothing changed use none of them. Checked by the modules a real process
 holds, not by its time (the machine's load would make a timing flaky).
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .conftest import SEEDS, sitegen
 
-HEAVY = ("numpy", "scipy", "pypinyin", "opencc", "jinja2", "lxml", "yaml")
+HEAVY = ("numpy", "scipy", "pypinyin", "opencc", "jinja2", "lxml", "yaml", "httpx", "PIL")
 
 # Runs `code`, then prints which of HEAVY the process imported.
 PROBE = """
