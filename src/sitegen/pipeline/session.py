@@ -121,24 +121,39 @@ def _unshadowed(pages: list[Page], statics: frozenset[str]) -> tuple[list[Page],
     return kept, tuple(sorted(file for file in files if file in statics))
 
 
-def _learn_collation(path: Path | None) -> int:
+def _collation_path(cache: ArticleCache) -> Path | None:
+    return None if cache.folder is None else cache.folder / "collation.pickle"
+
+
+def _learn_collation(cache: ArticleCache) -> int:
     """Learn the names' pinyin keys an earlier build kept (made by this pypinyin); how many."""
     from importlib.metadata import version
 
-    kept = load_pickled(path, tuple)
+    kept = load_pickled(_collation_path(cache), tuple)
     if not kept or kept[0] != version("pypinyin"):
         return 0
     collation.learn(kept[1])
     return len(kept[1])
 
 
-def _keep_collation(path: Path | None, known: int) -> None:
+def _keep_collation(cache: ArticleCache, known: int) -> None:
     """Keep the names' keys for the next build, when this one worked out new ones."""
     from importlib.metadata import version
 
     keys = collation.known_keys()
-    if len(keys) > known:
-        save_pickled(path, (version("pypinyin"), keys))
+    if len(keys) > known and not cache.read_only:
+        save_pickled(_collation_path(cache), (version("pypinyin"), keys))
+
+
+def _up_to_date(live: Manifest, report: Report) -> Made:
+    """The output is already what this build would make: the report says so (the articles'
+    warnings were collected into it), and what the live output holds is what was made."""
+    report.errors, report.skipped = [], list(live.skipped)
+    report.up_to_date = True
+    report.articles = live.articles
+    report.pages.update(live.kinds)
+    report.unchanged = len(live.pages) + len(live.static)
+    return Made({url: stamp[0] for url, stamp in live.pages.items()})
 
 
 class Session:
@@ -173,7 +188,6 @@ class Session:
         self.made = Made()
         self.showing = Showing()  # what the picture manifest said at the last plan
         self.memo_path = None if folder is None else folder / "related.pickle"
-        self.collation_path = None if folder is None else folder / "collation.pickle"
         check_output_folder(config, self.output)
 
     @cached_property
@@ -205,7 +219,7 @@ class Session:
         urls = Urls(self.config)
         self.showing = published.showing(self.config, urls.href("/"))
         root = self.config.content_path.resolve()
-        known = _learn_collation(self.collation_path)
+        known = _learn_collation(self.cache)
         while True:
             site = index(articles, urls, self.config.related, self.memo)
             self.memo = site.memo
@@ -229,8 +243,7 @@ class Session:
                 break
             bad = {e.path.as_posix() for e in found}
             articles = [a for a in articles if a.source_path not in bad]
-        if not self.cache.read_only:
-            _keep_collation(self.collation_path, known)
+        _keep_collation(self.cache, known)
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
         pages, report.shadowed = _unshadowed(planned.pages, statics.files)
@@ -252,8 +265,11 @@ class Session:
         live_path = manifest_path(self.cache.folder, self.output, "live")
         twin_path = manifest_path(self.cache.folder, self.output, "twin")
         live = Manifest.load(live_path)
-        if live.inputs == inputs and live.intact(self.output):
-            return self._nothing_to_do(live, report, started)
+        if live.inputs == inputs and live.intact(self.output):  # nothing to do: touch nothing
+            collect(self.outcomes.values(), self.drafts, self.bodies, report)
+            self.made = _up_to_date(live, report)
+            report.seconds = time.perf_counter() - started
+            return report
         with frozen():  # what the build made lives to its end: the collector skips it
             statics = static_listing(static_dirs(self.config))
             site, planned = self.site(report, rendering, statics)
@@ -338,15 +354,3 @@ class Session:
         pictures = stamp_of(manifest_path_of(self.config))  # what `sitegen images` last learnt
         options = (self.drafts, self.skip_bad, search, pictures)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
-
-    def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
-        """The output is already what this build would make: say so, and touch nothing."""
-        collect(self.outcomes.values(), self.drafts, self.bodies, report)
-        report.errors, report.skipped = [], list(live.skipped)
-        report.up_to_date = True
-        report.articles = live.articles
-        report.pages.update(live.kinds)
-        report.unchanged = len(live.pages) + len(live.static)
-        self.made = Made({url: stamp[0] for url, stamp in live.pages.items()})
-        report.seconds = time.perf_counter() - started
-        return report
