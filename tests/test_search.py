@@ -14,12 +14,13 @@ import opencc
 import pytest
 
 from sitegen.config import SiteConfig
+from sitegen.folding import fold
 from sitegen.live import Live
 from sitegen.pipeline import Session, build, quiet
 from sitegen.search import format as fmt
 from sitegen.search import postings, writer
 from sitegen.search.extract import body_text
-from sitegen.search.tokens import fold, query, tokens
+from sitegen.search.tokens import query, tokens
 
 from .conftest import SEEDS, make_config
 from .sitecheck import html_files, tree_digest

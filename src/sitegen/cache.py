@@ -18,11 +18,10 @@ import os
 import pickle
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from sitegen import __version__
+from sitegen import code
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.models import SKETCH_ALL, Article, Sketching
 from sitegen.output import write_atomically, write_new
@@ -50,20 +49,9 @@ def save_pickled(path: Path | None, value: object) -> None:
         write_atomically(path, pickle.dumps(value, protocol=5))
 
 
-@cache
 def code_version() -> str:
-    """The version plus the source of every module that shapes an Article."""
-    package = Path(__file__).parent
-    sources = sorted(
-        [
-            *package.glob("content/*.py"),
-            *(package / name for name in ("models.py", "documents.py", "stories.py")),
-        ]
-    )
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for source in sources:
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+    """The source of every module that shapes an Article (the version is in sitegen/__init__.py)."""
+    return code.digest(code.ARTICLES)
 
 
 def stamp_of(path: Path) -> Stamp | None:

@@ -11,7 +11,7 @@ import html
 import re
 from zoneinfo import ZoneInfo
 
-from sitegen.cache import code_version
+from sitegen.code import ARTICLES, digest
 from sitegen.models import Article
 from sitegen.search.doc import Doc
 
@@ -61,5 +61,5 @@ def doc_of(article: Article, url: str, tz: ZoneInfo) -> Doc:
         year=local.year,
         source=article.source or feed,
         categories=category_paths(article),
-        text_key=f"{article.digest}:{code_version()}",
+        text_key=f"{article.digest}:{digest(ARTICLES)}",
     )
