@@ -17,6 +17,7 @@ from sitegen.config import SiteConfig
 from sitegen.folding import fold
 from sitegen.live import Live
 from sitegen.pipeline import Session, build, quiet
+from sitegen.pipeline.changes import classify
 from sitegen.search import format as fmt
 from sitegen.search import postings, writer
 from sitegen.search.extract import body_text
@@ -280,14 +281,14 @@ def test_rebuild_in_place_updates_the_index_and_skips_static_changes(tmp_path: P
     folder = index_of(tmp_path / "build")
     article = tmp_path / "content" / OLDER
     edit(article, "<div>", "<div><p>独一无二的测试语句</p>")
-    report = live.update({article})
+    report = live.update(classify({article}, config))
     assert report.search is not None and not report.search.full
     assert found(folder, "独一无二的测试语句") == {urls_of(folder)[0]}
     extra = tmp_path / "static/extra.css"
     extra.write_text("body{}", encoding="utf-8")
-    assert live.update({extra}).search is None
+    assert live.update(classify({extra}, config)).search is None
     article.unlink()
-    report = live.update({article})
+    report = live.update(classify({article}, config))
     assert report.search is not None and report.search.docs == 1
     assert not found(folder, "独一无二的测试语句")
 
