@@ -61,8 +61,9 @@ for page in planned.pages:
 SEARCH = """
 from sitegen.search.extract import doc_of, text_of
 from sitegen.search.writer import SearchIndex
-docs = [doc_of(a, url, config.tz) for a, url in zip(site.articles, site.urls)]
-texts = {doc.url: text_of(a, a.body_html) for doc, a in zip(docs, site.articles)}
+records = zip(site.articles, site.urls, site.source_of)
+docs = [doc_of(a, url, source, config.tz) for a, url, source in records]
+texts = {doc.url: text_of(a, a.text) for doc, a in zip(docs, site.articles)}
 SearchIndex(Path(tempfile.mkdtemp())).update(Path(tempfile.mkdtemp()), docs, lambda d: texts[d.url])
 """
 # Each stage: what is given to it (run first, its modules not counted), what it runs.

@@ -56,8 +56,10 @@ SKETCH_ALL = Sketching()
 class Article:
     """One article, clean and ready to render.
 
-    `body_html` is the sanitized body as normalizing made it; the load stage hands it to the
-    `Bodies` store (sitegen.cache) and every later stage sees it empty, asking the store instead.
+    `body_html` is the sanitized body as normalizing made it and `text` its visible text (one
+    line a paragraph: what search indexes and stories sketch), made together, once; the load
+    stage hands both to the `Bodies` store (sitegen.cache) and every later stage sees them empty,
+    asking the store instead (render for the body, search for the text).
     """
 
     id: str
@@ -88,6 +90,15 @@ class Article:
     """The documents the text cites (sitegen.documents), found once when normalizing."""
     link: str = ""
     """The original's URL from the front matter (`link`, `url`, `source_url`…), for citations."""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Body:
+    """An article's body and its visible text: one artifact of normalizing, kept together."""
+
+    html: str
+    text: str
 
 
 @dataclass(frozen=True)

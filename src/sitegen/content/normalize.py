@@ -176,6 +176,7 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         sketch=sketch(title, body.text, sketching),
         documents=cited(f"{title}\n{body.text}"),
         link=original_link(meta),
+        text=body.text,
     )
 
 

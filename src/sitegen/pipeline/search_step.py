@@ -46,11 +46,11 @@ def update_index(
     from sitegen.search.writer import SearchIndex
 
     by_url = {site.urls[i]: site.articles[i] for i in site.leads}  # a story is found once
-    docs = [doc_of(article, url, tz) for url, article in by_url.items()]
+    docs = [doc_of(site.articles[i], site.urls[i], site.source_of[i], tz) for i in site.leads]
 
     def text(doc: Doc) -> str:
         article = by_url[doc.url]
-        return text_of(article, bodies.of(article))
+        return text_of(article, bodies.text(article))
 
     def update(state: Path) -> Changes:
         index = SearchIndex(state, jobs)
