@@ -5,8 +5,10 @@ code that made it. Rather than a hand-kept list of modules, which goes stale the
 a new one, each digest hashes the import closure of its stage's entry modules: every module of
 this package they import, at the top or inside a function, read with `ast` (imports under
 `if TYPE_CHECKING:` are for the type checker and never run, so they are left out), with the
-packages on the way (importing `sitegen.search.tokens` runs `sitegen/search/__init__.py`).
-tests/test_code_digests.py checks each closure against the modules a real run of its stage loads.
+packages on the way (importing `sitegen.search.tokens` runs `sitegen/search/__init__.py`), and
+the tables of `sitegen/data/` whose file name a module of the closure spells (authorities.tsv).
+tests/test_code_digests.py checks each closure against the modules a real run of its stage loads
+and the data files it opens.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 PACKAGE = "sitegen"
 ROOT = Path(__file__).parent
+DATA = "data"  # the package's tables, read by the modules that name them
 
 # Each digest's entry modules. Articles: reading a file and normalizing it (front matter, cleaning,
 # slugs, cited documents, the story sketch). Pages: planning and rendering them, from Articles
@@ -96,13 +99,24 @@ def closure(roots: Iterable[str]) -> list[str]:
     return sorted(seen)
 
 
+def data(roots: Iterable[str]) -> list[str]:
+    """The files of sitegen/data/ that a module in the closure of `roots` names, sorted."""
+    folder = ROOT / DATA
+    tables = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    sources = [_file(module) for module in closure(roots)]
+    texts = [path.read_bytes() for path in sources if path is not None]
+    return [f"{DATA}/{name}" for name in tables if any(name.encode() in t for t in texts)]
+
+
 @cache
 def digest(roots: tuple[str, ...]) -> str:
-    """A digest of the source of every module in the closure of `roots`, each by its name (not
-    its path, so a checkout elsewhere has the same digest)."""
+    """A digest of the source of every module in the closure of `roots` and of the data files
+    they name, each by its name (not its path, so a checkout elsewhere has the same digest)."""
     hashed = hashlib.blake2b(digest_size=16)
     for module in closure(roots):
         path = _file(module)
         assert path is not None
         hashed.update(module.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in data(roots):
+        hashed.update(name.encode() + b"\0" + (ROOT / name).read_bytes() + b"\0")
     return hashed.hexdigest()
