@@ -156,7 +156,13 @@ class Live:
             return ()
         site = replace(last, articles=tuple(articles))
         rendering = rendering_digest(session.config)
-        views = Views(site, session.config, body_of=session.bodies.of, rendering=rendering)
+        views = Views(
+            site,
+            session.config,
+            body_of=session.bodies.of,
+            rendering=rendering,
+            showing=session.showing,
+        )
         planned = Plan([article_page(views, i) for i in edited], views)
         emitted = emit(planned, self._served, session.env, jobs=1, progress=quiet)
         self._served.remember(emitted.rendered)  # their keys: the build that follows keeps them
