@@ -19,20 +19,22 @@ RUN_RANGES = ((0x3000, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
 
 @cache
 def simplified() -> dict[int, str]:
-    """Traditional → Simplified, one character each, from OpenCC's own table (t2s)."""
+    """Traditional → Simplified, one character each, from OpenCC's own table (t2s).
+
+    The letters are converted in one call, a line each (a phrase never spans a line), rather
+    than one call per character."""
     import opencc  # here: only indexing and the folding file need it
 
-    convert = opencc.OpenCC("t2s").convert
-    table = {}
-    for low, high in RUN_RANGES:
-        for point in range(low, high):
-            char = chr(point)
-            if unicodedata.category(char)[0] != "L":
-                continue
-            folded = convert(char)
-            if folded != char and len(folded) == 1:
-                table[point] = folded
-    return table
+    category = unicodedata.category
+    letters = [
+        c for low, high in RUN_RANGES for c in map(chr, range(low, high)) if category(c)[0] == "L"
+    ]
+    folded = opencc.OpenCC("t2s").convert("\n".join(letters)).split("\n")
+    return {
+        ord(char): simple
+        for char, simple in zip(letters, folded, strict=True)
+        if simple != char and len(simple) == 1
+    }
 
 
 class _Folding(dict[int, str]):
