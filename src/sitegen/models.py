@@ -38,6 +38,8 @@ class Sketch:
     minhash: bytes = b""
     exact: bytes = b""
     topics: bytes = b""
+    size: int = 0
+    """The text's distinct shingles, with the MinHash: how much of it another text can hold."""
 
 
 @dataclass(frozen=True)

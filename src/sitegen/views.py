@@ -71,6 +71,8 @@ class ArticleView:
     citation: Citation
     notice: str = ""
     authorities: tuple[Link, ...] = ()
+    quotes: tuple[Link, ...] = ()
+    quoted_in: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,12 @@ def _authorities(views: Views, i: int) -> tuple[Link, ...]:
     return tuple(Link(name, href(urls[name])) for name in named if name in urls)
 
 
+def _whole(views: Views, members: tuple[int, ...]) -> tuple[Link, ...]:
+    """Links to the articles one quotes whole, or that quote it whole, by their titles."""
+    site, href = views.site, views.urls.href
+    return tuple(Link(site.articles[j].title, href(site.urls[j])) for j in members)
+
+
 def article_page(views: Views, i: int) -> Page:
     """Article i's page: its data is i alone; the key digests everything the page shows."""
     site = views.site
@@ -46,6 +52,9 @@ def article_page(views: Views, i: int) -> Page:
     sourced: tuple[object, ...] = (views.source_urls.get(source, ""), _documents(views, i))
     if authorities := _authorities(views, i):  # articles naming none keep their keys
         sourced = (*sourced, authorities)
+    if views.site.quotes and (views.site.quotes[i] or views.site.quoted_in[i]):
+        sourced = (*sourced, [views.token(j) for j in views.site.quotes[i]])
+        sourced = (*sourced, [views.token(j) for j in views.site.quoted_in[i]])
     key = views.key(url, views.token(i), neighbours, related, tags, sourced)
     return Page(url, "article", "article.html", key, views.modified(i), "article", i)
 
@@ -81,6 +90,8 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         ),
         notice=article.notice,
         authorities=_authorities(views, i),
+        quotes=_whole(views, site.quotes[i]) if site.quotes else (),
+        quoted_in=_whole(views, site.quoted_in[i]) if site.quoted_in else (),
     )
     return {
         "head": views.head(article.title, url, article.summary, "article", article.image),
