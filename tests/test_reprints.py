@@ -86,7 +86,9 @@ def test_a_digest_links_each_article_it_quotes_and_is_not_their_story(tmp_path: 
     digest = lxml.html.fromstring(next(output.rglob("digest/index.html")).read_bytes())
     holds = digest.xpath("//p[@class='article-also-in'][span='全文收录：']/a/text()")
     # the original, its reprint (a copy of the original: the digest holds it too), the other
-    assert sorted(holds) == sorted([ORIGINAL, REPRINT, "02版 - 做好产业发展的短中长期布局（专家点评）"])
+    assert sorted(holds) == sorted(
+        [ORIGINAL, REPRINT, "02版 - 做好产业发展的短中长期布局（专家点评）"]
+    )
     assert not digest.xpath("//p[@class='article-also-in'][span='也见于：']")
     original = lxml.html.fromstring(next(output.rglob("original/index.html")).read_bytes())
     assert original.xpath("//p[span='全文收录于：']/a/text()") == ["每日要闻汇编"]

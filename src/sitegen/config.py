@@ -50,6 +50,14 @@ class Stories:
 
 
 @dataclass(frozen=True)
+class Data:
+    """`enabled`: publish the archive's metadata for research under /data/ (sitegen.pages.data):
+    the articles as gzip JSON Lines by year, documents and issuing bodies as CSV."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Publish:
     """`size_limit`: the most the host publishes, in bytes (site.toml: "1 GB", "500MB" or bytes)."""
 
@@ -82,6 +90,7 @@ class SiteConfig:
     feeds: Feeds = field(default_factory=Feeds)
     search: Search = field(default_factory=Search)
     stories: Stories = field(default_factory=Stories)
+    data: Data = field(default_factory=Data)
     publish: Publish = field(default_factory=Publish)
 
     @property
@@ -119,6 +128,7 @@ _TABLES = {
     "feeds": Feeds,
     "search": Search,
     "stories": Stories,
+    "data": Data,
     "publish": Publish,
 }
 _SIZES = {"publish.size_limit"}  # keys read with parse_size

@@ -169,6 +169,7 @@ class SiteView:
     documents_href: str
     sources_href: str
     authorities_href: str
+    data_href: str
     static_href: str
     generator: str
 
