@@ -61,7 +61,7 @@ def test_the_labelled_pairs_keep_their_precision() -> None:
     )
     joined = [(label, at[b] in found.copies[at[a]]) for label, a, b in rows]
     assert all(label == "copy" for label, same in joined if same)
-    assert sum(same for _, same in joined) >= 90  # of 108 copies: 97 on the whole corpus
+    assert sum(same for _, same in joined) >= 90  # of 108 copies: 94 on the whole corpus
 
 
 def _paragraphs(path: Path) -> list[str]:

@@ -50,6 +50,8 @@ THRESHOLD = 0.7  # estimated Jaccard from which two texts are one story (benchma
 CONTAINED = 0.88  # estimated share of the shorter text in the longer from which it is contained
 SIMILAR_SIZE = 0.6  # the shorter at least this share of the longer: a copy; else the longer quotes
 QUOTED = 0.75  # a text held in one much longer: the estimate is looser when it is a small share
+MIN_CONTAINED = 400  # shingles the shorter text needs for containment: short texts of stock
+# phrases (a bench's template sentences, a market brief) are held whole in longer ones by chance
 MIN_SHINGLES = 200  # a shorter text (a caption, a brief, a template alone) is too short to tell
 TOPICS = 32  # character pairs kept per article for related articles
 TOPIC_CAP = 200  # a pair shared by more articles than this says nothing about any of them
@@ -219,8 +221,9 @@ def _judge(
     shorter, longer = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
     shared = jaccard * (shorter + longer) / (1 + jaccard)  # estimated |A∩B|
     similar_size = shorter >= SIMILAR_SIZE * longer
-    same_story = (jaccard >= THRESHOLD) | ((shared >= CONTAINED * shorter) & similar_size)
-    return same_story, (shared >= QUOTED * shorter) & ~similar_size
+    telling = shorter >= MIN_CONTAINED  # a shorter text may be held by chance in a longer
+    same_story = (jaccard >= THRESHOLD) | ((shared >= CONTAINED * shorter) & similar_size & telling)
+    return same_story, (shared >= QUOTED * shorter) & ~similar_size & telling
 
 
 def _similar_groups(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
