@@ -50,8 +50,7 @@ THRESHOLD = 0.7  # estimated Jaccard from which two texts are one story (benchma
 CONTAINED = 0.88  # estimated share of the shorter text in the longer from which it is contained
 SIMILAR_SIZE = 0.6  # the shorter at least this share of the longer: a copy; else the longer quotes
 QUOTED = 0.75  # a text held in one much longer: the estimate is looser when it is a small share
-MIN_CONTAINED = 400  # shingles the shorter text needs for containment: short texts of stock
-# phrases (a bench's template sentences, a market brief) are held whole in longer ones by chance
+MIN_CONTAINED = 400  # shingles a shorter text needs: short stock phrases are held by chance
 MIN_SHINGLES = 200  # a shorter text (a caption, a brief, a template alone) is too short to tell
 TOPICS = 32  # character pairs kept per article for related articles
 TOPIC_CAP = 200  # a pair shared by more articles than this says nothing about any of them
