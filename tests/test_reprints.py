@@ -84,7 +84,7 @@ def test_a_digest_links_each_article_it_quotes_and_is_not_their_story(tmp_path: 
     assert not build(make_config(tmp_path)).errors
     output = tmp_path / "build"
     digest = lxml.html.fromstring(next(output.rglob("digest/index.html")).read_bytes())
-    holds = digest.xpath("//p[@class='article-also-in'][span='全文收录：']/a/text()")
+    holds = digest.xpath("//p[@class='article-quotes'][span='全文收录：']/a/text()")
     # the original, its reprint (a copy of the original: the digest holds it too), the other
     assert sorted(holds) == sorted(
         [ORIGINAL, REPRINT, "02版 - 做好产业发展的短中长期布局（专家点评）"]
