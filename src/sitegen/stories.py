@@ -9,11 +9,9 @@ enabled = false` (one feed: no copies to find) skips the MinHash, `related = 0` 
 
 Copies: MinHash over the article's folded text cut in five-character shingles, the estimate of
 their Jaccard similarity checked for every pair LSH's bands bring together (Broder's technique, as
-datasketch implements it). A reprint trimmed of a paragraph, with a lead and another feed's
-boilerplate, shares too little of the longer text for Jaccard; it is told by containment instead:
-the share of the shorter text's shingles found in the longer, estimated from the Jaccard estimate
-and the two texts' sizes (|A∩B| = J·(|A|+|B|)/(1+J)). A text that holds another whole but is much
-longer (a digest quoting articles) is not a copy of it: it quotes it, and each links the other. The text is folded by search's own folding (sitegen.search.tokens: compatibility
+datasketch implements it), or by containment for a trimmed reprint (a paragraph less, a lead,
+other boilerplate): the share of the shorter text in the longer, |A∩B| = J·(|A|+|B|)/(1+J). A
+much longer text holding another whole (a digest) quotes it: not one story, each links the other. The text is folded by search's own folding (sitegen.search.tokens: compatibility
 forms, lower case, Traditional → Simplified by OpenCC's table) with all but letters and digits dropped, so a
 reprint in the other script, with other spacing or punctuation, gives the same shingles. Titles
 count only for texts too short for MinHash: the daily 新闻联播 transcripts or "视频：…" items share
@@ -49,7 +47,7 @@ BANDS, ROWS = 32, 2  # LSH: a pair with Jaccard 0.5 meets in some band 99.99% of
 THRESHOLD = 0.7  # estimated Jaccard from which two texts are one story (benchmarks/stories_eval.py)
 CONTAINED = 0.88  # estimated share of the shorter text in the longer from which it is contained
 SIMILAR_SIZE = 0.6  # the shorter at least this share of the longer: a copy; else the longer quotes
-QUOTED = 0.75  # a text held in one much longer: the estimate is looser when it is a small share
+QUOTED = 0.75  # a text held in a much longer one (a looser estimate: it is a small share)
 MIN_CONTAINED = 400  # shingles a shorter text needs: short stock phrases are held by chance
 MIN_SHINGLES = 200  # a shorter text (a caption, a brief, a template alone) is too short to tell
 TOPICS = 32  # character pairs kept per article for related articles
@@ -183,12 +181,11 @@ def find(
             copies[i] = story
     quotes: list[set[int]] = [set() for _ in sketches]
     quoted_in: list[set[int]] = [set() for _ in sketches]
-    for pair in quoting:  # what quotes a copy quotes its story, as each copy of it does
-        for longer in copies[pair[0]] or pair[:1]:
-            for shorter in copies[pair[1]] or pair[1:]:
-                if shorter not in copies[longer]:
-                    quotes[longer].add(shorter)
-                    quoted_in[shorter].add(longer)
+    lead = [story[0] if story else i for i, story in enumerate(copies)]
+    for longer, held in quoting:  # a copy quoted is its story quoted: linked at its earliest
+        if lead[longer] != lead[held]:
+            quotes[longer].add(lead[held])
+            quoted_in[lead[held]].add(longer)
     whole = tuple(map(tuple, map(sorted, quotes))), tuple(map(tuple, map(sorted, quoted_in)))
     if limit <= 0:
         return Stories(tuple(copies), ((),) * len(sketches), None, 0, *whole)
@@ -213,9 +210,8 @@ _PAIRS = 16_384  # candidate pairs compared at once: 8 MiB of signatures
 def _judge(
     alike: npt.NDArray[np.int64], sizes_a: npt.NDArray[np.int64], sizes_b: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Per candidate pair (its signatures' agreeing rows, its texts' sizes): one story (Jaccard
-    reaches THRESHOLD, or the shorter is CONTAINED in a longer of SIMILAR_SIZE), or the longer
-    quoting the shorter (contained in a text much longer than itself)."""
+    """Per candidate pair (agreeing rows, sizes): one story (Jaccard reaches THRESHOLD, or the
+    shorter is CONTAINED in a longer of SIMILAR_SIZE), or the longer quoting the shorter."""
     jaccard = alike / PERMUTATIONS
     shorter, longer = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
     shared = jaccard * (shorter + longer) / (1 + jaccard)  # estimated |A∩B|
@@ -290,12 +286,16 @@ def _tokens(
     times: Sequence[float],
     copies: Sequence[tuple[int, ...]],
 ) -> npt.NDArray[np.uint64]:
-    """Per article, a digest of everything its own related list reads of it."""
+    """Per article, a digest of everything its own related list reads of it: its story's ids
+    are joined once per story, so a story of n copies costs n, not n²."""
     tokens = np.empty(len(sketches), dtype=np.uint64)
+    stories: dict[int, bytes] = {}
     for i, s in enumerate(sketches):
-        story = "\0".join(ids[j] for j in copies[i])
+        story = copies[i]
+        if story and story[0] not in stories:
+            stories[story[0]] = "\0".join(ids[j] for j in story).encode()
         made = hashlib.blake2b(s.topics, digest_size=8)
-        made.update(f"{times[i]!r}\0{story}".encode())
+        made.update(f"{times[i]!r}\0".encode() + (stories[story[0]] if story else b""))
         tokens[i] = int.from_bytes(made.digest(), "little")
     return tokens
 
@@ -351,6 +351,7 @@ def _related(
         clean[todo] = False
         mapped = last.related[old_row[clean]]  # what they list is never gone (`_dirty`)
         table[clean] = np.where(mapped >= 0, where[np.maximum(mapped, 0)], -1)
+    story = np.array([c[0] if c else i for i, c in enumerate(copies)], dtype=np.int64)
     for start in range(0, len(todo), _CHUNK):
         part = todo[start : start + _CHUNK]
         shared = (matrix[part] @ transposed).tocsr()
@@ -360,8 +361,7 @@ def _related(
             chosen = (scores >= RELATED_SHARED) & (others != i)
             others, scores = others[chosen], scores[chosen]
             best = others[np.lexsort((others, np.abs(at[others] - at[i]), -scores))]
-            skip = set(copies[i])
-            found = [int(j) for j in best[: limit + len(skip)] if j not in skip][:limit]
+            found = best[story[best] != story[i]][:limit]  # never a copy of it
             table[i, : len(found)] = found
     related = tuple(tuple(int(j) for j in row if j >= 0) for row in table.tolist())
     return related, Memo(salt, tuple(ids), tokens, table, dropped), len(todo)
