@@ -163,7 +163,8 @@ def evaluate(corpus: Path, count: int = 200, digests: int = 20) -> Result:
     found = stories.find(sketches, names, [articles[n].date.timestamp() for n in names], 0)
     hits = sum(at[o] in found.copies[at[r]] for r, o in made["reprints"])
     merged = sum(at[q] in found.copies[at[d]] for d, qs in made["digests"] for q in qs)
-    quoted = sum(at[q] in found.quotes[at[d]] for d, qs in made["digests"] for q in qs)
+    lead = [story[0] if story else i for i, story in enumerate(found.copies)]  # what is linked
+    quoted = sum(lead[at[q]] in found.quotes[at[d]] for d, qs in made["digests"] for q in qs)
     total = sum(len(qs) for _, qs in made["digests"])
     return Result(len(made["reprints"]), hits, len(made["digests"]), merged, quoted, total)
 
