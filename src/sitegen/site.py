@@ -8,12 +8,16 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from sitegen import records, stories
+from sitegen import records
 from sitegen.collation import collation_key
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
 from sitegen.urls import Urls, short_hash
+
+if TYPE_CHECKING:
+    from sitegen import stories
 
 
 @dataclass(frozen=True)
@@ -213,6 +217,8 @@ def index(
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
     filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
     where an edit can change them."""
+    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
+
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     ordered, article_urls, left_out = _assign_urls(ordered, urls)
     final = tuple(ordered)

@@ -11,17 +11,17 @@ import unicodedata
 from datetime import date, datetime, time
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sitegen import authorities
-from sitegen.content.clean import CleanBody, clean_body, make_summary
-from sitegen.content.elements import is_promo_image
 from sitegen.documents import citations
 from sitegen.errors import ContentError
 from sitegen.models import SKETCH_ALL, Article, CategoryPath, Sketching, Source
-from sitegen.stories import sketch
 from sitegen.urls import SEGMENT_MAX_BYTES, good_segment, made_segment
+
+if TYPE_CHECKING:
+    from sitegen.content.clean import CleanBody
 
 EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
 PAYWALLED = "the body is only the opening before a paywall: the page says so"
@@ -134,6 +134,11 @@ def _date(source: Source, key: str, tz: ZoneInfo, required: bool) -> datetime | 
 
 def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -> Article:
     """Raises ContentError for what an editor must fix; everything else is cleaned quietly."""
+    # Here, not at the top: `sitegen new` uses this module's small helpers without lxml or numpy.
+    from sitegen.content.clean import clean_body, make_summary
+    from sitegen.content.elements import is_promo_image
+    from sitegen.stories import sketch
+
     meta = source.meta
     title = clean_text(meta.get("title"))
     if not title:
