@@ -6,12 +6,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path, PurePosixPath
 
-from pypinyin import lazy_pinyin
-
-from sitegen import stories
+from sitegen import records, stories
+from sitegen.collation import collation_key
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
 from sitegen.urls import Urls, short_hash
@@ -39,14 +37,6 @@ class Tag:
     articles: tuple[int, ...]
 
 
-@cache
-def collation_key(name: str) -> tuple[str, str]:
-    """Names in pinyin order (金融 jin before 科技 ke before 新闻 xin), as a Chinese index or
-    dictionary lists them, so a reader finds one where they expect it; the name breaks ties
-    (homophones) so the order never depends on the input's."""
-    return " ".join(lazy_pinyin(name)).lower(), name
-
-
 @dataclass(frozen=True)
 class Month:
     year: int
@@ -56,7 +46,7 @@ class Month:
 
 @dataclass(frozen=True)
 class Group:
-    """Articles that share a name: the documents they cite, the source they come from."""
+    """Articles that share a name: the source they come from."""
 
     name: str
     articles: tuple[int, ...]
@@ -77,8 +67,10 @@ class Site:
     """Per article: its story's articles, earliest first, itself included; () when it has no copy."""
     leads: tuple[int, ...]
     """The articles the lists show: each story's earliest copy, and every article without a copy."""
-    documents: tuple[Group, ...]
+    documents: tuple[records.Record, ...]
     """Every cited document, most cited first (ties by name); its articles newest first."""
+    authorities: tuple[records.Body, ...]
+    """Every issuing body named or said to issue, in the table's order (sitegen.authorities)."""
     sources: tuple[Group, ...]
     """Every source, most articles first (ties by name)."""
     source_of: tuple[str, ...]
@@ -221,6 +213,7 @@ def index(
     )
     tree = _category_tree(final, found.copies)
     source_of = tuple(map(source_name, final))
+    documents = records.records(final)
     return Site(
         final,
         tuple(article_urls),
@@ -230,7 +223,8 @@ def index(
         _related(final, tree, found, related),
         found.copies,
         leads,
-        _groups(a.documents for a in final),
+        documents,
+        records.bodies(final, documents),
         _groups((name,) for name in source_of),
         source_of,
         tuple(left_out),

@@ -252,6 +252,20 @@ class Urls:
     def document(self, segment: str) -> str:
         return f"/documents/{check_segment(segment)}/"
 
+    def document_kind(self, kind: str) -> str:
+        """The documents of one kind (通知, 意见…): a kind is never a document's name."""
+        return f"/documents/kind/{check_segment(kind)}/"
+
+    def document_year(self, year: int) -> str:
+        return f"/documents/year/{year:04d}/"
+
+    def authorities(self) -> str:
+        """The index of issuing bodies; each has its page below it (name_segments)."""
+        return "/authorities/"
+
+    def authority(self, segment: str) -> str:
+        return f"/authorities/{check_segment(segment)}/"
+
     def sources(self) -> str:
         return "/sources/"
 

@@ -71,6 +71,7 @@ class Views:
             documents=() if "documents" in off else site.documents,
             sources=() if "sources" in off else site.sources,
             tags=() if "tags" in off else site.tags,
+            authorities=() if "authorities" in off else site.authorities,
         )
         self.site = site
         self.config = config
@@ -89,6 +90,7 @@ class Views:
             feed_href=href(self.urls.feed()),
             documents_href="" if "documents" in off else href(self.urls.documents()),
             sources_href="" if "sources" in off else href(self.urls.sources()),
+            authorities_href="" if "authorities" in off else href(self.urls.authorities()),
             static_href=href("/"),
             generator=f"sitegen {__version__}",
         )
@@ -101,8 +103,12 @@ class Views:
         ]
         self.modified_at = [a.updated or a.date for a in site.articles]
         self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
-        segments = name_segments(g.name for g in site.documents)
+        segments = name_segments(n for r in site.documents for n in r.names)
         self.document_urls = {n: self.urls.document(seg) for n, seg in segments.items()}
+        # every name of a document → its record's page (the names joined to it redirect there)
+        self.record_urls = {n: self.document_urls[r.name] for r in site.documents for n in r.names}
+        segments = name_segments(b.name for b in site.authorities)
+        self.authority_urls = {n: self.urls.authority(seg) for n, seg in segments.items()}
         segments = name_segments(g.name for g in site.sources)
         self.source_urls = {n: self.urls.source(seg) for n, seg in segments.items()}
         self.source_feeds = {n: self.urls.source_feed(seg) for n, seg in segments.items()}
