@@ -11,7 +11,9 @@ from pathlib import Path
 
 from sitegen.pipeline import build
 from sitegen.search import format as fmt
+from sitegen.search import postings
 from sitegen.search.doc import Doc
+from sitegen.search.postings import Folder
 from sitegen.search.tokens import query
 from sitegen.search.writer import SearchIndex
 
@@ -69,6 +71,21 @@ def test_new_articles_change_only_the_tail_until_it_joins_the_base_as_from_scrat
     assert tree_digest(fresh) == tree_digest(folder)
     for n in (3, len(docs) - 2, len(docs) - 1):  # in the base, its last, the tail's
         assert fmt.candidates(folder, query(f"第{n}篇")).tolist() == [n]
+
+
+def test_a_tail_update_keeps_the_bases_own_file_of_the_same_token(tmp_path: Path) -> None:
+    base, tail = fmt.segments(fmt.TAIL_SEGMENT * 9 + 3)
+    token = 0x12345678
+    out = Folder(tmp_path)
+    own = bytes([fmt.VERSION, fmt.BITMAP]) + b"\xff" * (fmt.EXTERNAL + 1)  # the base's long list
+    out.put(fmt.outside_path(token), own)
+    postings.update_shard(out, tail, tail.shard_of(token), {token}, {token: [(1, True)]}, {})
+    assert (tmp_path / fmt.outside_path(token)).read_bytes() == own
+    held = fmt.decode_shard((tmp_path / tail.path(tail.shard_of(token))).read_bytes())[token]
+    assert held.kind != fmt.OUTSIDE
+    postings.update_shard(out, tail, tail.shard_of(token), {token}, {}, {token: [1]})
+    assert (tmp_path / fmt.outside_path(token)).read_bytes() == own
+    assert base.outside and not tail.outside
 
 
 NEWEST = """---

@@ -187,11 +187,16 @@ class Entry(NamedTuple):
 
 class Segment(NamedTuple):
     """The shards of a range of ids: the base (s/, from 0) or the tail (t/, from `first`, its
-    ids stored less `first`)."""
+    ids stored less `first`). Only the base puts long postings in their own files (p/, by token):
+    the tail's are never that long, and must not touch the base's."""
 
     folder: str
     bits: int
     first: int
+
+    @property
+    def outside(self) -> bool:
+        return self.folder == "s"
 
     def shard_of(self, token: int) -> int:
         return token >> (32 - self.bits)
@@ -205,11 +210,13 @@ def segments(docs: int) -> tuple[Segment, Segment]:
     return Segment("s", SHARD_BITS, 0), Segment("t", TAIL_BITS, docs - docs % TAIL_SEGMENT)
 
 
-def entry(encoded: tuple[int, bytes], title: tuple[int, bytes]) -> tuple[Entry, bytes | None]:
-    """A token's entry in its shard from its encoded postings and, when they are long, its own
-    file."""
+def entry(
+    encoded: tuple[int, bytes], title: tuple[int, bytes], outside: bool = True
+) -> tuple[Entry, bytes | None]:
+    """A token's entry in its shard from its encoded postings and, when they are long (and the
+    segment has files of its own), its own file."""
     (kind, data), (title_kind, title_data) = encoded, title
-    if len(data) > EXTERNAL:
+    if outside and len(data) > EXTERNAL:
         return Entry(OUTSIDE, b"", title_kind, title_data), bytes([VERSION, kind]) + data
     return Entry(kind, data, title_kind, title_data), None
 

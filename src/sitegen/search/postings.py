@@ -138,7 +138,7 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
     )
     entries = []
     for token, postings in zip(unique, encoded, strict=True):
-        made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")))
+        made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")), segment.outside)
         entries.append(made)
         if own is not None:
             folder.put(fmt.outside_path(token), own)
@@ -220,14 +220,15 @@ def update_shard(
         title = np.union1d(title, np.array([i for i, t in add if t], dtype=np.uint32))
         if not len(ids):
             entries.pop(token, None)
-            out.drop(fmt.outside_path(token))
+            if segment.outside:
+                out.drop(fmt.outside_path(token))
             continue
         encoded = fmt.encode_postings(ids), fmt.encode_postings(title.astype(np.uint32))
-        entries[token], own = fmt.entry(*encoded)
-        if own is None:
-            out.drop(fmt.outside_path(token))
-        else:
+        entries[token], own = fmt.entry(*encoded, segment.outside)
+        if own is not None:
             out.put(fmt.outside_path(token), own)
+        elif segment.outside:
+            out.drop(fmt.outside_path(token))
     if entries:
         out.put(segment.path(shard), fmt.encode_shard(entries, segment.bits))
     else:
