@@ -105,6 +105,9 @@ class Article:
     """The issuing bodies the text names (sitegen.authorities), in order of first mention."""
     link: str = ""
     """The original's URL from the front matter (`link`, `url`, `source_url`…), for citations."""
+    images: tuple[str, ...] = ()
+    """Every picture the article shows (its head image first), for `sitegen images` and the
+    page's key: a picture fetched or lost changes the pages showing it."""
 
 
 @dataclass(frozen=True)

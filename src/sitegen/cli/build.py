@@ -14,6 +14,7 @@ from sitegen.cli.console import err, out, progress, relative, run_guarded, show_
 from sitegen.cli.options import base_url_option, config_option, drafts_option, jobs_option, load
 from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
+from sitegen.images.published import described
 from sitegen.pipeline import build, check_output_folder, prepare
 from sitegen.size import measure, near_limit
 
@@ -68,7 +69,8 @@ def build_command(
             )
         show_warnings(report, config)
         size = measure(report.output or config.output_path)
-        summary(report, f"sitegen: built {config.title}", size)
+        pictures = described(config, report.output or config.output_path)
+        summary(report, f"sitegen: built {config.title}", size, pictures)
         if warning := near_limit(size, config.publish.size_limit):
             err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
 

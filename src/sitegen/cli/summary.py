@@ -27,7 +27,7 @@ KIND_NAMES = {
 }
 
 
-def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
+def summary(report: Report, title: str, size: OutputSize | None = None, pictures: str = "") -> None:
     """One screen, in English as every other message: pages by kind add up to the pages line,
     and files written and unchanged add up to the pages and static files."""
     table = Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
@@ -62,6 +62,8 @@ def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
                 f"{size.folders} folders; {human(size.file_bytes)} of content)"
             )
         table.add_row("output", where)
+    if pictures:
+        table.add_row("pictures", pictures)
     if report.search:
         found = report.search
         table.add_row(

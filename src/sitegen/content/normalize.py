@@ -181,6 +181,7 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         citations=cited,
         authorities=authorities.named(text),
         link=original_link(meta),
+        images=tuple(dict.fromkeys(i for i in (image, *body.images) if i)),
     )
 
 

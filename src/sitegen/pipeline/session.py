@@ -16,6 +16,9 @@ from pathlib import Path
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
+from sitegen.images import published
+from sitegen.images.manifest import manifest_path as manifest_path_of
+from sitegen.images.place import Showing
 from sitegen.models import Article
 from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
@@ -140,6 +143,7 @@ class Session:
         self.jobs = jobs or os.cpu_count() or 1
         self.outcomes: dict[Path, Outcome] = {}
         self.made = Made()
+        self.showing = Showing()  # what the picture manifest said at the last plan
         self.memo_path = None if folder is None else folder / "related.pickle"
         self.memo = load_pickled(self.memo_path, Memo)
         self.env = make_environment(config, self.cache.templates)
@@ -160,6 +164,7 @@ class Session:
         articles = collect(self.outcomes.values(), self.drafts, self.bodies, report)
         errors, report.errors = report.errors, []
         urls = Urls(self.config)
+        self.showing = published.showing(self.config, urls.href("/"))
         root = self.config.content_path.resolve()
         while True:
             site = index(articles, urls, self.config.related, self.memo)
@@ -167,7 +172,13 @@ class Session:
             if not self.cache.read_only:
                 save_pickled(self.memo_path, self.memo)
             try:
-                planned = plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
+                planned = plan(
+                    site,
+                    self.config,
+                    body_of=self.bodies.of,
+                    rendering=rendering,
+                    showing=self.showing,
+                )
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
             found = [*site.left_out, *_clashes(planned.pages, site)]
@@ -280,7 +291,8 @@ class Session:
             for path, outcome in self.outcomes.items()
         )
         search = search_step.code() if self.config.search.enabled else ""
-        options = (self.drafts, self.skip_bad, search)
+        pictures = stamp_of(manifest_path_of(self.config))  # what `sitegen images` last learnt
+        options = (self.drafts, self.skip_bad, search, pictures)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
 
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
