@@ -306,10 +306,10 @@ def bench_features(root: Path, runs: int) -> dict[str, dict[str, Stat]]:
     return off
 
 
-def cold_result(root: Path, size: int, runs: int) -> SizeResult:
-    """The cold builds, and what the last one wrote: pages, bytes, each citation part's bytes."""
+def cold_result(root: Path, size: int, runs: int, name: str = "cold") -> SizeResult:
+    """The cold builds, and what the last one wrote: pages, bytes, each page part's bytes."""
     result = SizeResult(size)
-    result.scenarios["cold"] = cold_builds(root, runs)
+    result.scenarios[name] = cold_builds(root, runs)
     result.pages, output_bytes = folder_size(root / "build")
     result.output_mib = output_bytes / 2**20
     result.output = measure(root / "build")
@@ -332,13 +332,9 @@ def bench_cold_only(root: Path, size: int, runs: int) -> SizeResult:
     page's parts: what a size costs, without the hour the other scenarios take at 100,000."""
     write_config(root, search=True)
     try:
-        result = SizeResult(size)
-        result.scenarios["cold, with search"] = cold_builds(root, runs)
-        result.pages, output_bytes = folder_size(root / "build")
-        result.output_mib = output_bytes / 2**20
-        result.output_search = measure(root / "build")
+        result = cold_result(root, size, runs, "cold, with search")
+        result.output_search, result.output = result.output, None
         result.kinds = by_kind(root / "build")
-        result.parts = article_parts(root / "build")
     finally:
         write_config(root, search=False)
     return result
@@ -729,6 +725,14 @@ def feature_lines(result: SizeResult) -> list[str]:
     return lines
 
 
+def switch(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
+    """An on/off option, also set by its environment variable: --cold-only, BENCH_COLD_ONLY."""
+    variable = "BENCH_" + flag.removeprefix("--").replace("-", "_").upper()
+    parser.add_argument(
+        flag, action="store_true", default=bool(os.environ.get(variable)), help=help
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -742,30 +746,17 @@ def main() -> None:
         default=int(os.environ.get("BENCH_SEARCH_UP_TO", "100000")),
         help="also measure search up to this size",
     )
-    parser.add_argument(
-        "--features-only",
-        action="store_true",
-        default=bool(os.environ.get("BENCH_FEATURES_ONLY")),
-        help="measure only what each feature of FEATURE_OFF costs",
-    )
+    switch(parser, "--features-only", "measure only what each feature of FEATURE_OFF costs")
     parser.add_argument(
         "--corpus",
         choices=sorted(CORPORA),
         default=os.environ.get("BENCH_CORPUS", "real"),
         help="real: real paragraphs recombined (the default); synthetic: the older made-up archive",
     )
-    parser.add_argument(
-        "--cold-only",
-        action="store_true",
-        default=bool(os.environ.get("BENCH_COLD_ONLY")),
-        help="only the cold build with search (and Hugo's): sizes, time, memory",
+    switch(
+        parser, "--cold-only", "only the cold build with search (and Hugo's): sizes, time, memory"
     )
-    parser.add_argument(
-        "--skip-features",
-        action="store_true",
-        default=bool(os.environ.get("BENCH_SKIP_FEATURES")),
-        help="leave out what each feature costs (four more cold builds per size)",
-    )
+    switch(parser, "--skip-features", "leave out what each feature costs (more cold builds)")
     args = parser.parse_args()
     if args.corpus == "real" and not real_corpus.corpus_dir().is_dir():
         raise SystemExit(
