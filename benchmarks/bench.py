@@ -355,6 +355,7 @@ def bench_sitegen(
         shutil.rmtree(extra)
         timed(build, root)
     result.scenarios["100 articles added"] = Stat.of(added)
+    result.scenarios["--help"] = Stat.of([timed([str(SITEGEN), "--help"], root) for _ in range(5)])
     if with_search:
         write_config(root, search=True)
         reset(root)

@@ -294,8 +294,10 @@ class Urls:
         return self.config.origin + self.href(url)
 
 
+@cache
 def output_file(url: str) -> str:
-    """Site-relative URL → file path inside the output; refuses anything that could leave it."""
+    """Site-relative URL → file path inside the output; refuses anything that could leave it.
+    Memoized: a build asks it four times of every page."""
     parts = [p for p in url.split("/") if p]
     if "\\" in url or any(unsafe_segment(part) for part in parts):
         raise UnsafePath(f"path {url!r} leaves the output folder")

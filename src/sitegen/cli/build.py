@@ -9,13 +9,11 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from sitegen.cache import CACHE_DIR
 from sitegen.cli.console import err, out, progress, relative, run_guarded, show_warnings
 from sitegen.cli.options import base_url_option, config_option, drafts_option, jobs_option, load
 from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
 from sitegen.images.published import described
-from sitegen.pipeline import build, check_output_folder, prepare
 from sitegen.size import measure, near_limit
 
 
@@ -52,6 +50,8 @@ def build_command(
     A warm build reuses the normalized articles in .sitegen-cache/ and rewrites only the pages
     that changed; files whose bytes did not change keep their mtimes.
     """
+    from sitegen.pipeline import build  # here, as every command's own module: a fast start
+
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -83,6 +83,8 @@ def build_command(
 @jobs_option
 def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
     """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
+    from sitegen.pipeline import prepare
+
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -108,6 +110,9 @@ def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
 @config_option
 def clean_command(config_path: str) -> None:
     """Remove the output folder (build/), its twin and the cache (.sitegen-cache/); content stays."""
+    from sitegen.cache import CACHE_DIR
+    from sitegen.pipeline import check_output_folder
+
     holder: list[SiteConfig] = []
 
     def action() -> None:

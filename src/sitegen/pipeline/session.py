@@ -11,8 +11,11 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sitegen import collation
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
@@ -22,6 +25,7 @@ from sitegen.images.place import Showing
 from sitegen.models import Article
 from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
+from sitegen.parallel import frozen, refreeze
 from sitegen.pipeline import search_step
 from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
 from sitegen.pipeline.emit import emit
@@ -29,8 +33,12 @@ from sitegen.pipeline.manifest import Manifest, PageStamp, manifest_path
 from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
-from sitegen.stories import Memo
 from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from sitegen.stories import Memo
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
@@ -113,6 +121,41 @@ def _unshadowed(pages: list[Page], statics: frozenset[str]) -> tuple[list[Page],
     return kept, tuple(sorted(file for file in files if file in statics))
 
 
+def _collation_path(cache: ArticleCache) -> Path | None:
+    return None if cache.folder is None else cache.folder / "collation.pickle"
+
+
+def _learn_collation(cache: ArticleCache) -> int:
+    """Learn the names' pinyin keys an earlier build kept (made by this pypinyin); how many."""
+    from importlib.metadata import version
+
+    kept = load_pickled(_collation_path(cache), tuple)
+    if not kept or kept[0] != version("pypinyin"):
+        return 0
+    collation.learn(kept[1])
+    return len(kept[1])
+
+
+def _keep_collation(cache: ArticleCache, known: int) -> None:
+    """Keep the names' keys for the next build, when this one worked out new ones."""
+    from importlib.metadata import version
+
+    keys = collation.known_keys()
+    if len(keys) > known and not cache.read_only:
+        save_pickled(_collation_path(cache), (version("pypinyin"), keys))
+
+
+def _up_to_date(live: Manifest, report: Report) -> Made:
+    """The output is already what this build would make: the report says so (the articles'
+    warnings were collected into it), and what the live output holds is what was made."""
+    report.errors, report.skipped = [], list(live.skipped)
+    report.up_to_date = True
+    report.articles = live.articles
+    report.pages.update(live.kinds)
+    report.unchanged = len(live.pages) + len(live.static)
+    return Made({url: stamp[0] for url, stamp in live.pages.items()})
+
+
 class Session:
     """One site's build inputs, kept between builds by the dev server.
 
@@ -145,9 +188,19 @@ class Session:
         self.made = Made()
         self.showing = Showing()  # what the picture manifest said at the last plan
         self.memo_path = None if folder is None else folder / "related.pickle"
-        self.memo = load_pickled(self.memo_path, Memo)
-        self.env = make_environment(config, self.cache.templates)
         check_output_folder(config, self.output)
+
+    @cached_property
+    def memo(self) -> Memo | None:
+        """The last build's related lists, read when a build first needs them."""
+        from sitegen.stories import Memo
+
+        return load_pickled(self.memo_path, Memo)
+
+    @cached_property
+    def env(self) -> Environment:
+        """The templates, made when a build first renders."""
+        return make_environment(self.config, self.cache.templates)
 
     def load(self, changed: set[Path] | None = None, progress: Progress = quiet) -> None:
         """Normalize every content file, or (given what changed) only the changed ones again."""
@@ -166,6 +219,7 @@ class Session:
         urls = Urls(self.config)
         self.showing = published.showing(self.config, urls.href("/"))
         root = self.config.content_path.resolve()
+        known = _learn_collation(self.cache)
         while True:
             site = index(articles, urls, self.config.related, self.memo)
             self.memo = site.memo
@@ -189,6 +243,7 @@ class Session:
                 break
             bad = {e.path.as_posix() for e in found}
             articles = [a for a in articles if a.source_path not in bad]
+        _keep_collation(self.cache, known)
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
         pages, report.shadowed = _unshadowed(planned.pages, statics.files)
@@ -210,27 +265,32 @@ class Session:
         live_path = manifest_path(self.cache.folder, self.output, "live")
         twin_path = manifest_path(self.cache.folder, self.output, "twin")
         live = Manifest.load(live_path)
-        if live.inputs == inputs and live.intact(self.output):
-            return self._nothing_to_do(live, report, started)
-        statics = static_listing(static_dirs(self.config))
-        site, planned = self.site(report, rendering, statics)
-        twin = Manifest.load(twin_path)
-        Manifest().save(twin_path)
-        staging = Staging(self.output, trusted=bool(twin.pages))
-        try:
-            manifest = self._stage(staging, planned, statics, (twin, live), report, progress)
-            manifest.inputs = inputs
-            staging.commit()
-        except BaseException:
-            staging.discard()
-            raise
-        if live_path and twin_path and live_path.exists():
-            live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
-        manifest.save(live_path)
-        self.made = Made({page.url: page.key for page in planned.pages}, site)
-        report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
-        report.seconds = time.perf_counter() - started
-        return report
+        if live.inputs == inputs and live.intact(self.output):  # nothing to do: touch nothing
+            collect(self.outcomes.values(), self.drafts, self.bodies, report)
+            self.made = _up_to_date(live, report)
+            report.seconds = time.perf_counter() - started
+            return report
+        with frozen():  # what the build made lives to its end: the collector skips it
+            statics = static_listing(static_dirs(self.config))
+            site, planned = self.site(report, rendering, statics)
+            refreeze()  # and so do the site and its plan
+            twin = Manifest.load(twin_path)
+            Manifest().save(twin_path)
+            staging = Staging(self.output, trusted=bool(twin.pages))
+            try:
+                manifest = self._stage(staging, planned, statics, (twin, live), report, progress)
+                manifest.inputs = inputs
+                staging.commit()
+            except BaseException:
+                staging.discard()
+                raise
+            if live_path and twin_path and live_path.exists():  # the old output is the twin
+                live_path.replace(twin_path)  # now, and so is its manifest
+            manifest.save(live_path)
+            self.made = Made({page.url: page.key for page in planned.pages}, site)
+            report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
+            report.seconds = time.perf_counter() - started
+            return report
 
     def _stage(
         self,
@@ -294,15 +354,3 @@ class Session:
         pictures = stamp_of(manifest_path_of(self.config))  # what `sitegen images` last learnt
         options = (self.drafts, self.skip_bad, search, pictures)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
-
-    def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
-        """The output is already what this build would make: say so, and touch nothing."""
-        collect(self.outcomes.values(), self.drafts, self.bodies, report)
-        report.errors, report.skipped = [], list(live.skipped)
-        report.up_to_date = True
-        report.articles = live.articles
-        report.pages.update(live.kinds)
-        report.unchanged = len(live.pages) + len(live.static)
-        self.made = Made({url: stamp[0] for url, stamp in live.pages.items()})
-        report.seconds = time.perf_counter() - started
-        return report
