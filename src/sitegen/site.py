@@ -57,7 +57,7 @@ class Group:
     articles: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Site:
     """Articles newest first; every other field refers to them by index. `left_out`: the articles
     given that could not have a URL of their own, each as the error that says why."""
@@ -242,22 +242,22 @@ def index(
     source_of = tuple(map(source_name, final))
     documents = records.records(final)
     return Site(
-        final,
-        tuple(article_urls),
-        tree,
-        month_list,
-        _tags(final, found.copies, urls),
-        _related(final, tree, found, related),
-        found.copies,
-        leads,
-        documents,
-        records.bodies(final, documents),
-        _groups((name,) for name in source_of),
-        source_of,
-        tuple(left_out),
-        found.memo,
-        found.quotes,
-        found.quoted_in,
+        articles=final,
+        urls=tuple(article_urls),
+        categories=tree,
+        months=month_list,
+        tags=_tags(final, found.copies, urls),
+        related=_related(final, tree, found, related),
+        copies=found.copies,
+        leads=leads,
+        documents=documents,
+        authorities=records.bodies(final, documents),
+        sources=_groups((name,) for name in source_of),
+        source_of=source_of,
+        left_out=tuple(left_out),
+        memo=found.memo,
+        quotes=found.quotes,
+        quoted_in=found.quoted_in,
     )
 
 

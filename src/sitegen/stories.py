@@ -11,7 +11,8 @@ Copies: MinHash over the article's folded text cut in five-character shingles, t
 their Jaccard similarity checked for every pair LSH's bands bring together (Broder's technique, as
 datasketch implements it), or by containment for a trimmed reprint (a paragraph less, a lead,
 other boilerplate): the share of the shorter text in the longer, |A∩B| = J·(|A|+|B|)/(1+J). A
-much longer text holding another whole (a digest) quotes it: not one story, each links the other. The text is folded by search's own folding (sitegen.search.tokens: compatibility
+much longer text holding another whole (a digest) quotes it: not one story, each links the
+other. The text is folded by search's own folding (sitegen.folding: compatibility
 forms, lower case, Traditional → Simplified by OpenCC's table) with all but letters and digits dropped, so a
 reprint in the other script, with other spacing or punctuation, gives the same shingles. Titles
 count only for texts too short for MinHash: the daily 新闻联播 transcripts or "视频：…" items share
@@ -38,8 +39,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sitegen.folding import fold as search_fold
 from sitegen.models import SKETCH_ALL, Sketch, Sketching
-from sitegen.search.tokens import fold as search_fold
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
 PERMUTATIONS = 64
@@ -47,7 +48,7 @@ BANDS, ROWS = 32, 2  # LSH: a pair with Jaccard 0.5 meets in some band 99.99% of
 THRESHOLD = 0.7  # estimated Jaccard from which two texts are one story (benchmarks/stories_eval.py)
 CONTAINED = 0.88  # estimated share of the shorter text in the longer from which it is contained
 SIMILAR_SIZE = 0.6  # the shorter at least this share of the longer: a copy; else the longer quotes
-QUOTED = 0.75  # a text held in a much longer one (a looser estimate: it is a small share)
+QUOTED = 0.75  # a text held in a much longer one (a looser estimate: a small share)
 MIN_CONTAINED = 400  # shingles a shorter text needs: short stock phrases are held by chance
 MIN_SHINGLES = 200  # a shorter text (a caption, a brief, a template alone) is too short to tell
 TOPICS = 32  # character pairs kept per article for related articles
@@ -180,7 +181,7 @@ def find(
         for i in story:
             copies[i] = story
     quotes: list[set[int]] = [set() for _ in sketches]
-    quoted_in: list[set[int]] = [set() for _ in sketches]
+    quoted_in: list[set[int]] = [set() for _ in sketches]  # both filled from `quoting` below
     lead = [story[0] if story else i for i, story in enumerate(copies)]
     for longer, held in quoting:  # a copy quoted is its story quoted: linked at its earliest
         if lead[longer] != lead[held]:
@@ -194,8 +195,7 @@ def find(
 
 
 def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
-    """Groups of two or more articles (short texts by title and text, the others by MinHash),
-    and the pairs (longer, shorter) where the longer quotes the shorter whole."""
+    """Groups of two or more articles (by title and text, or MinHash), and quoting pairs."""
     same: dict[bytes, list[int]] = {}
     for i, s in enumerate(sketches):
         if s.exact:

@@ -192,6 +192,7 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         authorities=authorities.named(text),
         link=original_link(urls),
         images=tuple(dict.fromkeys(i for i in (image, *body.images) if i)),
+        text=body.text,
     )
 
 
