@@ -83,6 +83,10 @@ class Site:
     left_out: tuple[ContentError, ...] = ()
     memo: stories.Memo | None = field(default=None, compare=False, repr=False)
     """What the next build's related articles reuse (sitegen.stories.Memo)."""
+    quotes: tuple[tuple[int, ...], ...] = ()
+    """Per article: the articles it quotes whole (a digest's), not copies of it."""
+    quoted_in: tuple[tuple[int, ...], ...] = ()
+    """Per article: the articles quoting it whole."""
 
     def walk(self) -> list[CategoryNode]:
         """Every category node, parents before children."""
@@ -252,6 +256,8 @@ def index(
         source_of=source_of,
         left_out=tuple(left_out),
         memo=found.memo,
+        quotes=found.quotes,
+        quoted_in=found.quoted_in,
     )
 
 

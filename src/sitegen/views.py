@@ -77,6 +77,8 @@ class ArticleView:
     citation: Citation
     notice: str = ""
     authorities: tuple[Link, ...] = ()
+    quotes: tuple[Link, ...] = ()
+    quoted_in: tuple[Link, ...] = ()
     image_width: int = 0
     image_height: int = 0
     image_lost: Markup = Markup("")  # noqa: RUF009 - immutable, like a str
@@ -177,6 +179,7 @@ class SiteView:
     documents_href: str
     sources_href: str
     authorities_href: str
+    data_href: str
     static_href: str
     generator: str
 

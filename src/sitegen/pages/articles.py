@@ -15,12 +15,6 @@ from sitegen.pages.shared import Views
 from sitegen.views import ArticleView, Link
 
 
-def _neighbours(views: Views, i: int) -> tuple[int | None, int | None]:
-    """The older and the newer article, if any."""
-    older = i + 1 if i + 1 < len(views.site.articles) else None
-    return older, (i - 1 if i > 0 else None)
-
-
 def _documents(views: Views, i: int) -> tuple[Link, ...]:
     """A link per document cited, to its record's page (a title and its number: one link)."""
     href, urls = views.urls.href, views.record_urls
@@ -37,18 +31,26 @@ def _authorities(views: Views, i: int) -> tuple[Link, ...]:
     return tuple(Link(name, href(urls[name])) for name in named if name in urls)
 
 
+def _whole(views: Views, members: tuple[int, ...]) -> tuple[Link, ...]:
+    """Links to the articles one quotes whole, or that quote it whole, by their titles."""
+    site, href = views.site, views.urls.href
+    return tuple(Link(site.articles[j].title, href(site.urls[j])) for j in members)
+
+
 def article_page(views: Views, i: int) -> Page:
     """Article i's page: its data is i alone; the key digests everything the page shows."""
     site = views.site
     article, url, source = site.articles[i], site.urls[i], site.source_of[i]
-    neighbours = [views.token(j) if j is not None else None for j in _neighbours(views, i)]
     tags = [views.tag_links[n].href for n in article.tags if n in views.tag_links]  # may move
     related = [views.token(j) for j in site.related[i]]
     sourced: tuple[object, ...] = (views.source_urls.get(source, ""), _documents(views, i))
     if authorities := _authorities(views, i):  # articles naming none keep their keys
         sourced = (*sourced, authorities)
+    if views.site.quotes and (views.site.quotes[i] or views.site.quoted_in[i]):
+        sourced = (*sourced, [views.token(j) for j in views.site.quotes[i]])
+        sourced = (*sourced, [views.token(j) for j in views.site.quoted_in[i]])
     pictures = views.showing.key(article.images)
-    key = views.key(url, views.token(i), neighbours, related, tags, sourced, pictures)
+    key = views.key(url, views.token(i), related, tags, sourced, pictures)
     return Page(url, "article", "article.html", key, views.modified(i), "article", i)
 
 
@@ -58,10 +60,11 @@ def article_pages(views: Views) -> Iterator[Page]:
 
 
 def context(url: str, i: int, views: Views) -> dict[str, Any]:
-    """Article i's template data: its view (the body asked for now), its neighbours, related."""
+    """Article i's template data: its view (the body asked for now) and its related articles.
+    No previous and next by date: in an archive of many feeds they are another feed's story, 540
+    bytes a page, and each new article would change the page before it."""
     site, config, urls = views.site, views.config, views.urls
     article, source = site.articles[i], site.source_of[i]
-    older, newer = _neighbours(views, i)
     local = article.date.astimezone(config.tz)
     source_url = views.source_urls.get(source, "")  # none when source pages are off
     image = views.showing.show("" if article.image_in_body else article.image)
@@ -84,14 +87,14 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         ),
         notice=article.notice,
         authorities=_authorities(views, i),
+        quotes=_whole(views, site.quotes[i]) if site.quotes else (),
+        quoted_in=_whole(views, site.quoted_in[i]) if site.quoted_in else (),
         image_width=image.width,
         image_height=image.height,
         image_lost=Markup(placeholder(image, "")) if image.lost else Markup(),
     )
     return {
-        "head": views.head(article.title, url, article.summary, "article", views.og_image(i)),
+        "head": views.head(article.title, url, None, "article", views.og_image(i)),
         "article": view,
-        "prev": None if older is None else views.card(older),
-        "next": None if newer is None else views.card(newer),
         "related": tuple(views.card(j) for j in site.related[i]),
     }
