@@ -42,9 +42,10 @@ from pathlib import Path
 import corpus
 from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.names import SEARCH_FOLDER
 from sitegen.render import THEME
 from sitegen.serve import DevServer
-from sitegen.urls import SEARCH_FOLDER, Urls
+from sitegen.urls import Urls
 
 HERE = Path(__file__).resolve().parent
 SITEGEN = Path(sys.executable).parent / "sitegen"

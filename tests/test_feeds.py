@@ -17,8 +17,8 @@ import pytest
 
 from sitegen.build import build
 from sitegen.config import SiteConfig
+from sitegen.names import name_segment
 from sitegen.pages import sitemap
-from sitegen.urls import name_segment
 
 from .conftest import FIXTURES, SEEDS, make_config
 from .sitecheck import parse

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import lxml.html
 
-from sitegen.urls import good_segment
+from sitegen.names import good_segment
 
 from .conftest import FIXTURES, sitegen
 

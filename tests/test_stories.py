@@ -70,7 +70,7 @@ def fixture_site(tmp_path: Path) -> Site:
     """The fixtures loaded and indexed as a build does (no cache, one process)."""
     config = make_config(tmp_path, content_dir=str(FIXTURES))
     outcomes = normalize_all(config, 1, ArticleCache(None, config.timezone))
-    return index([o for _, o in outcomes if isinstance(o, Article)], Urls(config))
+    return index([o for _, o in outcomes if isinstance(o, Article)], config)
 
 
 def test_a_reprint_in_the_other_script_with_other_boilerplate_and_a_paragraph_less_is_one_story(

@@ -57,7 +57,7 @@ def code_version() -> str:
     sources = sorted(
         [
             *package.glob("content/*.py"),
-            *(package / name for name in ("models.py", "documents.py", "stories.py")),
+            *(package / name for name in ("models.py", "names.py", "documents.py", "stories.py")),
         ]
     )
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)

@@ -22,11 +22,11 @@ from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article
+from sitegen.names import SEARCH_FOLDER, output_file
 from sitegen.output import InPlace, static_listing
 from sitegen.pages import Page, Plan, Views
 from sitegen.pages.articles import article_page
 from sitegen.render import make_environment, rendering_digest, static_dirs, template_dirs
-from sitegen.urls import SEARCH_FOLDER, Urls, output_file
 
 
 class _Current:
@@ -178,7 +178,7 @@ class Live:
         report.workers = frozenset(emitted.workers)
         report.written, report.unchanged = place.stats.written, place.stats.unchanged
         if not layout_changed:
-            href = Urls(session.config).href
+            href = site.links.href
             report.touched = tuple(href(url) for url in gone)
         report.seconds = time.perf_counter() - started
         return report

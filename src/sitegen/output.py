@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
-from sitegen.urls import UnsafePath, unsafe_segment
+from sitegen.names import UnsafePath, unsafe_segment
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

@@ -27,10 +27,10 @@ from sitegen.build import Progress, Report, Session, quiet
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentError, ContentErrors
 from sitegen.live import Live
+from sitegen.names import ignored
 from sitegen.render import TemplateProblem
 from sitegen.served import Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
-from sitegen.urls import ignored
 
 NAMED_PAGES = 200  # a rebuild touching more pages than this reloads every tab
 QUIET_SECONDS = 0.1

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from pypinyin import lazy_pinyin
 
 from sitegen import stories
+from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
-from sitegen.urls import Urls, short_hash
+from sitegen.urls import Urls, assign
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class Site:
     """Every source, most articles first (ties by name)."""
     source_of: tuple[str, ...]
     """Each article's source name, by article index."""
+    links: Urls = field(compare=False, repr=False)
+    """The build's one Urls (sitegen.urls.assign): every page's URL comes from it."""
     left_out: tuple[ContentError, ...] = ()
     memo: stories.Memo | None = field(default=None, compare=False, repr=False)
     """What the next build's related articles reuse (sitegen.stories.Memo)."""
@@ -100,37 +103,6 @@ def _walk(tree: tuple[CategoryNode, ...]) -> list[CategoryNode]:
         found.append(node)
         stack.extend(reversed(node.children))
     return found
-
-
-def _assign_urls(
-    articles: list[Article], urls: Urls
-) -> tuple[list[Article], list[str], list[ContentError]]:
-    """Give every article its URL; derived slugs that collide get a hash of their file's path.
-
-    An article on a URL that an earlier one (newer, or the same age and first by path) has,
-    because both slugs are explicit, is left out with an error naming both files.
-    """
-    first = [urls.article(a) for a in articles]
-    counts = Counter(first)
-    clashing = [counts[u] > 1 and not a.explicit_slug for a, u in zip(articles, first, strict=True)]
-    articles = [
-        replace(a, slug=f"{a.slug}-{short_hash(a.id)}") if clash else a
-        for a, clash in zip(articles, clashing, strict=True)
-    ]
-    final = [
-        urls.article(a) if clash else u
-        for a, u, clash in zip(articles, first, clashing, strict=True)
-    ]
-    owner: dict[str, Article] = {}
-    errors = []
-    for article, url in zip(articles, final, strict=True):
-        if url in owner:
-            other = owner[url].source_path
-            message = f"same URL {url} as {other}: give one a different slug"
-            errors.append(ContentError(Path(article.source_path), 1, message))
-        else:
-            owner[url] = article
-    return list(owner.values()), list(owner), errors
 
 
 def _listed_here(
@@ -175,34 +147,34 @@ def _tags(
     articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...], urls: Urls
 ) -> tuple[Tag, ...]:
     """Every tag in pinyin order, each listing a story once: under its earliest copy carrying the
-    tag. Names that would share a URL (`AI` and `ai`, `C/C++` and `C-C++`) each get a short hash
-    of the name, so distinct names never share a page."""
+    tag."""
     members: dict[str, list[int]] = defaultdict(list)
     tagged = [article.tags for article in articles]
     for i, names in enumerate(tagged):
         for name in names:
             if _listed_here(i, copies[i], name, tagged):
                 members[name].append(i)
-    plain = {name: urls.tag(name) for name in members}
-    shared = Counter(plain.values())
     return tuple(
-        Tag(
-            name, urls.tag(name, hashed=True) if shared[plain[name]] > 1 else plain[name], tuple(ix)
-        )
+        Tag(name, urls.tag(name), tuple(ix))
         for name, ix in sorted(members.items(), key=lambda item: collation_key(item[0]))
     )
 
 
 def index(
-    articles: list[Article], urls: Urls, related: int = 5, memo: stories.Memo | None = None
+    articles: list[Article],
+    config: SiteConfig,
+    related: int = 5,
+    memo: stories.Memo | None = None,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
     filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
     where an edit can change them."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
-    ordered, article_urls, left_out = _assign_urls(ordered, urls)
-    final = tuple(ordered)
+    sources = [source_name(a) for a in ordered]
+    given = assign(config, ordered, sources)
+    final = tuple(ordered[i] for i in given.kept)
+    urls = given.links
     found = stories.find(
         [a.sketch for a in final],
         [a.id for a in final],
@@ -212,7 +184,7 @@ def index(
     )
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
-    tz = urls.config.tz
+    tz = config.tz
     for i in leads:
         local = final[i].date.astimezone(tz)
         months[(local.year, local.month)].append(i)
@@ -220,10 +192,10 @@ def index(
         Month(y, m, tuple(ix)) for (y, m), ix in sorted(months.items(), reverse=True)
     )
     tree = _category_tree(final, found.copies)
-    source_of = tuple(map(source_name, final))
+    source_of = tuple(sources[i] for i in given.kept)
     return Site(
         final,
-        tuple(article_urls),
+        given.urls,
         tree,
         month_list,
         _tags(final, found.copies, urls),
@@ -233,7 +205,8 @@ def index(
         _groups(a.documents for a in final),
         _groups((name,) for name in source_of),
         source_of,
-        tuple(left_out),
+        urls,
+        given.left_out,
         found.memo,
     )
 

@@ -17,11 +17,11 @@ from typing import Protocol
 from jinja2 import Environment
 
 from sitegen.build.report import Progress
+from sitegen.names import output_file
 from sitegen.output import WriteStats
 from sitegen.pages import Page, Plan
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.render import render
-from sitegen.urls import output_file
 
 
 class Writer(Protocol):

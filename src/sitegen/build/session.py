@@ -22,12 +22,12 @@ from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pi
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
 from sitegen.models import Article
+from sitegen.names import SEARCH_FOLDER, UnsafePath, output_file
 from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.stories import Memo
-from sitegen.urls import SEARCH_FOLDER, UnsafePath, Urls, output_file
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
@@ -160,10 +160,9 @@ class Session:
         `skip_bad` it goes on without those articles, listed in `report.skipped` with why."""
         articles = collect(self.outcomes.values(), self.drafts, self.bodies, report)
         errors, report.errors = report.errors, []
-        urls = Urls(self.config)
         root = self.config.content_path.resolve()
         while True:
-            site = index(articles, urls, self.config.related, self.memo)
+            site = index(articles, self.config, self.config.related, self.memo)
             self.memo = site.memo
             if not self.cache.read_only:
                 save_pickled(self.memo_path, self.memo)

@@ -20,7 +20,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from sitegen.errors import ContentError, ContentWarning
 from sitegen.models import Source
-from sitegen.urls import ignored
+from sitegen.names import ignored
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})

@@ -19,8 +19,8 @@ from sitegen.content.elements import is_promo_image
 from sitegen.documents import cited
 from sitegen.errors import ContentError
 from sitegen.models import SKETCH_ALL, Article, CategoryPath, Sketching, Source
+from sitegen.names import SEGMENT_MAX_BYTES, good_segment, made_segment
 from sitegen.stories import sketch
-from sitegen.urls import SEGMENT_MAX_BYTES, good_segment, made_segment
 
 EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
 PAYWALLED = "the body is only the opening before a paywall: the page says so"

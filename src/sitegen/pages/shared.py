@@ -18,7 +18,6 @@ from sitegen import __version__
 from sitegen.config import SiteConfig
 from sitegen.models import Article, CategoryPath, Page
 from sitegen.site import CategoryNode, Site
-from sitegen.urls import Urls, name_segments
 from sitegen.views import Card, CountedLink, Head, Link, Pagination, SiteView
 
 BodyOf = Callable[[Article], str]
@@ -75,7 +74,7 @@ class Views:
         self.site = site
         self.config = config
         self.body_of = body_of
-        self.urls = Urls(config, (node.path for node in site.walk()))
+        self.urls = site.links
         href = self.urls.href
         self.site_view = SiteView(
             title=config.title,
@@ -101,11 +100,9 @@ class Views:
         ]
         self.modified_at = [a.updated or a.date for a in site.articles]
         self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
-        segments = name_segments(g.name for g in site.documents)
-        self.document_urls = {n: self.urls.document(seg) for n, seg in segments.items()}
-        segments = name_segments(g.name for g in site.sources)
-        self.source_urls = {n: self.urls.source(seg) for n, seg in segments.items()}
-        self.source_feeds = {n: self.urls.source_feed(seg) for n, seg in segments.items()}
+        self.document_urls = {g.name: self.urls.document(g.name) for g in site.documents}
+        self.source_urls = {g.name: self.urls.source(g.name) for g in site.sources}
+        self.source_feeds = {g.name: self.urls.source_feed(g.name) for g in site.sources}
 
     def token(self, i: int) -> Token:
         """What one article contributes to a page's key: its content digest, its URL and its
