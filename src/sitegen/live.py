@@ -43,11 +43,12 @@ class _Current:
 
 def _same_place(old: Article, new: Article) -> bool:
     """Whether an edited article keeps its URL, its place in the lists and its related articles."""
-    return (old.date, old.slug, old.categories, old.draft) == (
+    return (old.date, old.slug, old.categories, old.draft, old.aliases) == (
         new.date,
         new.slug,
         new.categories,
         new.draft,
+        new.aliases,
     )
 
 

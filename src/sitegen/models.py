@@ -88,6 +88,11 @@ class Article:
     """The documents the text cites (sitegen.documents), found once when normalizing."""
     link: str = ""
     """The original's URL from the front matter (`link`, `url`, `source_url`…), for citations."""
+    body_digest: str = ""
+    """The body's digest, whatever the file's name: a file moved with the same body is the same
+    article (sitegen.urls.assign)."""
+    aliases: tuple[str, ...] = ()
+    """`aliases:` in the front matter: site paths that redirect to the article (as Hugo's)."""
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,9 @@ class DevServer:
         thread.start()
 
     def _session(self, config: SiteConfig) -> Session:
-        return Session(config, self.output, drafts=self.drafts, jobs=self.jobs)
+        return Session(
+            config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False
+        )
 
     def _served(self, config: SiteConfig) -> Served:
         return Served(self.output, config.base_path, live=self.watch)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePosixPath
@@ -12,10 +12,12 @@ from pathlib import PurePosixPath
 from pypinyin import lazy_pinyin
 
 from sitegen import stories
+from sitegen.assign import Redirect, assign
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
-from sitegen.urls import Urls, assign
+from sitegen.record import Entry, Record
+from sitegen.urls import Urls
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,13 @@ class Site:
     source_of: tuple[str, ...]
     """Each article's source name, by article index."""
     links: Urls = field(compare=False, repr=False)
-    """The build's one Urls (sitegen.urls.assign): every page's URL comes from it."""
+    """The build's one Urls (sitegen.assign): every page's URL comes from it."""
+    redirects: tuple[Redirect, ...]
+    """Old URLs and aliases, each answering with a redirect to its owner's URL now."""
+    withdrawn: tuple[str, ...]
+    """The URLs of articles removed after they were published: each shows a notice."""
+    record: Mapping[str, Entry] = field(compare=False, repr=False)
+    """The record of URLs given (sitegen.record) as this build leaves it."""
     left_out: tuple[ContentError, ...] = ()
     memo: stories.Memo | None = field(default=None, compare=False, repr=False)
     """What the next build's related articles reuse (sitegen.stories.Memo)."""
@@ -165,6 +173,7 @@ def index(
     config: SiteConfig,
     related: int = 5,
     memo: stories.Memo | None = None,
+    record: Record | None = None,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
@@ -172,7 +181,7 @@ def index(
     where an edit can change them."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     sources = [source_name(a) for a in ordered]
-    given = assign(config, ordered, sources)
+    given = assign(config, ordered, sources, record)
     final = tuple(ordered[i] for i in given.kept)
     urls = given.links
     found = stories.find(
@@ -206,6 +215,9 @@ def index(
         _groups((name,) for name in source_of),
         source_of,
         urls,
+        given.redirects,
+        given.withdrawn,
+        given.record,
         given.left_out,
         found.memo,
     )

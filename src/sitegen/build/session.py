@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from sitegen import record
 from sitegen.build import search_step
 from sitegen.build.articles import Outcome, collect, normalize_all, renormalize
 from sitegen.build.emit import emit
@@ -80,26 +81,30 @@ class _Staged:
 
 
 def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
-    """Articles whose URL is a generated page's (`slug: archives` under `article = "/{slug}/"`),
-    which would silently replace it (or be replaced): each an error naming the article's file
-    (Pelican's writer refuses a second write to one path likewise). Two generated pages on one
-    file are the config's fault: two categories mapped to one slug, or the permalink patterns."""
-    articles = dict(zip(site.urls, site.articles, strict=True))
+    """Articles (or their aliases) whose URL is a generated page's (`slug: archives` under
+    `article = "/{slug}/"`), which would silently replace it (or be replaced): each an error
+    naming the article's file (Pelican's writer refuses a second write to one path likewise).
+    Two generated pages on one file are the config's fault: two categories mapped to one slug,
+    or the permalink patterns."""
+    files = dict(zip(site.urls, (a.source_path for a in site.articles), strict=True))
+    files.update((r.url, r.origin) for r in site.redirects if r.origin)
     owners: dict[str, Page] = {}
     errors = []
     for page in pages:
         first = owners.setdefault(output_file(page.url), page)
         if first is page:
             continue
-        article = articles.get(first.url) if first.kind == "article" else None
-        if article is None and first.kind == page.kind == "category":
-            message = f"two categories at {page.url}: map them to different slugs"
-            raise ConfigError("category_slugs", message)
-        if article is None:
+        culprit = next((p for p in (first, page) if p.kind in ("article", "redirect")), None)
+        if culprit is None or culprit.url not in files:
+            if first.kind == page.kind == "category":
+                message = f"two categories at {page.url}: map them to different slugs"
+                raise ConfigError("category_slugs", message)
             message = f"{first.kind} and {page.kind} pages both at {page.url}"
             raise ConfigError("permalinks", message)
-        message = f"its URL {page.url} is the site's {page.kind} page: give it another slug"
-        errors.append(ContentError(Path(article.source_path), 1, message))
+        other = page if culprit is first else first
+        what = "its alias" if culprit.kind == "redirect" else "its URL"
+        message = f"{what} {page.url} is the site's {other.kind} page: give it another slug"
+        errors.append(ContentError(Path(files[culprit.url]), 1, message))
     return errors
 
 
@@ -128,7 +133,10 @@ class Session:
         jobs: int | None = None,
         cache: bool = True,
         read_only: bool = False,
+        keeps_record: bool = True,
     ) -> None:
+        """`keeps_record`: write the record of URLs given (never with drafts, nor when only
+        reading: the dev server and `check` read it, and give the same URLs)."""
         self.config = config
         folder = config.root / CACHE_DIR if cache else None
         self.cache = ArticleCache(
@@ -144,6 +152,7 @@ class Session:
         self.memo_path = None if folder is None else folder / "related.pickle"
         self.memo = load_pickled(self.memo_path, Memo)
         self.env = make_environment(config, self.cache.templates)
+        self.keeps_record = keeps_record and not drafts and not read_only
         check_output_folder(config, self.output)
 
     def load(self, changed: set[Path] | None = None, progress: Progress = quiet) -> None:
@@ -161,8 +170,12 @@ class Session:
         articles = collect(self.outcomes.values(), self.drafts, self.bodies, report)
         errors, report.errors = report.errors, []
         root = self.config.content_path.resolve()
+        try:
+            given, _ = record.read(self.config.root)
+        except ContentError as error:
+            raise ContentErrors([*errors, error]) from None
         while True:
-            site = index(articles, self.config, self.config.related, self.memo)
+            site = index(articles, self.config, self.config.related, self.memo, given)
             self.memo = site.memo
             if not self.cache.read_only:
                 save_pickled(self.memo_path, self.memo)
@@ -213,6 +226,8 @@ class Session:
         except BaseException:
             staging.discard()
             raise
+        if self.keeps_record:
+            record.save(self.config.root, site.record)
         if live_path and twin_path and live_path.exists():
             live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
         manifest.save(live_path)
@@ -280,7 +295,7 @@ class Session:
             for path, outcome in self.outcomes.items()
         )
         search = search_step.code() if self.config.search.enabled else ""
-        options = (self.drafts, self.skip_bad, search)
+        options = (self.drafts, self.skip_bad, search, record.read(self.config.root)[1])
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
 
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:

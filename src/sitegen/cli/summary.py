@@ -24,6 +24,8 @@ KIND_NAMES = {
     "feed": "Atom feeds",
     "sitemap": "sitemaps",
     "robots": "robots.txt",
+    "redirect": "redirects",
+    "withdrawn": "withdrawal notices",
 }
 
 

@@ -5,6 +5,7 @@ A pure function of the file's content and the config, so it can run in any proce
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -12,6 +13,7 @@ from datetime import date, datetime, time
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from sitegen.content.clean import CleanBody, clean_body, make_summary
@@ -176,7 +178,25 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         sketch=sketch(title, body.text, sketching),
         documents=cited(f"{title}\n{body.text}"),
         link=original_link(meta),
+        body_digest=hashlib.blake2b(source.body.encode("utf-8"), digest_size=10).hexdigest(),
+        aliases=_aliases(source),
     )
+
+
+def _aliases(source: Source) -> tuple[str, ...]:
+    """`aliases:` as Hugo reads them: site paths (`/2022/03/old/`, percent-encoded or not) that
+    answer with a redirect to the article; one that is not a safe path is an error at its line."""
+    key = "aliases" if "aliases" in source.meta else "alias"
+    found = []
+    for alias in tag_names(source.meta.get(key)):
+        url = unquote(alias)
+        parts = url.strip("/").split("/")
+        if not url.startswith("/") or url == "/" or not all(map(good_segment, parts)):
+            line = source.meta_lines.get(key, 1)
+            message = f"alias {alias!r} is not a path of this site such as /2022/03/old-name/"
+            raise ContentError(source.path, line, message)
+        found.append(url if "." in parts[-1] else f"/{'/'.join(parts)}/")
+    return tuple(dict.fromkeys(found))
 
 
 def _problem(body: CleanBody) -> tuple[str, str] | None:
