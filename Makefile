@@ -44,4 +44,4 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf build .sitegen-cache
+	rm -rf build .build.next .sitegen-cache

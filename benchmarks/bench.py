@@ -40,9 +40,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import corpus
-from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.names import SEARCH_FOLDER
+from sitegen.pipeline import build
 from sitegen.render import THEME
 from sitegen.serve import DevServer
 from sitegen.urls import Urls

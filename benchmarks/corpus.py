@@ -5,7 +5,7 @@ an RFC 1123 date, and a raw-HTML body with U+3000 indents, <font cms-style>, img
 来源 line and the crawler's boilerplate (comments, the QR promo with its <style>, 责任编辑). The same
 (count, seed) always writes the same bytes. Files are .md so other generators can read them too.
 
-Some articles cite documents as the real corpus does (`/work/shared/corpus/real/`: 251 of 2,933
+Some articles cite documents as the real corpus does (`../shared/corpus/real/`: 251 of 2,933
 articles cite, 409 mentions of 294 documents, 69 cited by two or more, the most 11 times): about one
 in twelve articles, one to three documents each, drawn from a Zipf-Mandelbrot law over an endless
 list of titles (a few documents cited by hundreds at 100,000 articles, most once, and more distinct

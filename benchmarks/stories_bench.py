@@ -20,10 +20,10 @@ import lxml.html
 
 import corpus
 from sitegen import stories
-from sitegen.build.articles import normalize_all
 from sitegen.cache import ArticleCache
 from sitegen.config import parse_config
 from sitegen.models import Article
+from sitegen.pipeline.articles import normalize_all
 
 HERE = Path(__file__).resolve().parent
 

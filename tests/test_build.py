@@ -16,11 +16,11 @@ from urllib.parse import unquote
 import lxml.html
 import pytest
 
-from sitegen.build import Report, build, prepare
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentErrors
 from sitegen.names import name_segment, output_file
+from sitegen.pipeline import Report, build, prepare
 from sitegen.render import TemplateProblem, make_environment
 from sitegen.views import Card, Link
 

@@ -15,10 +15,10 @@ import feedparser
 import lxml.etree
 import pytest
 
-from sitegen.build import build
 from sitegen.config import SiteConfig
 from sitegen.names import name_segment
 from sitegen.pages import sitemap
+from sitegen.pipeline import build
 
 from .conftest import FIXTURES, SEEDS, make_config
 from .sitecheck import parse

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from sitegen import cache as cache_module
-from sitegen.build import PARALLEL_FROM, build
 from sitegen.cache import ArticleCache
 from sitegen.config import SiteConfig
+from sitegen.pipeline import PARALLEL_FROM, build
 
 from .conftest import REPO, SEEDS, make_config
 from .sitecheck import tree_digest

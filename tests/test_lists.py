@@ -8,8 +8,8 @@ from pathlib import Path
 
 import lxml.html
 
-from sitegen.build import build
 from sitegen.pages import HOME_PAGES, Views
+from sitegen.pipeline import build
 from sitegen.site import index
 
 from .conftest import make_config

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitegen.build import PARALLEL_FROM
+from sitegen.pipeline import PARALLEL_FROM
 from sitegen.serve import DevServer
 
 from .test_incremental import synthetic

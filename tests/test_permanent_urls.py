@@ -11,10 +11,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig
-from sitegen.record import RECORD_FILE
+from sitegen.pipeline import build
+from sitegen.url_record import RECORD_FILE
 
 from .conftest import make_config, sitegen
 
@@ -29,9 +29,7 @@ def write(
     path.parent.mkdir(parents=True, exist_ok=True)
     extra = "".join(f"{key}: {value}\n" for key, value in meta.items())
     folders = "".join(f"  - {name}\n" for name in Path(rel).parent.parts)
-    text = (
-        f"---\ntitle: '{title}'\ndate: {date}\ncategories:\n{folders}{extra}---\n{body}"
-    )
+    text = f"---\ntitle: '{title}'\ndate: {date}\ncategories:\n{folders}{extra}---\n{body}"
     path.write_text(text, encoding="utf-8")
     return path
 

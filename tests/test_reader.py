@@ -14,9 +14,9 @@ from urllib.parse import unquote
 import lxml.html
 import pytest
 
-from sitegen.build import build
 from sitegen.cli.serve import _what_changed
 from sitegen.config import SiteConfig
+from sitegen.pipeline import build
 from sitegen.site import collation_key
 
 from .conftest import FIXTURES, make_config

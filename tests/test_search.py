@@ -13,9 +13,9 @@ import numpy as np
 import opencc
 import pytest
 
-from sitegen.build import Session, build, quiet
 from sitegen.config import SiteConfig
 from sitegen.live import Live
+from sitegen.pipeline import Session, build, quiet
 from sitegen.search import format as fmt
 from sitegen.search import postings, writer
 from sitegen.search.extract import body_text

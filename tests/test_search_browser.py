@@ -19,7 +19,7 @@ import lxml.html
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from sitegen.build import build
+from sitegen.pipeline import build
 
 from .conftest import CHROMIUM, CORPUS, SEEDS, make_config
 

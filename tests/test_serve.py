@@ -21,10 +21,10 @@ from urllib.parse import quote, unquote
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import build
 from sitegen.cache import CACHE_DIR
 from sitegen.cli import main
 from sitegen.config import load_config
+from sitegen.pipeline import build
 from sitegen.render import THEME
 from sitegen.serve import DevServer, Rebuilt, ServeError
 from sitegen.served import HISTORY, Broadcast, Event

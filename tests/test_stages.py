@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.emit import emit
-from sitegen.build.report import quiet
 from sitegen.models import Article
 from sitegen.names import UnsafePath
 from sitegen.output import InPlace, Staging, static_listing
 from sitegen.pages import plan
+from sitegen.pipeline.emit import emit
+from sitegen.pipeline.report import quiet
 from sitegen.render import TemplateProblem, make_environment, render
 from sitegen.site import index
 

@@ -17,11 +17,11 @@ import lxml.html
 import numpy as np
 
 from sitegen import stories
-from sitegen.build import build
-from sitegen.build.articles import normalize_all
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.models import Article, Sketch
+from sitegen.pipeline import build
+from sitegen.pipeline.articles import normalize_all
 from sitegen.site import Site, index
 from sitegen.urls import Urls
 

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Route
 
 from sitegen.serve import DevServer
 
-from .conftest import REPO, SEEDS, corpus_or_skip
+from .conftest import FIXTURES, REPO, SEEDS, corpus_or_skip
 from .sitecheck import html_files
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -72,6 +72,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     corpus = corpus_or_skip()
     root = tmp_path_factory.mktemp("valid")
     shutil.copytree(SEEDS, root / "content")
+    # a document written with its number: a record's page, a body's page, the number's old page
+    shutil.copytree(FIXTURES / "documents" / "cites", root / "content" / "cites")
     for path in chosen_articles(corpus):
         target = root / "content" / "real" / path.relative_to(corpus)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -145,6 +147,8 @@ def test_no_axe_violations_on_any_page_kind(browser: Browser, site: Site, scheme
     examples = []
     try:
         for kind, path in sorted(kinds.items()):
+            if kind == "page page-redirect":  # leaves at once: Nu checks it, axe its target
+                continue
             relative = path.relative_to(site.output).as_posix().removesuffix("index.html")
             page.goto(site.url + relative)
             page.add_script_tag(path=str(AXE))

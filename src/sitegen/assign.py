@@ -1,6 +1,6 @@
 """The one step that gives every named thing of a build its URL: articles, categories, tags,
 documents and sources. Every collision is resolved here and nowhere else, and a URL the record
-(sitegen.record, urls.txt) lists stays its owner's: a later page that would take it gets the
+(sitegen.url_record, urls.txt) lists stays its owner's: a later page that would take it gets the
 suffix, never the earlier one, whatever order the files come in. Pure.
 
 The rules without a record are the names' own (sitegen.names): an article's slug from its file
@@ -14,17 +14,25 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
 from sitegen.names import WIDE_DIGITS, name_segment, name_segments, short_hash, tag_segment
-from sitegen.record import RECORD_FILE, Entry, Record
+from sitegen.url_record import RECORD_FILE, Entry, UrlRecord
 from sitegen.urls import Named, Urls
 
 _ARTICLE_KINDS = ("article", "alias")
+# The `disable_kinds` key of each kind of name: a kind turned off gives no URLs to record.
+_OFF = {
+    "category": "",
+    "tag": "tags",
+    "document": "documents",
+    "authority": "authorities",
+    "source": "sources",
+}
 
 
 @dataclass(frozen=True)
@@ -38,70 +46,89 @@ class Redirect:
 
 
 @dataclass(frozen=True)
-class Assigned:
-    """The articles that have a URL (`kept`: their indexes in the list given, in its order) and
-    their URLs; the build's one `Urls`; the articles left out, each as the error saying why; the
-    redirects, the withdrawn articles' URLs and the record as it is after this build."""
+class Placed:
+    """The articles' part of a build's URLs: those that have one (`kept`: their indexes in the
+    list given, in its order) and their URLs; the articles left out, each as the error saying
+    why; the articles' redirects, withdrawn URLs and record lines."""
 
+    config: SiteConfig
+    record: UrlRecord
     kept: tuple[int, ...]
     urls: tuple[str, ...]
+    errors: tuple[ContentError, ...]
+    redirects: Mapping[str, Redirect]
+    withdrawn: tuple[str, ...]
+    entries: Mapping[str, Entry]
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every name of a build's kept articles, by kind."""
+
+    categories: frozenset[CategoryPath] = frozenset()
+    tags: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
+    authorities: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """The build's one `Urls`, every redirect, and the record as this build leaves it."""
+
     links: Urls
-    left_out: tuple[ContentError, ...]
-    redirects: tuple[Redirect, ...] = ()
-    withdrawn: tuple[str, ...] = ()
-    record: Mapping[str, Entry] = field(default_factory=dict)
+    redirects: tuple[Redirect, ...]
+    record: Mapping[str, Entry]
 
 
-def assign(
-    config: SiteConfig,
-    articles: Sequence[Article],
-    sources: Sequence[str],
-    record: Record | None = None,
-) -> Assigned:
-    """Every URL of a build. `articles` in the site's order (the first of two explicit slugs on
-    one URL keeps it), `sources` each one's source name, `record` the URLs given before."""
+def place(
+    config: SiteConfig, articles: Sequence[Article], record: UrlRecord | None = None
+) -> Placed:
+    """The articles' URLs, first (the names to assign are those of the articles kept).
+    `articles` in the site's order: the first of two explicit slugs on one URL keeps it."""
     record = record or {}
+    found = _Articles(articles, Urls(config), record)
+    return Placed(
+        config,
+        record,
+        tuple(found.kept),
+        tuple(found.urls),
+        tuple(found.errors),
+        found.redirects,
+        tuple(sorted(found.withdrawn)),
+        found.entries,
+    )
+
+
+def assign(placed: Placed, names: Names) -> Assigned:
+    """Every name's URL, then the build's one `Urls`, holding them all."""
+    config = placed.config
     scheme = Urls(config)
-    placed = _Articles(articles, scheme, record)
-    chosen = [articles[i] for i in placed.kept]
-    names = _Names(record, frozenset(config.disable_kinds))
+    found = _Names(placed.record, frozenset(config.disable_kinds))
+    flat = {
+        "tag": (names.tags, _tag_segments, scheme.tag_at, _tag_forms),
+        "document": (names.documents, name_segments, scheme.document_at, _name_forms),
+        "authority": (names.authorities, name_segments, scheme.authority_at, _name_forms),
+        "source": (names.sources, name_segments, scheme.source_at, _name_forms),
+    }
+    chosen = {kind: found.keep(kind, *parts) for kind, parts in flat.items()}
     named = Named(
-        categories=names.categories(
-            {p[:depth] for a in chosen for p in a.categories for depth in range(1, len(p) + 1)},
-            config.category_slugs,
-            scheme,
-        ),
-        tags=names.keep(
-            "tag",
-            {name for a in chosen for name in a.tags},
-            lambda name: [tag_segment(name), tag_segment(name, hashed=True)],
-            _tag_segments,
-            scheme.tag_at,
-        ),
-        documents=names.keep(
-            "document",
-            {name for a in chosen for name in a.documents},
-            _name_forms,
-            name_segments,
-            scheme.document_at,
-        ),
-        sources=names.keep(
-            "source",
-            {sources[i] for i in placed.kept},
-            _name_forms,
-            name_segments,
-            scheme.source_at,
-        ),
+        categories=found.categories(names.categories, config.category_slugs, scheme),
+        tags=chosen["tag"],
+        documents=chosen["document"],
+        authorities=chosen["authority"],
+        sources=chosen["source"],
     )
+    redirects = {**placed.redirects, **found.redirects}
     return Assigned(
-        tuple(placed.kept),
-        tuple(placed.urls),
         Urls(config, named),
-        tuple(placed.errors),
-        tuple(sorted({**placed.redirects, **names.redirects}.values(), key=lambda r: r.url)),
-        tuple(sorted(placed.withdrawn)),
-        {**placed.entries, **names.entries},
+        tuple(redirects[url] for url in sorted(redirects)),
+        {**placed.entries, **found.entries},
     )
+
+
+def _tag_forms(name: str) -> list[str]:
+    return [tag_segment(name), tag_segment(name, hashed=True)]
 
 
 def _name_forms(name: str) -> list[str]:
@@ -119,7 +146,7 @@ def _tag_segments(names: Iterable[str]) -> dict[str, str]:
 class _Articles:
     """The articles' URLs, redirects, withdrawn URLs and record lines (one use: made, then read)."""
 
-    def __init__(self, articles: Sequence[Article], urls: Urls, record: Record) -> None:
+    def __init__(self, articles: Sequence[Article], urls: Urls, record: UrlRecord) -> None:
         self.kept: list[int] = []
         self.urls: list[str] = []
         self.errors: list[ContentError] = []
@@ -190,7 +217,7 @@ class _Articles:
             self.entries.setdefault(alias, Entry("alias", (file,)))
 
 
-def _owned(articles: Sequence[Article], record: Record) -> dict[str, list[str]]:
+def _owned(articles: Sequence[Article], record: UrlRecord) -> dict[str, list[str]]:
     """Each file's recorded URLs; a file gone whose body a new file has is that file now."""
     owned: dict[str, list[str]] = defaultdict(list)
     digests: dict[str, str] = {}
@@ -214,7 +241,7 @@ def _owned(articles: Sequence[Article], record: Record) -> dict[str, list[str]]:
 class _Names:
     """The names' URLs: each kind's own rule, the record kept (one use per build)."""
 
-    def __init__(self, record: Record, off: frozenset[str]) -> None:
+    def __init__(self, record: UrlRecord, off: frozenset[str]) -> None:
         self.recorded: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
         self.taken: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
         for url, entry in record.items():
@@ -238,9 +265,9 @@ class _Names:
         self,
         kind: str,
         names: Iterable[str],
-        forms: Callable[[str], list[str]],
         rule: Callable[[Iterable[str]], dict[str, str]],
         url_of: Callable[[str], str],
+        forms: Callable[[str], list[str]],
     ) -> dict[str, str]:
         """Each name of a flat kind (tags, documents, sources) its URL."""
         made = rule(names)
@@ -252,7 +279,7 @@ class _Names:
         return chosen
 
     def categories(
-        self, paths: set[CategoryPath], slugs: Mapping[str, str], urls: Urls
+        self, paths: Iterable[CategoryPath], slugs: Mapping[str, str], urls: Urls
     ) -> dict[CategoryPath, str]:
         """Parents first, as a category's URL holds its parents' segments; `[category_slugs]`
         maps a name to its one form."""
@@ -276,7 +303,7 @@ class _Names:
     def _settle(self, kind: str, chosen: Mapping[tuple[str, ...], str]) -> None:
         """The record's lines of a kind (unless it is turned off: its URLs are not given), and
         a redirect from each URL a name had to the one it has now."""
-        if f"{kind}s" in self.off:
+        if _OFF[kind] in self.off:
             return
         for owner, url in chosen.items():
             self.entries[url] = Entry(kind, owner)

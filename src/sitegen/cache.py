@@ -58,6 +58,8 @@ def code_version() -> str:
         [
             *package.glob("content/*.py"),
             *(package / name for name in ("models.py", "names.py", "documents.py", "stories.py")),
+            package / "authorities.py",
+            package / "data" / "authorities.tsv",
         ]
     )
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)

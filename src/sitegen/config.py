@@ -57,7 +57,7 @@ class Publish:
 
 
 # The kinds of page `disable_kinds` may turn off, as Hugo's disableKinds does.
-OPTIONAL_KINDS = ("documents", "sources", "tags")
+OPTIONAL_KINDS = ("authorities", "documents", "sources", "tags")
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 import ghp_import
 
 from sitegen import __version__
-from sitegen.build import Report, build
 from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError
+from sitegen.pipeline import Report, build
 from sitegen.size import human, measure
 
 _HOST = re.compile(

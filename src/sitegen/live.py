@@ -15,9 +15,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from sitegen.build import Progress, Report, Session, quiet
-from sitegen.build.emit import emit
-from sitegen.build.search_step import update_index
 from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
@@ -26,6 +23,9 @@ from sitegen.names import SEARCH_FOLDER, output_file
 from sitegen.output import InPlace, static_listing
 from sitegen.pages import Page, Plan, Views
 from sitegen.pages.articles import article_page
+from sitegen.pipeline import Progress, Report, Session, quiet
+from sitegen.pipeline.emit import emit
+from sitegen.pipeline.search_step import update_index
 from sitegen.render import make_environment, rendering_digest, static_dirs, template_dirs
 
 

@@ -53,6 +53,19 @@ SKETCH_ALL = Sketching()
 
 
 @dataclass(frozen=True)
+class Citation:
+    """What one article says of one document it cites (sitegen.documents): the sentence that
+    first cites it, the number written with its title, the bodies the sentence or the title says
+    issued it, and the dates the sentence gives, as (印发 | 发布 | 施行, YYYY-MM-DD)."""
+
+    name: str
+    sentence: str
+    number: str = ""
+    issuers: tuple[str, ...] = ()
+    dates: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Article:
     """One article, clean and ready to render.
 
@@ -86,6 +99,10 @@ class Article:
     sketch: Sketch = Sketch()
     documents: tuple[str, ...] = ()
     """The documents the text cites (sitegen.documents), found once when normalizing."""
+    citations: tuple[Citation, ...] = ()
+    """Per document cited, in the same order: what the text says of it."""
+    authorities: tuple[str, ...] = ()
+    """The issuing bodies the text names (sitegen.authorities), in order of first mention."""
     link: str = ""
     """The original's URL from the front matter (`link`, `url`, `source_url`…), for citations."""
     body_digest: str = ""

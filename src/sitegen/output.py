@@ -214,15 +214,6 @@ class InPlace(_Folder):
         else:
             self.remove(relative)
 
-    def replace_folder(self, relative: str, built: Path) -> None:
-        """A folder made beside the output (the search index) takes `relative`'s place at once."""
-        destination = Path(self.full(relative))
-        if destination.is_dir() and _exchange(built, destination):
-            shutil.rmtree(built, ignore_errors=True)
-            return
-        shutil.rmtree(destination, ignore_errors=True)
-        built.rename(destination)
-
 
 class Staging(_Folder):
     """The output's twin: a folder beside it, brought up to date in place, then exchanged with it.

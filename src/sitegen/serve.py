@@ -23,11 +23,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
-from sitegen.build import Progress, Report, Session, quiet
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentError, ContentErrors
 from sitegen.live import Live
 from sitegen.names import ignored
+from sitegen.pipeline import Progress, Report, Session, quiet
 from sitegen.render import TemplateProblem
 from sitegen.served import Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
@@ -240,9 +240,7 @@ class DevServer:
         thread.start()
 
     def _session(self, config: SiteConfig) -> Session:
-        return Session(
-            config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False
-        )
+        return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False)
 
     def _served(self, config: SiteConfig) -> Served:
         return Served(self.output, config.base_path, live=self.watch)

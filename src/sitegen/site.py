@@ -6,17 +6,15 @@ import re
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import PurePosixPath
 
-from pypinyin import lazy_pinyin
-
-from sitegen import stories
-from sitegen.assign import Redirect, assign
+from sitegen import records, stories
+from sitegen.assign import Names, Redirect, assign, place
+from sitegen.collation import collation_key
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
-from sitegen.record import Entry, Record
+from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
 
 
@@ -42,14 +40,6 @@ class Tag:
     articles: tuple[int, ...]
 
 
-@cache
-def collation_key(name: str) -> tuple[str, str]:
-    """Names in pinyin order (金融 jin before 科技 ke before 新闻 xin), as a Chinese index or
-    dictionary lists them, so a reader finds one where they expect it; the name breaks ties
-    (homophones) so the order never depends on the input's."""
-    return " ".join(lazy_pinyin(name)).lower(), name
-
-
 @dataclass(frozen=True)
 class Month:
     year: int
@@ -59,7 +49,7 @@ class Month:
 
 @dataclass(frozen=True)
 class Group:
-    """Articles that share a name: the documents they cite, the source they come from."""
+    """Articles that share a name: the source they come from."""
 
     name: str
     articles: tuple[int, ...]
@@ -80,8 +70,10 @@ class Site:
     """Per article: its story's articles, earliest first, itself included; () when it has no copy."""
     leads: tuple[int, ...]
     """The articles the lists show: each story's earliest copy, and every article without a copy."""
-    documents: tuple[Group, ...]
+    documents: tuple[records.Record, ...]
     """Every cited document, most cited first (ties by name); its articles newest first."""
+    authorities: tuple[records.Body, ...]
+    """Every issuing body named or said to issue, in the table's order (sitegen.authorities)."""
     sources: tuple[Group, ...]
     """Every source, most articles first (ties by name)."""
     source_of: tuple[str, ...]
@@ -93,7 +85,7 @@ class Site:
     withdrawn: tuple[str, ...]
     """The URLs of articles removed after they were published: each shows a notice."""
     record: Mapping[str, Entry] = field(compare=False, repr=False)
-    """The record of URLs given (sitegen.record) as this build leaves it."""
+    """The record of URLs given (sitegen.url_record) as this build leaves it."""
     left_out: tuple[ContentError, ...] = ()
     memo: stories.Memo | None = field(default=None, compare=False, repr=False)
     """What the next build's related articles reuse (sitegen.stories.Memo)."""
@@ -173,17 +165,16 @@ def index(
     config: SiteConfig,
     related: int = 5,
     memo: stories.Memo | None = None,
-    record: Record | None = None,
+    record: UrlRecord | None = None,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
     filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
     where an edit can change them."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
-    sources = [source_name(a) for a in ordered]
-    given = assign(config, ordered, sources, record)
-    final = tuple(ordered[i] for i in given.kept)
-    urls = given.links
+    placed = place(config, ordered, record)
+    final = tuple(ordered[i] for i in placed.kept)
+    source_of = tuple(map(source_name, final))
     found = stories.find(
         [a.sketch for a in final],
         [a.id for a in final],
@@ -201,24 +192,35 @@ def index(
         Month(y, m, tuple(ix)) for (y, m), ix in sorted(months.items(), reverse=True)
     )
     tree = _category_tree(final, found.copies)
-    source_of = tuple(sources[i] for i in given.kept)
+    documents = records.records(final)
+    bodies = records.bodies(final, documents)
+    names = Names(
+        categories=frozenset(node.path for node in _walk(tree)),
+        tags=frozenset(name for a in final for name in a.tags),
+        documents=frozenset(name for r in documents for name in r.names),
+        authorities=frozenset(body.name for body in bodies),
+        sources=frozenset(source_of),
+    )
+    given = assign(placed, names)
+    urls = given.links
     return Site(
         final,
-        given.urls,
+        placed.urls,
         tree,
         month_list,
         _tags(final, found.copies, urls),
         _related(final, tree, found, related),
         found.copies,
         leads,
-        _groups(a.documents for a in final),
+        documents,
+        bodies,
         _groups((name,) for name in source_of),
         source_of,
         urls,
         given.redirects,
-        given.withdrawn,
+        placed.withdrawn,
         given.record,
-        given.left_out,
+        placed.errors,
         found.memo,
     )
 

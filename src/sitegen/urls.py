@@ -30,6 +30,7 @@ class Named:
     categories: Mapping[CategoryPath, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
     documents: Mapping[str, str] = field(default_factory=dict)
+    authorities: Mapping[str, str] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -139,6 +140,23 @@ class Urls:
 
     def document_at(self, segment: str) -> str:
         return f"/documents/{check_segment(segment)}/"
+
+    def document_kind(self, kind: str) -> str:
+        """The documents of one kind (通知, 意见…): a kind is never a document's name."""
+        return f"/documents/kind/{check_segment(kind)}/"
+
+    def document_year(self, year: int) -> str:
+        return f"/documents/year/{year:04d}/"
+
+    def authorities(self) -> str:
+        """The index of issuing bodies; each has its page below it (name_segments)."""
+        return "/authorities/"
+
+    def authority(self, name: str) -> str:
+        return self.named.authorities[name]
+
+    def authority_at(self, segment: str) -> str:
+        return f"/authorities/{check_segment(segment)}/"
 
     def sources(self) -> str:
         return "/sources/"

@@ -70,6 +70,41 @@ class ArticleView:
     documents: tuple[Link, ...]
     citation: Citation
     notice: str = ""
+    authorities: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A value a record shows, linked where it has a page, with what says it (an article's
+    title and link, or the document's own number or title)."""
+
+    text: str
+    href: str = ""
+    source: str = ""
+    source_href: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    values: tuple[Sourced, ...]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """What a document's or a body's page says above its list: its fields, then its links."""
+
+    fields: tuple[Field, ...]
+    links_heading: str = ""
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """An article in a document's list, with the sentence that cites the document."""
+
+    card: Card
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -131,6 +166,7 @@ class SiteView:
     feed_href: str
     documents_href: str
     sources_href: str
+    authorities_href: str
     static_href: str
     generator: str
 

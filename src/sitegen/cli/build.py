@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from sitegen.build import build, check_output_folder, prepare
 from sitegen.cache import CACHE_DIR
 from sitegen.cli.console import err, out, progress, relative, run_guarded, show_warnings
 from sitegen.cli.options import base_url_option, config_option, drafts_option, jobs_option, load
 from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
+from sitegen.pipeline import build, check_output_folder, prepare
 from sitegen.size import measure, near_limit
 
 

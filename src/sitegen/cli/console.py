@@ -13,9 +13,9 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sitegen.build import Report
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors
+from sitegen.pipeline import Report
 from sitegen.render import TemplateProblem
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from sitegen.build import Report
 from sitegen.cli.console import out, relative
+from sitegen.pipeline import Report
 from sitegen.size import OutputSize, human
 
 # How the summary names each kind of page (Report.pages counts them by Page.kind).
@@ -24,7 +24,7 @@ KIND_NAMES = {
     "feed": "Atom feeds",
     "sitemap": "sitemaps",
     "robots": "robots.txt",
-    "redirect": "redirects",
+    "alias": "redirects (old URLs, aliases)",
     "withdrawn": "withdrawal notices",
 }
 

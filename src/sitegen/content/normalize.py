@@ -16,9 +16,10 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
+from sitegen import authorities
 from sitegen.content.clean import CleanBody, clean_body, make_summary
 from sitegen.content.elements import is_promo_image
-from sitegen.documents import cited
+from sitegen.documents import citations
 from sitegen.errors import ContentError
 from sitegen.models import SKETCH_ALL, Article, CategoryPath, Sketching, Source
 from sitegen.names import SEGMENT_MAX_BYTES, good_segment, made_segment
@@ -152,6 +153,8 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
     image = head_image or body.first_image
     explicit = meta.get("slug") not in (None, "")
     slug = _explicit_slug(meta["slug"], source) if explicit else slugify(rel_path.stem)
+    text = f"{title}\n{body.text}"
+    cited = citations(text)
     return Article(
         id=source.rel_path,
         title=title,
@@ -176,7 +179,9 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         notice=problem[1] if problem else "",
         has_time=names_time(meta.get("date")),
         sketch=sketch(title, body.text, sketching),
-        documents=cited(f"{title}\n{body.text}"),
+        documents=tuple(c.name for c in cited),
+        citations=cited,
+        authorities=authorities.named(text),
         link=original_link(meta),
         body_digest=hashlib.blake2b(source.body.encode("utf-8"), digest_size=10).hexdigest(),
         aliases=_aliases(source),

@@ -9,7 +9,7 @@ views carry ready-made hrefs and display strings, so the templates only place th
     articles.py    an article's page
     lists.py       home, category and month lists, any list's pages; a year, the archive
     taxonomies.py  tag lists, the tags' index, the category tree
-    documents.py   cited documents and sources: their lists, feeds and indexes
+    documents.py   cited documents, issuing bodies and sources: their lists, feeds and indexes
     feeds.py       Atom feeds
     sitemap.py     the sitemap and robots.txt
     fixed.py       404 and search, redirects and withdrawal notices
@@ -59,6 +59,22 @@ class Plan:
         return {"site": views.site_view, **FAMILIES[page.family](page.url, page.data, views)}
 
 
+def _documents_index(views: Views) -> list[Page]:
+    """The documents most cited first, with ways in by kind and by year, and those lists."""
+    by_kind, by_year = documents.document_facets(views)
+    facets = (("按文种", by_kind), ("按年份", by_year))
+    index = documents.names_pages(
+        views,
+        views.urls.documents(),
+        "documents",
+        "文章提及的文件",
+        views.site.documents,
+        views.document_urls,
+        tuple((name, links) for name, links in facets if links),
+    )
+    return [*index, *documents.document_facet_pages(views)]
+
+
 def _all_pages(views: Views) -> list[Page]:
     site, urls, config = views.site, views.urls, views.config
     off = config.disable_kinds  # the indexes of kinds turned off are not made either
@@ -72,16 +88,18 @@ def _all_pages(views: Views) -> list[Page]:
         *lists.date_pages(views),
         lists.archives_page(views),
         *documents.document_pages(views),
+        *(() if "documents" in off else _documents_index(views)),
+        *documents.authority_pages(views),
         *(
             ()
-            if "documents" in off
+            if "authorities" in off
             else documents.names_pages(
                 views,
-                urls.documents(),
-                "documents",
-                "文章提及的文件",
-                site.documents,
-                views.document_urls,
+                urls.authorities(),
+                "authorities",
+                "发文机关",
+                site.authorities,
+                views.authority_urls,
             )
         ),
         *documents.source_pages(views),

@@ -21,9 +21,19 @@ def _neighbours(views: Views, i: int) -> tuple[int | None, int | None]:
 
 
 def _documents(views: Views, i: int) -> tuple[Link, ...]:
-    href, urls = views.urls.href, views.document_urls
-    documents = views.site.articles[i].documents
-    return tuple(Link(label(name), href(urls[name])) for name in documents if name in urls)
+    """A link per document cited, to its record's page (a title and its number: one link)."""
+    href, urls = views.urls.href, views.record_urls
+    links: dict[str, Link] = {}
+    for name in views.site.articles[i].documents:
+        if name in urls:
+            links.setdefault(urls[name], Link(label(name), href(urls[name])))
+    return tuple(links.values())
+
+
+def _authorities(views: Views, i: int) -> tuple[Link, ...]:
+    href, urls = views.urls.href, views.authority_urls
+    named = views.site.articles[i].authorities
+    return tuple(Link(name, href(urls[name])) for name in named if name in urls)
 
 
 def article_page(views: Views, i: int) -> Page:
@@ -33,7 +43,9 @@ def article_page(views: Views, i: int) -> Page:
     neighbours = [views.token(j) if j is not None else None for j in _neighbours(views, i)]
     tags = [views.tag_links[n].href for n in article.tags if n in views.tag_links]  # may move
     related = [views.token(j) for j in site.related[i]]
-    sourced = (views.source_urls.get(source, ""), _documents(views, i))
+    sourced: tuple[object, ...] = (views.source_urls.get(source, ""), _documents(views, i))
+    if authorities := _authorities(views, i):  # articles naming none keep their keys
+        sourced = (*sourced, authorities)
     key = views.key(url, views.token(i), neighbours, related, tags, sourced)
     return Page(url, "article", "article.html", key, views.modified(i), "article", i)
 
@@ -68,6 +80,7 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
             tz_date=f"{local:%Y-%m-%d}",
         ),
         notice=article.notice,
+        authorities=_authorities(views, i),
     )
     return {
         "head": views.head(article.title, url, article.summary, "article", article.image),

@@ -32,7 +32,7 @@ def redirect_pages(views: Views) -> Iterator[Page]:
             "canonical": views.urls.absolute(redirect.target),
         }
         key = views.key(redirect.url, target)
-        yield ready(redirect.url, "redirect", "redirect.html", key, None, target=target)
+        yield ready(redirect.url, "alias", "alias.html", key, None, target=target)
 
 
 def withdrawn_pages(views: Views) -> Iterator[Page]:

@@ -11,7 +11,7 @@ from sitegen.chart import month_chart
 from sitegen.models import Page
 from sitegen.pages.feeds import category_feed_link
 from sitegen.pages.shared import Views, digest, ready
-from sitegen.views import CountedLink, Link, Tick, YearView
+from sitegen.views import CountedLink, Link, Quoted, RecordView, Tick, YearView
 
 HOME_PAGES = 10  # the home list stops here and leads to the archive
 
@@ -35,6 +35,8 @@ class ListPage:
     latest: bool = False
     more: Link | None = None
     timeline: tuple[Tick, ...] = ()
+    record: RecordView | None = None
+    quotes: tuple[str, ...] = ()  # per article shown: the sentence citing the list's document
 
 
 def list_pages(
@@ -52,10 +54,13 @@ def list_pages(
     latest: bool = False,
     more: Link | None = None,
     timeline: tuple[Tick, ...] = (),
+    record: RecordView | None = None,
+    quotes: Sequence[str] = (),
 ) -> Iterator[Page]:
     """`count`: the articles counted in the heading, when more than are listed; `latest`: the
     list is a category's newest across its subcategories, not all of them; `more`: where the
-    rest are, shown after the last page when the list stops short of `count`."""
+    rest are, shown after the last page when the list stops short of `count`; `record`: what
+    the list's document or body is, on its first page; `quotes`: per member, what it says."""
     per = views.config.per_page
     count = len(members) if count is None else count
     total = max(1, -(-len(members) // per))
@@ -63,6 +68,8 @@ def list_pages(
     group = digest(
         kind, heading, description, feeds, trail, subcategories, count, latest, more, timeline
     )
+    if record is not None or quotes:  # only documents' and bodies' lists: others keep their keys
+        group = digest(group, record, tuple(quotes))
     for n in range(1, total + 1):
         url = views.urls.page(first, n)
         shown = tuple(members[(n - 1) * per : n * per])
@@ -82,6 +89,8 @@ def list_pages(
             latest=latest,
             more=more if n == total else None,
             timeline=timeline if n == 1 else (),
+            record=record if n == 1 else None,
+            quotes=tuple(quotes[(n - 1) * per : n * per]),
         )
         key = views.key(url, group, n, total, list(map(views.tokens.__getitem__, shown)))
         yield Page(url, kind, "list.html", key, views.newest(shown), "list", data)
@@ -100,6 +109,12 @@ def context(url: str, data: ListPage, views: Views) -> dict[str, Any]:
         "latest": data.latest,
         "more": data.more,
         "timeline": data.timeline,
+        "record": data.record,
+        "quoted": tuple(
+            Quoted(views.card(i), q) for i, q in zip(data.shown, data.quotes, strict=True)
+        )
+        if data.quotes
+        else (),
     }
 
 

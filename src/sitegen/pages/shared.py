@@ -70,6 +70,7 @@ class Views:
             documents=() if "documents" in off else site.documents,
             sources=() if "sources" in off else site.sources,
             tags=() if "tags" in off else site.tags,
+            authorities=() if "authorities" in off else site.authorities,
         )
         self.site = site
         self.config = config
@@ -88,6 +89,7 @@ class Views:
             feed_href=href(self.urls.feed()),
             documents_href="" if "documents" in off else href(self.urls.documents()),
             sources_href="" if "sources" in off else href(self.urls.sources()),
+            authorities_href="" if "authorities" in off else href(self.urls.authorities()),
             static_href=href("/"),
             generator=f"sitegen {__version__}",
         )
@@ -100,7 +102,10 @@ class Views:
         ]
         self.modified_at = [a.updated or a.date for a in site.articles]
         self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
-        self.document_urls = {g.name: self.urls.document(g.name) for g in site.documents}
+        self.document_urls = {n: self.urls.document(n) for r in site.documents for n in r.names}
+        # every name of a document → its record's page (the names joined to it redirect there)
+        self.record_urls = {n: self.document_urls[r.name] for r in site.documents for n in r.names}
+        self.authority_urls = {b.name: self.urls.authority(b.name) for b in site.authorities}
         self.source_urls = {g.name: self.urls.source(g.name) for g in site.sources}
         self.source_feeds = {g.name: self.urls.source_feed(g.name) for g in site.sources}
 

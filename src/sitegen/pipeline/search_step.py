@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sitegen.build.report import Progress, quiet
 from sitegen.cache import ArticleCache, Bodies
+from sitegen.pipeline.report import Progress, quiet
 from sitegen.site import Site
 
 if TYPE_CHECKING:

@@ -13,12 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen import record
-from sitegen.build import search_step
-from sitegen.build.articles import Outcome, collect, normalize_all, renormalize
-from sitegen.build.emit import emit
-from sitegen.build.manifest import Manifest, PageStamp, manifest_path
-from sitegen.build.report import Progress, Report, quiet
+from sitegen import url_record
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
@@ -26,6 +21,11 @@ from sitegen.models import Article
 from sitegen.names import SEARCH_FOLDER, UnsafePath, output_file
 from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
+from sitegen.pipeline import search_step
+from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
+from sitegen.pipeline.emit import emit
+from sitegen.pipeline.manifest import Manifest, PageStamp, manifest_path
+from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.stories import Memo
@@ -66,7 +66,6 @@ class _Staged:
 
     def __init__(self, staging: Staging, twin: Manifest, live: Manifest) -> None:
         self.writer = staging
-        self.staging = staging
         self.ways = ((twin, staging.holds), (live, staging.link_previous))
         self.stamps: dict[str, PageStamp] = {}
 
@@ -171,7 +170,7 @@ class Session:
         errors, report.errors = report.errors, []
         root = self.config.content_path.resolve()
         try:
-            given, _ = record.read(self.config.root)
+            given, _ = url_record.read(self.config.root)
         except ContentError as error:
             raise ContentErrors([*errors, error]) from None
         while True:
@@ -227,7 +226,7 @@ class Session:
             staging.discard()
             raise
         if self.keeps_record:
-            record.save(self.config.root, site.record)
+            url_record.save(self.config.root, site.record)
         if live_path and twin_path and live_path.exists():
             live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
         manifest.save(live_path)
@@ -295,7 +294,7 @@ class Session:
             for path, outcome in self.outcomes.items()
         )
         search = search_step.code() if self.config.search.enabled else ""
-        options = (self.drafts, self.skip_bad, search, record.read(self.config.root)[1])
+        options = (self.drafts, self.skip_bad, search, url_record.read(self.config.root)[1])
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
 
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:

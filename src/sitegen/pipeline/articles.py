@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitegen.build.report import Progress, Report, quiet
 from sitegen.cache import ArticleCache, Bodies, Index, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.content.load import discover, file_digest, is_candidate, load_data, read_file
 from sitegen.errors import ContentError, ContentWarning
 from sitegen.models import Article
 from sitegen.parallel import jobs_for, map_chunks
+from sitegen.pipeline.report import Progress, Report, quiet
 
 Outcome = Article | ContentError | ContentWarning
 # How many files the stamp index may lag by before it is rewritten (each is read, not parsed).

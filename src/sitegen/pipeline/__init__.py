@@ -16,11 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sitegen.build.report import Progress, Report, quiet
-from sitegen.build.session import Session, check_output_folder
 from sitegen.config import SiteConfig
 from sitegen.output import static_listing
 from sitegen.parallel import PARALLEL_FROM
+from sitegen.pipeline.report import Progress, Report, quiet
+from sitegen.pipeline.session import Session, check_output_folder
 from sitegen.render import rendering_digest, static_dirs
 from sitegen.site import Site
 

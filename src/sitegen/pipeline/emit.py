@@ -16,11 +16,11 @@ from typing import Protocol
 
 from jinja2 import Environment
 
-from sitegen.build.report import Progress
 from sitegen.names import output_file
 from sitegen.output import WriteStats
 from sitegen.pages import Page, Plan
 from sitegen.parallel import jobs_for, map_chunks
+from sitegen.pipeline.report import Progress
 from sitegen.render import render
 
 

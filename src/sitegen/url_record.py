@@ -27,7 +27,7 @@ from sitegen.errors import ContentError
 from sitegen.output import write_atomically
 
 RECORD_FILE = "urls.txt"
-KINDS = ("article", "alias", "category", "tag", "document", "source")
+KINDS = ("article", "alias", "category", "tag", "document", "authority", "source")
 HEADER = (
     "# The URLs this site has given (sitegen). Commit this file with the content: a URL listed "
     "here stays\n# its owner's. Delete a line to free its URL (a removed article's notice goes).\n"
@@ -47,7 +47,7 @@ class Entry:
     digest: str = ""
 
 
-Record = Mapping[str, Entry]
+UrlRecord = Mapping[str, Entry]
 
 
 def _escape(text: str) -> str:
@@ -77,7 +77,7 @@ def parse(text: str, path: Path) -> dict[str, Entry]:
     return record
 
 
-def write(record: Record) -> str:
+def write(record: UrlRecord) -> str:
     """The record as a file: sorted by URL, so that it changes by the lines that change."""
     lines = [HEADER]
     for url in sorted(record):
@@ -99,7 +99,7 @@ def read(root: Path) -> tuple[dict[str, Entry], str]:
     return parse(text, path), text
 
 
-def save(root: Path, record: Record) -> None:
+def save(root: Path, record: UrlRecord) -> None:
     """Write the record when it changed (a build that gave no new URL leaves it untouched)."""
     path = root / RECORD_FILE
     text = write(record)
