@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from sitegen.scaffold import init_site
+from sitegen.url_record import RECORD_FILE
 
 from .conftest import REPO, SEEDS
 
@@ -78,6 +79,7 @@ def has_branch(repo: Path, env: dict[str, str], branch: str = "gh-pages") -> boo
 def make_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     shutil.copytree(SEEDS, site / "content")
+    shutil.copy(REPO / RECORD_FILE, site / RECORD_FILE)  # the URLs the seeds were given
     (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     (site / ".gitignore").write_text("build/\n.build.*\n.sitegen-cache/\n", encoding="utf-8")
     return site
@@ -137,7 +139,9 @@ def test_deploy_commits_every_page_then_adds_one_commit_per_deploy(
         "Archive Bot",
     ]
     assert "部署之后新增的一段文字" in git(bare, env, "show", f"gh-pages:{ARTICLE}")
-    assert not git(site, env, "status", "--porcelain", "--untracked-files=no")
+    # the record holds the edited body's digest (so that a later move is known), no new URL
+    changed = git(site, env, "status", "--porcelain", "--untracked-files=no")
+    assert changed.split() == ["M", RECORD_FILE]
 
 
 def test_deploy_builds_on_a_branch_another_machine_moved(site: Path, env: dict[str, str]) -> None:
@@ -454,3 +458,20 @@ def test_init_writes_a_workflow_and_the_requirements_it_installs(tmp_path: Path)
     requirement = (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
     assert requirement.startswith("sitegen @ git+https://")
     assert "## Publishing" in (site / "README.md").read_text(encoding="utf-8")
+
+
+def test_deploy_refuses_until_the_urls_a_build_gave_are_committed(
+    site: Path, env: dict[str, str]
+) -> None:
+    bare = site.parent / "remote.git"
+    (site / "content" / "新文章.md").write_text("---\ntitle: 新文章\ndate: 2023-01-01\n---\n正文\n")
+    commit_all(site, env, "一篇新文章")
+    refused = sitegen(site, env, "deploy")
+    assert refused.returncode == 1
+    assert f"commit {RECORD_FILE}" in " ".join(refused.stderr.split())
+    assert not has_branch(bare, env)
+    assert "/2023/01/新文章/\tarticle\t" in (site / RECORD_FILE).read_text(encoding="utf-8")
+    commit_all(site, env, "the URLs given")
+    published = sitegen(site, env, "deploy")
+    assert published.returncode == 0, published.stderr
+    assert "2023/01/新文章/index.html" in tree(bare, env)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sitegen.assign import Names, assign, place
 from sitegen.config import SiteConfig
 from sitegen.models import Article, CategoryPath
 from sitegen.names import (
@@ -19,7 +20,7 @@ from sitegen.names import (
     name_segments,
     output_file,
 )
-from sitegen.urls import Urls, assign
+from sitegen.urls import Urls
 
 from .conftest import make_config
 
@@ -49,7 +50,9 @@ ARTICLE = Article(
 
 def assigned(config: SiteConfig, *paths: CategoryPath, source: str = "") -> Urls:
     """The Urls of a build whose one article is filed under `paths` and comes from `source`."""
-    return assign(config, [replace(ARTICLE, categories=paths)], [source]).links
+    placed = place(config, [replace(ARTICLE, categories=paths)])
+    every = {path[:depth] for path in paths for depth in range(1, len(path) + 1)}
+    return assign(placed, Names(categories=frozenset(every), sources=frozenset([source]))).links
 
 
 def test_article_url_uses_the_day_in_the_site_time_zone() -> None:

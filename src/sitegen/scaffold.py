@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.config import SiteConfig
+from sitegen import url_record
+from sitegen.config import SiteConfig, load_config
 from sitegen.content.normalize import clean_text, slugify
 from sitegen.errors import ConfigError
 
@@ -205,4 +206,16 @@ def init_site(directory: Path) -> Path:
     (directory / "content" / "welcome.md").write_text(
         front_matter(example) + body, encoding="utf-8"
     )
+    _record_urls(directory)
     return directory
+
+
+def _record_urls(directory: Path) -> None:
+    """The record of the URLs the example gets (urls.txt), so that the first commit holds it
+    and the first deploy publishes URLs already committed."""
+    from sitegen.pipeline import prepare  # here: only init needs the pipeline
+
+    site, _ = prepare(
+        load_config(directory / "site.toml"), drafts=False, skip_bad=False, jobs=1, cache=False
+    )
+    url_record.save(directory, site.record)

@@ -77,6 +77,11 @@ def parse(text: str, path: Path) -> dict[str, Entry]:
     return record
 
 
+def owners(record: UrlRecord) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Who owns each URL, without the bodies' digests (which change with every edit)."""
+    return {url: (entry.kind, entry.owner) for url, entry in record.items()}
+
+
 def write(record: UrlRecord) -> str:
     """The record as a file: sorted by URL, so that it changes by the lines that change."""
     lines = [HEADER]
@@ -100,8 +105,11 @@ def read(root: Path) -> tuple[dict[str, Entry], str]:
 
 
 def save(root: Path, record: UrlRecord) -> None:
-    """Write the record when it changed (a build that gave no new URL leaves it untouched)."""
+    """Write the record when it changed (a build that gave no new URL leaves it untouched; a
+    site that gave none yet has none)."""
     path = root / RECORD_FILE
     text = write(record)
+    if not path.is_file() and not record:
+        return
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         write_atomically(path, text.encode("utf-8"))
