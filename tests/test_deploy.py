@@ -475,3 +475,25 @@ def test_deploy_refuses_until_the_urls_a_build_gave_are_committed(
     published = sitegen(site, env, "deploy")
     assert published.returncode == 0, published.stderr
     assert "2023/01/新文章/index.html" in tree(bare, env)
+
+
+def test_the_workflow_commits_the_urls_a_build_gave_back(site: Path, env: dict[str, str]) -> None:
+    """The step of the Pages workflow `sitegen init` writes, run as Actions runs it (bash, in the
+    checkout, after the build): the new record is pushed to the branch that was built."""
+    workflow = yaml.safe_load(
+        init_site(site.parent / "fresh")
+        .joinpath(".github/workflows/pages.yml")
+        .read_text(encoding="utf-8")
+    )
+    assert workflow["permissions"]["contents"] == "write"
+    step = next(s for s in steps(workflow, "build") if "git add urls.txt" in s.get("run", ""))
+    bare = site.parent / "remote.git"
+    git(site, env, "push", "--quiet", "origin", "main")
+    (site / "content" / "新文章.md").write_text("---\ntitle: 新文章\ndate: 2023-01-01\n---\n正文\n")
+    commit_all(site, env, "一篇新文章")
+    assert sitegen(site, env, "build").returncode == 0
+    run = {**env, "GITHUB_REF_NAME": "main"}
+    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=site, env=run, check=True)
+    assert "/2023/01/新文章/" in git(bare, env, "show", f"main:{RECORD_FILE}")
+    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=site, env=run, check=True)
+    assert commits(bare, env, "main") == 3  # sources, the article, the record: nothing again

@@ -66,7 +66,7 @@ on:
   workflow_dispatch:
 
 permissions:
-  contents: read
+  contents: write  # to commit urls.txt back
   pages: write
   id-token: write
 
@@ -109,6 +109,17 @@ jobs:
         env:
           BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
         run: sitegen build --base-url "$BASE_URL"
+      # The URLs this build gave (urls.txt) are committed back, so the next build, from a fresh
+      # checkout, gives no published URL to another page.
+      - name: Commit the record of URLs given
+        run: |
+          git add urls.txt
+          if ! git diff --cached --quiet; then
+            git -c user.name="github-actions[bot]" \
+                -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
+                commit --quiet -m "urls.txt: the URLs this build gave"
+            git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}"
+          fi
       - name: Stop before uploading what Pages would not publish (more than 1 GB)
         run: |
           if [ "$(du -sbl build | cut -f1)" -gt 1000000000 ]; then
