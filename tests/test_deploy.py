@@ -423,7 +423,8 @@ def check_pages_workflow(workflow: dict) -> None:
     assert names.index("actions/cache") < build.index(build_step)
     assert cache["with"]["path"].split() == [".sitegen-cache", "build"]
     assert cache["with"]["key"] == cache["with"]["restore-keys"] + "${{ github.sha }}"
-    size_check = next(s for s in build if "du -sbl build" in s.get("run", ""))
+    tar = "tar --dereference --hard-dereference -C build -cf - . | wc -c"
+    size_check = next(s for s in build if tar in s.get("run", ""))
     assert build.index(build_step) < build.index(size_check) < upload
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"

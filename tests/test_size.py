@@ -1,12 +1,18 @@
-"""The output's size in the build summary, and the warning near `[publish] size_limit`."""
+"""The output's size as the host counts it (the tar GNU tar writes), in the build summary, and the
+warning near `[publish] size_limit`."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from sitegen.size import human, measure
 
 from .conftest import SEEDS
 
@@ -26,18 +32,53 @@ def build(site: Path, limit: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_summary_shows_the_outputs_size_and_warns_past_80_percent_of_the_limit(
+def tar_bytes(folder: Path) -> int:
+    """What the Pages workflow uploads, written by GNU tar itself (upload-pages-artifact's flags)."""
+    tar = subprocess.run(
+        ["tar", "--dereference", "--hard-dereference", "-C", str(folder), "-cf", "-", "."],
+        capture_output=True,
+        check=True,
+    )
+    return len(tar.stdout)
+
+
+@pytest.mark.skipif(not shutil.which("tar"), reason="no tar on this machine")
+def test_the_size_is_the_tar_gnu_tar_writes_long_names_hard_links_and_empty_files_included(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    deep = out / "2026" / "01" / ("长" * 40) / ("名" * 30)  # paths past tar's 100-byte name field
+    deep.mkdir(parents=True)
+    (deep / "index.html").write_text("页" * 700, encoding="utf-8")
+    (out / "empty.txt").write_text("", encoding="utf-8")
+    (out / "block.bin").write_bytes(b"x" * 512)
+    (out / ("a" * 99)).write_bytes(b"y" * 513)  # "./" + 99: one byte past the field
+    (out / ("a" * 98)).write_bytes(b"z")  # exactly 100 with "./"
+    os.link(deep / "index.html", out / "linked.html")  # stored twice in the tar
+    for n in range(40):  # enough entries to pass one 10,240-byte record
+        (out / "many" / str(n)).mkdir(parents=True)
+    size = measure(out)
+    assert size.bytes == tar_bytes(out)
+    assert (size.files, size.folders) == (6, 45)
+    assert size.file_bytes == 2 * 2100 + 512 + 513 + 1
+
+
+@pytest.mark.skipif(not shutil.which("tar"), reason="no tar on this machine")
+def test_the_summary_shows_the_upload_size_and_warns_past_80_percent_of_the_limit(
     tmp_path: Path,
 ) -> None:
     shutil.copytree(SEEDS, tmp_path / "content")
     plain = build(tmp_path)
     assert plain.returncode == 0, plain.stderr
     files = [p for p in (tmp_path / "build").rglob("*") if p.is_file()]
-    total = sum(p.stat().st_size for p in files)
-    shown = re.search(r"output\s+build: ([\d.]+) KB in (\d+) files", plain.stdout)
+    content = sum(p.stat().st_size for p in files)
+    total = tar_bytes(tmp_path / "build")
+    shown = re.search(
+        r"output\s+build: (.+?) to upload \(a tar of (\d+) files in \d+ folders; (.+?) of content",
+        plain.stdout,
+    )
     assert shown, plain.stdout
-    assert float(shown[1]) == round(total / 1000, 1)
-    assert int(shown[2]) == len(files)
+    assert (shown[1], int(shown[2]), shown[3]) == (human(total), len(files), human(content))
     assert "size_limit" not in plain.stderr
 
     near = build(tmp_path, str(int(total / 0.9)))

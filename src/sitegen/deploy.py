@@ -127,7 +127,8 @@ def check_size(output: Path, limit: int) -> None:
     size = measure(output)
     if size.bytes > limit:
         raise DeployError(
-            f"the output is {human(size.bytes)} in {size.files} files, over [publish] size_limit "
+            f"the output is {human(size.bytes)} as uploaded (a tar of {size.files} files), over "
+            "[publish] size_limit "
             f"({human(limit)}), so nothing was committed. GitHub Pages publishes at most 1 GB per "
             "site: publish to a host with a higher limit (and raise size_limit in site.toml), or "
             "split the archive into one site per span of years (README: Past 1 GB)"

@@ -42,8 +42,9 @@ A site built with sitegen. Install it with `pip install -r requirements.txt`, bu
 - Or from your machine: `sitegen deploy` builds afresh, commits build/ to the `gh-pages` branch
   and pushes it (Settings → Pages → Source: Deploy from a branch, `gh-pages`).
 - A custom domain: `cname = "archive.example.org"` in site.toml, and base_url on that domain.
-- Size: GitHub Pages publishes at most 1 GB. `sitegen build` shows the output's size and warns past
-  80% of `[publish] size_limit` (default "1 GB"); `sitegen deploy` refuses more. The workflow keeps
+- Size: GitHub Pages publishes at most 1 GB, counted as the tar of build/ that is uploaded.
+  `sitegen build` shows that size and warns past 80% of `[publish] size_limit` (default "1 GB");
+  `sitegen deploy` refuses more. The workflow keeps
   `.sitegen-cache/` and build/ between runs, so a push that adds an article renders only what changed.
 """
 
@@ -120,10 +121,12 @@ jobs:
                 commit --quiet -m "urls.txt: the URLs this build gave"
             git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}"
           fi
-      - name: Stop before uploading what Pages would not publish (more than 1 GB)
+      - name: Stop before uploading what Pages would not publish (a tar over 1 GB)
         run: |
-          if [ "$(du -sbl build | cut -f1)" -gt 1000000000 ]; then
-            echo "::error::build/ is over 1 GB, GitHub Pages' limit: see README, Past 1 GB"
+          # upload-pages-artifact uploads this tar of build/: its bytes are what Pages counts
+          size=$(tar --dereference --hard-dereference -C build -cf - . | wc -c)
+          if [ "$size" -gt 1000000000 ]; then
+            echo "::error::the upload (a tar of build/) is $size bytes, over GitHub Pages' 1 GB: see README, Past 1 GB"
             exit 1
           fi
       - uses: actions/upload-pages-artifact@v3

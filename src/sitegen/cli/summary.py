@@ -59,7 +59,10 @@ def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
     if report.output:
         where = relative(report.output)
         if size:
-            where += f": {human(size.bytes)} in {size.files} files"
+            where += (
+                f": {human(size.bytes)} to upload (a tar of {size.files} files in "
+                f"{size.folders} folders; {human(size.file_bytes)} of content)"
+            )
         table.add_row("output", where)
     if report.search:
         found = report.search
