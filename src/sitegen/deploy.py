@@ -21,6 +21,7 @@ from sitegen import __version__, url_record
 from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError
+from sitegen.holding import Holding
 from sitegen.pipeline import Report, build
 from sitegen.size import human, measure
 from sitegen.url_record import RECORD_FILE
@@ -293,6 +294,7 @@ def deploy(
     push: bool = True,
     jobs: int | None = None,
     allow_dirty: bool = False,
+    holding: Holding | None = None,
 ) -> Published:
     """Check, build afresh into the output folder, commit it to `branch`, push it to `remote`.
 
@@ -309,7 +311,7 @@ def deploy(
     check_clean(dirty, allow_dirty)
     if push:
         fetch_branch(repo, remote, branch)
-    report = build(config, jobs=jobs)
+    report = build(config, jobs=jobs, holding=holding)
     check_articles(report, config)
     check_record(repo, config, allow_dirty)
     output = report.output or config.output_path

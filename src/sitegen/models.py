@@ -110,6 +110,10 @@ class Article:
     article (sitegen.urls.assign)."""
     aliases: tuple[str, ...] = ()
     """`aliases:` in the front matter: site paths that redirect to the article (as Hugo's)."""
+    junk: str = ""
+    """Why the body is crawler junk (sitegen.content.junk): then it is held back, not published."""
+    hold: bool = True
+    """False when the front matter says `hold: false`: published even if it would be held back."""
 
 
 @dataclass(frozen=True)

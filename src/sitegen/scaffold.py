@@ -10,6 +10,7 @@ import yaml
 
 from sitegen import url_record
 from sitegen.config import SiteConfig, load_config
+from sitegen.content.junk import NEW_ARTICLE_BODY
 from sitegen.content.normalize import clean_text, slugify
 from sitegen.errors import ConfigError
 
@@ -188,7 +189,7 @@ def new_article(config: SiteConfig, title: str, category: str | None, now: datet
     if category:
         meta["categories"] = _category_path(category)
     meta["tags"] = []
-    body = front_matter(meta) + "\n在这里写正文（Markdown 或 HTML）。\n"
+    body = front_matter(meta) + f"\n{NEW_ARTICLE_BODY}\n"
     return _write_free(config.content_path, slugify(title), body)
 
 

@@ -11,9 +11,17 @@ from rich.markup import escape
 
 from sitegen.cache import CACHE_DIR
 from sitegen.cli.console import err, out, progress, relative, run_guarded, show_warnings
-from sitegen.cli.options import base_url_option, config_option, drafts_option, jobs_option, load
+from sitegen.cli.options import (
+    base_url_option,
+    config_option,
+    drafts_option,
+    holding_options,
+    jobs_option,
+    load,
+)
 from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
+from sitegen.holding import Holding
 from sitegen.pipeline import build, check_output_folder, prepare
 from sitegen.size import measure, near_limit
 
@@ -37,6 +45,7 @@ from sitegen.size import measure, near_limit
     is_flag=True,
     help="Normalize every article afresh and render every page (ignores .sitegen-cache/).",
 )
+@holding_options
 def build_command(
     config_path: str,
     output: str | None,
@@ -45,6 +54,7 @@ def build_command(
     skip_bad: bool,
     jobs: int | None,
     no_cache: bool,
+    holding: Holding,
 ) -> None:
     """Build the site into the output folder (all or nothing: the old output survives any error).
 
@@ -65,6 +75,7 @@ def build_command(
                 jobs=jobs,
                 progress=shown,
                 cache=not no_cache,
+                holding=holding,
             )
         show_warnings(report, config)
         size = measure(report.output or config.output_path)
@@ -79,7 +90,8 @@ def build_command(
 @config_option
 @drafts_option
 @jobs_option
-def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
+@holding_options
+def check_command(config_path: str, drafts: bool, jobs: int | None, holding: Holding) -> None:
     """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
     holder: list[SiteConfig] = []
 
@@ -93,10 +105,12 @@ def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
                 skip_bad=False,
                 jobs=jobs or os.cpu_count() or 1,
                 progress=shown,
+                holding=holding,
             )
         show_warnings(report, config)
         out.print(
-            f"[green]ok[/]: {report.articles} articles, no errors, {len(report.warnings)} warning(s)"
+            f"[green]ok[/]: {report.articles} articles, no errors, {len(report.warnings)} "
+            f"warning(s), {len(report.held)} held back"
         )
 
     run_guarded(action, holder)

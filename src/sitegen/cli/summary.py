@@ -51,6 +51,10 @@ def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
         table.add_row("processes", f"{len(report.workers)} rendered pages")
     if report.drafts:
         table.add_row("drafts left out", f"{report.drafts} (add --drafts to include)")
+    if report.held:
+        table.add_row(
+            "held back", f"{len(report.held)} (listed above; --publish-held publishes them)"
+        )
     table.add_row("skipped", str(len(report.skipped)))
     table.add_row("warnings", str(len(report.warnings)))
     if report.shadowed:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sitegen import authorities
 from sitegen.content.clean import CleanBody, clean_body, make_summary
 from sitegen.content.elements import is_promo_image
+from sitegen.content.junk import junk
 from sitegen.documents import citations
 from sitegen.errors import ContentError
 from sitegen.models import SKETCH_ALL, Article, CategoryPath, Sketching, Source
@@ -185,6 +186,8 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         link=original_link(meta),
         body_digest=hashlib.blake2b(source.body.encode("utf-8"), digest_size=10).hexdigest(),
         aliases=_aliases(source),
+        junk=junk(title, body.text),
+        hold=meta.get("hold") is not False,
     )
 
 

@@ -11,12 +11,14 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen import url_record
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
+from sitegen.holding import Holding
 from sitegen.models import Article
 from sitegen.names import SEARCH_FOLDER, UnsafePath, output_file
 from sitegen.output import Staging, Statics, static_listing
@@ -133,6 +135,7 @@ class Session:
         cache: bool = True,
         read_only: bool = False,
         keeps_record: bool = True,
+        holding: Holding | None = None,
     ) -> None:
         """`keeps_record`: write the record of URLs given (never with drafts, nor when only
         reading: the dev server and `check` read it, and give the same URLs)."""
@@ -152,6 +155,7 @@ class Session:
         self.memo = load_pickled(self.memo_path, Memo)
         self.env = make_environment(config, self.cache.templates)
         self.keeps_record = keeps_record and not drafts and not read_only
+        self.holding = holding or Holding(datetime.now(UTC))
         check_output_folder(config, self.output)
 
     def load(self, changed: set[Path] | None = None, progress: Progress = quiet) -> None:
@@ -166,7 +170,7 @@ class Session:
         content error found at once: a file's own, an article on another's URL, an article on a
         generated page's URL. With errors the build stops (ContentErrors, naming them all); with
         `skip_bad` it goes on without those articles, listed in `report.skipped` with why."""
-        articles = collect(self.outcomes.values(), self.drafts, self.bodies, report)
+        articles = collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
         errors, report.errors = report.errors, []
         root = self.config.content_path.resolve()
         try:
@@ -294,12 +298,18 @@ class Session:
             for path, outcome in self.outcomes.items()
         )
         search = search_step.code() if self.config.search.enabled else ""
-        options = (self.drafts, self.skip_bad, search, url_record.read(self.config.root)[1])
+        held = sorted(
+            str(path)
+            for path, outcome in self.outcomes.items()
+            if isinstance(outcome, Article) and self.holding.reason(outcome)
+        )
+        given = url_record.read(self.config.root)[1]
+        options = (self.drafts, self.skip_bad, search, given, held, self.holding.publish)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
 
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
         """The output is already what this build would make: say so, and touch nothing."""
-        collect(self.outcomes.values(), self.drafts, self.bodies, report)
+        collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
         report.errors, report.skipped = [], list(live.skipped)
         report.up_to_date = True
         report.articles = live.articles
