@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -64,7 +65,7 @@ def test_junk_and_future_items_are_held_back_and_listed_with_their_reason(site: 
     published = {p.parent.name for p in output.glob("20*/*/*/index.html")}
     assert published == {"真文章"}
     for listing in ("atom.xml", "sitemap-1.xml", "index.html"):
-        text = (output / listing).read_text(encoding="utf-8")
+        text = unquote((output / listing).read_text(encoding="utf-8"))
         assert "真文章" in text and "钾肥" not in text and "未来的文章" not in text
 
 

@@ -33,6 +33,13 @@ EMPTY_NOTICE = "原文抓取到的正文为空，本页只有标题。"
 PAYWALL_NOTICE = "原文为付费内容，本页只有付费墙之前的开头。"
 _INVISIBLE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060\ufeff]+$")
 _SPACES = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+# The dates crawlers write: 2022年3月14日 16:58, 2022年3月14日, 2022/3/14, 2022.03.14 (in the
+# site's time zone, as every date without an offset).
+_WRITTEN_DATE = re.compile(
+    r"^(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2})\s*秒?)?)?$"
+)
 _SLUG_JUNK = re.compile(r"[^\w\-]+")
 _IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
 # Hexo's and Hugo's excerpt mark; looked for before cleaning, which drops every comment.
@@ -56,6 +63,9 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise ValueError
     text = value.strip()
+    if written := _WRITTEN_DATE.match(text):
+        year, month, day, hour, minute, second = (int(part or 0) for part in written.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     if text[:3].isalpha():
         parsed = parsedate_to_datetime(text)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
@@ -65,7 +75,9 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
 
 def names_time(value: Any) -> bool:
     """Whether a front-matter date says a time of day: `2022-03-14` (YAML reads a date) does not."""
-    return isinstance(value, datetime) or (isinstance(value, str) and ":" in value)
+    return isinstance(value, datetime) or (
+        isinstance(value, str) and any(mark in value for mark in ":：时点")
+    )
 
 
 def category_paths(value: Any) -> tuple[CategoryPath, ...]:
@@ -134,7 +146,7 @@ def _date(source: Source, key: str, tz: ZoneInfo, required: bool) -> datetime | 
 def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -> Article:
     """Raises ContentError for what an editor must fix; everything else is cleaned quietly."""
     meta = source.meta
-    title = clean_text(meta.get("title"))
+    title = _ZERO_WIDTH.sub("", clean_text(meta.get("title")))
     if not title:
         line = source.meta_lines.get("title", 1)
         raise ContentError(source.path, line, "missing title: add `title: …` to the front matter")
@@ -172,7 +184,9 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         summary=clean_text(meta.get("description", "")) or make_summary(excerpt.text),
         slug=slug,
         source_path=source.rel_path,
-        draft=meta.get("draft") is True or meta.get("published") is False,
+        draft=meta.get("draft") is True
+        or meta.get("published") is False
+        or rel_path.parts[0] == "_drafts",  # Hexo's drafts folder
         image_in_body=bool(image) and image == body.first_image,
         explicit_slug=explicit,
         digest=source.digest,

@@ -117,6 +117,15 @@ def _unshadowed(pages: list[Page], statics: frozenset[str]) -> tuple[list[Page],
     return kept, tuple(sorted(file for file in files if file in statics))
 
 
+def _held(outcomes: dict[Path, Outcome], holding: Holding) -> list[str]:
+    """The files held back now: an item becomes due as time passes, with no file changed."""
+    return sorted(
+        str(path)
+        for path, outcome in outcomes.items()
+        if isinstance(outcome, Article) and holding.reason(outcome)
+    )
+
+
 class Session:
     """One site's build inputs, kept between builds by the dev server.
 
@@ -298,11 +307,7 @@ class Session:
             for path, outcome in self.outcomes.items()
         )
         search = search_step.code() if self.config.search.enabled else ""
-        held = sorted(
-            str(path)
-            for path, outcome in self.outcomes.items()
-            if isinstance(outcome, Article) and self.holding.reason(outcome)
-        )
+        held = _held(self.outcomes, self.holding)
         given = url_record.read(self.config.root)[1]
         options = (self.drafts, self.skip_bad, search, given, held, self.holding.publish)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
