@@ -24,6 +24,10 @@ class Holding:
             return ""
         if article.junk:
             return f"held back: its body is {article.junk}"
-        if article.date > self.now + FUTURE_SLACK:
+        if self.future(article):
             return f"held back: dated {article.date.isoformat()}, beyond now"
         return ""
+
+    def future(self, article: Article) -> bool:
+        """Dated beyond now, with a slack for time zones."""
+        return article.date > self.now + FUTURE_SLACK

@@ -17,8 +17,11 @@ from sitegen.cli.options import (
     drafts_option,
     holding_options,
     jobs_option,
+    json_errors,
+    json_option,
     load,
 )
+from sitegen.cli.summary import as_json as summary_json
 from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
 from sitegen.holding import Holding
@@ -45,6 +48,7 @@ from sitegen.size import measure, near_limit
     is_flag=True,
     help="Normalize every article afresh and render every page (ignores .sitegen-cache/).",
 )
+@json_option
 @holding_options
 def build_command(
     config_path: str,
@@ -54,6 +58,7 @@ def build_command(
     skip_bad: bool,
     jobs: int | None,
     no_cache: bool,
+    as_json: bool,
     holding: Holding,
 ) -> None:
     """Build the site into the output folder (all or nothing: the old output survives any error).
@@ -66,7 +71,7 @@ def build_command(
     def action() -> None:
         config = load(config_path, base_url)
         holder.append(config)
-        with progress(err.is_terminal) as shown:
+        with progress(err.is_terminal) as shown, json_errors(as_json):
             report = build(
                 config,
                 output=Path(output) if output else None,
@@ -77,8 +82,11 @@ def build_command(
                 cache=not no_cache,
                 holding=holding,
             )
-        show_warnings(report, config)
         size = measure(report.output or config.output_path)
+        if as_json:
+            click.echo(summary_json(report, size))
+            return
+        show_warnings(report, config)
         summary(report, f"sitegen: built {config.title}", size)
         if warning := near_limit(size, config.publish.size_limit):
             err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
@@ -90,15 +98,18 @@ def build_command(
 @config_option
 @drafts_option
 @jobs_option
+@json_option
 @holding_options
-def check_command(config_path: str, drafts: bool, jobs: int | None, holding: Holding) -> None:
+def check_command(
+    config_path: str, drafts: bool, jobs: int | None, as_json: bool, holding: Holding
+) -> None:
     """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
     holder: list[SiteConfig] = []
 
     def action() -> None:
         config = load(config_path, None)
         holder.append(config)
-        with progress(err.is_terminal) as shown:
+        with progress(err.is_terminal) as shown, json_errors(as_json):
             _, report = prepare(
                 config,
                 drafts=drafts,
@@ -107,6 +118,9 @@ def check_command(config_path: str, drafts: bool, jobs: int | None, holding: Hol
                 progress=shown,
                 holding=holding,
             )
+        if as_json:
+            click.echo(summary_json(report))
+            return
         show_warnings(report, config)
         out.print(
             f"[green]ok[/]: {report.articles} articles, no errors, {len(report.warnings)} "

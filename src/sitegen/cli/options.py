@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import click
 
 from sitegen.config import SiteConfig, load_config, normalize_base_url
+from sitegen.errors import ContentErrors
 from sitegen.holding import Holding
 
 config_option = click.option(
@@ -41,6 +43,29 @@ def load(config_path: str, base_url: str | None) -> SiteConfig:
     if base_url:
         config = replace(config, base_url=normalize_base_url(base_url, "--base-url"))
     return config
+
+
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON on stdout (for CI): counts, and every warning, file held "
+    "back and error in full.",
+)
+
+
+@contextmanager
+def json_errors(enabled: bool) -> Iterator[None]:
+    """With --json, content errors are printed as JSON too before the command fails on them."""
+    from sitegen.cli.summary import as_json  # here: the summary imports the pipeline's report
+    from sitegen.pipeline import Report
+
+    try:
+        yield
+    except ContentErrors as exc:
+        if enabled:
+            click.echo(as_json(Report(), errors=exc.errors))
+        raise
 
 
 def _now(value: str | None) -> datetime:

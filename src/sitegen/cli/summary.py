@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from typing import Any
+
 from rich.table import Table
 
 from sitegen.cli.console import out, relative
@@ -77,3 +81,29 @@ def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
         )
     table.add_row("time", f"{report.seconds:.2f} s")
     out.print(table)
+
+
+def _problems(found: list[Any]) -> list[dict[str, Any]]:
+    return [{"path": str(p.path), "line": p.line, "message": p.message} for p in found]
+
+
+def as_json(report: Report, size: OutputSize | None = None, errors: Sequence[Any] = ()) -> str:
+    """The summary for machines (CI): what the table says, and every warning, file held back,
+    file skipped and error in full."""
+    data = {
+        "ok": not errors,
+        "articles": report.articles,
+        "pages": dict(sorted(report.pages.items())),
+        "up_to_date": report.up_to_date,
+        "written": report.written,
+        "unchanged": report.unchanged,
+        "drafts": report.drafts,
+        "held": [{"path": str(h.path), "reason": h.message} for h in report.held],
+        "warnings": _problems(report.warnings),
+        "skipped": _problems(report.skipped),
+        "errors": _problems(list(errors)),
+        "output": str(report.output) if report.output else None,
+        "upload_bytes": size.bytes if size else None,
+        "seconds": round(report.seconds, 3),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1)
