@@ -177,6 +177,7 @@ class _Articles:
         """Each article on the URL the record gives it if that is one of its forms; else its
         plain form, or its hashed one where another derived slug or the record has that."""
         plain = [urls.article(a) for a in articles]
+        present = {a.source_path for a in articles}
         counts = Counter(plain)
         owner: dict[str, int] = {}
         for i, (article, url) in enumerate(zip(articles, plain, strict=True)):
@@ -188,14 +189,15 @@ class _Articles:
             if not url:
                 taken = counts[forms[0]] > 1 or holder.get(forms[0], file) != file
                 url = forms[-1] if taken else forms[0]
-            if holder.get(url, file) != file:
+            other = holder.get(url, file)
+            if other != file and other not in present:
                 message = (
-                    f"its URL {url} was given to {holder[url]} ({RECORD_FILE}): give it another "
+                    f"its URL {url} was given to {other} ({RECORD_FILE}): give it another "
                     f"slug, or delete that line of {RECORD_FILE} to free the URL"
                 )
                 self.errors.append(ContentError(Path(file), 1, message))
-            elif url in owner:
-                other = articles[owner[url]].source_path
+            elif url in owner or other != file:
+                other = articles[owner[url]].source_path if url in owner else other
                 message = f"same URL {url} as {other}: give one a different slug"
                 self.errors.append(ContentError(Path(file), 1, message))
             else:
