@@ -179,7 +179,7 @@ def test_loose_text_beside_blocks_becomes_paragraphs() -> None:
 
 def test_empty_bodies_give_an_empty_result() -> None:
     for body in ("", "   \n", "<div>   \n  \n</div>", "<!-- only a comment -->", "<p> </p>"):
-        assert clean_body(body) == CleanBody("", "", "", "", "", "")
+        assert clean_body(body) == CleanBody("", "", "", "", "", ())
 
 
 # --- Sina ----------------------------------------------------------------------------------------

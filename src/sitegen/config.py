@@ -56,6 +56,28 @@ class Publish:
     size_limit: int = GITHUB_PAGES
 
 
+PUBLISHING = ("link", "thumbnails", "copies")
+
+
+@dataclass(frozen=True)
+class Images:
+    """`[images]`: the archive's own copies of the articles' pictures (sitegen.images).
+
+    `publish` says what pages show: "link" the originals, "thumbnails" small copies published
+    with the site, "copies" the kept copies served from `base_url`. `store` is where `sitegen
+    images` keeps them (relative to site.toml); the rest says how politely it fetches."""
+
+    publish: str = "link"
+    base_url: str = ""
+    store: str = "images/store"
+    per_host: int = 4
+    timeout: int = 20
+    retries: int = 2
+    max_size: int = 20 * 10**6
+    thumbnail_width: int = 320
+    refused: tuple[str, ...] = ()  # hashes of hosts' placeholder pictures, besides the known ones
+
+
 # The kinds of page `disable_kinds` may turn off, as Hugo's disableKinds does.
 OPTIONAL_KINDS = ("authorities", "documents", "sources", "tags")
 
@@ -83,6 +105,7 @@ class SiteConfig:
     search: Search = field(default_factory=Search)
     stories: Stories = field(default_factory=Stories)
     publish: Publish = field(default_factory=Publish)
+    images: Images = field(default_factory=Images)
 
     @property
     def sketching(self) -> Sketching:
@@ -120,8 +143,9 @@ _TABLES = {
     "search": Search,
     "stories": Stories,
     "publish": Publish,
+    "images": Images,
 }
-_SIZES = {"publish.size_limit"}  # keys read with parse_size
+_SIZES = {"publish.size_limit", "images.max_size"}  # keys read with parse_size
 
 
 def _check_type(key: str, value: Any, expected: Any) -> None:
@@ -142,8 +166,32 @@ def _table(name: str, cls: type, raw: Any) -> Any:
         if key not in known:
             raise ConfigError(where, f"unknown key; known keys: {', '.join(known)}")
         values[key] = parse_size(value, where) if where in _SIZES else value
+        if known[key].type == "tuple[str, ...]":
+            values[key] = _strings(where, value)
         _check_type(where, values[key], known[key].type)
     return cls(**values)
+
+
+def _strings(key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(key, "must be a list of strings")
+    return tuple(value)
+
+
+def _check_images(images: Images) -> Images:
+    """`[images]`: a known way to publish, a base_url where copies are served, sane limits."""
+    if images.publish not in PUBLISHING:
+        known = ", ".join(PUBLISHING)
+        raise ConfigError("images.publish", f"unknown {images.publish!r}; one of: {known}")
+    if images.publish == "copies" and not images.base_url:
+        raise ConfigError("images.base_url", 'publish = "copies" needs the copies\' address')
+    for key in ("per_host", "timeout", "thumbnail_width"):
+        if getattr(images, key) < 1:
+            raise ConfigError(f"images.{key}", "must be at least 1")
+    if images.retries < 0:
+        raise ConfigError("images.retries", "must be 0 or more")
+    base = images.base_url and normalize_base_url(images.base_url, "images.base_url")
+    return replace(images, base_url=base)
 
 
 def normalize_base_url(url: str, key: str = "base_url") -> str:
@@ -209,7 +257,9 @@ def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
         ) from None
     if config.per_page < 1:
         raise ConfigError("per_page", "must be at least 1")
-    return replace(config, base_url=normalize_base_url(config.base_url))
+    return replace(
+        config, base_url=normalize_base_url(config.base_url), images=_check_images(config.images)
+    )
 
 
 def load_config(path: Path) -> SiteConfig:

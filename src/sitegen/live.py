@@ -207,7 +207,13 @@ class Live:
         if not edited:
             return ()
         site = replace(last, articles=tuple(articles))
-        views = Views(site, session.config, body_of=session.bodies.of, rendering=rendering)
+        views = Views(
+            site,
+            session.config,
+            body_of=session.bodies.of,
+            rendering=rendering,
+            showing=session.showing,
+        )
         planned = Plan([article_page(views, i) for i in edited], views)
         current = _Current(InPlace(session.output), session.made.keys)
         emitted = emit(planned, current, session.env, jobs=1, progress=quiet)

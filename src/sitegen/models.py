@@ -114,6 +114,9 @@ class Article:
     """Why the body is crawler junk (sitegen.content.junk): then it is held back, not published."""
     hold: bool = True
     """False when the front matter says `hold: false`: published even if it would be held back."""
+    images: tuple[str, ...] = ()
+    """Every picture the article shows (its head image first), for `sitegen images` and the
+    page's key: a picture fetched or lost changes the pages showing it."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from sitegen.config import SiteConfig
+from sitegen.images.manifest import thumbs_root
 from sitegen.models import Page
 
 THEME = Path(__file__).parent / "theme"
@@ -43,9 +44,11 @@ def template_dirs(config: SiteConfig) -> list[Path]:
 
 
 def static_dirs(config: SiteConfig) -> list[Path]:
-    """Theme first, then the site's own: later files overwrite earlier ones."""
+    """Theme first, then the thumbnails when the site publishes them (`sitegen images` makes
+    them), then the site's own: later files overwrite earlier ones."""
     own = config.root / "static"
-    return [d for d in (THEME / "static", own) if d.is_dir()]
+    thumbs = thumbs_root(config) if config.images.publish == "thumbnails" else own
+    return [d for d in dict.fromkeys((THEME / "static", thumbs, own)) if d.is_dir()]
 
 
 def rendering_digest(config: SiteConfig) -> str:

@@ -201,7 +201,7 @@ def init_site(directory: Path) -> Path:
     (directory / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     (directory / "README.md").write_text(README.format(name=directory.name), encoding="utf-8")
     (directory / ".gitignore").write_text(
-        "build/\n.build.next/\n.build.lock\n.sitegen-cache/\n", encoding="utf-8"
+        "build/\n.build.next/\n.build.lock\n.sitegen-cache/\nimages/store/\n", encoding="utf-8"
     )
     (directory / "requirements.txt").write_text(REQUIREMENTS, encoding="utf-8")
     workflows = directory / ".github" / "workflows"

@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -25,11 +25,12 @@ from watchdog.observers.api import ObservedWatch
 
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentError, ContentErrors
+from sitegen.images.manifest import store_path
 from sitegen.live import Live
 from sitegen.names import ignored
 from sitegen.pipeline import Progress, Report, Session, quiet
 from sitegen.render import TemplateProblem
-from sitegen.served import Broadcast, HTTPServer, Served, bind
+from sitegen.served import COPIES, Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
 
 NAMED_PAGES = 200  # a rebuild touching more pages than this reloads every tab
@@ -136,6 +137,14 @@ def describe(error: ContentError, config: SiteConfig) -> str:
     return f"{shown}:{error.line}: {error.message}"
 
 
+def copies_from(config: SiteConfig, url: str) -> SiteConfig:
+    """A site showing kept copies of its pictures shows them from the server at `url` (its
+    store, under COPIES) while served."""
+    if config.images.publish != "copies":
+        return config
+    return replace(config, images=replace(config.images, base_url=url + COPIES))
+
+
 class DevServer:
     """Build once into a temporary folder, serve it, and with `watch` rebuild on every change.
 
@@ -240,10 +249,12 @@ class DevServer:
         thread.start()
 
     def _session(self, config: SiteConfig) -> Session:
+        config = copies_from(config, self.url)
         return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False)
 
     def _served(self, config: SiteConfig) -> Served:
-        return Served(self.output, config.base_path, live=self.watch)
+        store = store_path(config) if config.images.publish == "copies" else None
+        return Served(self.output, config.base_path, live=self.watch, store=store)
 
     def _watch(self, config: SiteConfig) -> None:
         """Watch content/, templates/ and static/ where they really are, and site.toml's folder."""

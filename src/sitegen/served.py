@@ -29,6 +29,7 @@ from sitegen import __version__
 from sitegen.names import unsafe_segment
 
 EVENTS = "__sitegen/events"
+COPIES = "__sitegen/images/"  # the picture store, when the site shows kept copies
 SCRIPT = "livereload.js"
 HISTORY = 64  # reloads remembered, to tell a reconnecting tab whether it missed one
 HEARTBEAT_SECONDS = 15.0
@@ -133,11 +134,20 @@ def _locate(root: Path, parts: list[str], folder: bool, decoded: str, query: str
 @dataclass(frozen=True)
 class Served:
     """What the HTTP side serves: the output folder, under base_url's path; with `live`, every
-    HTML page gets the reload script."""
+    HTML page gets the reload script; with `store`, the kept pictures under COPIES."""
 
     root: Path
     base_path: str
     live: bool = False
+    store: Path | None = None
+
+    def answer(self, raw: str) -> Answer:
+        """What a request target maps to: a kept picture under COPIES, else as `answer` says."""
+        if self.store is not None:
+            found = answer(raw, self.store, self.base_path + COPIES)
+            if found.kind == "file":
+                return found
+        return answer(raw, self.root, self.base_path)
 
     def page(self, data: bytes, path: str) -> bytes:
         """A file as sent: an HTML page of a watched site loads the reload script in its head."""
@@ -269,7 +279,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         served = self.server.served
-        found = answer(self.path, served.root, served.base_path)
+        found = served.answer(self.path)
         if found.kind == "redirect":
             self._send(HTTPStatus.MOVED_PERMANENTLY, b"", content_type("x.txt"), head, found.target)
         elif found.kind == "events" and not head:

@@ -32,9 +32,12 @@ class Card:
     trails: tuple[tuple[Link, ...], ...]
     summary: str
     thumbnail: str
+    """A thumbnail the site publishes of the article's picture ("" when it publishes none)."""
     source: str
     also_in: tuple[Link, ...] = ()
     """The story's other copies (也见于), each named by its feed; empty for most articles."""
+    thumbnail_width: int = 0
+    thumbnail_height: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,17 @@ class ArticleView:
     tags_href: str
     body: Markup
     image: str
+    """The head picture's address, when the body does not show it already."""
     source: Link
     """Where the article comes from, linked to that source's page."""
     documents: tuple[Link, ...]
     citation: Citation
     notice: str = ""
     authorities: tuple[Link, ...] = ()
+    image_width: int = 0
+    image_height: int = 0
+    image_lost: Markup = Markup("")  # noqa: RUF009 - immutable, like a str
+    """The placeholder shown where the head picture is lost (empty when it is not)."""
 
 
 @dataclass(frozen=True)

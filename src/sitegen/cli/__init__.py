@@ -12,6 +12,7 @@ from sitegen import __version__
 from sitegen.cli.build import build_command, check_command, clean_command
 from sitegen.cli.create import init_command, new_command
 from sitegen.cli.deploy import deploy_command
+from sitegen.cli.images import images_command
 from sitegen.cli.listing import list_command
 from sitegen.cli.serve import serve_command
 
@@ -22,6 +23,7 @@ from sitegen.cli.serve import serve_command
         check_command,
         clean_command,
         deploy_command,
+        images_command,
         init_command,
         list_command,
         new_command,

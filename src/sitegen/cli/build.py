@@ -25,6 +25,7 @@ from sitegen.cli.summary import as_json as summary_json
 from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
 from sitegen.holding import Holding
+from sitegen.images.published import described
 from sitegen.pipeline import build, check_output_folder, prepare
 from sitegen.size import measure, near_limit
 
@@ -87,7 +88,8 @@ def build_command(
             click.echo(summary_json(report, size))
             return
         show_warnings(report, config)
-        summary(report, f"sitegen: built {config.title}", size)
+        pictures = described(config, report.output or config.output_path)
+        summary(report, f"sitegen: built {config.title}", size, pictures)
         if warning := near_limit(size, config.publish.size_limit):
             err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
 

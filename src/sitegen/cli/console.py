@@ -32,6 +32,8 @@ STAGE_NAMES = {
     "normalize": "reading and cleaning",
     "render": "rendering pages",
     "search": "search index",
+    "fetch": "fetching pictures",
+    "thumbnails": "making thumbnails",
 }
 
 

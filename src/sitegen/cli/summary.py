@@ -33,7 +33,19 @@ KIND_NAMES = {
 }
 
 
-def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
+def _left_out(table: Table, report: Report) -> None:
+    """What the build did not publish, and what it warned of."""
+    if report.drafts:
+        table.add_row("drafts left out", f"{report.drafts} (add --drafts to include)")
+    if report.held:
+        table.add_row(
+            "held back", f"{len(report.held)} (listed above; --publish-held publishes them)"
+        )
+    table.add_row("skipped", str(len(report.skipped)))
+    table.add_row("warnings", str(len(report.warnings)))
+
+
+def summary(report: Report, title: str, size: OutputSize | None = None, pictures: str = "") -> None:
     """One screen, in English as every other message: pages by kind add up to the pages line,
     and files written and unchanged add up to the pages and static files."""
     table = Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
@@ -53,14 +65,7 @@ def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
         )
     if report.workers:
         table.add_row("processes", f"{len(report.workers)} rendered pages")
-    if report.drafts:
-        table.add_row("drafts left out", f"{report.drafts} (add --drafts to include)")
-    if report.held:
-        table.add_row(
-            "held back", f"{len(report.held)} (listed above; --publish-held publishes them)"
-        )
-    table.add_row("skipped", str(len(report.skipped)))
-    table.add_row("warnings", str(len(report.warnings)))
+    _left_out(table, report)
     if report.shadowed:
         shown = ", ".join(report.shadowed)
         table.add_row("static files win", f"{shown} (the site's own file, not the generated one)")
@@ -72,6 +77,8 @@ def summary(report: Report, title: str, size: OutputSize | None = None) -> None:
                 f"{size.folders} folders; {human(size.file_bytes)} of content)"
             )
         table.add_row("output", where)
+    if pictures:
+        table.add_row("pictures", pictures)
     if report.search:
         found = report.search
         table.add_row(

@@ -51,11 +51,15 @@ class CleanBody:
     source: str  # 来源 lifted from the body ("" if none)
     original_title: str  # 原标题 lifted ("" if none)
     editor: str  # 责任编辑 lifted ("" if none)
-    first_image: str  # src of the first image left in the clean body ("" if none)
+    images: tuple[str, ...]  # the src of every image left in the clean body, in order, once
     paywall: str = ""  # the paywall notice dropped from the body: the text is only its opening
 
+    @property
+    def first_image(self) -> str:
+        return self.images[0] if self.images else ""
 
-_EMPTY = CleanBody(html="", text="", source="", original_title="", editor="", first_image="")
+
+_EMPTY = CleanBody(html="", text="", source="", original_title="", editor="", images=())
 # libxml2 works in UTF-8: handing it bytes saves converting a str's buffer, and the encoding given
 # here wins over any <meta charset> in the body.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
@@ -118,7 +122,7 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
     trim_rules(root)
     make_accessible(root)
     tidy_figures(root)
-    first_image = next((img.get("src", "") for img in root.iter("img")), "")
+    images = tuple(dict.fromkeys(src for img in root.iter("img") if (src := img.get("src"))))
     clean_html = _CLEANER.clean(etree.tostring(root, encoding=str, method="html", with_tail=False))
     return CleanBody(
         html=clean_html.strip(),
@@ -126,7 +130,7 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
         source=lifted.get("source", ""),
         original_title=lifted.get("original_title", ""),
         editor=lifted.get("editor", ""),
-        first_image=first_image,
+        images=images,
         paywall=lifted.get("paywall", ""),
     )
 

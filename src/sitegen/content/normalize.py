@@ -202,6 +202,7 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         aliases=_aliases(source),
         junk=junk(title, body.text),
         hold=meta.get("hold") is not False,
+        images=tuple(dict.fromkeys(i for i in (image, *body.images) if i)),
     )
 
 

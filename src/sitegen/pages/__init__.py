@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.config import SiteConfig
+from sitegen.images.place import Showing
 from sitegen.models import Page
 from sitegen.pages import articles, documents, feeds, lists, sitemap, taxonomies
 from sitegen.pages.fixed import not_found_page, redirect_pages, search_page, withdrawn_pages
@@ -120,10 +121,15 @@ def _all_pages(views: Views) -> list[Page]:
 
 
 def plan(
-    site: Site, config: SiteConfig, *, body_of: BodyOf = own_body, rendering: str = ""
+    site: Site,
+    config: SiteConfig,
+    *,
+    body_of: BodyOf = own_body,
+    rendering: str = "",
+    showing: Showing | None = None,
 ) -> Plan:
     """Every page. `body_of` gives an article's body when its page is rendered (bodies may live on
     disk); `rendering` digests the templates and code, and salts
-    every page key."""
-    views = Views(site, config, body_of=body_of, rendering=rendering)
+    every page key; `showing` is what the picture manifest says (sitegen.images)."""
+    views = Views(site, config, body_of=body_of, rendering=rendering, showing=showing)
     return Plan(_all_pages(views), views)

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from sitegen.citations import citation
 from sitegen.documents import label
+from sitegen.images.place import placeholder
 from sitegen.models import Page
 from sitegen.pages.shared import Views
 from sitegen.views import ArticleView, Link
@@ -46,7 +47,8 @@ def article_page(views: Views, i: int) -> Page:
     sourced: tuple[object, ...] = (views.source_urls.get(source, ""), _documents(views, i))
     if authorities := _authorities(views, i):  # articles naming none keep their keys
         sourced = (*sourced, authorities)
-    key = views.key(url, views.token(i), neighbours, related, tags, sourced)
+    pictures = views.showing.key(article.images)
+    key = views.key(url, views.token(i), neighbours, related, tags, sourced, pictures)
     return Page(url, "article", "article.html", key, views.modified(i), "article", i)
 
 
@@ -62,6 +64,7 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
     older, newer = _neighbours(views, i)
     local = article.date.astimezone(config.tz)
     source_url = views.source_urls.get(source, "")  # none when source pages are off
+    image = views.showing.show("" if article.image_in_body else article.image)
     view = ArticleView(
         card=views.card(i),
         original_title=article.original_title,
@@ -69,8 +72,8 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         editor=article.editor,
         tags=tuple(views.tag_links[name] for name in article.tags if name in views.tag_links),
         tags_href=urls.href(urls.tags()),
-        body=Markup(views.body_of(article)),
-        image="" if article.image_in_body else article.image,
+        body=Markup(views.showing.place(views.body_of(article))),
+        image=image.src,
         source=Link(source, source_url and urls.href(source_url)),
         documents=_documents(views, i),
         citation=citation(
@@ -81,9 +84,12 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         ),
         notice=article.notice,
         authorities=_authorities(views, i),
+        image_width=image.width,
+        image_height=image.height,
+        image_lost=Markup(placeholder(image, "")) if image.lost else Markup(),
     )
     return {
-        "head": views.head(article.title, url, article.summary, "article", article.image),
+        "head": views.head(article.title, url, article.summary, "article", views.og_image(i)),
         "article": view,
         "prev": None if older is None else views.card(older),
         "next": None if newer is None else views.card(newer),

@@ -16,12 +16,13 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.config import SiteConfig
+from sitegen.images.place import Showing
 from sitegen.models import Article, CategoryPath, Page
 from sitegen.site import CategoryNode, Site
 from sitegen.views import Card, CountedLink, Head, Link, Pagination, SiteView
 
 BodyOf = Callable[[Article], str]
-Token = tuple[str, str, tuple[Link, ...]]
+Token = tuple[str, str, tuple[Link, ...], tuple[str, int, int]]
 
 
 def digest(*parts: object) -> str:
@@ -62,7 +63,13 @@ class Views:
     """
 
     def __init__(
-        self, site: Site, config: SiteConfig, *, body_of: BodyOf = own_body, rendering: str = ""
+        self,
+        site: Site,
+        config: SiteConfig,
+        *,
+        body_of: BodyOf = own_body,
+        rendering: str = "",
+        showing: Showing | None = None,
     ) -> None:
         off = config.disable_kinds  # those kinds get no pages, so nothing links to them
         site = replace(
@@ -75,6 +82,7 @@ class Views:
         self.site = site
         self.config = config
         self.body_of = body_of
+        self.showing = showing or Showing()
         self.urls = site.links
         href = self.urls.href
         self.site_view = SiteView(
@@ -97,7 +105,7 @@ class Views:
         self._cards: dict[int, Card] = {}
         self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
         self.tokens: list[Token] = [
-            (a.digest, u, self._also_in(i))
+            (a.digest, u, self._also_in(i), self._thumbnail(a))
             for i, (a, u) in enumerate(zip(site.articles, site.urls, strict=True))
         ]
         self.modified_at = [a.updated or a.date for a in site.articles]
@@ -123,6 +131,20 @@ class Views:
             if j != i
         )
 
+    def _thumbnail(self, article: Article) -> tuple[str, int, int]:
+        """The published thumbnail of the article's picture, as its card shows it."""
+        shown = self.showing.thumbnail(article.image)
+        return (shown.src, shown.width, shown.height) if shown else ("", 0, 0)
+
+    def og_image(self, i: int) -> str:
+        """The picture a link preview shows: the thumbnail where one is published, else the
+        original, unless it is lost."""
+        thumbnail = self.tokens[i][3][0]
+        if thumbnail:
+            return self.config.origin + thumbnail
+        image = self.site.articles[i].image
+        return "" if self.showing.show(image).lost else image
+
     def key(self, *parts: object) -> str:
         return digest(self.salt, *parts)
 
@@ -146,9 +168,11 @@ class Views:
                 date_short=f"{local:%Y-%m-%d}",
                 trails=tuple(self.trail(path) for path in article.categories),
                 summary=article.summary,
-                thumbnail=article.image,
+                thumbnail=self.tokens[i][3][0],
                 source=article.source,
                 also_in=self.tokens[i][2],
+                thumbnail_width=self.tokens[i][3][1],
+                thumbnail_height=self.tokens[i][3][2],
             )
         return self._cards[i]
 

@@ -19,6 +19,9 @@ from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pi
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
 from sitegen.holding import Holding
+from sitegen.images import published
+from sitegen.images.manifest import manifest_path as manifest_path_of
+from sitegen.images.place import Showing
 from sitegen.models import Article
 from sitegen.names import SEARCH_FOLDER, UnsafePath, output_file
 from sitegen.output import Staging, Statics, static_listing
@@ -31,6 +34,7 @@ from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.stories import Memo
+from sitegen.urls import Urls
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
@@ -160,6 +164,7 @@ class Session:
         self.jobs = jobs or os.cpu_count() or 1
         self.outcomes: dict[Path, Outcome] = {}
         self.made = Made()
+        self.showing = Showing()  # what the picture manifest said at the last plan
         self.memo_path = None if folder is None else folder / "related.pickle"
         self.memo = load_pickled(self.memo_path, Memo)
         self.env = make_environment(config, self.cache.templates)
@@ -181,6 +186,8 @@ class Session:
         `skip_bad` it goes on without those articles, listed in `report.skipped` with why."""
         articles = collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
         errors, report.errors = report.errors, []
+        urls = Urls(self.config)
+        self.showing = published.showing(self.config, urls.href("/"))
         root = self.config.content_path.resolve()
         try:
             given, _ = url_record.read(self.config.root)
@@ -192,7 +199,13 @@ class Session:
             if not self.cache.read_only:
                 save_pickled(self.memo_path, self.memo)
             try:
-                planned = plan(site, self.config, body_of=self.bodies.of, rendering=rendering)
+                planned = plan(
+                    site,
+                    self.config,
+                    body_of=self.bodies.of,
+                    rendering=rendering,
+                    showing=self.showing,
+                )
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
             found = [*site.left_out, *_clashes(planned.pages, site)]
@@ -309,7 +322,8 @@ class Session:
         search = search_step.code() if self.config.search.enabled else ""
         held = _held(self.outcomes, self.holding)
         given = url_record.read(self.config.root)[1]
-        options = (self.drafts, self.skip_bad, search, given, held, self.holding.publish)
+        pictures = stamp_of(manifest_path_of(self.config))  # what `sitegen images` last learnt
+        options = (self.drafts, self.skip_bad, search, given, held, self.holding.publish, pictures)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
 
     def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
