@@ -1,5 +1,5 @@
 """Input as crawlers and Hexo write it: the Chinese date forms, Hexo's `_drafts/`, zero-width
-characters in titles. Real files through the real command."""
+characters in titles; 原文链接 and 更新于 shown where known. Real files through the real command."""
 
 from __future__ import annotations
 
@@ -31,6 +31,11 @@ def test_chinese_dates_hexo_drafts_and_zero_width_titles(tmp_path: Path) -> None
         "---\ntitle: 零\u200b宽\u200d标题\ndate: 2022-03-14\n---\n<p>标题里有零宽字符。</p>\n",
         encoding="utf-8",
     )
+    (content / "更新.md").write_text(
+        "---\ntitle: 更新过的文章\ndate: 2022-03-14 09:00\nupdated: 2022-03-15 10:30\n"
+        "link: https://www.gov.cn/zhengce/content/2022-03/14/content_1.htm\n---\n<p>正文。</p>\n",
+        encoding="utf-8",
+    )
     result = sitegen(tmp_path, "build")
     assert result.returncode == 0, result.stderr
     assert "drafts left out    1" in " ".join(result.stdout.split("  ")) or "1 (add --drafts" in (
@@ -43,5 +48,12 @@ def test_chinese_dates_hexo_drafts_and_zero_width_titles(tmp_path: Path) -> None
     assert not list(output.glob("**/草稿/index.html"))
     page = lxml.html.parse(str(output / "2022/03/零宽/index.html")).getroot()
     assert page.findtext(".//h1").strip() == "零宽标题"
+    meta = lxml.html.parse(str(output / "2022/03/更新/index.html")).find(
+        ".//p[@class='article-meta']"
+    )
+    assert "更新于：2022年3月15日 10:30" in meta.text_content()
+    assert meta.xpath(".//a[text()='原文链接']/@href") == [
+        "https://www.gov.cn/zhengce/content/2022-03/14/content_1.htm"
+    ]
     drafts = sitegen(tmp_path, "build", "--drafts")
     assert drafts.returncode == 0 and (output / "2022/03/草稿/index.html").is_file()
