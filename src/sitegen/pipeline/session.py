@@ -238,7 +238,7 @@ class Session:
         twin_path = manifest_path(self.cache.folder, self.output, "twin")
         live = Manifest.load(live_path)
         if live.inputs == inputs and live.intact(self.output):
-            return self._nothing_to_do(live, report, started)
+            return _nothing_to_do(self, live, report, started)
         statics = static_listing(static_dirs(self.config))
         site, planned = self.site(report, rendering, statics)
         twin = Manifest.load(twin_path)
@@ -326,14 +326,15 @@ class Session:
         options = (self.drafts, self.skip_bad, search, given, held, self.holding.publish, pictures)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
 
-    def _nothing_to_do(self, live: Manifest, report: Report, started: float) -> Report:
-        """The output is already what this build would make: say so, and touch nothing."""
-        collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
-        report.errors, report.skipped = [], list(live.skipped)
-        report.up_to_date = True
-        report.articles = live.articles
-        report.pages.update(live.kinds)
-        report.unchanged = len(live.pages) + len(live.static)
-        self.made = Made({url: stamp[0] for url, stamp in live.pages.items()})
-        report.seconds = time.perf_counter() - started
-        return report
+
+def _nothing_to_do(session: Session, live: Manifest, report: Report, started: float) -> Report:
+    """The output is already what this build would make: say so, and touch nothing."""
+    collect(session.outcomes.values(), session.drafts, session.bodies, report, session.holding)
+    report.errors, report.skipped = [], list(live.skipped)
+    report.up_to_date = True
+    report.articles = live.articles
+    report.pages.update(live.kinds)
+    report.unchanged = len(live.pages) + len(live.static)
+    session.made = Made({url: stamp[0] for url, stamp in live.pages.items()})
+    report.seconds = time.perf_counter() - started
+    return report
