@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # without npm those tests skip. --ignore-scripts: vnu-jar's own Java download is not wanted (Debian's is used).
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build serve test bench lint clean
+.PHONY: build serve test bench bench-copies lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ $(NODE_STAMP): package.json package-lock.json
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# Many copies of one story against as many distinct articles (BENCH_COPIES=4000,40000 by default).
+bench-copies: $(TEST_STAMP)
+	$(BIN)/python benchmarks/copies.py$(if $(BENCH_COPIES), --sizes $(BENCH_COPIES))
 
 clean:
 	rm -rf build .build.next .sitegen-cache

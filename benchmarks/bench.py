@@ -335,6 +335,7 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool, write: Wr
         shutil.rmtree(extra)
         timed(build, root)
     result.scenarios["100 articles added"] = Stat.of(added)
+    result.scenarios["--help"] = Stat.of([timed([str(SITEGEN), "--help"], root) for _ in range(5)])
     if with_search:
         write_config(root, search=True)
         reset(root)

@@ -34,6 +34,11 @@ HERE = Path(__file__).resolve().parent
 SITEGEN = Path(sys.executable).parent / "sitegen"
 PORT = 18631
 _URL = re.compile(r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(?=[/?])", re.I)
+_PICTURE = re.compile(
+    r"""(?:<img\b[^>]*?\b(?:src|data-src|data-original)\s*=\s*["']|^(?:headimg|thumbnail):\s*'?)"""
+    r"(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})(?=[/?])",
+    re.I | re.M,
+)
 
 
 def pool(seed: int = 7) -> list[bytes]:
@@ -77,8 +82,8 @@ def serve(hosts: list[str], pictures: list[bytes]) -> list[ThreadingHTTPServer]:
             pass
 
     servers = []
-    for k, _ in enumerate(hosts, start=2):
-        server = ThreadingHTTPServer((f"127.0.0.{k}", PORT), Handler)
+    for address in hosts:
+        server = ThreadingHTTPServer((address, PORT), Handler)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -86,25 +91,22 @@ def serve(hosts: list[str], pictures: list[bytes]) -> list[ThreadingHTTPServer]:
 
 
 def local_copy(corpus: Path, site: Path) -> list[str]:
-    """The corpus with every URL host made local (127.0.0.k); the hosts, in order."""
-    hosts: dict[str, str] = {}
+    """The corpus with every picture host made local (127.0.k.j, one each); the addresses."""
+    files = [p for p in sorted(corpus.rglob("*")) if p.is_file()]
+    texts = {p: p.read_text(encoding="utf-8", errors="surrogateescape") for p in files}
+    found = sorted({m[1].lower() for text in texts.values() for m in _PICTURE.finditer(text)})
+    hosts = {host: f"127.0.{k // 250}.{k % 250 + 2}" for k, host in enumerate(found)}
 
     def local(match: re.Match[str]) -> str:
         host = match[1].lower()
-        address = hosts.setdefault(host, f"127.0.0.{len(hosts) + 2}")
-        return f"http://{address}:{PORT}/{host}"
+        address = hosts.get(host)
+        return f"http://{address}:{PORT}/{host}" if address else match[0]
 
-    for path in sorted(corpus.rglob("*")):
-        if path.is_file():
-            target = site / "content" / path.relative_to(corpus)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if path.suffix in (".md", ".html", ".htm", ".txt", ".markdown"):
-                text = path.read_text(encoding="utf-8", errors="surrogateescape")
-                text = _URL.sub(local, text)
-                target.write_text(text, encoding="utf-8", errors="surrogateescape")
-            else:
-                shutil.copy(path, target)
-    return list(hosts)
+    for path, text in texts.items():
+        target = site / "content" / path.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_URL.sub(local, text), encoding="utf-8", errors="surrogateescape")
+    return list(hosts.values())
 
 
 def run(site: Path, *args: str) -> dict[str, float | str]:
@@ -138,7 +140,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / "work" / "images")
     options = parser.parse_args()
     site = options.work
+    if not options.corpus.is_dir():
+        raise SystemExit(f"no corpus at {options.corpus}: give --corpus")
     shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True)
     hosts = local_copy(options.corpus, site)
     servers = serve(hosts, pool())
     results: dict[str, object] = {"hosts": len(hosts)}

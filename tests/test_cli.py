@@ -204,3 +204,21 @@ def test_a_sites_own_static_file_wins_over_the_generated_one_and_the_summary_say
     assert generated.returncode == 0, generated.stderr
     assert "Sitemap:" in (tmp_path / "build" / "robots.txt").read_text(encoding="utf-8")
     assert "static files win" not in generated.stdout
+
+
+def test_a_javascript_head_image_is_left_out_of_the_page_with_a_warning_naming_file_and_key(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site")
+    (site / "content" / "坏图.md").write_text(
+        "---\ntitle: 坏图\ndate: 2026-01-30 10:00\nheadimg: 'javascript:alert(1)'\n"
+        "thumbnail: 'data:text/html,<script>alert(1)</script>'\n---\n<p>正文一段。</p>\n",
+        encoding="utf-8",
+    )
+    result = sitegen(site, "build")
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stderr.split())
+    assert "content/坏图.md:1: headimg: 'javascript:alert(1)'" in said
+    assert "content/坏图.md:1: thumbnail: 'data:text/html," in said
+    built = "".join(p.read_text(encoding="utf-8") for p in (site / "build").rglob("*.html"))
+    assert "javascript:" not in built and "data:text/html" not in built

@@ -6,12 +6,17 @@ configuration, and a ceiling so git never finds a repository above the test's fo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 
@@ -19,6 +24,7 @@ from sitegen.scaffold import init_site
 from sitegen.url_record import RECORD_FILE
 
 from .conftest import REPO, SEEDS
+from .test_incremental import synthetic
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 CNAME = "archive.example.org"
@@ -498,3 +504,106 @@ def test_the_workflow_commits_the_urls_a_build_gave_back(site: Path, env: dict[s
     assert "/2023/01/新文章/" in git(bare, env, "show", f"main:{RECORD_FILE}")
     subprocess.run(["bash", "-e", "-c", step["run"]], cwd=site, env=run, check=True)
     assert commits(bare, env, "main") == 3  # sources, the article, the record: nothing again
+
+
+# Killed at any moment (issue 28): the real command SIGKILLed at several points, git's own processes
+# left to finish what they were doing, as they do when their parent dies.
+Seen = Callable[[Path, list[str]], bool]
+
+
+def descendants(pid: int) -> list[str]:
+    """The command lines of a process's descendants."""
+    found: list[str] = []
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:  # it has just ended
+        return found
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            found.append(" ".join(child.cmdline()))
+    return found
+
+
+def working_in(folder: Path) -> bool:
+    """Whether any process still works in the folder (git's orphans finishing after a kill)."""
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if Path(process.cwd()).is_relative_to(folder):
+                return True
+    return False
+
+
+POINTS: dict[str, Seen] = {
+    "building": lambda site, children: (site / ".build.next").exists(),
+    "streaming files to git fast-import": lambda site, children: any(
+        "fast-import" in c for c in children
+    ),
+    "pushing": lambda site, children: any("push" in c or "pack-objects" in c for c in children),
+}
+
+
+def killed_at(site: Path, env: dict[str, str], seen: Seen) -> bool:
+    """Start a deploy, SIGKILL it the moment `seen` holds; whether that moment came."""
+    process = subprocess.Popen(
+        [str(SITEGEN), "deploy"],
+        cwd=site,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    caught = False
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if seen(site, descendants(process.pid)):
+            os.kill(process.pid, signal.SIGKILL)
+            caught = True
+            break
+        time.sleep(0.002)
+    process.wait()
+    for _ in range(1000):  # git's own processes end by themselves once their input ends
+        if not working_in(site.parent):
+            break
+        time.sleep(0.01)
+    return caught
+
+
+def tree_of(repo: Path, env: dict[str, str]) -> str:
+    return git(repo, env, "rev-parse", "gh-pages^{tree}").strip()
+
+
+def test_a_deploy_killed_at_any_point_leaves_the_branch_at_its_last_good_commit(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    bare = tmp_path / "remote.git"
+    git(tmp_path, env, "init", "--quiet", "--bare", str(bare))
+    site = make_site(tmp_path)
+    synthetic(site / "content" / "more", 12)  # files enough that streaming them takes a while
+    assert sitegen(site, env, "build").returncode == 0  # the URLs they get, committed with them
+    git(site, env, "init", "--quiet", "-b", "main")
+    git(site, env, "remote", "add", "origin", str(bare))
+    commit_all(site, env)
+    first = subprocess.run([str(SITEGEN), "deploy"], cwd=site, env=env, capture_output=True)
+    assert first.returncode == 0, first.stderr
+    good = tree_of(site, env)
+    seed = site / "content" / "000_f847cc9c3667cd96.txt"
+    seed.write_text(
+        seed.read_text(encoding="utf-8") + "\n<p>杀不死的一段。</p>\n", encoding="utf-8"
+    )
+    commit_all(site, env, "one more paragraph")
+
+    seen_trees: dict[str, tuple[str, str]] = {}
+    caught = {}
+    for point, seen in POINTS.items():
+        caught[point] = killed_at(site, env, seen)
+        seen_trees[point] = (tree_of(site, env), tree_of(bare, env))
+    finished = subprocess.run([str(SITEGEN), "deploy"], cwd=site, env=env, capture_output=True)
+    assert finished.returncode == 0, finished.stderr
+    new = tree_of(site, env)
+    assert tree_of(bare, env) == new != good
+    assert caught["building"] and caught["streaming files to git fast-import"], caught
+    for point, (local, remote) in seen_trees.items():
+        assert local in (good, new), f"killed while {point}: the local branch holds half a site"
+        assert remote in (good, new), f"killed while {point}: the remote holds half a site"
+    assert "杀不死的一段" in git(
+        bare, env, "show", "gh-pages:2022/03/000_f847cc9c3667cd96/index.html"
+    )

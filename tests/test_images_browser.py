@@ -97,6 +97,7 @@ def test_kept_lost_and_thumbnail_pictures_never_break_or_shift(
     assert page.evaluate("window.__shift") == 0
     images = page.locator(".article-body img")
     assert images.count() == 3
+    assert [images.nth(2).get_attribute(side) for side in ("width", "height")] == ["200", "100"]
     first = images.first
     assert "/thumbs/" in (first.get_attribute("src") or "")
     assert first.get_attribute("data-original") == f"{pictures.url}/photo.jpg"

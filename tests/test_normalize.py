@@ -194,3 +194,47 @@ def test_an_article_whose_body_cleans_to_nothing_is_kept_with_a_warning() -> Non
     )
     assert article.body_html == ""
     assert any("empty" in w for w in article.warnings)
+
+
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "&#106;avascript:alert(1)",
+    "\x01javascript:alert(1)",
+    "vbscript:msgbox(1)",
+    "data:image/svg+xml,<svg onload=alert(1)>",
+    "file:///etc/passwd",
+]
+
+
+@pytest.mark.parametrize("key", ["headimg", "thumbnail", "image", "cover", "banner", "link"])
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_a_front_matter_url_of_another_scheme_is_left_out_with_a_warning_naming_the_key(
+    key: str, url: str
+) -> None:
+    article = normalize(source({"title": "标题", "date": "2026-01-30", key: url}), BEIJING)
+    assert article.image == "" and article.link == ""
+    assert any(w.startswith(f"{key}: ") and "left out" in w for w in article.warnings)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://n.sinaimg.cn/a.jpg",
+        "http://n.sinaimg.cn/a.jpg",
+        "//n.sinaimg.cn/a.jpg",  # as Sina writes them
+        "/images/a.jpg",
+        "images/a.jpg",
+    ],
+)
+def test_http_protocol_relative_and_relative_image_urls_are_used(url: str) -> None:
+    article = normalize(source({"title": "标题", "date": "2026-01-30", "headimg": url}), BEIJING)
+    assert article.image == url
+    assert not article.warnings
+
+
+def test_a_hostile_head_image_falls_back_to_the_next_key() -> None:
+    meta = {"title": "标题", "date": "2026-01-30", "headimg": "javascript:x", "thumbnail": "/a.jpg"}
+    assert normalize(source(meta), BEIJING).image == "/a.jpg"

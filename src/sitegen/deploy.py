@@ -238,15 +238,29 @@ def commit_output(
     what the branch holds adds no commit. Returns the branch's commit, whether it is new, and
     whether it was pushed.
 
+    ghp-import streams the files to `git fast-import`, which commits whatever it was given when its
+    input ends, so a deploy killed halfway would leave half a site on the branch it writes: it
+    writes a branch of its own (`sitegen-deploy/<branch>`, started where the branch would be), and
+    the branch moves to the finished commit in one atomic `git update-ref`. Killed at any moment,
+    the branch holds its last good commit or the new one, whole.
+
     ghp-import runs git in the current folder, so this changes it for the call: not thread-safe.
     """
+    staged = f"sitegen-deploy/{branch}"
+    start = _resolve(repo, f"refs/remotes/{remote}/{branch}") or _resolve(
+        repo, f"refs/heads/{branch}"
+    )
+    if start:
+        git(repo, "update-ref", f"refs/heads/{staged}", start)
+    else:
+        git(repo, "update-ref", "-d", f"refs/heads/{staged}")
     with contextlib.chdir(repo):
         try:
             ghp_import.ghp_import(
                 str(output),
                 mesg=message,
                 remote=remote,
-                branch=branch,
+                branch=staged,
                 push=False,
                 nojekyll=True,
                 cname=cname or None,
@@ -258,9 +272,15 @@ def commit_output(
             raise DeployError(
                 f"git fast-import could not commit to {branch} (see git's message above)"
             ) from None
-    commit, changed = _undo_if_unchanged(repo, branch)
-    tracked = git(repo, "rev-parse", "--verify", "--quiet", f"refs/remotes/{remote}/{branch}")
-    if not push or (not changed and tracked.stdout.strip() == commit):
+    commit, changed = _undo_if_unchanged(repo, staged)
+    moved = git(
+        repo, "update-ref", f"refs/heads/{branch}", commit, _resolve(repo, f"refs/heads/{branch}")
+    )
+    if moved.returncode != 0:
+        raise DeployError(f"cannot move {branch} to the new commit: {_said(moved)}")
+    git(repo, "update-ref", "-d", f"refs/heads/{staged}")
+    tracked = _resolve(repo, f"refs/remotes/{remote}/{branch}")
+    if not push or (not changed and tracked == commit):
         return commit, changed, False
     pushed = git(repo, "push", "--quiet", remote, branch)
     if pushed.returncode != 0:
@@ -269,6 +289,11 @@ def commit_output(
             f"nothing was published: {_said(pushed)}"
         )
     return commit, changed, True
+
+
+def _resolve(repo: Path, ref: str) -> str:
+    """The commit a ref names, or "" when there is no such ref."""
+    return git(repo, "rev-parse", "--verify", "--quiet", ref).stdout.strip()
 
 
 def _undo_if_unchanged(repo: Path, branch: str) -> tuple[str, bool]:

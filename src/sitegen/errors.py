@@ -1,4 +1,4 @@
-"""The two kinds of problem a user can cause, each carrying what they need to fix it."""
+"""The kinds of problem a user can cause, each carrying what they need to fix it."""
 
 from __future__ import annotations
 
@@ -62,3 +62,16 @@ class ContentErrors(Exception):
     def __reduce__(self) -> tuple:
         """Raised in a worker process (a cache entry gone at render time), it crosses back whole."""
         return (type(self), (self.errors,))
+
+
+class TemplateProblem(Exception):
+    """A template that fails to compile or render, located as `template:line: message` (here,
+    not in render.py, so the CLI can name it without importing Jinja2)."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.where, self.message))

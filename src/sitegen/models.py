@@ -39,6 +39,11 @@ class Sketch:
     exact: bytes = b""
     topics: bytes = b""
 
+    def __reduce__(self) -> tuple:
+        """Unpickled by its constructor: a frozen dataclass with slots would otherwise go through
+        `dataclasses.fields()` once per object, a fifth of loading the articles of a warm build."""
+        return (Sketch, (self.minhash, self.exact, self.topics))
+
 
 @dataclass(frozen=True)
 class Sketching:

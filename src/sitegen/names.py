@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 SEARCH_FOLDER = "search-index"  # the search index (sitegen.search.format), beside the pages
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\\/]")
@@ -121,8 +122,10 @@ def tag_segment(name: str, *, hashed: bool = False) -> str:
     return made_segment(_TAG_JUNK.sub("-", name.lower()), name, changed=hashed)
 
 
+@cache
 def output_file(url: str) -> str:
-    """Site-relative URL → file path inside the output; refuses anything that could leave it."""
+    """Site-relative URL → file path inside the output; refuses anything that could leave it.
+    Memoized: a build asks it four times of every page."""
     parts = [p for p in url.split("/") if p]
     if "\\" in url or any(unsafe_segment(part) for part in parts):
         raise UnsafePath(f"path {url!r} leaves the output folder")

@@ -160,10 +160,14 @@ class _Folder:
         self._folders[relative] = made
         return made
 
+    served = False
+    """Whether readers may open its files at any moment (the dev server's folder): then even a
+    new file is written aside and renamed into place, so nobody ever reads half of it."""
+
     def _place(self, relative: str, make: Callable[[str], None]) -> None:
         """Put a new inode at `relative` (never write into a file that may be linked elsewhere)."""
         destination = self.full(relative)
-        if self._folder(posixpath.dirname(relative)):
+        if self._folder(posixpath.dirname(relative)) and not self.served:
             try:
                 make(destination)
                 return
@@ -196,7 +200,10 @@ class _Folder:
 
 
 class InPlace(_Folder):
-    """Writes into a live output folder (the dev server's), file by file, skipping same bytes."""
+    """Writes into a live output folder (the dev server's), file by file, skipping same bytes:
+    a reader gets the old file or the new one, whole."""
+
+    served = True
 
     def write(self, relative: str, data: bytes) -> None:
         destination = self.full(relative)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
@@ -50,12 +51,34 @@ def map_chunks(
             yield func([item], *shared)
         return
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
-    gc.freeze()  # forked workers share the parent's objects: the collector must not copy them
-    try:
+    with frozen():  # forked workers share the parent's objects: the collector must not copy them
         context = get_context("fork")
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_receive, initargs=(shared,)
         ) as pool:
             yield from pool.map(_run, [func] * len(chunks), chunks)
+
+
+_frozen_depth = 0
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """The objects made so far left out of garbage collection until the outermost `frozen` ends
+    (they are still freed when no longer referenced). A build freezes its articles and pages,
+    which live to its end: otherwise each collection of the oldest generation walks all of them
+    again, a sixth of a one-article build's time at 10,000 articles."""
+    global _frozen_depth
+    gc.freeze()
+    _frozen_depth += 1
+    try:
+        yield
     finally:
-        gc.unfreeze()
+        _frozen_depth -= 1
+        if not _frozen_depth:
+            gc.unfreeze()
+
+
+def refreeze() -> None:
+    """Within `frozen`: leave out what was made since it began, too."""
+    gc.freeze()

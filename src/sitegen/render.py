@@ -5,36 +5,19 @@ from __future__ import annotations
 import hashlib
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemBytecodeCache,
-    FileSystemLoader,
-    StrictUndefined,
-    TemplateError,
-    TemplateRuntimeError,
-)
 from markupsafe import Markup
 
 from sitegen.config import SiteConfig
+from sitegen.errors import TemplateProblem
 from sitegen.images.manifest import thumbs_root
 from sitegen.models import Page
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 THEME = Path(__file__).parent / "theme"
-
-
-class TemplateProblem(Exception):
-    """A template that fails to compile or render, located as `template:line: message`."""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
-        self.message = message
-
-    def __reduce__(self) -> tuple:
-        return (type(self), (self.where, self.message))
 
 
 def template_dirs(config: SiteConfig) -> list[Path]:
@@ -97,6 +80,8 @@ class Once:
         return html
 
     def render(self, *args: object) -> Markup:
+        from jinja2 import TemplateRuntimeError
+
         macro = getattr(self.env.get_template(self.template).module, self.macro, None)
         if macro is None:  # a site's own file without it: a template error, not a crash
             raise TemplateRuntimeError(f"{self.template} defines no macro {self.macro!r}")
@@ -105,7 +90,16 @@ class Once:
 
 def make_environment(config: SiteConfig, compiled: Path | None = None) -> Environment:
     """The Jinja environment; `compiled` keeps compiled templates (keyed by their source), so a
-    small rebuild does not compile the theme again."""
+    small rebuild does not compile the theme again. Jinja2 is imported here, not at the top: a
+    command or build that renders nothing does not pay for it."""
+    from jinja2 import (
+        ChoiceLoader,
+        Environment,
+        FileSystemBytecodeCache,
+        FileSystemLoader,
+        StrictUndefined,
+    )
+
     loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(config)])
     env = Environment(
         loader=loader,
@@ -136,6 +130,8 @@ def _locate(exc: Exception, page: Page) -> str:
 
 def render(env: Environment, page: Page, context: dict[str, Any]) -> bytes:
     """The page's template filled with its data (`Plan.context`)."""
+    from jinja2 import TemplateError
+
     try:
         return env.get_template(page.template).render(context).encode("utf-8")
     except TemplateError as exc:

@@ -24,12 +24,11 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from sitegen.config import SiteConfig, load_config
-from sitegen.errors import ConfigError, ContentError, ContentErrors
+from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
 from sitegen.images.manifest import store_path
 from sitegen.live import Live
 from sitegen.names import ignored
 from sitegen.pipeline import Progress, Report, Session, quiet
-from sitegen.render import TemplateProblem
 from sitegen.served import COPIES, Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
 

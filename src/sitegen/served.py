@@ -241,6 +241,9 @@ class Broadcast:
 class HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # connections waiting to be accepted: socketserver's 5 drops the rest of a burst (a page and
+    # its assets in many tabs, a link checker), whose clients then wait for TCP to retry
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], served: Served, broadcast: Broadcast) -> None:
         self.served = served

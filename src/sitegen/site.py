@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from sitegen import records, stories
+from sitegen import records
 from sitegen.assign import Names, Redirect, assign, place
 from sitegen.collation import collation_key
 from sitegen.config import SiteConfig
@@ -16,6 +18,9 @@ from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
+
+if TYPE_CHECKING:
+    from sitegen import stories
 
 
 @dataclass(frozen=True)
@@ -105,13 +110,27 @@ def _walk(tree: tuple[CategoryNode, ...]) -> list[CategoryNode]:
     return found
 
 
+def _earliest_holders(
+    copies: tuple[tuple[int, ...], ...], held: Sequence[Iterable[Hashable]]
+) -> dict[tuple[int, Hashable], int]:
+    """For each story (by its earliest copy) and each item (a category, a tag) one of its copies
+    holds, the earliest copy holding it (`held[j]`: what article j holds). One pass over what the
+    copies hold, so a story of thousands of copies costs what as many articles cost."""
+    earliest: dict[tuple[int, Hashable], int] = {}
+    for j, items in enumerate(held):
+        if copies[j]:
+            for item in items:
+                key = (copies[j][0], item)
+                earliest[key] = max(earliest.get(key, j), j)  # newest first: earliest is last
+    return earliest
+
+
 def _listed_here(
-    i: int, story: tuple[int, ...], item: object, held: Sequence[Container[object]]
+    i: int, story: tuple[int, ...], item: Hashable, earliest: dict[tuple[int, Hashable], int]
 ) -> bool:
     """Whether the list of `item` (a category, a tag) shows article i's story under i: a story is
-    listed once, under its earliest copy holding the item (`held[j]`: what article j holds;
-    `story`: earliest first, () alone)."""
-    return next(j for j in (*story, i) if item in held[j]) == i
+    listed once, under its earliest copy holding the item (`story`: earliest first, () alone)."""
+    return not story or earliest[story[0], item] == i
 
 
 def _category_tree(
@@ -124,9 +143,10 @@ def _category_tree(
         filed.append(
             {path[:depth] for path in article.categories for depth in range(1, len(path) + 1)}
         )
+    earliest = _earliest_holders(copies, filed)
     for i, nodes in enumerate(filed):
         for node in nodes:
-            if _listed_here(i, copies[i], node, filed):
+            if _listed_here(i, copies[i], node, earliest):
                 members[node].append(i)
     children: dict[CategoryPath, list[CategoryPath]] = defaultdict(list)
     for path in members:
@@ -150,9 +170,10 @@ def _tags(
     tag."""
     members: dict[str, list[int]] = defaultdict(list)
     tagged = [article.tags for article in articles]
+    earliest = _earliest_holders(copies, tagged)
     for i, names in enumerate(tagged):
         for name in names:
-            if _listed_here(i, copies[i], name, tagged):
+            if _listed_here(i, copies[i], name, earliest):
                 members[name].append(i)
     return tuple(
         Tag(name, urls.tag(name), tuple(ix))
@@ -171,6 +192,8 @@ def index(
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
     filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
     where an edit can change them."""
+    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
+
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
@@ -260,6 +283,7 @@ def _related(
     deepest category nearest in time, alternating newer/older; never a copy of the article."""
     nodes = {node.path: node for node in _walk(tree)}
     position = {path: {i: pos for pos, i in enumerate(n.articles)} for path, n in nodes.items()}
+    story = [copies[0] if copies else i for i, copies in enumerate(found.copies)]
     result: list[tuple[int, ...]] = []
     for i, article in enumerate(articles):
         near: list[int] = list(found.related[i])
@@ -273,6 +297,6 @@ def _related(
                     for j in (pos - step, pos + step)
                     if 0 <= j < len(members)
                 )
-        skip = {i, *found.copies[i]}
-        result.append(tuple(j for j in dict.fromkeys(near) if j not in skip)[:limit])
+        others = (j for j in dict.fromkeys(near) if j != i and story[j] != story[i])
+        result.append(tuple(islice(others, limit)))
     return tuple(result)

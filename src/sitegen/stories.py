@@ -246,12 +246,16 @@ def _tokens(
     times: Sequence[float],
     copies: Sequence[tuple[int, ...]],
 ) -> npt.NDArray[np.uint64]:
-    """Per article, a digest of everything its own related list reads of it."""
+    """Per article, a digest of everything its own related list reads of it: its story's ids
+    are joined once per story, so a story of n copies costs n, not n²."""
     tokens = np.empty(len(sketches), dtype=np.uint64)
+    stories: dict[int, bytes] = {}
     for i, s in enumerate(sketches):
-        story = "\0".join(ids[j] for j in copies[i])
+        story = copies[i]
+        if story and story[0] not in stories:
+            stories[story[0]] = "\0".join(ids[j] for j in story).encode()
         made = hashlib.blake2b(s.topics, digest_size=8)
-        made.update(f"{times[i]!r}\0{story}".encode())
+        made.update(f"{times[i]!r}\0".encode() + (stories[story[0]] if story else b""))
         tokens[i] = int.from_bytes(made.digest(), "little")
     return tokens
 
@@ -307,6 +311,7 @@ def _related(
         clean[todo] = False
         mapped = last.related[old_row[clean]]  # what they list is never gone (`_dirty`)
         table[clean] = np.where(mapped >= 0, where[np.maximum(mapped, 0)], -1)
+    story = np.array([c[0] if c else i for i, c in enumerate(copies)], dtype=np.int64)
     for start in range(0, len(todo), _CHUNK):
         part = todo[start : start + _CHUNK]
         shared = (matrix[part] @ transposed).tocsr()
@@ -316,8 +321,7 @@ def _related(
             chosen = (scores >= RELATED_SHARED) & (others != i)
             others, scores = others[chosen], scores[chosen]
             best = others[np.lexsort((others, np.abs(at[others] - at[i]), -scores))]
-            skip = set(copies[i])
-            found = [int(j) for j in best[: limit + len(skip)] if j not in skip][:limit]
+            found = best[story[best] != story[i]][:limit]  # never a copy of it
             table[i, : len(found)] = found
     related = tuple(tuple(int(j) for j in row if j >= 0) for row in table.tolist())
     return related, Memo(salt, tuple(ids), tokens, table, dropped), len(todo)

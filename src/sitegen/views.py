@@ -35,7 +35,9 @@ class Card:
     """A thumbnail the site publishes of the article's picture ("" when it publishes none)."""
     source: str
     also_in: tuple[Link, ...] = ()
-    """The story's other copies (也见于), each named by its feed; empty for most articles."""
+    """A few of the story's other copies (也见于), each named by its feed; empty for most articles."""
+    also_more: int = 0
+    """How many other copies there are beyond those named (a story may have thousands)."""
     thumbnail_width: int = 0
     thumbnail_height: int = 0
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from sitegen.cache import CACHE_DIR
 from sitegen.cli.console import err, out, progress, relative, run_guarded, show_warnings
 from sitegen.cli.options import (
     base_url_option,
@@ -26,7 +25,6 @@ from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
 from sitegen.holding import Holding
 from sitegen.images.published import described
-from sitegen.pipeline import build, check_output_folder, prepare
 from sitegen.size import measure, near_limit
 
 
@@ -67,6 +65,8 @@ def build_command(
     A warm build reuses the normalized articles in .sitegen-cache/ and rewrites only the pages
     that changed; files whose bytes did not change keep their mtimes.
     """
+    from sitegen.pipeline import build  # here, as every command's own module: a fast start
+
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -106,6 +106,8 @@ def check_command(
     config_path: str, drafts: bool, jobs: int | None, as_json: bool, holding: Holding
 ) -> None:
     """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
+    from sitegen.pipeline import prepare
+
     holder: list[SiteConfig] = []
 
     def action() -> None:
@@ -136,6 +138,9 @@ def check_command(
 @config_option
 def clean_command(config_path: str) -> None:
     """Remove the output folder (build/), its twin and the cache (.sitegen-cache/); content stays."""
+    from sitegen.cache import CACHE_DIR
+    from sitegen.pipeline import check_output_folder
+
     holder: list[SiteConfig] = []
 
     def action() -> None:

@@ -8,16 +8,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sitegen.config import SiteConfig
-from sitegen.errors import ConfigError, ContentError, ContentErrors
-from sitegen.pipeline import Report
-from sitegen.render import TemplateProblem
+from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
+
+if TYPE_CHECKING:
+    from sitegen.pipeline import Report
 
 
 def _console(terminal: bool, **options: Any) -> Console:
@@ -82,6 +82,8 @@ def progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
     if not enabled:
         yield lambda stage, done, total: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from rich.table import Table
 
@@ -9,14 +11,17 @@ from sitegen.cli.console import err, out, progress, relative, run_guarded
 from sitegen.cli.options import config_option, drafts_option, jobs_option, load
 from sitegen.config import SiteConfig
 from sitegen.images import manifest
-from sitegen.images.update import Outcome, update
 from sitegen.models import Article
-from sitegen.pipeline import Session
 from sitegen.size import human
+
+if TYPE_CHECKING:
+    from sitegen.images.update import Outcome
 
 
 def picture_urls(config: SiteConfig, drafts: bool, jobs: int | None) -> list[str]:
     """Every picture URL the articles show, in the articles' order (the cache makes this quick)."""
+    from sitegen.pipeline import Session
+
     session = Session(config, drafts=drafts, jobs=jobs)
     with progress(err.is_terminal) as shown:
         session.load(progress=shown)
@@ -36,6 +41,8 @@ def images_command(config_path: str, drafts: bool, jobs: int | None, retry: bool
     git, back it up), and what became of each URL goes in images/manifest.tsv (commit it).
     A later run fetches only new URLs; an interrupted run resumes. `sitegen build` never fetches.
     """
+    from sitegen.images.update import update  # here: httpx and Pillow, which only this command uses
+
     holder: list[SiteConfig] = []
 
     def action() -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from sitegen.cli.console import out, relative
 from sitegen.pipeline import Report
 from sitegen.size import OutputSize, human
+
+if TYPE_CHECKING:
+    from sitegen.pipeline import Report
 
 # How the summary names each kind of page (Report.pages counts them by Page.kind).
 KIND_NAMES = {

@@ -30,6 +30,7 @@ _DIGITS = re.compile(r"\d{1,5}")
 _DROP_WITH_CONTENT = names(
     "script style iframe frame frameset object embed applet input button select textarea"
     " noscript template svg math canvas video audio source track map meta link title head base"
+    " xmp plaintext noembed noframes"
 )
 _UNWRAP = ("font", "span", "o:p", "mp-style-type", "form")
 # HTML5 ends <svg> and <math> at any of these tags (its "breakout" rule), so text after a stray or
@@ -158,7 +159,8 @@ def normalize_elements(root: etree._Element) -> None:  # noqa: C901 - one pass b
             if tidy != tail:
                 element.tail = tidy
         tag = element.tag
-        if tag == "img":
+        if tag in ("img", "image"):  # <image>: the obsolete name, which HTML parsers read as <img>
+            element.tag = "img"
             _fix_image(element)
         elif tag == "a":
             href = _absolute((element.get("href") or "").strip())

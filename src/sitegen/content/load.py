@@ -12,19 +12,20 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
-
-import yaml
-from charset_normalizer import from_bytes
-from frontmatter.default_handlers import YAMLHandler
+from typing import TYPE_CHECKING
 
 from sitegen.errors import ContentError, ContentWarning
 from sitegen.models import Source
 from sitegen.names import ignored
 
+if TYPE_CHECKING:
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".txt"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-_YAML = YAMLHandler()
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:$|[-_ ])")
@@ -68,6 +69,8 @@ def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:
         warnings: tuple[str, ...] = ()
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        from charset_normalizer import from_bytes  # here: only a file that is not UTF-8 needs it
+
         best = from_bytes(data).best()
         if best is None or best.encoding in ("utf_8", "ascii"):
             line = data[: exc.start].count(b"\n") + 1
@@ -131,6 +134,15 @@ def _derive_front_matter(path: Path, body: str) -> tuple[dict, str] | None:
     return meta, body[: heading.start()] + body[heading.end() :]
 
 
+@cache
+def _front_matter() -> YAMLHandler:
+    """The YAML front matter's splitter, made when a file is first parsed: a build that reads no
+    file (nothing changed) does not import YAML."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    return YAMLHandler()
+
+
 def file_digest(rel_path: str, data: bytes) -> str:
     return hashlib.blake2b(rel_path.encode("utf-8") + b"\0" + data, digest_size=16).hexdigest()
 
@@ -139,9 +151,12 @@ def parse_source(text: str, path: Path, rel_path: str, digest: str = "") -> Sour
     """Text → Source, or a warning when the file is not an article (no front matter, nothing to derive)."""
     stripped = text.lstrip("\n \t\ufeff")
     leading = text[: len(text) - len(stripped)].count("\n")
-    if _YAML.detect(stripped):
+    handler = _front_matter()
+    if handler.detect(stripped):
+        import yaml
+
         try:
-            raw_meta, body = _YAML.split(stripped)
+            raw_meta, body = handler.split(stripped)
         except ValueError:
             raise ContentError(
                 path, leading + 1, "front matter opened with --- but never closed"

@@ -11,6 +11,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from sitegen.content.unclosed import end_unclosed
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
@@ -78,5 +80,5 @@ def body_html(body: str, markdown: bool | None) -> str:
         )
         markdown = bool(looks_like_markdown)
     if markdown:
-        return _markdown().render(body)
-    return _paragraphs_html(text) if text is not None else body
+        return _markdown().render(end_unclosed(body, markdown=True))
+    return _paragraphs_html(text) if text is not None else end_unclosed(body)

@@ -12,19 +12,19 @@ import unicodedata
 from datetime import date, datetime, time
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from sitegen import authorities
-from sitegen.content.clean import CleanBody, clean_body, make_summary
-from sitegen.content.elements import is_promo_image
 from sitegen.content.junk import junk
 from sitegen.documents import citations
 from sitegen.errors import ContentError
 from sitegen.models import SKETCH_ALL, Article, CategoryPath, Sketching, Source
 from sitegen.names import SEGMENT_MAX_BYTES, good_segment, made_segment
-from sitegen.stories import sketch
+
+if TYPE_CHECKING:
+    from sitegen.content.clean import CleanBody
 
 EMPTY_BODY = "the body is empty once cleaned: the page shows only the title"
 PAYWALLED = "the body is only the opening before a paywall: the page says so"
@@ -46,6 +46,10 @@ _IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _LINK_KEYS = ("link", "url", "source_url", "original_url", "origin_url", "canonical")
 _WEB = re.compile(r"^https?://\S+$")
+# What a browser ignores in a URL before reading its scheme: tabs and line breaks anywhere, control
+# characters and spaces at either end (so `java\tscript:` and ` javascript:` are javascript:).
+_URL_IGNORED = re.compile(r"[\t\n\r]+|^[\x00-\x20]+|[\x00-\x20]+$")
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")
 
 
 def clean_text(value: object) -> str:
@@ -145,6 +149,11 @@ def _date(source: Source, key: str, tz: ZoneInfo, required: bool) -> datetime | 
 
 def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -> Article:
     """Raises ContentError for what an editor must fix; everything else is cleaned quietly."""
+    # Here, not at the top: `sitegen new` uses this module's small helpers without lxml or numpy.
+    from sitegen.content.clean import clean_body, make_summary
+    from sitegen.content.elements import is_promo_image
+    from sitegen.stories import sketch
+
     meta = source.meta
     title = _ZERO_WIDTH.sub("", clean_text(meta.get("title")))
     if not title:
@@ -161,7 +170,8 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         clean_body(source.body[: more.start()], markdown=markdown, title=title) if more else body
     )
     problem = _problem(body)
-    head_images = (clean_text(meta.get(k)) for k in _IMAGE_KEYS)
+    urls, unsafe = front_matter_urls(meta)
+    head_images = (urls.get(k, "") for k in _IMAGE_KEYS)
     head_image = next((i for i in head_images if i and not is_promo_image(i)), "")
     image = head_image or body.first_image
     explicit = meta.get("slug") not in (None, "")
@@ -190,14 +200,14 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         image_in_body=bool(image) and image == body.first_image,
         explicit_slug=explicit,
         digest=source.digest,
-        warnings=source.warnings + ((problem[0],) if problem else ()),
+        warnings=source.warnings + unsafe + ((problem[0],) if problem else ()),
         notice=problem[1] if problem else "",
         has_time=names_time(meta.get("date")),
         sketch=sketch(title, body.text, sketching),
         documents=tuple(c.name for c in cited),
         citations=cited,
         authorities=authorities.named(text),
-        link=original_link(meta),
+        link=original_link(urls),
         body_digest=hashlib.blake2b(source.body.encode("utf-8"), digest_size=10).hexdigest(),
         aliases=_aliases(source),
         junk=junk(title, body.text),
@@ -231,7 +241,33 @@ def _problem(body: CleanBody) -> tuple[str, str] | None:
     return None
 
 
-def original_link(meta: dict[str, Any]) -> str:
+def original_link(urls: dict[str, str]) -> str:
     """The first web address among the keys crawlers use for the original (Hexo's `link`…)."""
-    links = (clean_text(meta.get(key)) for key in _LINK_KEYS)
+    links = (urls.get(key, "") for key in _LINK_KEYS)
     return next((link for link in links if _WEB.match(link)), "")
+
+
+def is_safe_url(url: str) -> bool:
+    """Whether a URL is http(s), protocol-relative or relative, as a browser reads it: any other
+    scheme (javascript:, data:, vbscript:, file:…) must never reach an `href`, `src` or og:image."""
+    scheme = _SCHEME.match(_URL_IGNORED.sub("", url))
+    return scheme is None or scheme.group().lower() in ("http:", "https:")
+
+
+def front_matter_urls(meta: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The front matter's URLs (images, the original's link), each checked as bodies' are: the safe
+    ones by key, and a warning naming the key of each one left out."""
+    urls: dict[str, str] = {}
+    warnings: list[str] = []
+    for key in (*_IMAGE_KEYS, *_LINK_KEYS):
+        value = clean_text(meta.get(key))
+        if not value:
+            continue
+        if is_safe_url(value) and is_safe_url(html.unescape(str(meta[key]))):  # as written too
+            urls[key] = value
+        else:
+            warnings.append(
+                f"{key}: {value[:80]!r} is not an http(s), protocol-relative or relative URL:"
+                " left out"
+            )
+    return urls, tuple(warnings)

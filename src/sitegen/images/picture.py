@@ -24,7 +24,8 @@ from sitegen.images.place import thumb_size
 KNOWN_PLACEHOLDERS: frozenset[str] = frozenset()
 _TYPES = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp", "TIFF": "tif"}
 _SVG = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^>]*>\s*)?<svg\b", re.S)
-_SVG_SIZE = re.compile(rb'<svg\b[^>]*?\b(width|height)\s*=\s*["\']\s*(\d+)(?:px)?\s*["\']', re.S)
+_SVG_TAG = re.compile(rb"<svg\b[^>]*>", re.S)
+_SVG_SIZE = re.compile(rb'\s(width|height)\s*=\s*["\']\s*(\d+)(?:px)?\s*["\']')
 THUMB_TYPE = "webp"
 THUMB_QUALITY = 60
 
@@ -46,7 +47,9 @@ class Identified:
 
 def identify(data: bytes) -> Identified:
     if _SVG.match(data[:4096]):
-        sizes = {name.decode(): int(value) for name, value in _SVG_SIZE.findall(data[:4096])}
+        tag = _SVG_TAG.search(data[:4096])
+        found = _SVG_SIZE.findall(tag[0]) if tag else []
+        sizes = {name.decode(): int(value) for name, value in found}
         return Identified("svg", sizes.get("width", 0), sizes.get("height", 0))
     try:
         with warnings.catch_warnings():

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sitegen import __version__
@@ -22,7 +23,8 @@ from sitegen.site import CategoryNode, Site
 from sitegen.views import Card, CountedLink, Head, Link, Pagination, SiteView
 
 BodyOf = Callable[[Article], str]
-Token = tuple[str, str, tuple[Link, ...], tuple[str, int, int]]
+Token = tuple[str, str, str, tuple[str, int, int]]
+ALSO_NAMED = 3  # a story's other copies a card and a page name (也见于); the rest are counted
 
 
 def digest(*parts: object) -> str:
@@ -104,8 +106,9 @@ class Views:
         self.salt = digest(self.site_view, repr(config), rendering)
         self._cards: dict[int, Card] = {}
         self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
+        self._stories: dict[int, str] = {}  # a story's digest, by its earliest copy
         self.tokens: list[Token] = [
-            (a.digest, u, self._also_in(i), self._thumbnail(a))
+            (a.digest, u, self._story(i), self._thumbnail(a))
             for i, (a, u) in enumerate(zip(site.articles, site.urls, strict=True))
         ]
         self.modified_at = [a.updated or a.date for a in site.articles]
@@ -119,17 +122,31 @@ class Views:
 
     def token(self, i: int) -> Token:
         """What one article contributes to a page's key: its content digest, its URL and its
-        story's other copies (its card and page link them)."""
+        story's digest (its card and page name some of the other copies and count the rest)."""
         return self.tokens[i]
 
-    def _also_in(self, i: int) -> tuple[Link, ...]:
-        """Links to the other copies of article i's story, each named by its feed."""
-        site = self.site
-        return tuple(
-            Link(feed_name(site.articles[j]), self.urls.href(site.urls[j]))
-            for j in site.copies[i]
-            if j != i
+    def _story(self, i: int) -> str:
+        """A digest of article i's story, each copy's feed and URL: made once per story, so that a
+        story of n copies costs n, not n² (each copy's key holding every other)."""
+        story = self.site.copies[i]
+        if not story:
+            return ""
+        if story[0] not in self._stories:
+            site = self.site
+            self._stories[story[0]] = digest(
+                *((feed_name(site.articles[j]), site.urls[j]) for j in story)
+            )
+        return self._stories[story[0]]
+
+    def _also_in(self, i: int) -> tuple[tuple[Link, ...], int]:
+        """Links to the first ALSO_NAMED other copies of article i's story (earliest first), each
+        named by its feed, and how many more there are."""
+        site, story = self.site, self.site.copies[i]
+        named = tuple(islice((j for j in story if j != i), ALSO_NAMED))
+        links = tuple(
+            Link(feed_name(site.articles[j]), self.urls.href(site.urls[j])) for j in named
         )
+        return links, max(len(story) - 1 - len(named), 0)
 
     def _thumbnail(self, article: Article) -> tuple[str, int, int]:
         """The published thumbnail of the article's picture, as its card shows it."""
@@ -160,6 +177,7 @@ class Views:
         if i not in self._cards:
             article = self.site.articles[i]
             local = article.date.astimezone(self.config.tz)
+            also_in, also_more = self._also_in(i)
             self._cards[i] = Card(
                 title=article.title,
                 href=self.urls.href(self.site.urls[i]),
@@ -170,7 +188,8 @@ class Views:
                 summary=article.summary,
                 thumbnail=self.tokens[i][3][0],
                 source=article.source,
-                also_in=self.tokens[i][2],
+                also_in=also_in,
+                also_more=also_more,
                 thumbnail_width=self.tokens[i][3][1],
                 thumbnail_height=self.tokens[i][3][2],
             )

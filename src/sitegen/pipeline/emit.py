@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
-
-from jinja2 import Environment
+from typing import TYPE_CHECKING, Protocol
 
 from sitegen.names import output_file
 from sitegen.output import WriteStats
@@ -22,6 +20,9 @@ from sitegen.pages import Page, Plan
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.pipeline.report import Progress
 from sitegen.render import render
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 class Writer(Protocol):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sitegen.errors import ContentError, ContentWarning
 
 if TYPE_CHECKING:
-    from sitegen.search import Changes
+    from sitegen.search.writer import Changes
 
 Progress = Callable[[str, int, int], None]
 

@@ -20,12 +20,13 @@ from sitegen.pipeline.report import Progress, quiet
 from sitegen.site import Site
 
 if TYPE_CHECKING:
-    from sitegen.search import Changes, Doc
+    from sitegen.search import Doc
+    from sitegen.search.writer import Changes
 
 
 def code() -> str:
     """The code that writes the index: a new one remakes it (part of a build's inputs)."""
-    from sitegen.search.writer import code_digest  # here: only a site with search needs it
+    from sitegen.search import code_digest  # here: only a site with search needs it
 
     return code_digest()
 
@@ -42,7 +43,8 @@ def update_index(
     progress: Progress = quiet,
 ) -> Changes:
     """Bring the index in `folder` (the output's, or its twin's) up to date with the site."""
-    from sitegen.search import SearchIndex, doc_of, text_of  # here: only a site with search
+    from sitegen.search import doc_of, text_of  # here: only a site with search
+    from sitegen.search.writer import SearchIndex
 
     by_url = {site.urls[i]: site.articles[i] for i in site.leads}  # a story is found once
     docs = [doc_of(article, url, tz) for url, article in by_url.items()]

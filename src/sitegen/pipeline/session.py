@@ -12,9 +12,11 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen import url_record
+from sitegen import collation, url_record
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
@@ -26,6 +28,7 @@ from sitegen.models import Article
 from sitegen.names import SEARCH_FOLDER, UnsafePath, output_file
 from sitegen.output import Staging, Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
+from sitegen.parallel import frozen, refreeze
 from sitegen.pipeline import search_step
 from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
 from sitegen.pipeline.emit import emit
@@ -33,8 +36,12 @@ from sitegen.pipeline.manifest import Manifest, PageStamp, manifest_path
 from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
-from sitegen.stories import Memo
 from sitegen.urls import Urls
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from sitegen.stories import Memo
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
@@ -130,6 +137,41 @@ def _held(outcomes: dict[Path, Outcome], holding: Holding) -> list[str]:
     )
 
 
+def _collation_path(cache: ArticleCache) -> Path | None:
+    return None if cache.folder is None else cache.folder / "collation.pickle"
+
+
+def _learn_collation(cache: ArticleCache) -> int:
+    """Learn the names' pinyin keys an earlier build kept (made by this pypinyin); how many."""
+    from importlib.metadata import version
+
+    kept = load_pickled(_collation_path(cache), tuple)
+    if not kept or kept[0] != version("pypinyin"):
+        return 0
+    collation.learn(kept[1])
+    return len(kept[1])
+
+
+def _keep_collation(cache: ArticleCache, known: int) -> None:
+    """Keep the names' keys for the next build, when this one worked out new ones."""
+    from importlib.metadata import version
+
+    keys = collation.known_keys()
+    if len(keys) > known and not cache.read_only:
+        save_pickled(_collation_path(cache), (version("pypinyin"), keys))
+
+
+def _up_to_date(live: Manifest, report: Report) -> Made:
+    """The output is already what this build would make: the report says so (the articles'
+    warnings were collected into it), and what the live output holds is what was made."""
+    report.errors, report.skipped = [], list(live.skipped)
+    report.up_to_date = True
+    report.articles = live.articles
+    report.pages.update(live.kinds)
+    report.unchanged = len(live.pages) + len(live.static)
+    return Made({url: stamp[0] for url, stamp in live.pages.items()})
+
+
 class Session:
     """One site's build inputs, kept between builds by the dev server.
 
@@ -166,11 +208,21 @@ class Session:
         self.made = Made()
         self.showing = Showing()  # what the picture manifest said at the last plan
         self.memo_path = None if folder is None else folder / "related.pickle"
-        self.memo = load_pickled(self.memo_path, Memo)
-        self.env = make_environment(config, self.cache.templates)
         self.keeps_record = keeps_record and not drafts and not read_only
         self.holding = holding or Holding(datetime.now(UTC))
         check_output_folder(config, self.output)
+
+    @cached_property
+    def memo(self) -> Memo | None:
+        """The last build's related lists, read when a build first needs them."""
+        from sitegen.stories import Memo
+
+        return load_pickled(self.memo_path, Memo)
+
+    @cached_property
+    def env(self) -> Environment:
+        """The templates, made when a build first renders."""
+        return make_environment(self.config, self.cache.templates)
 
     def load(self, changed: set[Path] | None = None, progress: Progress = quiet) -> None:
         """Normalize every content file, or (given what changed) only the changed ones again."""
@@ -193,6 +245,7 @@ class Session:
             given, _ = url_record.read(self.config.root)
         except ContentError as error:
             raise ContentErrors([*errors, error]) from None
+        known = _learn_collation(self.cache)
         while True:
             site = index(articles, self.config, self.config.related, self.memo, given)
             self.memo = site.memo
@@ -216,6 +269,7 @@ class Session:
                 break
             bad = {e.path.as_posix() for e in found}
             articles = [a for a in articles if a.source_path not in bad]
+        _keep_collation(self.cache, known)
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
         pages, report.shadowed = _unshadowed(planned.pages, statics.files)
@@ -237,29 +291,34 @@ class Session:
         live_path = manifest_path(self.cache.folder, self.output, "live")
         twin_path = manifest_path(self.cache.folder, self.output, "twin")
         live = Manifest.load(live_path)
-        if live.inputs == inputs and live.intact(self.output):
-            return _nothing_to_do(self, live, report, started)
-        statics = static_listing(static_dirs(self.config))
-        site, planned = self.site(report, rendering, statics)
-        twin = Manifest.load(twin_path)
-        Manifest().save(twin_path)
-        staging = Staging(self.output, trusted=bool(twin.pages))
-        try:
-            manifest = self._stage(staging, planned, statics, (twin, live), report, progress)
-            manifest.inputs = inputs
-            staging.commit()
-        except BaseException:
-            staging.discard()
-            raise
-        if self.keeps_record:
-            url_record.save(self.config.root, site.record)
-        if live_path and twin_path and live_path.exists():
-            live_path.replace(twin_path)  # the old output is the twin now, and so is its manifest
-        manifest.save(live_path)
-        self.made = Made({page.url: page.key for page in planned.pages}, site)
-        report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
-        report.seconds = time.perf_counter() - started
-        return report
+        if live.inputs == inputs and live.intact(self.output):  # nothing to do: touch nothing
+            collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
+            self.made = _up_to_date(live, report)
+            report.seconds = time.perf_counter() - started
+            return report
+        with frozen():  # what the build made lives to its end: the collector skips it
+            statics = static_listing(static_dirs(self.config))
+            site, planned = self.site(report, rendering, statics)
+            refreeze()  # and so do the site and its plan
+            twin = Manifest.load(twin_path)
+            Manifest().save(twin_path)
+            staging = Staging(self.output, trusted=bool(twin.pages))
+            try:
+                manifest = self._stage(staging, planned, statics, (twin, live), report, progress)
+                manifest.inputs = inputs
+                staging.commit()
+            except BaseException:
+                staging.discard()
+                raise
+            if self.keeps_record:
+                url_record.save(self.config.root, site.record)
+            if live_path and twin_path and live_path.exists():  # the old output is the twin
+                live_path.replace(twin_path)  # now, and so is its manifest
+            manifest.save(live_path)
+            self.made = Made({page.url: page.key for page in planned.pages}, site)
+            report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
+            report.seconds = time.perf_counter() - started
+            return report
 
     def _stage(
         self,
@@ -325,16 +384,3 @@ class Session:
         pictures = stamp_of(manifest_path_of(self.config))  # what `sitegen images` last learnt
         options = (self.drafts, self.skip_bad, search, given, held, self.holding.publish, pictures)
         return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
-
-
-def _nothing_to_do(session: Session, live: Manifest, report: Report, started: float) -> Report:
-    """The output is already what this build would make: say so, and touch nothing."""
-    collect(session.outcomes.values(), session.drafts, session.bodies, report, session.holding)
-    report.errors, report.skipped = [], list(live.skipped)
-    report.up_to_date = True
-    report.articles = live.articles
-    report.pages.update(live.kinds)
-    report.unchanged = len(live.pages) + len(live.static)
-    session.made = Made({url: stamp[0] for url, stamp in live.pages.items()})
-    report.seconds = time.perf_counter() - started
-    return report

@@ -14,6 +14,7 @@ step then drops, never lose one.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -30,36 +31,47 @@ Tokens = npt.NDArray[np.uint32]
 OTHER, RUN, WORDY = 0, 1, 2
 
 
+def _every_character() -> str:
+    """All of Unicode's code points, in order, as one string (lone surrogates included)."""
+    return np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _run_characters(every: str) -> list[str]:
+    """The letters and numbers of RUN_RANGES (Unicode category L or N)."""
+    category = unicodedata.category
+    return [c for low, high in RUN_RANGES for c in every[low:high] if category(c)[0] in "LN"]
+
+
 @cache
 def _classes() -> npt.NDArray[np.uint8]:
-    """Each code point's class: RUN (a run character), WORDY (another letter or digit), OTHER."""
+    """Each code point's class: RUN (a run character), WORDY (another letter or digit), OTHER.
+
+    A regular expression finds the letters and digits (`[^\\W_]` is exactly str.isalnum), a
+    tenth of the time of asking each of the 1.1 million code points in Python: every build that
+    indexes starts with this table."""
+    every = _every_character()
     table = np.zeros(0x110000, dtype=np.uint8)
-    for point in range(0x110000):
-        if chr(point).isalnum():
-            table[point] = WORDY
-    for low, high in RUN_RANGES:
-        for point in range(low, high):
-            if unicodedata.category(chr(point))[0] in "LN":
-                table[point] = RUN
+    for match in re.finditer(r"[^\W_]+", every):
+        table[match.start() : match.end()] = WORDY
+    table[[ord(c) for c in _run_characters(every)]] = RUN
     return table
 
 
 @cache
 def simplified() -> dict[int, str]:
-    """Traditional → Simplified, one character each, from OpenCC's own table (t2s)."""
+    """Traditional → Simplified, one character each, from OpenCC's own table (t2s).
+
+    The letters are converted in one call, a line each (a phrase never spans a line), rather
+    than one call per character."""
     import opencc  # here: only indexing and the folding file need it
 
-    convert = opencc.OpenCC("t2s").convert
-    table = {}
-    for low, high in RUN_RANGES:
-        for point in range(low, high):
-            char = chr(point)
-            if unicodedata.category(char)[0] != "L":
-                continue
-            folded = convert(char)
-            if folded != char and len(folded) == 1:
-                table[point] = folded
-    return table
+    letters = [c for c in _run_characters(_every_character()) if unicodedata.category(c)[0] == "L"]
+    folded = opencc.OpenCC("t2s").convert("\n".join(letters)).split("\n")
+    return {
+        ord(char): simple
+        for char, simple in zip(letters, folded, strict=True)
+        if simple != char and len(simple) == 1
+    }
 
 
 class _Folding(dict[int, str]):

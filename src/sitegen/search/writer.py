@@ -33,8 +33,8 @@ import numpy as np
 
 from sitegen.output import write_atomically
 from sitegen.parallel import jobs_for, map_chunks
+from sitegen.search import code_digest, postings
 from sitegen.search import format as fmt
-from sitegen.search import postings
 from sitegen.search.doc import Doc, TextOf
 from sitegen.search.postings import Folder
 from sitegen.search.tokens import simplified, tokens
@@ -64,16 +64,6 @@ class _State:
     digest: str = ""
     ids: list[tuple[str, str, str]] = field(default_factory=list)  # Doc.key by id
     sizes: dict[str, int] = field(default_factory=dict)  # every file of the index, by path
-
-
-@cache
-def code_digest() -> str:
-    """The code that makes the index: a change to it makes the index anew."""
-    here = Path(__file__).parent
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(here.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def ordered(docs: Sequence[Doc]) -> list[Doc]:
