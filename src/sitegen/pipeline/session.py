@@ -287,7 +287,7 @@ class Session:
         if not reuse:
             self.load(progress=progress)
         rendering = rendering_digest(self.config)
-        inputs = self._inputs(rendering)
+        inputs = _inputs(self, rendering)
         live_path = manifest_path(self.cache.folder, self.output, "live")
         twin_path = manifest_path(self.cache.folder, self.output, "twin")
         live = Manifest.load(live_path)
@@ -365,22 +365,31 @@ class Session:
         skipped = tuple(report.skipped)
         return Manifest(stamps, index_digest, files, static, "", report.articles, kinds, skipped)
 
-    def _inputs(self, rendering: str) -> str:
-        """A digest of everything the output is made from: content files, config, options,
-        templates and code (`rendering`), static files. Equal to the live output's, no page can
-        differ from it."""
-        static = [
-            (str(path), stamp_of(path))
-            for folder in static_dirs(self.config)
-            for path in sorted(folder.rglob("*"))
-        ]
-        articles = sorted(
-            (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
-            for path, outcome in self.outcomes.items()
-        )
-        search = search_step.code() if self.config.search.enabled else ""
-        held = _held(self.outcomes, self.holding)
-        given = url_record.read(self.config.root)[1]
-        pictures = stamp_of(manifest_path_of(self.config))  # what `sitegen images` last learnt
-        options = (self.drafts, self.skip_bad, search, given, held, self.holding.publish, pictures)
-        return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
+
+def _inputs(session: Session, rendering: str) -> str:
+    """A digest of everything the output is made from: content files, config, options,
+    templates and code (`rendering`), static files. Equal to the live output's, no page can
+    differ from it."""
+    static = [
+        (str(path), stamp_of(path))
+        for folder in static_dirs(session.config)
+        for path in sorted(folder.rglob("*"))
+    ]
+    articles = sorted(
+        (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
+        for path, outcome in session.outcomes.items()
+    )
+    search = search_step.code() if session.config.search.enabled else ""
+    held = _held(session.outcomes, session.holding)
+    given = url_record.read(session.config.root)[1]
+    pictures = stamp_of(manifest_path_of(session.config))  # what `sitegen images` last learnt
+    options = (
+        session.drafts,
+        session.skip_bad,
+        search,
+        given,
+        held,
+        session.holding.publish,
+        pictures,
+    )
+    return digest(session.cache.salt, repr(session.config), rendering, options, static, articles)
