@@ -162,6 +162,7 @@ def _made_by_builds(config: SiteConfig) -> tuple[Path, ...]:
         output.parent / f".{output.name}.next",
         output.parent / f".{output.name}.lock",
         config.root / CACHE_DIR,
+        config.root / RECORD_FILE,  # check_record judges it, after the build: by its URLs
     )
 
 
