@@ -6,6 +6,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lxml.html
 from click.testing import CliRunner
 
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies
@@ -37,26 +38,29 @@ def article(body: str, name: str = "a.md") -> Article:
         image_in_body=False,
         explicit_slug=False,
         digest=f"digest-of-{name}",
+        text=lxml.html.fromstring(body).text_content() if body else "",
     )
 
 
 def test_with_a_cache_the_body_stays_in_its_entry_until_asked_for(tmp_path: Path) -> None:
+    """The body and its text are one artifact: stored together, asked for apart (render, search)."""
     cache = ArticleCache(tmp_path / CACHE_DIR, "Asia/Shanghai")
     stored = cache.put(cache.key("digest-of-a.md"), article("<p>正文</p>"))
-    assert stored.body_html == ""
+    assert (stored.body_html, stored.text) == ("", "")
     assert cache.get(cache.key("digest-of-a.md")) == stored
     bodies = Bodies(cache)
     taken = bodies.take(stored)
-    assert taken.body_html == ""
-    assert bodies.of(taken) == "<p>正文</p>"
+    assert (taken.body_html, taken.text) == ("", "")
+    assert (bodies.of(taken), bodies.text(taken)) == ("<p>正文</p>", "正文")
 
 
 def test_without_a_cache_the_store_keeps_the_bodies_itself(tmp_path: Path) -> None:
     bodies = Bodies(ArticleCache(None, "Asia/Shanghai"))
     taken = bodies.take(article("<p>正文</p>"))
     empty = bodies.take(article("", "b.md"))
-    assert (taken.body_html, empty.body_html) == ("", "")
+    assert (taken.body_html, taken.text, empty.body_html) == ("", "", "")
     assert (bodies.of(taken), bodies.of(empty)) == ("<p>正文</p>", "")
+    assert (bodies.text(taken), bodies.text(empty)) == ("正文", "")
     assert not (tmp_path / CACHE_DIR).exists()
 
 

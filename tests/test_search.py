@@ -7,6 +7,7 @@ import random
 import re
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import numpy as np
@@ -14,12 +15,17 @@ import opencc
 import pytest
 
 from sitegen.config import SiteConfig
+from sitegen.content.load import load_data, read_file
+from sitegen.content.normalize import normalize
+from sitegen.folding import fold
 from sitegen.live import Live
-from sitegen.pipeline import Session, build, quiet
+from sitegen.models import Source
+from sitegen.pipeline import Report, Session, build, quiet
+from sitegen.pipeline.articles import collect
+from sitegen.pipeline.changes import classify
 from sitegen.search import format as fmt
 from sitegen.search import postings, writer
-from sitegen.search.extract import body_text
-from sitegen.search.tokens import fold, query, tokens
+from sitegen.search.tokens import query, tokens
 
 from .conftest import SEEDS, make_config
 from .sitecheck import html_files, tree_digest
@@ -142,9 +148,19 @@ def test_traditional_and_simplified_fold_to_one_script() -> None:
     assert set(tokens("台灣經濟發展").tolist()) == set(tokens("台湾经济发展").tolist())
 
 
-def test_body_text_keeps_blocks_apart_and_unescapes() -> None:
-    html = "<p>第一段&amp;</p><p>第二段<b>加粗</b></p><script>x()</script><br>末尾"
-    assert body_text(html) == "第一段&\n第二段加粗\n末尾"
+def test_the_text_indexed_is_the_one_normalizing_made_with_the_body(tmp_path: Path) -> None:
+    """One derivation of an article's text: normalize's, kept with its body; blocks stay apart
+    (no phrase runs from one paragraph into the next) and entities are decoded."""
+    body = "<div><p>第一段&amp;</p><p>第二段<b>加粗</b></p><script>x()</script><br>末尾</div>"
+    config = make_config(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text(
+        f"---\ntitle: 标题\ndate: 2024-03-01 08:00\n---\n{body}\n", encoding="utf-8"
+    )
+    session = Session(config)
+    session.load()
+    [article] = collect(session.outcomes.values(), False, session.bodies, Report())
+    assert article.text == "" and session.bodies.text(article) == "第一段&\n第二段加粗\n末尾"
 
 
 # --- the build ------------------------------------------------------------------------------------
@@ -279,14 +295,14 @@ def test_rebuild_in_place_updates_the_index_and_skips_static_changes(tmp_path: P
     folder = index_of(tmp_path / "build")
     article = tmp_path / "content" / OLDER
     edit(article, "<div>", "<div><p>独一无二的测试语句</p>")
-    report = live.update({article})
+    report = live.update(classify({article}, config))
     assert report.search is not None and not report.search.full
     assert found(folder, "独一无二的测试语句") == {urls_of(folder)[0]}
     extra = tmp_path / "static/extra.css"
     extra.write_text("body{}", encoding="utf-8")
-    assert live.update({extra}).search is None
+    assert live.update(classify({extra}, config)).search is None
     article.unlink()
-    report = live.update({article})
+    report = live.update(classify({article}, config))
     assert report.search is not None and report.search.docs == 1
     assert not found(folder, "独一无二的测试语句")
 
@@ -332,11 +348,13 @@ def convert_site(tmp_path: Path, config: str) -> Path:
 def differing_phrases() -> list[tuple[str, str]]:
     """Seeded: phrases of 2-6 characters from the seeds whose Traditional form differs."""
     rng = random.Random(19)
-    runs = [
-        run
-        for path in sorted(SEEDS.iterdir())
-        for run in re.findall(r"[\u4e00-\u9fff]{2,}", body_text(path.read_text(encoding="utf-8")))
-    ]
+    texts = []
+    for path in sorted(SEEDS.iterdir()):
+        source = load_data(path, path.name, read_file(path))
+        assert isinstance(source, Source)
+        article = normalize(source, ZoneInfo("Asia/Shanghai"))
+        texts.append(f"{article.title}\n{article.text}")  # what the index holds of it
+    runs = [run for text in texts for run in re.findall(r"[\u4e00-\u9fff]{2,}", text)]
     to_traditional = opencc.OpenCC("s2t").convert
     phrases: dict[str, str] = {}
     while len(phrases) < PHRASES:

@@ -235,3 +235,15 @@ def _kinds_opened(markup: str) -> set[str]:
 
 def test_the_property_runs_on_real_articles() -> None:
     assert len(corpus_or_skip()) > 100
+
+
+def test_in_markdown_a_blank_line_also_ends_what_is_left_open() -> None:
+    """Markdown transcripts mix HTML lines and Markdown: a quoted value or an element left open on
+    an HTML line ends at the blank line after it, as the Markdown block does."""
+    body = (
+        "<p>第一段。</p><embed src='//a.cn/x\n\n[查看原文](https://tv.cctv.com/a.shtml)\n\n"
+        "### 第二条\n\n<p>第三段。</p><script>\n\n<p>第四段。</p>\n"
+    )
+    kept = "".join(clean_body(body, markdown=True).text.split())
+    for text in ("第一段。", "查看原文", "第二条", "第三段。", "第四段。"):
+        assert text in kept, (text, kept)

@@ -18,16 +18,15 @@ import os
 import pickle
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from sitegen import __version__
+from sitegen import code
 from sitegen.errors import ContentError, ContentErrors
-from sitegen.models import SKETCH_ALL, Article, Sketching
+from sitegen.models import SKETCH_ALL, Article, Body, Sketching
 from sitegen.output import write_atomically, write_new
 
-MAGIC = b"sitegen-article-cache-2\n"
+MAGIC = b"sitegen-article-cache-3\n"
 CACHE_DIR = ".sitegen-cache"
 RACY_NS = 2_000_000_000
 
@@ -50,22 +49,9 @@ def save_pickled(path: Path | None, value: object) -> None:
         write_atomically(path, pickle.dumps(value, protocol=5))
 
 
-@cache
 def code_version() -> str:
-    """The version plus the source of every module that shapes an Article."""
-    package = Path(__file__).parent
-    sources = sorted(
-        [
-            *package.glob("content/*.py"),
-            *(package / name for name in ("models.py", "names.py", "documents.py", "stories.py")),
-            package / "authorities.py",
-            package / "data" / "authorities.tsv",
-        ]
-    )
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for source in sources:
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+    """The source of every module that shapes an Article (the version is in sitegen/__init__.py)."""
+    return code.digest(code.ARTICLES)
 
 
 def stamp_of(path: Path) -> Stamp | None:
@@ -120,7 +106,7 @@ class ArticleCache:
         assert self.folder is not None
         return f"{self.folder}/articles/{key[:2]}/{key}"
 
-    def _read(self, key: str) -> tuple[Article, str] | None:
+    def _read(self, key: str) -> tuple[Article, Body] | None:
         if self.folder is None:
             return None
         path = self._path(key)
@@ -133,7 +119,7 @@ class ArticleCache:
             if not data.startswith(MAGIC):
                 raise ValueError("foreign entry")
             stored_key, article, body = pickle.loads(data[len(MAGIC) :])
-            if stored_key == key and isinstance(article, Article) and isinstance(body, str):
+            if stored_key == key and isinstance(article, Article) and isinstance(body, Body):
                 return article, body
         except Exception:  # any unreadable entry is a miss, never an error
             pass
@@ -142,18 +128,20 @@ class ArticleCache:
         return None
 
     def get(self, key: str) -> Article | None:
-        """The article without its body (`body_html` is ""): a warm build never reads bodies."""
+        """The article without its body and text: a warm build never reads bodies."""
         entry = self._read(key)
         return entry[0] if entry else None
 
     def put(self, key: str, article: Article) -> Article:
-        """Store an article; returns it without its body, which stays on disk until rendered."""
+        """Store an article; returns it without its body and text, which stay on disk until
+        rendered and indexed."""
         if self.folder is None or self.read_only:
             return article
-        bodiless = replace(article, body_html="")
+        bodiless = replace(article, body_html="", text="")
         path = self._path(key)
         folder = os.path.dirname(path)  # noqa: PTH120 - one call per article on a cold build
-        data = MAGIC + pickle.dumps((key, bodiless, article.body_html), protocol=5)
+        body = Body(article.body_html, article.text)
+        data = MAGIC + pickle.dumps((key, bodiless, body), protocol=5)
         if folder not in self._made:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
@@ -165,8 +153,8 @@ class ArticleCache:
                 write_new(path, data)
         return bodiless
 
-    def body(self, article: Article) -> str | None:
-        """The clean body stored with this article, or None when its entry is gone or unreadable."""
+    def body(self, article: Article) -> Body | None:
+        """The body and text stored with this article, or None when its entry is gone or unreadable."""
         entry = self._read(self.key(article.digest))
         return None if entry is None else entry[1]
 
@@ -194,24 +182,37 @@ class BodiesLost(ContentErrors):
 
 
 class Bodies:
-    """Every published article's clean body, owned here from normalizing until its page renders.
+    """Every published article's clean body and its text, owned here from normalizing until its
+    page renders and its text is indexed.
 
-    Articles leave the load stage without their bodies (`take`); render asks for one (`of`). With
-    a cache the bodies stay in its entries on disk; without one (`--no-cache`) they are kept here.
+    Articles leave the load stage without them (`take`); render asks for the body (`of`), search
+    for the text (`text`). With a cache they stay in its entries on disk; without one
+    (`--no-cache`) they are kept here.
     """
 
     def __init__(self, cache: ArticleCache) -> None:
         self.cache = cache
-        self._kept: dict[str, str] = {}
+        self._kept: dict[str, Body] = {}
 
     def take(self, article: Article) -> Article:
-        """The article without its body, which this store keeps (the cache already holds it)."""
+        """The article without its body and text, which this store keeps (the cache already holds
+        them)."""
         if self.cache.folder is None or self.cache.read_only:
-            self._kept[article.digest] = article.body_html
-        return replace(article, body_html="") if article.body_html else article
+            self._kept[article.digest] = Body(article.body_html, article.text)
+        if article.body_html or article.text:
+            return replace(article, body_html="", text="")
+        return article
 
     def of(self, article: Article) -> str:
-        """The body of an article taken before; a cache entry gone meanwhile is the user's error."""
+        """The body of an article taken before, for its page."""
+        return self._body(article).html
+
+    def text(self, article: Article) -> str:
+        """The visible text of an article taken before, for search."""
+        return self._body(article).text
+
+    def _body(self, article: Article) -> Body:
+        """A cache entry gone meanwhile is the user's error."""
         kept = self._kept.get(article.digest)
         if kept is not None:
             return kept

@@ -1,16 +1,14 @@
-"""What only the dev server needs from the build: a change set rebuilt in place, the hrefs of the
-pages it touched (so only tabs showing them reload), an edited article rendered first (Hugo's fast
-render), and the search index updated in place (only the files of the tokens that changed).
+"""What only the dev server's tabs need from the build: an edited article's page rendered first
+(Hugo's fast render), and the hrefs of the pages a change set touched (so only tabs showing them
+reload). The build itself is the session's one entry, `Session.build(changes, Current(...))`.
 
-It sits between serve and build: serve hands it changed paths and gets reports back, and never
-touches the session's state. One lock keeps serve's threads from meeting inside it.
+It sits between serve and build: serve hands it classified change sets and gets reports back, and
+never touches the session's state. One lock keeps serve's threads from meeting inside it.
 """
 
 from __future__ import annotations
 
 import threading
-import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,26 +17,14 @@ from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article
-from sitegen.names import SEARCH_FOLDER, output_file
-from sitegen.output import InPlace, static_listing
-from sitegen.pages import Page, Plan, Views
+from sitegen.pages import Plan, Views
 from sitegen.pages.articles import article_page
 from sitegen.pipeline import Progress, Report, Session, quiet
+from sitegen.pipeline.changes import EVERYTHING, Changes
 from sitegen.pipeline.emit import emit
-from sitegen.pipeline.search_step import update_index
-from sitegen.render import make_environment, rendering_digest, static_dirs, template_dirs
-
-
-class _Current:
-    """The dev server's place: its live folder, where a page is kept if it was last written with
-    the same key."""
-
-    def __init__(self, folder: InPlace, keys: dict[str, str]) -> None:
-        self.writer = folder
-        self.keys = keys
-
-    def keeps(self, page: Page) -> bool:
-        return self.keys.get(page.url) == page.key
+from sitegen.pipeline.places import Current
+from sitegen.render import rendering_digest
+from sitegen.urls import Urls
 
 
 def _same_place(old: Article, new: Article) -> bool:
@@ -57,6 +43,7 @@ class Live:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._served = Current(session.output, {})  # what the served folder holds, by key
         self._bodies_lost = False
         self._lock = threading.Lock()
 
@@ -67,7 +54,9 @@ class Live:
     def build(self, progress: Progress) -> Report:
         """The whole site, as `sitegen build` makes it."""
         with self._lock:
-            return self.session.build(progress=progress)
+            report = self.session.build(progress=progress)
+            self._served = Current(self.session.output, dict(self.session.made.keys))
+            return report
 
     def article(self, path: Path) -> Article | None:
         """The article a content file holds now (None: none, or an error)."""
@@ -93,105 +82,66 @@ class Live:
             found |= held
         return found
 
-    def reconfigure(self, session: Session, changed: set[Path]) -> Report:
+    def reconfigure(self, session: Session, changes: Changes) -> Report:
         """site.toml (or a whole folder) changed: a new session, reusing the normalized articles
         when they cannot differ (same content folder, time zone and sketching: the cache's salt)."""
         with self._lock:
             old = self.session.config
             same = (session.config.content_path, session.cache.salt)
-            reuse = same == (old.content_path, self.session.cache.salt)
-            if reuse:
+            if same == (old.content_path, self.session.cache.salt):
                 session.outcomes = dict(self.session.outcomes)
-                session.load(changed)
-            report = session.build(reuse=reuse)
+            else:
+                changes = EVERYTHING
+            report = session.build(changes)
             self.session = session
+            self._served = Current(session.output, dict(session.made.keys))
             return report
 
     def update(
         self,
-        changed: set[Path],
+        changes: Changes,
         *,
         on_edited: Callable[[tuple[str, ...]], None] | None = None,
     ) -> Report:
-        """After files changed: content re-normalized, static copied, templates re-read, the
-        pages whose key changed rewritten in place, and the search index updated.
+        """After files changed: the session's build, in the served folder in place.
 
         With `on_edited`, the pages of articles edited in place are rendered first and announced.
         `report.touched` lists the pages rewritten or removed, or is None when any page may have
         changed (templates or static files changed).
         """
         with self._lock:
+            session = self.session
+            if self._bodies_lost:
+                changes = replace(changes, content=None)  # every file read again
+                self._bodies_lost = False
+
+            def first() -> None:
+                if on_edited and not changes.layout and (edited := self._fast(changes.content)):
+                    on_edited(edited)
+
             try:
-                return self._update(changed, on_edited)
+                report = session.build(changes, self._served, first=first)
             except BodiesLost:
                 self._bodies_lost = True  # the next update reads every file again
                 raise
+            if not changes.layout:
+                made = session.made.site
+                links = made.links if made is not None else Urls(session.config)
+                report.touched = tuple(links.href(url) for url in report.rewritten)
+            return report
 
-    def _update(
-        self, changed: set[Path], on_edited: Callable[[tuple[str, ...]], None] | None
-    ) -> Report:
-        started = time.perf_counter()
-        session, made = self.session, self.session.made
-        report = Report(output=session.output)
-        resolved = {p.resolve() for p in changed}
-        templates = [d.resolve() for d in template_dirs(session.config)]
-        statics = [d.resolve() for d in static_dirs(session.config)]
-        changed_static = sorted(p for p in resolved if any(p.is_relative_to(d) for d in statics))
-        templates_changed = any(p.is_relative_to(d) for p in resolved for d in templates)
-        layout_changed = templates_changed or bool(changed_static)
-        if templates_changed:
-            session.env = make_environment(session.config, session.cache.templates)
-            made.keys = dict.fromkeys(made.keys, "")
-        if self._bodies_lost:
-            session.load()
-            self._bodies_lost = False
-        session.load(resolved)
-        rendering = rendering_digest(session.config)
-        if on_edited and not layout_changed and (edited := self._fast(resolved, rendering)):
-            on_edited(edited)
-        site, planned = session.site(report, rendering, static_listing(static_dirs(session.config)))
-        made.site = site
-        place = InPlace(session.output)
-        current = _Current(place, made.keys)
-        emitted = emit(planned, current, session.env, jobs=session.jobs, progress=quiet)
-        for page in emitted.rendered:
-            made.keys[page.url] = page.key
-        urls = {page.url for page in planned.pages}
-        removed = [url for url in made.keys if url not in urls]
-        for url in removed:
-            place.remove(output_file(url))
-            del made.keys[url]
-        for path in changed_static:
-            source_dir = next(d for d in statics if path.is_relative_to(d))
-            place.copy_static(path.relative_to(source_dir).as_posix(), statics)
-        gone = [*removed, *(page.url for page in emitted.rendered)]
-        if session.config.search.enabled and gone:
-            report.search = update_index(
-                site,
-                session.config.tz,
-                session.cache,
-                session.bodies,
-                session.output,
-                session.output / SEARCH_FOLDER,
-                jobs=session.jobs,
-            )
-        report.pages = Counter(page.kind for page in emitted.rendered)
-        report.workers = frozenset(emitted.workers)
-        report.written, report.unchanged = place.stats.written, place.stats.unchanged
-        if not layout_changed:
-            href = site.links.href
-            report.touched = tuple(href(url) for url in gone)
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def _fast(self, paths: set[Path], rendering: str) -> tuple[str, ...]:
+    def _fast(self, paths: frozenset[Path] | None) -> tuple[str, ...]:
         """Pages of articles edited in place (same date, slug, categories), rendered at once against
         the last site, so the editor sees them before the rest of the update: Hugo's fast render.
         Returns their hrefs; the update then finds their keys current and leaves them."""
         session = self.session
         outcomes = session.outcomes
         last = session.made.site
-        if last is None or any(isinstance(o, ContentError) for o in outcomes.values()):
+        if (
+            paths is None
+            or last is None
+            or any(isinstance(o, ContentError) for o in outcomes.values())
+        ):
             return ()  # a failing site stays as it last built
         articles = list(last.articles)
         position = {a.source_path: i for i, a in enumerate(articles)}
@@ -207,6 +157,7 @@ class Live:
         if not edited:
             return ()
         site = replace(last, articles=tuple(articles))
+        rendering = rendering_digest(session.config)
         views = Views(
             site,
             session.config,
@@ -215,8 +166,6 @@ class Live:
             showing=session.showing,
         )
         planned = Plan([article_page(views, i) for i in edited], views)
-        current = _Current(InPlace(session.output), session.made.keys)
-        emitted = emit(planned, current, session.env, jobs=1, progress=quiet)
-        for page in emitted.rendered:
-            session.made.keys[page.url] = page.key
+        emitted = emit(planned, self._served, session.env, jobs=1, progress=quiet)
+        self._served.remember(emitted.rendered)  # their keys: the build that follows keeps them
         return tuple(views.urls.href(site.urls[i]) for i in edited)

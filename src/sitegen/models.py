@@ -74,8 +74,10 @@ class Citation:
 class Article:
     """One article, clean and ready to render.
 
-    `body_html` is the sanitized body as normalizing made it; the load stage hands it to the
-    `Bodies` store (sitegen.cache) and every later stage sees it empty, asking the store instead.
+    `body_html` is the sanitized body as normalizing made it and `text` its visible text (one
+    line a paragraph: what search indexes and stories sketch), made together, once; the load
+    stage hands both to the `Bodies` store (sitegen.cache) and every later stage sees them empty,
+    asking the store instead (render for the body, search for the text).
     """
 
     id: str
@@ -122,6 +124,15 @@ class Article:
     images: tuple[str, ...] = ()
     """Every picture the article shows (its head image first), for `sitegen images` and the
     page's key: a picture fetched or lost changes the pages showing it."""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Body:
+    """An article's body and its visible text: one artifact of normalizing, kept together."""
+
+    html: str
+    text: str
 
 
 @dataclass(frozen=True)

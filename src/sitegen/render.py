@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from sitegen import code
 from sitegen.config import SiteConfig
 from sitegen.errors import TemplateProblem
 from sitegen.images.manifest import thumbs_root
@@ -39,13 +40,11 @@ def rendering_digest(config: SiteConfig) -> str:
 
     It salts every page key, so a changed template or an upgraded sitegen re-renders every page.
     """
-    digest = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).parent
-    sources = [*sorted(package.glob("*.py")), *sorted((package / "pages").glob("*.py"))]
-    for directory in template_dirs(config):
-        sources.extend(sorted(p for p in directory.rglob("*") if p.is_file()))
-    for source in sources:
-        digest.update(str(source).encode() + b"\0" + source.read_bytes())
+    digest = hashlib.blake2b(code.digest(code.PAGES).encode(), digest_size=16)
+    for layer, directory in enumerate(template_dirs(config)):
+        for source in sorted(p for p in directory.rglob("*") if p.is_file()):
+            name = f"{layer}/{source.relative_to(directory).as_posix()}"
+            digest.update(name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
 
 

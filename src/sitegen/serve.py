@@ -29,6 +29,7 @@ from sitegen.images.manifest import store_path
 from sitegen.live import Live
 from sitegen.names import ignored
 from sitegen.pipeline import Progress, Report, Session, quiet
+from sitegen.pipeline.changes import Changes, classify
 from sitegen.served import COPIES, Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
 
@@ -284,15 +285,13 @@ class DevServer:
             except Exception as exc:  # the rebuild thread outlives anything, and says what
                 self.broadcast.publish((problem_of(exc),))
 
-    def _attempt(
-        self, changed: set[Path], full: bool
-    ) -> tuple[Report, tuple[ContentError, ...], str]:
+    def _attempt(self, changes: Changes) -> tuple[Report, tuple[ContentError, ...], str]:
         """One rebuild: its report, or the content errors or the one problem that stopped it."""
         assert self.live is not None
         try:
-            if full:
-                return self._reconfigure(changed), (), ""
-            return self.live.update(changed, on_edited=self._edited), (), ""
+            if changes.config:
+                return self._reconfigure(changes), (), ""
+            return self.live.update(changes, on_edited=self._edited), (), ""
         except ContentErrors as exc:
             return Report(), tuple(exc.errors), ""
         except Exception as exc:  # shown in the browser; the next change tries again
@@ -305,14 +304,14 @@ class DevServer:
         changed = self.live.expand(changed | self._pending)
         if not changed:
             return
-        full = any(p in self._layout for p in changed)
-        report, errors, problem = self._attempt(changed, full)
+        changes = classify(changed, self.config, self._layout)
+        report, errors, problem = self._attempt(changes)
         rebuilt = Rebuilt(
             changed=tuple(sorted(changed)),
             seconds=time.perf_counter() - started,
-            rendered=sum(report.pages.values()),
+            rendered=report.rendered,
             written=report.written,
-            full=full,
+            full=changes.config,
             errors=errors,
             problem=problem,
         )
@@ -330,12 +329,12 @@ class DevServer:
         """Articles edited in place are already rendered: their tabs reload before the rest is done."""
         self.broadcast.publish((), pages)
 
-    def _reconfigure(self, changed: set[Path]) -> Report:
+    def _reconfigure(self, changes: Changes) -> Report:
         """site.toml (or a whole folder) changed: a new Session, reusing the normalized articles
         when they cannot differ (same content folder and time zone)."""
         assert self.live is not None
         config = load_config(self.config_path)
-        report = self.live.reconfigure(self._session(config), changed)
+        report = self.live.reconfigure(self._session(config), changes)
         self.config = config
         assert self._httpd is not None
         self._httpd.served = self._served(config)

@@ -60,7 +60,7 @@ class Group:
     articles: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Site:
     """Articles newest first; every other field refers to them by index. `left_out`: the articles
     given that could not have a URL of their own, each as the error that says why."""
@@ -227,24 +227,24 @@ def index(
     given = assign(placed, names)
     urls = given.links
     return Site(
-        final,
-        placed.urls,
-        tree,
-        month_list,
-        _tags(final, found.copies, urls),
-        _related(final, tree, found, related),
-        found.copies,
-        leads,
-        documents,
-        bodies,
-        _groups((name,) for name in source_of),
-        source_of,
-        urls,
-        given.redirects,
-        placed.withdrawn,
-        given.record,
-        placed.errors,
-        found.memo,
+        articles=final,
+        urls=placed.urls,
+        categories=tree,
+        months=month_list,
+        tags=_tags(final, found.copies, urls),
+        related=_related(final, tree, found, related),
+        copies=found.copies,
+        leads=leads,
+        documents=documents,
+        authorities=bodies,
+        sources=_groups((name,) for name in source_of),
+        source_of=source_of,
+        links=urls,
+        redirects=given.redirects,
+        withdrawn=placed.withdrawn,
+        record=given.record,
+        left_out=placed.errors,
+        memo=found.memo,
     )
 
 

@@ -9,7 +9,7 @@ enabled = false` (one feed: no copies to find) skips the MinHash, `related = 0` 
 
 Copies: MinHash over the article's folded text cut in five-character shingles, the estimate of
 their Jaccard similarity checked for every pair LSH's bands bring together (Broder's technique, as
-datasketch implements it). The text is folded by search's own folding (sitegen.search.tokens: compatibility
+datasketch implements it). The text is folded by search's own folding (sitegen.folding: compatibility
 forms, lower case, Traditional → Simplified by OpenCC's table) with all but letters and digits dropped, so a
 reprint in the other script, with other spacing or punctuation, gives the same shingles. Titles
 count only for texts too short for MinHash: the daily 新闻联播 transcripts or "视频：…" items share
@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sitegen.folding import fold as search_fold
 from sitegen.models import SKETCH_ALL, Sketch, Sketching
-from sitegen.search.tokens import fold as search_fold
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
 PERMUTATIONS = 64

@@ -213,6 +213,7 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         junk=junk(title, body.text),
         hold=meta.get("hold") is not False,
         images=tuple(dict.fromkeys(i for i in (image, *body.images) if i)),
+        text=body.text,
     )
 
 

@@ -41,22 +41,33 @@ _BLOCK_NAMES = "|".join(sorted(BLOCKS | {"br"}, key=len, reverse=True))
 _BLOCK_TAG = rf"</?(?:{_BLOCK_NAMES})(?=[\s/>])"
 _PARAGRAPH = re.compile(_BLOCK_TAG, re.IGNORECASE)
 _PARAGRAPH_OR_BLANK_LINE = re.compile(rf"{_BLOCK_TAG}|\n[ \t]*\n", re.IGNORECASE)
-# A start tag whose last attribute's quoted value runs over a paragraph-level tag: open, unless its
-# quote closes further on where a tag can go on (`title="<p>…</p>">`, as People's Daily writes).
-_OPEN_QUOTE = re.compile(
-    r"<[a-zA-Z][\w:-]*(?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s\"'<>=`]+))?)*"
-    r"\s+[^\s\"'<>/=]+\s*=\s*([\"'])(?:(?!\1)[^<]|(?!" + _BLOCK_TAG + ")<)*(?=" + _BLOCK_TAG + ")",
-    re.IGNORECASE,
-)
-_QUOTED_MARKUP = re.compile(r"=\s*(?:\"[^\"<]*|'[^'<]*)<")
+_BLANK_LINE = r"\n[ \t]*\n"
+
+
+@cache
+def _open_quote(markdown: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A start tag whose last attribute's quoted value runs over a paragraph-level tag (or, in
+    Markdown, a blank line), and a cheap test for a body that may hold one (a quoted value
+    reaching a "<" or a blank line: rare)."""
+    end = f"{_BLOCK_TAG}|{_BLANK_LINE}" if markdown else _BLOCK_TAG
+    tag = re.compile(
+        r"<[a-zA-Z][\w:-]*(?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s\"'<>=`]+))?)*"
+        rf"\s+[^\s\"'<>/=]+\s*=\s*([\"'])(?:(?!\1|{end})[^<]|(?!{end})<)*(?={end})",
+        re.IGNORECASE,
+    )
+    reach = f"<|{_BLANK_LINE}" if markdown else "<"
+    return tag, re.compile(rf"=\s*(?:\"[^\"<]*?|'[^'<]*?)(?:{reach})")
+
+
 _BOGUS_END = re.compile("[<>]")
 _TAG_GOES_ON = re.compile(r"\s*/?>|\s+[^\s\"'<>/=]+\s*(?:=|/?>|\s)")
 
 
 def end_unclosed(html: str, markdown: bool = False) -> str:
     """The body with every element that would swallow what follows it ended: see the module."""
-    if _QUOTED_MARKUP.search(html):  # rare: a quoted value holding "<" (one search when none does)
-        html = _OPEN_QUOTE.sub(_end_quote, html)
+    open_quote, may_hold_one = _open_quote(markdown)
+    if may_hold_one.search(html):
+        html = open_quote.sub(_end_quote, html)
     edits = _edits(html, _PARAGRAPH_OR_BLANK_LINE if markdown else _PARAGRAPH)
     if not edits:
         return html
@@ -122,7 +133,8 @@ def _end_quote(found: re.Match[str]) -> str:
     where its tag can go on (the value then holds markup, as a tooltip's title may)."""
     html, quote = found.string, found.group(1)
     closing = html.find(quote, found.end())
-    if closing >= 0 and _TAG_GOES_ON.match(html, closing + 1):
+    at_tag = html.startswith("<", found.end())  # else a blank line: Markdown ends a tag there
+    if at_tag and closing >= 0 and _TAG_GOES_ON.match(html, closing + 1):
         return found.group()
     return found.group() + quote + ">"
 

@@ -1,14 +1,16 @@
 """The build, end to end: load → normalize → index → plan → emit → write.
 
     articles.py     content files → articles (normalized, cached, bodies to the Bodies store)
+    changes.py      a change set classified once: content, templates, static, config
     emit.py         pages → files: what is stale decided once, rendered once, one writer
+    places.py       where a build goes: the output's twin (exchanged atomically) or a folder in place
     manifest.py     what an output tree holds (page keys, file stamps, the search index's digest)
     search_step.py  the build's one meeting point with search
-    session.py      the orchestration: a Session's build() into the twin, exchanged atomically
+    session.py      the orchestration: Session.build(changes, place), the one entry of every build
     report.py       what a build tells its caller: progress as it runs, the report at the end
 
-The dev server's own needs (rebuilding a change set in place, telling tabs what changed) live in
-sitegen.live, on top of this package; the build knows no server.
+The dev server's own needs (an edited page first, which tabs reload) live in sitegen.live, on
+top of this package; the build knows no server.
 """
 
 from __future__ import annotations

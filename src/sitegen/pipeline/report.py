@@ -36,6 +36,8 @@ class Report:
     seconds: float = 0.0
     output: Path | None = None
     search: Changes | None = None
+    rendered: int = 0  # pages rendered (the others were current where they are)
+    rewritten: tuple[str, ...] = ()  # URLs of the pages rendered or gone
     touched: tuple[str, ...] | None = None  # after an update: hrefs of pages rewritten or gone
     up_to_date: bool = False  # nothing changed since the last build: the output was left alone
     workers: frozenset[int] = frozenset()  # the processes that rendered pages (--jobs at work)

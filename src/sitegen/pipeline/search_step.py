@@ -16,19 +16,18 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sitegen.cache import ArticleCache, Bodies
+from sitegen.code import SEARCH, digest
 from sitegen.pipeline.report import Progress, quiet
 from sitegen.site import Site
 
 if TYPE_CHECKING:
-    from sitegen.search import Doc
+    from sitegen.search.doc import Doc
     from sitegen.search.writer import Changes
 
 
 def code() -> str:
     """The code that writes the index: a new one remakes it (part of a build's inputs)."""
-    from sitegen.search import code_digest  # here: only a site with search needs it
-
-    return code_digest()
+    return digest(SEARCH)
 
 
 def update_index(
@@ -43,15 +42,15 @@ def update_index(
     progress: Progress = quiet,
 ) -> Changes:
     """Bring the index in `folder` (the output's, or its twin's) up to date with the site."""
-    from sitegen.search import doc_of, text_of  # here: only a site with search
+    from sitegen.search.extract import doc_of, text_of  # here: only a site with search
     from sitegen.search.writer import SearchIndex
 
     by_url = {site.urls[i]: site.articles[i] for i in site.leads}  # a story is found once
-    docs = [doc_of(article, url, tz) for url, article in by_url.items()]
+    docs = [doc_of(site.articles[i], site.urls[i], site.source_of[i], tz) for i in site.leads]
 
     def text(doc: Doc) -> str:
         article = by_url[doc.url]
-        return text_of(article, bodies.of(article))
+        return text_of(article, bodies.text(article))
 
     def update(state: Path) -> Changes:
         index = SearchIndex(state, jobs)

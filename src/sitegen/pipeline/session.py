@@ -1,15 +1,16 @@
-"""The orchestration: load → normalize → index → plan → emit → manifest, one build at a time.
+"""The orchestration: load → normalize → index → plan → emit → search, one build at a time.
 
 A `Session` holds one site's inputs between builds (normalized articles, templates, bodies), so
-the dev server (sitegen.live) can reuse them; `build()` makes the whole output in the output's
-twin and exchanges the two atomically.
+the dev server (sitegen.live) can reuse them. `build(changes, place)` is the one entry of every
+build: what changed is read again, and the place (places.py: the output's twin, or the dev
+server's folder in place) is the only difference between `sitegen build` and `serve --watch`.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -25,14 +26,16 @@ from sitegen.images import published
 from sitegen.images.manifest import manifest_path as manifest_path_of
 from sitegen.images.place import Showing
 from sitegen.models import Article
-from sitegen.names import SEARCH_FOLDER, UnsafePath, output_file
-from sitegen.output import Staging, Statics, static_listing
+from sitegen.names import UnsafePath, output_file
+from sitegen.output import Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
 from sitegen.parallel import frozen, refreeze
 from sitegen.pipeline import search_step
 from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
+from sitegen.pipeline.changes import EVERYTHING, Changes
 from sitegen.pipeline.emit import emit
-from sitegen.pipeline.manifest import Manifest, PageStamp, manifest_path
+from sitegen.pipeline.manifest import Manifest
+from sitegen.pipeline.places import Place, Twin
 from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
@@ -71,25 +74,6 @@ class Made:
 
     keys: dict[str, str] = field(default_factory=dict)
     site: Site | None = None
-
-
-class _Staged:
-    """The place of a whole build: the output's twin, where a page is kept if the twin's manifest
-    or the live output's says its file holds the page with this key (the latter is linked over)."""
-
-    def __init__(self, staging: Staging, twin: Manifest, live: Manifest) -> None:
-        self.writer = staging
-        self.ways = ((twin, staging.holds), (live, staging.link_previous))
-        self.stamps: dict[str, PageStamp] = {}
-
-    def keeps(self, page: Page) -> bool:
-        path = output_file(page.url)
-        for manifest, take in self.ways:
-            stamp = manifest.pages.get(page.url)
-            if stamp is not None and stamp[0] == page.key and take(path, *stamp[1:]):
-                self.stamps[page.url] = stamp
-                return True
-        return False
 
 
 def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
@@ -275,95 +259,72 @@ class Session:
         pages, report.shadowed = _unshadowed(planned.pages, statics.files)
         return site, replace(planned, pages=pages)
 
-    def build(self, *, reuse: bool = False, progress: Progress = quiet) -> Report:
-        """Everything, made in the output's twin and exchanged with the output atomically.
+    def build(
+        self,
+        changes: Changes = EVERYTHING,
+        place: Place | None = None,
+        *,
+        progress: Progress = quiet,
+        first: Callable[[], None] | None = None,
+    ) -> Report:
+        """The one entry of every build: `sitegen build` reads everything into the output's twin
+        (the default place), the dev server each change set into its folder in place (`Served`).
 
-        A page whose key matches what the twin or the live output already holds is kept or
-        hard-linked instead of rendered; the search index rewrites only the files that change.
-        `reuse` keeps the normalized articles already in `outcomes` (serve after a site.toml change).
-        """
+        Only what `changes` names is read again; a page the place already holds with its key is
+        kept, the rest rendered; the search index rewrites only the files that change. `first`
+        runs once the changed files are read, before the site is made (the dev server renders an
+        edited article's page there)."""
         started = time.perf_counter()
         report = Report(output=self.output)
-        if not reuse:
-            self.load(progress=progress)
+        if changes.templates:
+            self.env = make_environment(self.config, self.cache.templates)
+        self.load(None if changes.content is None else set(changes.content), progress)
+        if first is not None:
+            first()
         rendering = rendering_digest(self.config)
-        inputs = _inputs(self, rendering)
-        live_path = manifest_path(self.cache.folder, self.output, "live")
-        twin_path = manifest_path(self.cache.folder, self.output, "twin")
-        live = Manifest.load(live_path)
-        if live.inputs == inputs and live.intact(self.output):  # nothing to do: touch nothing
+        place = place or Twin(self.output, self.cache.folder)
+        done = place.current(_inputs(self, rendering))
+        if done is not None:  # nothing to do: touch nothing
             collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
-            self.made = _up_to_date(live, report)
+            self.made = _up_to_date(done, report)
             report.seconds = time.perf_counter() - started
             return report
         with frozen():  # what the build made lives to its end: the collector skips it
             statics = static_listing(static_dirs(self.config))
             site, planned = self.site(report, rendering, statics)
             refreeze()  # and so do the site and its plan
-            twin = Manifest.load(twin_path)
-            Manifest().save(twin_path)
-            staging = Staging(self.output, trusted=bool(twin.pages))
             try:
-                manifest = self._stage(staging, planned, statics, (twin, live), report, progress)
-                manifest.inputs = inputs
-                staging.commit()
+                place.open(statics, changes)
+                emitted = emit(planned, place, self.env, jobs=self.jobs, progress=progress)
+                gone = place.settle(planned.pages, emitted.rendered)
+                index = ""
+                if self.config.search.enabled and (place.whole or gone or emitted.rendered):
+                    report.search = search_step.update_index(
+                        site,
+                        self.config.tz,
+                        self.cache,
+                        self.bodies,
+                        self.output,
+                        place.search_folder(),
+                        jobs=self.jobs,
+                        progress=progress,
+                    )
+                    index = report.search.digest
+                report.pages.update(emitted.kinds)
+                place.finish(planned.pages, statics, index, report)
             except BaseException:
-                staging.discard()
+                place.abort()
                 raise
             if self.keeps_record:
                 url_record.save(self.config.root, site.record)
-            if live_path and twin_path and live_path.exists():  # the old output is the twin
-                live_path.replace(twin_path)  # now, and so is its manifest
-            manifest.save(live_path)
             self.made = Made({page.url: page.key for page in planned.pages}, site)
-            report.written, report.unchanged = staging.stats.written, staging.stats.unchanged
+            report.workers = frozenset(emitted.workers)
+            report.rendered = len(emitted.rendered)
+            report.rewritten = (*(page.url for page in emitted.rendered), *gone)
+            stats = place.writer.stats
+            report.written, report.unchanged = stats.written, stats.unchanged
             report.seconds = time.perf_counter() - started
             return report
-
-    def _stage(
-        self,
-        staging: Staging,
-        planned: Plan,
-        statics: Statics,
-        manifests: tuple[Manifest, Manifest],
-        report: Report,
-        progress: Progress,
-    ) -> Manifest:
-        """Bring the twin up to date: static files, pages, search index, nothing stale left."""
-        twin, live = manifests
-        for folder, found in statics.folders:
-            staging.copy_tree(folder, found)
-        place = _Staged(staging, twin, live)
-        emitted = emit(planned, place, self.env, jobs=self.jobs, progress=progress)
-        report.pages.update(emitted.kinds)
-        report.workers = frozenset(emitted.workers)
-        for page in emitted.rendered:
-            place.stamps[page.url] = (page.key, *staging.stamp(output_file(page.url)))
-        index_digest = ""
-        if self.config.search.enabled:
-            staging.link_previous_tree(SEARCH_FOLDER)  # the index is updated from the live one
-            report.search = search_step.update_index(
-                planned.views.site,
-                self.config.tz,
-                self.cache,
-                self.bodies,
-                self.output,
-                staging.path / SEARCH_FOLDER,
-                jobs=self.jobs,
-                progress=progress,
-            )
-            index_digest = report.search.digest
-        pages = planned.pages
-        expected = statics.files | {output_file(page.url) for page in pages}
-        staging.prune(set(twin.files) - expected)
-        if not index_digest:
-            shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
-        stamps = {page.url: place.stamps[page.url] for page in pages}
-        static = {path: staging.stamp(path) for path in sorted(statics.files)}
-        files = tuple(sorted(expected))
-        kinds = dict(report.pages)
-        skipped = tuple(report.skipped)
-        return Manifest(stamps, index_digest, files, static, "", report.articles, kinds, skipped)
 
 
 def _inputs(session: Session, rendering: str) -> str:

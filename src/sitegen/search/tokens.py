@@ -1,9 +1,6 @@
 """Text → tokens, the same way search.js cuts a query: the technique of Lucene's CJK bigram filter.
 
-Text is folded first, so that forms a reader does not tell apart meet: each character's
-compatibility form when it is a letter or digit (ｑ３ → q3, ㍿ → 株式会社), lower case, and
-Traditional characters to Simplified (OpenCC's character table, so 發展 and 发展 are one token).
-Then every run of Chinese characters gives each character alone (so one character finds) and
+Text is folded first (sitegen.folding: 發展 and 发展 are one token). Then every run of Chinese characters gives each character alone (so one character finds) and
 each pair of neighbours (so a phrase is the pairs it is made of), and a run of other letters
 or digits gives one word. Whitespace and punctuation end a run: no phrase spans them.
 
@@ -21,10 +18,9 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from sitegen.folding import RUN_RANGES, fold
+
 UNIGRAM, BIGRAM, WORD = 1, 2, 3
-# Chinese characters, kana, CJK symbols and compatibility ideographs, then the supplementary
-# ideographic planes; of these, letters and numbers make runs (search.js has the same ranges).
-RUN_RANGES = ((0x3000, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
 Tokens = npt.NDArray[np.uint32]
 
 
@@ -55,44 +51,6 @@ def _classes() -> npt.NDArray[np.uint8]:
         table[match.start() : match.end()] = WORDY
     table[[ord(c) for c in _run_characters(every)]] = RUN
     return table
-
-
-@cache
-def simplified() -> dict[int, str]:
-    """Traditional → Simplified, one character each, from OpenCC's own table (t2s).
-
-    The letters are converted in one call, a line each (a phrase never spans a line), rather
-    than one call per character."""
-    import opencc  # here: only indexing and the folding file need it
-
-    letters = [c for c in _run_characters(_every_character()) if unicodedata.category(c)[0] == "L"]
-    folded = opencc.OpenCC("t2s").convert("\n".join(letters)).split("\n")
-    return {
-        ord(char): simple
-        for char, simple in zip(letters, folded, strict=True)
-        if simple != char and len(simple) == 1
-    }
-
-
-class _Folding(dict[int, str]):
-    """Each character folded, worked out the first time it is seen (str.translate asks)."""
-
-    def __missing__(self, point: int) -> str:
-        char = chr(point)
-        plain = unicodedata.normalize("NFKC", char)
-        if not any(c.isalnum() for c in plain):
-            plain = char  # punctuation as written: "，" stays a Chinese comma
-        folded = "".join(simplified().get(ord(c), c) for c in plain.lower())
-        self[point] = folded
-        return folded
-
-
-_FOLDING = _Folding()
-
-
-def fold(text: str) -> str:
-    """The text as the index sees it (search.js folds a query the same way)."""
-    return unicodedata.normalize("NFC", text).translate(_FOLDING)
 
 
 def _mix(

@@ -31,13 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
+from sitegen import code
+from sitegen.folding import simplified
 from sitegen.output import write_atomically
 from sitegen.parallel import jobs_for, map_chunks
-from sitegen.search import code_digest, postings
 from sitegen.search import format as fmt
+from sitegen.search import postings
 from sitegen.search.doc import Doc, TextOf
 from sitegen.search.postings import Folder
-from sitegen.search.tokens import simplified, tokens
+from sitegen.search.tokens import tokens
 
 PARALLEL_FROM = 2000
 STATE_VERSION = 3
@@ -98,7 +100,7 @@ class SearchIndex:
         """Make `folder` the index of `docs` (any order), writing only files that change."""
         started = time.perf_counter()
         docs = ordered(docs)
-        salt = code_digest()
+        salt = code.digest(code.SEARCH)  # a change to the code makes the index anew
         ids = [d.key for d in docs]
         digest = hashlib.blake2b(repr((salt, ids)).encode(), digest_size=16).hexdigest()
         state = self._load()

@@ -1,0 +1,122 @@
+"""The code a stage runs, found from its imports: what each cache digest hashes.
+
+A cached thing (a normalized article, a rendered page, the search index's state) is as good as the
+code that made it. Rather than a hand-kept list of modules, which goes stale the day a stage imports
+a new one, each digest hashes the import closure of its stage's entry modules: every module of
+this package they import, at the top or inside a function, read with `ast` (imports under
+`if TYPE_CHECKING:` are for the type checker and never run, so they are left out), with the
+packages on the way (importing `sitegen.search.tokens` runs `sitegen/search/__init__.py`), and
+the tables of `sitegen/data/` whose file name a module of the closure spells (authorities.tsv).
+tests/test_code_digests.py checks each closure against the modules a real run of its stage loads
+and the data files it opens.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+PACKAGE = "sitegen"
+ROOT = Path(__file__).parent
+DATA = "data"  # the package's tables, read by the modules that name them
+
+# Each digest's entry modules. Articles: reading a file and normalizing it (front matter, cleaning,
+# slugs, cited documents, the story sketch). Pages: planning and rendering them, from Articles
+# (so the article code too: a page shows what normalizing made). Search: the index's records
+# and files, and the Site's rule that names each record's source (sitegen.site.source_name).
+ARTICLES = ("sitegen.content.load", "sitegen.content.normalize")
+PAGES = ("sitegen.pages", "sitegen.render", *ARTICLES)
+SEARCH = ("sitegen.search.extract", "sitegen.search.writer", "sitegen.site")
+
+
+def _file(module: str) -> Path | None:
+    """The source of a module of this package, or None when there is no such module."""
+    parts = module.split(".")[1:]
+    base = ROOT.joinpath(*parts)
+    for path in (base / "__init__.py", base.with_suffix(".py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+@cache
+def _imported(module: str) -> frozenset[str]:
+    """The modules of this package that `module` imports anywhere in its source."""
+    path = _file(module)
+    if path is None:
+        raise ValueError(f"{module} is not a module of {PACKAGE}")
+    found: set[str] = set()
+    is_package = path.name == "__init__.py"
+    todo: list[ast.stmt] = list(ast.parse(path.read_bytes(), str(path)).body)
+    while todo:  # statements only: an import is one, at any depth of blocks
+        node = todo.pop()
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".")
+                anchor = parts[: len(parts) - node.level + is_package]
+                base = ".".join([*anchor, *([base] if base else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.If) and _type_checking(node):
+            todo.extend(node.orelse)
+        else:
+            for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+                for child in getattr(node, block, ()):
+                    todo.extend(
+                        getattr(child, "body", ()) if block in ("handlers", "cases") else [child]
+                    )
+    return frozenset(name for name in found if name.split(".")[0] == PACKAGE and _file(name))
+
+
+def _parents(module: str) -> list[str]:
+    parts = module.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]
+
+
+def closure(roots: Iterable[str]) -> list[str]:
+    """Every module of this package that importing and running `roots` can load, sorted."""
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(_parents(module))
+            todo.extend(_imported(module))
+    return sorted(seen)
+
+
+def data(roots: Iterable[str]) -> list[str]:
+    """The files of sitegen/data/ that a module in the closure of `roots` names, sorted."""
+    folder = ROOT / DATA
+    tables = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    sources = [_file(module) for module in closure(roots)]
+    texts = [path.read_bytes() for path in sources if path is not None]
+    return [f"{DATA}/{name}" for name in tables if any(name.encode() in t for t in texts)]
+
+
+@cache
+def digest(roots: tuple[str, ...]) -> str:
+    """A digest of the source of every module in the closure of `roots` and of the data files
+    they name, each by its name (not its path, so a checkout elsewhere has the same digest)."""
+    hashed = hashlib.blake2b(digest_size=16)
+    for module in closure(roots):
+        path = _file(module)
+        assert path is not None
+        hashed.update(module.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in data(roots):
+        hashed.update(name.encode() + b"\0" + (ROOT / name).read_bytes() + b"\0")
+    return hashed.hexdigest()

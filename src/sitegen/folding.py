@@ -1,0 +1,58 @@
+"""Text as search sees it: folded so that forms a reader does not tell apart meet.
+
+Each character's compatibility form when it is a letter or digit (ｑ３ → q3, ㍿ → 株式会社), lower
+case, and Traditional characters to Simplified (OpenCC's character table, so 發展 and 发展 are one).
+Search indexes folded text (sitegen.search.tokens) and search.js folds a query the same way; the
+story sketches (sitegen.stories) are made of folded text too, so a reprint in the other script is
+the same story. A leaf: normalizing imports it without loading any of search's writer.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+# Chinese characters, kana, CJK symbols and compatibility ideographs, then the supplementary
+# ideographic planes; of these, letters and numbers make runs (search.js has the same ranges).
+RUN_RANGES = ((0x3000, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
+
+
+@cache
+def simplified() -> dict[int, str]:
+    """Traditional → Simplified, one character each, from OpenCC's own table (t2s).
+
+    The letters are converted in one call, a line each (a phrase never spans a line), rather
+    than one call per character."""
+    import opencc  # here: only indexing and the folding file need it
+
+    category = unicodedata.category
+    letters = [
+        c for low, high in RUN_RANGES for c in map(chr, range(low, high)) if category(c)[0] == "L"
+    ]
+    folded = opencc.OpenCC("t2s").convert("\n".join(letters)).split("\n")
+    return {
+        ord(char): simple
+        for char, simple in zip(letters, folded, strict=True)
+        if simple != char and len(simple) == 1
+    }
+
+
+class _Folding(dict[int, str]):
+    """Each character folded, worked out the first time it is seen (str.translate asks)."""
+
+    def __missing__(self, point: int) -> str:
+        char = chr(point)
+        plain = unicodedata.normalize("NFKC", char)
+        if not any(c.isalnum() for c in plain):
+            plain = char  # punctuation as written: "，" stays a Chinese comma
+        folded = "".join(simplified().get(ord(c), c) for c in plain.lower())
+        self[point] = folded
+        return folded
+
+
+_FOLDING = _Folding()
+
+
+def fold(text: str) -> str:
+    """The text as the index sees it (search.js folds a query the same way)."""
+    return unicodedata.normalize("NFC", text).translate(_FOLDING)
