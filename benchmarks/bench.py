@@ -220,13 +220,19 @@ def by_kind(path: Path) -> dict[str, tuple[int, int, int]]:
     return dict(sorted(kinds.items(), key=lambda item: -item[1][2]))
 
 
-# What citations and document links put on an article page: no switch turns them off, so the
-# bench weighs them in the pages (theme/templates/article.html).
+# The parts of an article page (theme/templates/article.html), weighed by the bench.
 ARTICLE_PARTS = {
     "citation_* tags": re.compile(r'<meta name="citation_[^>]*>\n?'),
     "JSON-LD": re.compile(r'<script type="application/ld\+json">.*?</script>\n?', re.S),
     "引用 block": re.compile(r"<details><summary>引用</summary>.*?</details>\n?", re.S),
     "提及文件 links": re.compile(r'<p class="article-docs">.*?</p>\n?', re.S),
+    "body": re.compile(
+        r'<div class="article-body">.*?</div>\n<footer class="article-footer">', re.S
+    ),
+    "head": re.compile(r"<head>.*?</head>", re.S),
+    "related": re.compile(r'<section class="related".*?</section>\n?', re.S),
+    "site header, footer": re.compile(r'<(header|footer) class="site-.*?</\1>\n?', re.S),
+    "trails": re.compile(r'<nav class="article-trails".*?</nav>\n?', re.S),
 }
 
 
@@ -301,10 +307,10 @@ def bench_features(root: Path, runs: int) -> dict[str, dict[str, Stat]]:
     return off
 
 
-def cold_result(root: Path, size: int, runs: int) -> SizeResult:
-    """The cold builds, and what the last one wrote: pages, bytes, each citation part's bytes."""
+def cold_result(root: Path, size: int, runs: int, name: str = "cold") -> SizeResult:
+    """The cold builds, and what the last one wrote: pages, bytes, each page part's bytes."""
     result = SizeResult(size)
-    result.scenarios["cold"] = cold_builds(root, runs)
+    result.scenarios[name] = cold_builds(root, runs)
     result.pages, output_bytes = folder_size(root / "build")
     result.output_mib = output_bytes / 2**20
     result.output = measure(root / "build")
@@ -322,7 +328,22 @@ def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
     return result
 
 
-def bench_sitegen(root: Path, size: int, runs: int, with_search: bool, write: Write) -> SizeResult:
+def bench_cold_only(root: Path, size: int, runs: int) -> SizeResult:
+    """`--cold-only`: the cold build with search (the defaults), its output by kind, each article
+    page's parts: what a size costs, without the hour the other scenarios take at 100,000."""
+    write_config(root, search=True)
+    try:
+        result = cold_result(root, size, runs, "cold, with search")
+        result.output_search, result.output = result.output, None
+        result.kinds = by_kind(root / "build")
+    finally:
+        write_config(root, search=False)
+    return result
+
+
+def bench_sitegen(
+    root: Path, size: int, runs: int, with_search: bool, write: Write, features: bool = True
+) -> SizeResult:
     build = BUILD
     result = cold_result(root, size, runs)
     result.scenarios["warm, no change"] = Stat.of([timed(build, root) for _ in range(runs)])
@@ -358,7 +379,8 @@ def bench_sitegen(root: Path, size: int, runs: int, with_search: bool, write: Wr
     else:
         result.kinds = by_kind(root / "build")
     result.scenarios.update(bench_serve(root, runs))
-    result.features = bench_features(root, runs)
+    if features:
+        result.features = bench_features(root, runs)
     return result
 
 
@@ -705,6 +727,14 @@ def feature_lines(result: SizeResult) -> list[str]:
     return lines
 
 
+def switch(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
+    """An on/off option, also set by its environment variable: --cold-only, BENCH_COLD_ONLY."""
+    variable = "BENCH_" + flag.removeprefix("--").replace("-", "_").upper()
+    parser.add_argument(
+        flag, action="store_true", default=bool(os.environ.get(variable)), help=help
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -718,18 +748,17 @@ def main() -> None:
         default=int(os.environ.get("BENCH_SEARCH_UP_TO", "100000")),
         help="also measure search up to this size",
     )
-    parser.add_argument(
-        "--features-only",
-        action="store_true",
-        default=bool(os.environ.get("BENCH_FEATURES_ONLY")),
-        help="measure only what each feature of FEATURE_OFF costs",
-    )
+    switch(parser, "--features-only", "measure only what each feature of FEATURE_OFF costs")
     parser.add_argument(
         "--corpus",
         choices=sorted(CORPORA),
         default=os.environ.get("BENCH_CORPUS", "real"),
         help="real: real paragraphs recombined (the default); synthetic: the older made-up archive",
     )
+    switch(
+        parser, "--cold-only", "only the cold build with search (and Hugo's): sizes, time, memory"
+    )
+    switch(parser, "--skip-features", "leave out what each feature costs (more cold builds)")
     args = parser.parse_args()
     if args.corpus == "real" and not real_corpus.corpus_dir().is_dir():
         raise SystemExit(
@@ -745,7 +774,13 @@ def main() -> None:
             results[-1].corpus = args.corpus
             print(table(results[-1:]), flush=True)
             continue
-        result = bench_sitegen(root, size, args.runs, size <= args.search_up_to, write)
+        with_search = size <= args.search_up_to
+        if args.cold_only:
+            result = bench_cold_only(root, size, args.runs)
+        else:
+            result = bench_sitegen(
+                root, size, args.runs, with_search, write, not args.skip_features
+            )
         result.corpus = args.corpus
         result.hugo, result.hugo_output = bench_hugo(root, args.runs)
         results.append(result)

@@ -104,7 +104,10 @@ def test_article_page_shows_metadata_once_and_no_boilerplate(tmp_path: Path) -> 
     assert page.xpath("//link[@rel='canonical']/@href") == [
         "http://127.0.0.1:8000/2021/12/001_c31c58ede6f3a8cb/"
     ]
-    assert page.xpath("//meta[@property='og:title']/@content")
+    assert page.xpath("//meta[@property='og:type']/@content") == ["article"]
+    assert not page.xpath("//meta[@property='og:title'] | //meta[@name='description']")  # the
+    # title and the first sentence again: readers of a shared link get <title>, crawlers the text
+    assert not page.xpath("//nav[@class='post-nav']")  # another feed's story, by date: gone
 
 
 def test_rebuilding_with_no_change_is_byte_identical_and_keeps_mtimes(tmp_path: Path) -> None:

@@ -121,8 +121,8 @@ def test_more_mark_ends_the_summary_and_the_body_keeps_the_rest(
 ) -> None:
     _, output = built
     article = article_titled(output, "带摘要分隔的统计公报")
-    description = article.xpath("//meta[@name='description']/@content")[0]
-    assert description == "国家统计局发布一季度主要数据，经济运行开局良好。"
+    feed = (output / "atom.xml").read_text(encoding="utf-8")  # the summary: feeds and cards
+    assert '<summary type="text">国家统计局发布一季度主要数据，经济运行开局良好。</summary>' in feed
     body = article.xpath("//div[contains(@class, 'article-body')]")[0]
     assert body.xpath(".//table") and "详细数据见下表之后的说明" in body.text_content()
 

@@ -226,7 +226,7 @@ def test_two_builds_from_scratch_are_byte_identical_index_included(tmp_path: Pat
         root = tmp_path / name
         build(seed_site(root), jobs=2)
         digests.append(tree_digest(root / "build"))
-    assert any(path.startswith("search-index/s/") for path in digests[0])
+    assert any(path.startswith("search-index/t/") for path in digests[0])  # 2 articles: the tail
     assert digests[0] == digests[1]
 
 
@@ -255,9 +255,9 @@ def test_an_edit_rewrites_only_the_files_that_hold_its_tokens(tmp_path: Path) ->
     assert report.search is not None and not report.search.full
     after = stamps(folder)
     changed = {path for path in after if after[path] != before.get(path)}
-    sentence = {fmt.shard_path(fmt.shard_of(t)) for t in tokens("独一无二的测试语句").tolist()}
+    sentence = {p for t in tokens("独一无二的测试语句").tolist() for p in fmt.files_of(2, t)}
     assert changed <= sentence | {fmt.INDEX, fmt.meta_path(0)}, changed - sentence
-    assert {p for p in changed if p.startswith("s/")}, "the shards of its new tokens"
+    assert {p for p in changed if p.startswith("t/")}, "the shards of its new tokens"
     for path in set(before) - changed:
         assert after[path] == before[path], path  # bytes and mtime
     assert found(folder, "独一无二的测试语句") == {urls_of(folder)[1]}
@@ -314,9 +314,10 @@ def test_a_damaged_index_file_is_made_anew(tmp_path: Path) -> None:
     good = tree_digest(folder)
     held = set(tokens((SEEDS / NEWER).read_text(encoding="utf-8")).tolist())
     touched = [
-        folder / fmt.shard_path(fmt.shard_of(token))
+        folder / path
         for token in tokens("再改一句").tolist()
-        if token not in held and (folder / fmt.shard_path(fmt.shard_of(token))).exists()
+        for path in fmt.files_of(2, token)
+        if token not in held and (folder / path).exists()
     ]
     touched[0].write_bytes(b"\x09broken")  # a shard the edit has to update
     edit(tmp_path / "content" / NEWER, "<div>", "<div><p>再改一句</p>")

@@ -1,7 +1,9 @@
 """An article's citation data: schema.org JSON-LD, Highwire `citation_*` tags and a GB/T 7714 entry.
 
 Reference managers (Zotero's embedded-metadata and JSON-LD translators) read the first two; readers
-copy the third. All three go on every article page, so each holds only what a citation needs.
+copy the third. The tags and the entry go on every article page, each holding only what a citation
+needs; the JSON-LD only on a page whose article names its original (isBasedOn), the one thing the
+tags cannot say: elsewhere it repeated them (460 bytes a page).
 """
 
 from __future__ import annotations
@@ -20,10 +22,8 @@ def json_ld(data: dict[str, object]) -> Markup:
     return Markup(text.replace("</", "<\\/"))
 
 
-def citation(article: Article, *, archive_url: str, source: str, tz_date: str) -> Citation:
-    """`archive_url`: this page's address; `source`: who published the article (its 来源 or feed);
-    `tz_date`: the publication day in the site's time zone (YYYY-MM-DD). dateModified only when
-    the article was updated: it costs 46 bytes a page and says nothing new otherwise."""
+def _schema(article: Article, source: str) -> dict[str, object]:
+    """schema.org NewsArticle. dateModified only when the article was updated."""
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -40,8 +40,13 @@ def citation(article: Article, *, archive_url: str, source: str, tz_date: str) -
         data["image"] = article.image
     if article.categories:
         data["articleSection"] = " › ".join(article.categories[0])
-    if article.link:
-        data["isBasedOn"] = article.link
+    data["isBasedOn"] = article.link
+    return data
+
+
+def citation(article: Article, *, archive_url: str, source: str, tz_date: str) -> Citation:
+    """`archive_url`: this page's address; `source`: who published the article (its 来源 or feed);
+    `tz_date`: the publication day in the site's time zone (YYYY-MM-DD)."""
     meta = (
         ("citation_title", article.title),
         *((("citation_author", article.author),) if article.author else ()),
@@ -51,4 +56,5 @@ def citation(article: Article, *, archive_url: str, source: str, tz_date: str) -
     author = f"{article.author}. " if article.author else ""
     where = f"{article.link}. 存档：{archive_url}" if article.link else archive_url
     text = f"{author}{article.title}[N/OL]. {source}, {tz_date}. {where}."
-    return Citation(json_ld(data), meta, text)
+    schema = json_ld(_schema(article, source)) if article.link else Markup("")
+    return Citation(schema, meta, text)

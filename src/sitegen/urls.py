@@ -180,5 +180,10 @@ class Urls:
         return self._hrefs[url]
 
     def absolute(self, url: str) -> str:
-        """The full URL, percent-encoded (URI, not IRI): feeds, sitemaps and canonical links."""
+        """The full URL, percent-encoded (URI, not IRI): feeds and sitemaps."""
         return self.config.origin + quote(self.href(url), _SAFE)
+
+    def iri(self, url: str) -> str:
+        """The full URL as the page's links write it (IRI: a Chinese character is 3 bytes, not 9):
+        canonical links, which browsers and crawlers resolve to the same URI."""
+        return self.config.origin + self.href(url)

@@ -74,7 +74,7 @@ def end_unclosed(html: str, markdown: bool = False) -> str:
     pieces, done = [], 0
     for where, _, cut_to, text in sorted(edits):
         pieces += [html[done:where], text]
-        done = cut_to
+        done = max(done, cut_to)  # a cut and an insertion at one place: the cut holds
     return "".join(pieces) + html[done:]
 
 

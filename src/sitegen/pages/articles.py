@@ -16,12 +16,6 @@ from sitegen.pages.shared import Views, display_date
 from sitegen.views import ArticleView, Link
 
 
-def _neighbours(views: Views, i: int) -> tuple[int | None, int | None]:
-    """The older and the newer article, if any."""
-    older = i + 1 if i + 1 < len(views.site.articles) else None
-    return older, (i - 1 if i > 0 else None)
-
-
 def _documents(views: Views, i: int) -> tuple[Link, ...]:
     """A link per document cited, to its record's page (a title and its number: one link)."""
     href, urls = views.urls.href, views.record_urls
@@ -50,14 +44,13 @@ def article_page(views: Views, i: int) -> Page:
     """Article i's page: its data is i alone; the key digests everything the page shows."""
     site = views.site
     article, url, source = site.articles[i], site.urls[i], site.source_of[i]
-    neighbours = [views.token(j) if j is not None else None for j in _neighbours(views, i)]
     tags = [views.tag_links[n].href for n in article.tags if n in views.tag_links]  # may move
     related = [views.token(j) for j in site.related[i]]
     sourced: tuple[object, ...] = (views.source_urls.get(source, ""), _documents(views, i))
     if authorities := _authorities(views, i):  # articles naming none keep their keys
         sourced = (*sourced, authorities)
     pictures = views.showing.key(article.images)
-    key = views.key(url, views.token(i), neighbours, related, tags, sourced, pictures)
+    key = views.key(url, views.token(i), related, tags, sourced, pictures)
     return Page(url, "article", "article.html", key, views.modified(i), "article", i)
 
 
@@ -67,10 +60,11 @@ def article_pages(views: Views) -> Iterator[Page]:
 
 
 def context(url: str, i: int, views: Views) -> dict[str, Any]:
-    """Article i's template data: its view (the body asked for now), its neighbours, related."""
+    """Article i's template data: its view (the body asked for now) and its related articles.
+    No previous and next by date: in an archive of many feeds they are another feed's story, 540
+    bytes a page, and each new article would change the page before it."""
     site, config, urls = views.site, views.config, views.urls
     article, source = site.articles[i], site.source_of[i]
-    older, newer = _neighbours(views, i)
     local = article.date.astimezone(config.tz)
     source_url = views.source_urls.get(source, "")  # none when source pages are off
     image = views.showing.show("" if article.image_in_body else article.image)
@@ -100,9 +94,7 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         image_lost=Markup(placeholder(image, "")) if image.lost else Markup(),
     )
     return {
-        "head": views.head(article.title, url, article.summary, "article", views.og_image(i)),
+        "head": views.head(article.title, url, None, "article", views.og_image(i)),
         "article": view,
-        "prev": None if older is None else views.card(older),
-        "next": None if newer is None else views.card(newer),
         "related": tuple(views.card(j) for j in site.related[i]),
     }

@@ -199,16 +199,19 @@ class Views:
         self,
         title: str,
         url: str,
-        description: str = "",
+        description: str | None = "",
         og_type: str = "website",
         image: str = "",
         feeds: tuple[Link, ...] = (),
     ) -> Head:
+        """A page's <head> data. `description` None: none (an article's would repeat its first
+        sentence, 270 bytes a page); "": the site's."""
         full = f"{title} | {self.config.title}" if title != self.config.title else title
+        described = description or self.config.description or self.config.title
         return Head(
             title=full,
-            description=description or self.config.description or self.config.title,
-            canonical=self.urls.absolute(url),
+            description="" if description is None else described,
+            canonical=self.urls.iri(url),
             og_type=og_type,
             og_image=image,
             feeds=feeds,

@@ -268,7 +268,7 @@ class Session:
         first: Callable[[], None] | None = None,
     ) -> Report:
         """The one entry of every build: `sitegen build` reads everything into the output's twin
-        (the default place), the dev server each change set into its folder in place (`Served`).
+        (the default place), the dev server each change set into its folder in place (`Current`).
 
         Only what `changes` names is read again; a page the place already holds with its key is
         kept, the rest rendered; the search index rewrites only the files that change. `first`

@@ -5,19 +5,24 @@ of the set of documents and a new article appends. Every file is canonical: the 
 give the same bytes, whichever way (from scratch or by updates) they were written.
 
 `index.json`
-    {"version", "docs": n, "shard_bits", "meta_block", "facet_block", "digest",
+    {"version", "docs": n, "shard_bits", "tail", "tail_bits", "meta_block", "facet_block", "digest",
      "years": [[year, first id]…] (ids are in date order, so a year is a range of ids),
      "sources": [source…], "categories": [category path…] (sorted),
      "groups": [[source's index, [category path's index…]]…] (the distinct pairs, sorted; an
      article's first trail comes first, each level a path: "金融", "金融 › 新浪财经"…),
      "fold": [block…] (the blocks that have a folding file)}
-`s/<shard>.bin`
-    The tokens whose top `shard_bits` bits are <shard>, ascending: per token a varint of the
+`s/<shard>.bin`, `t/<shard>.bin`
+    Two segments of ids, each sharded by token: the base (`s/`, ids below "tail") and the tail
+    (`t/`, ids from "tail", the articles past the last whole TAIL_SEGMENT: a day's new articles
+    change its `2 ** tail_bits` files, not the base's thousands; the tail joins the base when the
+    archive passes the next multiple, so where it starts is a function of the number of articles
+    and a build from scratch writes the same files). In a tail shard ids are stored less "tail".
+    A shard holds the tokens whose top `shard_bits` (`tail_bits`) bits are <shard>, ascending: per token a varint of the
     gap from the previous token (the first from 0), a varint `length << 3 | kind << 1 | titled`
     and its postings; when `titled`, a varint `length << 2 | kind` and the postings of the
     articles whose title holds the token. The file starts with the version byte.
 `p/<token as 8 hex digits>.bin`
-    A token whose postings take more than EXTERNAL bytes (kind EXTERNAL in its shard): the
+    A token whose postings in the base take more than EXTERNAL bytes (kind OUTSIDE in its shard): the
     version byte, the kind byte and the postings. So a shard stays small for the queries that
     only need its rare tokens.
 `m/<block>.json`
@@ -38,6 +43,7 @@ is shorter (GAPS on a tie).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -48,6 +54,10 @@ import numpy.typing as npt
 
 VERSION = 1
 SHARD_BITS = 12
+TAIL_SEGMENT = 1024  # the tail holds fewer articles than this: its bitmaps stay within EXTERNAL
+TAIL_BITS = (
+    4  # 16 files: what one new article changes of the index, with a meta block and index.json
+)
 META_BLOCK = 16
 FACET_BLOCK = 4096
 EXTERNAL = 1024
@@ -175,20 +185,47 @@ class Entry(NamedTuple):
     title: bytes = b""
 
 
-def entry(encoded: tuple[int, bytes], title: tuple[int, bytes]) -> tuple[Entry, bytes | None]:
-    """A token's entry in its shard from its encoded postings and, when they are long, its own
-    file."""
+class Segment(NamedTuple):
+    """The shards of a range of ids: the base (s/, from 0) or the tail (t/, from `first`, its
+    ids stored less `first`). Only the base puts long postings in their own files (p/, by token):
+    the tail's are never that long, and must not touch the base's."""
+
+    folder: str
+    bits: int
+    first: int
+
+    @property
+    def outside(self) -> bool:
+        return self.folder == "s"
+
+    def shard_of(self, token: int) -> int:
+        return token >> (32 - self.bits)
+
+    def path(self, shard: int) -> str:
+        return f"{self.folder}/{shard:0{-(-self.bits // 4)}x}.bin"
+
+
+def segments(docs: int) -> tuple[Segment, Segment]:
+    """The base and the tail of an index of `docs` articles."""
+    return Segment("s", SHARD_BITS, 0), Segment("t", TAIL_BITS, docs - docs % TAIL_SEGMENT)
+
+
+def entry(
+    encoded: tuple[int, bytes], title: tuple[int, bytes], outside: bool = True
+) -> tuple[Entry, bytes | None]:
+    """A token's entry in its shard from its encoded postings and, when they are long (and the
+    segment has files of its own), its own file."""
     (kind, data), (title_kind, title_data) = encoded, title
-    if len(data) > EXTERNAL:
+    if outside and len(data) > EXTERNAL:
         return Entry(OUTSIDE, b"", title_kind, title_data), bytes([VERSION, kind]) + data
     return Entry(kind, data, title_kind, title_data), None
 
 
-def encode_shard(entries: dict[int, Entry]) -> bytes:
+def encode_shard(entries: dict[int, Entry], bits: int = SHARD_BITS) -> bytes:
     tokens = sorted(entries)
-    return (
-        next(encode_shards(tokens, [entries[t] for t in tokens]))[1] if tokens else bytes([VERSION])
-    )
+    if not tokens:
+        return bytes([VERSION])
+    return next(encode_shards(tokens, [entries[t] for t in tokens], bits))[1]
 
 
 def _sliced(values: npt.NDArray[np.int64]) -> list[bytes]:
@@ -198,13 +235,15 @@ def _sliced(values: npt.NDArray[np.int64]) -> list[bytes]:
     return [data[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
 
-def encode_shards(tokens: list[int], entries: list[Entry]) -> Iterator[tuple[int, bytes]]:
+def encode_shards(
+    tokens: list[int], entries: list[Entry], bits: int = SHARD_BITS
+) -> Iterator[tuple[int, bytes]]:
     """(shard, bytes) of every shard these tokens (ascending) and their entries fill; the
     headers of a whole partition are encoded at once."""
     if not tokens:
         return
     array = np.array(tokens, dtype=np.int64)
-    shards = array >> (32 - SHARD_BITS)
+    shards = array >> (32 - bits)
     gaps = np.diff(array, prepend=0)
     starts = np.flatnonzero(np.diff(shards, prepend=-1))
     gaps[starts] = array[starts]
@@ -281,18 +320,34 @@ def fold_path(block: int) -> str:
 INDEX = "index.json"
 
 
-def lookup(folder: Path, token: int) -> tuple[Ids, Ids]:
-    """A token's postings in the index in `folder`: (every article, articles by title), as
-    search.js reads them (the tests ask the index this way)."""
+def _lookup_in(folder: Path, segment: Segment, token: int) -> tuple[Ids, Ids]:
     none = np.zeros(0, dtype=np.uint32)
-    path = folder / shard_path(shard_of(token))
+    path = folder / segment.path(segment.shard_of(token))
     held = decode_shard(path.read_bytes()).get(token) if path.exists() else None
     if held is None:
         return none, none
     title = decode_postings(held.title_kind, held.title)
     if held.kind == OUTSIDE:
-        return decode_outside((folder / outside_path(token)).read_bytes()), title
-    return decode_postings(held.kind, held.data), title
+        ids = decode_outside((folder / outside_path(token)).read_bytes())
+    else:
+        ids = decode_postings(held.kind, held.data)
+    return ids + np.uint32(segment.first), title + np.uint32(segment.first)
+
+
+def lookup(folder: Path, token: int) -> tuple[Ids, Ids]:
+    """A token's postings in the index in `folder`: (every article, articles by title), base
+    then tail, as search.js reads them (the tests ask the index this way)."""
+    docs = json.loads((folder / INDEX).read_bytes())["docs"]
+    found = [_lookup_in(folder, segment, token) for segment in segments(docs)]
+    return (
+        np.concatenate([f[0] for f in found]).astype(np.uint32),
+        np.concatenate([f[1] for f in found]).astype(np.uint32),
+    )
+
+
+def files_of(docs: int, token: int) -> set[str]:
+    """The shards that may hold a token, in an index of `docs` articles."""
+    return {segment.path(segment.shard_of(token)) for segment in segments(docs)}
 
 
 def candidates(folder: Path, tokens: list[int]) -> Ids:

@@ -1,8 +1,9 @@
 """The postings of the index: which documents hold each token, in shards (format.py).
 
 From scratch, documents are tokenized a chunk at a time and each chunk's (token, doc id) pairs
-are spilled to disk by partition (a range of shards); then each partition is read back alone,
-sorted and written as its shards: memory is a chunk's pairs plus one partition's. Afterwards a
+are spilled to disk by partition (a range of the base's shards, or the whole tail); then each
+partition is read back alone, sorted and written as its shards: memory is a chunk's pairs plus one
+partition's. Afterwards a
 shard is updated in place with the tokens documents gained or lost, known from the texts the
 state keeps of each chunk.
 """
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 CHUNK = 1024  # documents tokenized at a time
 PARTITION_BITS = 6  # the spill's partitions: ranges of 2 ** (SHARD_BITS - PARTITION_BITS) shards
+TAIL = 2**PARTITION_BITS  # the partition after them: the tail's pairs (format.py: segments)
+PARTITIONS = list(range(TAIL + 1))
 
 
 def token_pairs(title: str, text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
@@ -64,14 +67,16 @@ class Folder:
 # --- from scratch ---------------------------------------------------------------------------------
 
 
-def spill_chunks(starts: list[int], docs: list[Doc], text_of: TextOf, spill: Path) -> None:
-    """Tokenize chunks of documents (CHUNK from each start) and spill their pairs by partition;
-    keep their texts."""
+def spill_chunks(
+    starts: list[int], docs: list[Doc], text_of: TextOf, spill: Path, tail: int
+) -> None:
+    """Tokenize chunks of documents (CHUNK from each start) and spill their pairs by partition,
+    those of ids from `tail` to the tail's; keep their texts."""
     for start in starts:
-        _spill_chunk(start, docs[start : start + CHUNK], text_of, spill)
+        _spill_chunk(start, docs[start : start + CHUNK], text_of, spill, tail)
 
 
-def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path) -> None:
+def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path, tail: int) -> None:
     pairs: list[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = []
     texts = []
     for offset, doc in enumerate(chunk):
@@ -83,9 +88,10 @@ def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path) -> 
     every = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.uint32)
     values = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.uint32)
     partition = every >> np.uint32(32 - PARTITION_BITS)
+    partition[values >> np.uint32(1) >= tail] = TAIL
     order = np.argsort(partition, kind="stable")
-    bounds = np.searchsorted(partition[order], np.arange(2**PARTITION_BITS + 1))
-    for p in range(2**PARTITION_BITS):
+    bounds = np.searchsorted(partition[order], np.arange(len(PARTITIONS) + 1))
+    for p in PARTITIONS:
         here = order[bounds[p] : bounds[p + 1]]
         if len(here):
             data = np.column_stack((every[here], values[here])).astype("<u4").tobytes()
@@ -93,19 +99,22 @@ def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path) -> 
     write_atomically(spill.parent / "texts" / f"{start // CHUNK}.pickle", pickle.dumps(texts))
 
 
-def merge_partitions(partitions: list[int], spill: Path, out: Path) -> tuple[list[str], list[str]]:
-    """Read partitions' pairs back, sorted by token (ids stay ascending), write their shards;
-    returns the files they made and those of them written."""
+def merge_partitions(
+    partitions: list[int], spill: Path, out: Path, docs: int
+) -> tuple[list[str], list[str]]:
+    """Read partitions' pairs back, sorted by token (ids stay ascending), write their shards
+    (the base's, or the tail's for TAIL); returns the files they made and those of them written."""
     produced: list[str] = []
     written: list[str] = []
+    base, tail = fmt.segments(docs)
     for p in partitions:
-        folder = _merge_partition(p, spill, out)
+        folder = _merge_partition(p, spill, out, tail if p == TAIL else base)
         produced.extend(folder.produced)
         written.extend(folder.written)
     return produced, written
 
 
-def _merge_partition(p: int, spill: Path, out: Path) -> Folder:
+def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Folder:
     folder = Folder(out)
     files = sorted(spill.glob(f"{p:02x}-*"))
     pairs = np.concatenate(
@@ -117,7 +126,7 @@ def _merge_partition(p: int, spill: Path, out: Path) -> Folder:
     starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
     starts = np.append(starts, len(every)) if len(every) else starts
     titled = (values & 1) == 1
-    ids = values >> np.uint32(1)
+    ids = (values >> np.uint32(1)) - np.uint32(segment.first)
     unique = every[starts[:-1]].tolist() if len(every) else []
     encoded = fmt.encode_runs(every, ids)
     title = dict(
@@ -129,12 +138,12 @@ def _merge_partition(p: int, spill: Path, out: Path) -> Folder:
     )
     entries = []
     for token, postings in zip(unique, encoded, strict=True):
-        made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")))
+        made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")), segment.outside)
         entries.append(made)
         if own is not None:
             folder.put(fmt.outside_path(token), own)
-    for shard, data in fmt.encode_shards(unique, entries):
-        folder.put(fmt.shard_path(shard), data)
+    for shard, data in fmt.encode_shards(unique, entries, segment.bits):
+        folder.put(segment.path(shard), data)
     for f in files:
         f.unlink()
     return folder
@@ -184,12 +193,15 @@ def stored_tokens(block: list[tuple[str, str, bytes]], i: int, url: str) -> dict
 
 def update_shard(
     out: Folder,
+    segment: fmt.Segment,
     shard: int,
     affected: set[int],
     gained: dict[int, list[tuple[int, bool]]],
     lost: dict[int, list[int]],
 ) -> None:
-    data = out.read(fmt.shard_path(shard))
+    """Shard `shard` of the segment with the tokens its documents (ids less its first) gained or
+    lost."""
+    data = out.read(segment.path(shard))
     entries = fmt.decode_shard(data) if data else {}
     for token in sorted(affected):
         held = entries.get(token)
@@ -208,15 +220,16 @@ def update_shard(
         title = np.union1d(title, np.array([i for i, t in add if t], dtype=np.uint32))
         if not len(ids):
             entries.pop(token, None)
-            out.drop(fmt.outside_path(token))
+            if segment.outside:
+                out.drop(fmt.outside_path(token))
             continue
         encoded = fmt.encode_postings(ids), fmt.encode_postings(title.astype(np.uint32))
-        entries[token], own = fmt.entry(*encoded)
-        if own is None:
-            out.drop(fmt.outside_path(token))
-        else:
+        entries[token], own = fmt.entry(*encoded, segment.outside)
+        if own is not None:
             out.put(fmt.outside_path(token), own)
+        elif segment.outside:
+            out.drop(fmt.outside_path(token))
     if entries:
-        out.put(fmt.shard_path(shard), fmt.encode_shard(entries))
+        out.put(segment.path(shard), fmt.encode_shard(entries, segment.bits))
     else:
-        out.drop(fmt.shard_path(shard))
+        out.drop(segment.path(shard))

@@ -11,7 +11,9 @@ URLs and digests and each document's text, so an edited article's old tokens are
 reading the index; only the shards of tokens it gained or lost are rewritten, and only the
 metadata block that holds it. A file whose bytes would not change is not written, so it keeps its
 mtime. Ids only shift when an article is inserted before others or removed; then the index is
-made anew, which gives the same bytes an update would have.
+made anew, which gives the same bytes an update would have. New articles go to the tail
+(format.py), so a day's articles change its few files; when the archive passes the next multiple of
+TAIL_SEGMENT the tail joins the base and the index is made anew.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from sitegen.search.postings import Folder
 from sitegen.search.tokens import tokens
 
 PARALLEL_FROM = 2000
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class _State:
     salt: str = ""
     digest: str = ""
     ids: list[tuple[str, str, str]] = field(default_factory=list)  # Doc.key by id
+    tail: int = 0  # the first id of the tail
     sizes: dict[str, int] = field(default_factory=dict)  # every file of the index, by path
 
 
@@ -107,8 +110,13 @@ class SearchIndex:
         out = Folder(folder)
         current = _index_value(out, "digest")
         same_start = [u for u, _, _ in state.ids] == [u for u, _, _ in ids[: len(state.ids)]]
+        tail = fmt.segments(len(docs))[1].first
         full = not (
-            state.salt == salt and current is not None and current == state.digest and same_start
+            state.salt == salt
+            and current is not None
+            and current == state.digest
+            and same_start
+            and state.tail == tail
         )
         # Until this update is done, the state matches no index: one cut short is made anew.
         write_atomically(self.state_path / "state.pickle", pickle.dumps(_State()))
@@ -131,7 +139,7 @@ class SearchIndex:
             sizes.pop(path, None)
         for path in out.produced if full else out.written:
             sizes[path] = (folder / path).stat().st_size
-        new_state = _State(STATE_VERSION, salt, digest, ids, sizes)
+        new_state = _State(STATE_VERSION, salt, digest, ids, tail, sizes)
         write_atomically(self.state_path / "state.pickle", pickle.dumps(new_state))
         return Changes(
             len(docs),
@@ -157,15 +165,23 @@ class SearchIndex:
         simplified()
         chunk = postings.CHUNK
         jobs = jobs_for(len(docs), self.jobs, PARALLEL_FROM)
+        tail = fmt.segments(len(docs))[1].first
         try:
             starts = list(range(0, len(docs), chunk))
-            spilled = map_chunks(postings.spill_chunks, starts, jobs, docs, text_of, spill, size=1)
+            spilled = map_chunks(
+                postings.spill_chunks, starts, jobs, docs, text_of, spill, tail, size=1
+            )
             for n, _ in enumerate(spilled, 1):
                 progress(min(n * chunk, len(docs)), len(docs))
             made: set[str] = set()
-            partitions = list(range(2**postings.PARTITION_BITS))
             merged = map_chunks(
-                postings.merge_partitions, partitions, jobs, spill, out.path, size=1
+                postings.merge_partitions,
+                postings.PARTITIONS,
+                jobs,
+                spill,
+                out.path,
+                len(docs),
+                size=1,
             )
             for produced, written in merged:
                 made.update(produced)
@@ -189,8 +205,11 @@ class SearchIndex:
                 texts[block] = postings.load_texts(work / "texts" / f"{block}.pickle")
             return texts[block]
 
-        gained: dict[int, list[tuple[int, bool]]] = defaultdict(list)
-        lost: dict[int, list[int]] = defaultdict(list)
+        segments = fmt.segments(len(docs))
+        gained: dict[fmt.Segment, dict[int, list[tuple[int, bool]]]] = {
+            s: defaultdict(list) for s in segments
+        }
+        lost: dict[fmt.Segment, dict[int, list[int]]] = {s: defaultdict(list) for s in segments}
         for i in changed:
             stored = chunk_texts(i // chunk)
             was = postings.stored_tokens(stored, i, old[i][0]) if i < len(old) else {}
@@ -200,12 +219,14 @@ class SearchIndex:
             if i % chunk > len(stored):
                 raise fmt.FormatError(f"search state: a gap before {docs[i].url}")
             stored[i % chunk : i % chunk + 1] = [record]
-            postings.note_changes(i, was, now, gained, lost)
-        by_shard: dict[int, set[int]] = defaultdict(set)
-        for token in gained.keys() | lost.keys():
-            by_shard[fmt.shard_of(token)].add(token)
-        for shard, affected in sorted(by_shard.items()):
-            postings.update_shard(out, shard, affected, gained, lost)
+            segment = segments[i >= segments[1].first]
+            postings.note_changes(i - segment.first, was, now, gained[segment], lost[segment])
+        for segment in segments:
+            by_shard: dict[int, set[int]] = defaultdict(set)
+            for token in gained[segment].keys() | lost[segment].keys():
+                by_shard[segment.shard_of(token)].add(token)
+            for shard, affected in sorted(by_shard.items()):
+                postings.update_shard(out, segment, shard, affected, gained[segment], lost[segment])
         for block, records in texts.items():
             write_atomically(work / "texts" / f"{block}.pickle", pickle.dumps(records))
         return {i // fmt.META_BLOCK for i in changed}
@@ -254,6 +275,8 @@ def _write_tables(out: Folder, docs: list[Doc], dirty: set[int], digest: str) ->
         "digest": digest,
         "docs": len(docs),
         "shard_bits": fmt.SHARD_BITS,
+        "tail": fmt.segments(len(docs))[1].first,
+        "tail_bits": fmt.TAIL_BITS,
         "meta_block": fmt.META_BLOCK,
         "facet_block": fmt.FACET_BLOCK,
         "years": years,

@@ -170,11 +170,11 @@ function postings(kind, bytes) {
   return ids;
 }
 
-// A token's postings: every article that holds it, and those whose title does.
-async function lookup(index, token) {
-  const digits = Math.ceil(index.shard_bits / 4);
-  const shard = (token >>> (32 - index.shard_bits)).toString(16).padStart(digits, "0");
-  const bytes = await load(`s/${shard}.bin`);
+// A token's postings in one segment (s/: the base, t/: the tail, its ids stored less `first`).
+async function lookupIn(folder, bits, first, token) {
+  const digits = Math.ceil(bits / 4);
+  const shard = (token >>> (32 - bits)).toString(16).padStart(digits, "0");
+  const bytes = await load(`${folder}/${shard}.bin`);
   if (!bytes) return { all: [], title: [] };
   if (bytes[0] !== VERSION) throw new Error(`shard ${shard}: version ${bytes[0]}`);
   for (let at = 1, current = 0; at < bytes.length; ) {
@@ -196,11 +196,22 @@ async function lookup(index, token) {
     }
     if (current > token) break;
     if (current < token) continue;
-    if (kind !== OUTSIDE) return { all: postings(kind, data), title };
+    const moved = (ids) => (first ? ids.map((id) => id + first) : ids);
+    if (kind !== OUTSIDE) return { all: moved(postings(kind, data)), title: moved(title) };
     const own = await load(`p/${token.toString(16).padStart(8, "0")}.bin`);
     return { all: own ? postings(own[1], own.subarray(2)) : [], title };
   }
   return { all: [], title: [] };
+}
+
+// A token's postings: every article that holds it, and those whose title does (base, then tail).
+async function lookup(index, token) {
+  const none = { all: [], title: [] };
+  const [base, tail] = await Promise.all([
+    index.tail > 0 ? lookupIn("s", index.shard_bits, 0, token) : none,
+    index.tail < index.docs ? lookupIn("t", index.tail_bits, index.tail, token) : none,
+  ]);
+  return { all: base.all.concat(tail.all), title: base.title.concat(tail.title) };
 }
 
 function intersect(lists) {

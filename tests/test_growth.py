@@ -1,0 +1,123 @@
+"""A day's growth is cheap to publish: a new article changes a few output files, whatever the
+archive's size (its search tokens go to the index's small tail, format.py), and builds from
+scratch of the same inputs are byte-identical."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sitegen.pipeline import build
+from sitegen.search import format as fmt
+from sitegen.search import postings
+from sitegen.search.doc import Doc
+from sitegen.search.postings import Folder
+from sitegen.search.tokens import query
+from sitegen.search.writer import SearchIndex
+
+from .conftest import SEEDS, make_config
+from .sitecheck import tree_digest
+from .test_incremental import synthetic
+from .test_search import stamps
+
+WORDS = [
+    "稳增长",
+    "专精特新",
+    "数字经济",
+    "减税降费",
+    "扩大内需",
+    "乡村振兴",
+    "工业互联网",
+    "营商环境",
+    "能源保供",
+    "外贸",
+]
+
+
+def doc(n: int) -> Doc:
+    day = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(hours=n)
+    return Doc(f"/a/{n}/", f"第{n}篇", day, f"{day:%Y-%m-%d}", day.year, "来源", ("新闻",), str(n))
+
+
+def text_of(d: Doc) -> str:
+    rng = random.Random(d.url)
+    return "。".join("".join(rng.sample(WORDS, 3)) + str(rng.randrange(10**6)) for _ in range(8))
+
+
+def changed(before: dict[str, tuple[bytes, int]], after: dict[str, tuple[bytes, int]]) -> set[str]:
+    return {path for path in after.keys() | before.keys() if after.get(path) != before.get(path)}
+
+
+def test_new_articles_change_only_the_tail_until_it_joins_the_base_as_from_scratch(
+    tmp_path: Path,
+) -> None:
+    docs = [doc(n) for n in range(fmt.TAIL_SEGMENT + 1)]
+    index, folder = SearchIndex(tmp_path / "state"), tmp_path / "index"
+    index.update(folder, docs[:-2], text_of)
+    assert not (folder / "s").exists()  # fewer than a segment: all of them in the tail
+    assert index.update(folder, docs[:-1], text_of).full  # a whole segment: the base
+    assert not any((folder / "t").iterdir()) and sum(1 for _ in (folder / "s").iterdir()) > 1000
+    before = stamps(folder)
+    added = index.update(folder, docs, text_of)  # one more: the tail
+    assert not added.full
+    files = changed(before, stamps(folder))
+    tables = {fmt.INDEX, fmt.meta_path(len(docs) // fmt.META_BLOCK), fmt.facet_path(0)}
+    assert files - tables and all(p.startswith("t/") for p in files - tables), files
+    assert len(files) <= 2**fmt.TAIL_BITS + len(tables)
+    fresh = tmp_path / "fresh"
+    SearchIndex(tmp_path / "fresh-state").update(fresh, docs, text_of)
+    assert tree_digest(fresh) == tree_digest(folder)
+    for n in (3, len(docs) - 2, len(docs) - 1):  # in the base, its last, the tail's
+        assert fmt.candidates(folder, query(f"第{n}篇")).tolist() == [n]
+
+
+def test_a_tail_update_keeps_the_bases_own_file_of_the_same_token(tmp_path: Path) -> None:
+    base, tail = fmt.segments(fmt.TAIL_SEGMENT * 9 + 3)
+    token = 0x12345678
+    out = Folder(tmp_path)
+    own = bytes([fmt.VERSION, fmt.BITMAP]) + b"\xff" * (fmt.EXTERNAL + 1)  # the base's long list
+    out.put(fmt.outside_path(token), own)
+    postings.update_shard(out, tail, tail.shard_of(token), {token}, {token: [(1, True)]}, {})
+    assert (tmp_path / fmt.outside_path(token)).read_bytes() == own
+    held = fmt.decode_shard((tmp_path / tail.path(tail.shard_of(token))).read_bytes())[token]
+    assert held.kind != fmt.OUTSIDE
+    postings.update_shard(out, tail, tail.shard_of(token), {token}, {}, {token: [1]})
+    assert (tmp_path / fmt.outside_path(token)).read_bytes() == own
+    assert base.outside and not tail.outside
+
+
+NEWEST = """---
+title: 今日新闻：一篇最新的文章
+date: 2031-01-05 09:00:00
+categories: [新闻, 今日]
+---
+<p>这是今天抓取的一篇新文章，讲的是春耕备耕有序推进。</p>
+"""
+
+
+def test_one_new_article_changes_a_few_output_files_and_builds_from_scratch_agree(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SEEDS, site / "content")
+    synthetic(site / "content" / "more", 40)
+    config = make_config(site, base_url="https://example.org/archive/")
+    build(config)
+    output = site / "build"
+    before = stamps(output)
+    (site / "content" / "newest.md").write_text(NEWEST, encoding="utf-8")
+    build(config)
+    files = changed(before, stamps(output))
+    index = {p for p in files if p.startswith("search-index/")}
+    pages = files - index
+    assert "2031/01/newest/index.html" in pages
+    assert len(index) <= 2**fmt.TAIL_BITS + 3, index
+    assert len(pages) <= 16, sorted(pages)  # its page, lists, feeds, sitemap: none per article
+    fresh = [tmp_path / "one", tmp_path / "two"]
+    for root in fresh:
+        shutil.copytree(site / "content", root / "content")
+        build(make_config(root, base_url="https://example.org/archive/"))
+    assert tree_digest(fresh[0] / "build") == tree_digest(fresh[1] / "build")
+    assert tree_digest(fresh[0] / "build") == tree_digest(output)
