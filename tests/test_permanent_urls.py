@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import lxml.html
 import pytest
@@ -46,7 +47,7 @@ def pages(config: SiteConfig) -> dict[str, str]:
     for path in config.output_path.glob("20*/**/index.html"):
         doc = lxml.html.parse(str(path)).getroot()
         if doc.find(".//article") is not None:
-            canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
+            canonical = unquote(doc.xpath("//link[@rel='canonical']/@href")[0])
             found[canonical] = doc.findtext(".//h1").strip()
     return found
 
@@ -91,7 +92,7 @@ def test_without_a_record_two_derived_slugs_that_meet_both_get_a_hash(site: Site
     write(site.root, "a/同题.md", "同题")
     write(site.root, "b/同题.md", "同题")
     build(site)
-    assert all("%E5%90%8C%E9%A2%98-" in url for url in pages(site))
+    assert all("/同题-" in url for url in pages(site))
 
 
 def test_a_category_or_tag_that_would_collide_changes_no_existing_url(site: SiteConfig) -> None:
