@@ -177,3 +177,12 @@ def test_a_title_and_number_of_the_real_corpus_are_joined() -> None:
 
 def _text_of(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_a_later_mention_may_carry_the_number() -> None:
+    text = "上海：延长《关于本市开展试点若干问题的通知》有效期\n根据《关于本市开展试点若干问题的通知》（沪财发〔2020〕18号）第六条"
+    first = citations(text)[0]
+    assert (first.number, first.sentence) == (
+        "沪财发〔2020〕18号",
+        "上海：延长《关于本市开展试点若干问题的通知》有效期",
+    )

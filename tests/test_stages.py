@@ -74,7 +74,8 @@ def test_pages_are_plain_data_that_render_the_same_after_a_trip_through_pickle(
     config = make_config(tmp_path)
     planned = plan(index(list(ARTICLES), config), config, body_of=lambda a: "<p>正文</p>")
     env = make_environment(config)
-    assert {p.family for p in planned.pages} == {"article", "list", "feed", "sitemap", "ready"}
+    families = {"article", "list", "feed", "sitemap", "ready", "data"}
+    assert {p.family for p in planned.pages} == families
     for page in planned.pages:
         travelled = pickle.loads(pickle.dumps(page))
         assert travelled == page

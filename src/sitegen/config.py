@@ -50,6 +50,14 @@ class Stories:
 
 
 @dataclass(frozen=True)
+class Data:
+    """`enabled`: publish the archive's metadata for research under /data/ (sitegen.pages.data):
+    the articles as gzip JSON Lines by year, documents and issuing bodies as CSV."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Publish:
     """`size_limit`: the most the host publishes, in bytes (site.toml: "1 GB", "500MB" or bytes)."""
 
@@ -104,6 +112,7 @@ class SiteConfig:
     feeds: Feeds = field(default_factory=Feeds)
     search: Search = field(default_factory=Search)
     stories: Stories = field(default_factory=Stories)
+    data: Data = field(default_factory=Data)
     publish: Publish = field(default_factory=Publish)
     images: Images = field(default_factory=Images)
 
@@ -142,6 +151,7 @@ _TABLES = {
     "feeds": Feeds,
     "search": Search,
     "stories": Stories,
+    "data": Data,
     "publish": Publish,
     "images": Images,
 }

@@ -160,13 +160,15 @@ def citations(text: str) -> tuple[Citation, ...]:
     """What `text` says of each document it cites, in the order of `cited`."""
     found = _mentions(text)
     numbers = [(n, m) for n, m in found if m.re is _NUMBER]
-    firsts: dict[str, re.Match[str]] = {}
+    each: dict[str, list[re.Match[str]]] = {}
     for name, match in found:
-        firsts.setdefault(name, match)
+        each.setdefault(name, []).append(match)
     made = {}
-    for name, match in firsts.items():
+    for name, matches in each.items():
+        match = matches[0]
         sentence = _sentence(text, match.start(), match.end())
-        number = _joined(text, match, numbers) if match.re is _TITLE else ""
+        joined = (_joined(text, m, numbers) for m in matches if m.re is _TITLE)
+        number = next((n for n in joined if n), "")  # any mention may carry it, not only the first
         alone = len({n for n, _ in _mentions(sentence)} - {name, number}) == 0
         made[name] = Citation(
             name,

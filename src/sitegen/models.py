@@ -38,11 +38,13 @@ class Sketch:
     minhash: bytes = b""
     exact: bytes = b""
     topics: bytes = b""
+    size: int = 0
+    """The text's distinct shingles, with the MinHash: how much of it another text can hold."""
 
     def __reduce__(self) -> tuple:
         """Unpickled by its constructor: a frozen dataclass with slots would otherwise go through
         `dataclasses.fields()` once per object, a fifth of loading the articles of a warm build."""
-        return (Sketch, (self.minhash, self.exact, self.topics))
+        return (Sketch, (self.minhash, self.exact, self.topics, self.size))
 
 
 @dataclass(frozen=True)

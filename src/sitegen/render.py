@@ -128,7 +128,10 @@ def _locate(exc: Exception, page: Page) -> str:
 
 
 def render(env: Environment, page: Page, context: dict[str, Any]) -> bytes:
-    """The page's template filled with its data (`Plan.context`)."""
+    """The page's template filled with its data (`Plan.context`); a page without a template
+    is a file made in code (sitegen.pages.data), its bytes in its data."""
+    if not page.template:
+        return bytes(context["raw"])
     from jinja2 import TemplateError
 
     try:

@@ -94,6 +94,10 @@ class Site:
     left_out: tuple[ContentError, ...] = ()
     memo: stories.Memo | None = field(default=None, compare=False, repr=False)
     """What the next build's related articles reuse (sitegen.stories.Memo)."""
+    quotes: tuple[tuple[int, ...], ...] = ()
+    """Per article: the articles it quotes whole (a digest's), not copies of it."""
+    quoted_in: tuple[tuple[int, ...], ...] = ()
+    """Per article: the articles quoting it whole."""
 
     def walk(self) -> list[CategoryNode]:
         """Every category node, parents before children."""
@@ -245,6 +249,8 @@ def index(
         record=given.record,
         left_out=placed.errors,
         memo=found.memo,
+        quotes=found.quotes,
+        quoted_in=found.quoted_in,
     )
 
 

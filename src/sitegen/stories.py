@@ -9,7 +9,10 @@ enabled = false` (one feed: no copies to find) skips the MinHash, `related = 0` 
 
 Copies: MinHash over the article's folded text cut in five-character shingles, the estimate of
 their Jaccard similarity checked for every pair LSH's bands bring together (Broder's technique, as
-datasketch implements it). The text is folded by search's own folding (sitegen.folding: compatibility
+datasketch implements it), or by containment for a trimmed reprint (a paragraph less, a lead,
+other boilerplate): the share of the shorter text in the longer, |A∩B| = J·(|A|+|B|)/(1+J). A
+much longer text holding another whole (a digest) quotes it: not one story, each links the
+other. The text is folded by search's own folding (sitegen.folding: compatibility
 forms, lower case, Traditional → Simplified by OpenCC's table) with all but letters and digits dropped, so a
 reprint in the other script, with other spacing or punctuation, gives the same shingles. Titles
 count only for texts too short for MinHash: the daily 新闻联播 transcripts or "视频：…" items share
@@ -41,8 +44,12 @@ from sitegen.models import SKETCH_ALL, Sketch, Sketching
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
 PERMUTATIONS = 64
-BANDS, ROWS = 16, 4  # LSH: a pair with Jaccard 0.7 meets in some band 98% of the time, 0.3: 12%
+BANDS, ROWS = 32, 2  # LSH: a pair with Jaccard 0.5 meets in some band 99.99% of the time, 0.3: 95%
 THRESHOLD = 0.7  # estimated Jaccard from which two texts are one story (benchmarks/stories_eval.py)
+CONTAINED = 0.88  # estimated share of the shorter text in the longer from which it is contained
+SIMILAR_SIZE = 0.6  # the shorter at least this share of the longer: a copy; else the longer quotes
+QUOTED = 0.75  # a text held in a much longer one (a looser estimate: a small share)
+MIN_CONTAINED = 400  # shingles a shorter text needs: short stock phrases are held by chance
 MIN_SHINGLES = 200  # a shorter text (a caption, a brief, a template alone) is too short to tell
 TOPICS = 32  # character pairs kept per article for related articles
 TOPIC_CAP = 200  # a pair shared by more articles than this says nothing about any of them
@@ -123,7 +130,7 @@ def sketch(title: str, text: str, wanted: Sketching = SKETCH_ALL) -> Sketch:
         return Sketch(topics=topics)
     shingles = _shingles(points)
     if len(shingles) >= MIN_SHINGLES:
-        return Sketch(minhash=_minhash(shingles), topics=topics)
+        return Sketch(minhash=_minhash(shingles), topics=topics, size=len(shingles))
     exact = hashlib.blake2b(f"{fold(title)}\0{folded}".encode(), digest_size=8).digest()
     return Sketch(exact=exact, topics=topics)
 
@@ -131,13 +138,16 @@ def sketch(title: str, text: str, wanted: Sketching = SKETCH_ALL) -> Sketch:
 @dataclass(frozen=True)
 class Stories:
     """Per article (by index): its story's articles earliest first, itself included (() when it
-    has no copy), and the articles related to it by content, most related first. `memo` is what
-    the next build's `find` reuses; `recomputed` counts the related lists made afresh."""
+    has no copy), and the articles related to it by content, most related first; the articles
+    it quotes whole and those quoting it whole (a digest and its articles), newest first. `memo`
+    is what the next build's `find` reuses; `recomputed` counts the related lists made afresh."""
 
     copies: tuple[tuple[int, ...], ...]
     related: tuple[tuple[int, ...], ...]
     memo: Memo | None = None
     recomputed: int = 0
+    quotes: tuple[tuple[int, ...], ...] = ()
+    quoted_in: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -164,44 +174,69 @@ def find(
 ) -> Stories:
     """Stories and related articles of articles given newest first (ties fixed), with their ids
     and timestamps; `memo`, the last build's, spares the related lists an edit cannot change."""
-    groups = _stories(sketches)
+    groups, quoting = _stories(sketches)
     copies: list[tuple[int, ...]] = [()] * len(sketches)
     for members in groups:
         story = tuple(sorted(members, reverse=True))  # earliest first
         for i in story:
             copies[i] = story
+    quotes: list[set[int]] = [set() for _ in sketches]
+    quoted_in: list[set[int]] = [set() for _ in sketches]  # both filled from `quoting` below
+    lead = [story[0] if story else i for i, story in enumerate(copies)]
+    for longer, held in quoting:  # a copy quoted is its story quoted: linked at its earliest
+        if lead[longer] != lead[held]:
+            quotes[longer].add(lead[held])
+            quoted_in[lead[held]].add(longer)
+    whole = tuple(map(tuple, map(sorted, quotes))), tuple(map(tuple, map(sorted, quoted_in)))
     if limit <= 0:
-        return Stories(tuple(copies), ((),) * len(sketches))
+        return Stories(tuple(copies), ((),) * len(sketches), None, 0, *whole)
     related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo)
-    return Stories(tuple(copies), related, memo, recomputed)
+    return Stories(tuple(copies), related, memo, recomputed, *whole)
 
 
-def _stories(sketches: Sequence[Sketch]) -> list[list[int]]:
-    """Groups of two or more articles: short texts by title and text, the others by MinHash."""
+def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """Groups of two or more articles (by title and text, or MinHash), and quoting pairs."""
     same: dict[bytes, list[int]] = {}
     for i, s in enumerate(sketches):
         if s.exact:
             same.setdefault(s.exact, []).append(i)
-    return [g for g in same.values() if len(g) > 1] + _similar_groups(sketches)
+    similar, quoting = _similar_groups(sketches)
+    return [g for g in same.values() if len(g) > 1] + similar, quoting
 
 
 _PAIRS = 16_384  # candidate pairs compared at once: 8 MiB of signatures
 
 
-def _similar_groups(sketches: Sequence[Sketch]) -> list[list[int]]:
-    """Groups of articles whose estimated Jaccard similarity reaches THRESHOLD, pair by pair:
-    the pairs LSH proposes are compared in numpy, and the groups are the connected components of
-    the similar ones (scipy), so no Python loop runs per pair."""
+def _judge(
+    alike: npt.NDArray[np.int64], sizes_a: npt.NDArray[np.int64], sizes_b: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Per candidate pair (agreeing rows, sizes): one story (Jaccard reaches THRESHOLD, or the
+    shorter is CONTAINED in a longer of SIMILAR_SIZE), or the longer quoting the shorter."""
+    jaccard = alike / PERMUTATIONS
+    shorter, longer = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
+    shared = jaccard * (shorter + longer) / (1 + jaccard)  # estimated |A∩B|
+    similar_size = shorter >= SIMILAR_SIZE * longer
+    telling = shorter >= MIN_CONTAINED  # a shorter text may be held by chance in a longer
+    same_story = (jaccard >= THRESHOLD) | ((shared >= CONTAINED * shorter) & similar_size & telling)
+    return same_story, (shared >= QUOTED * shorter) & ~similar_size & telling
+
+
+def _similar_groups(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """Groups of articles one story by `_judge`, pair by pair: the pairs LSH proposes are
+    compared in numpy, and the groups are the connected components of the similar ones (scipy),
+    so no Python loop runs per pair; and the pairs (longer, shorter) where one quotes the other."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     ids = np.array([i for i, s in enumerate(sketches) if s.minhash], dtype=np.int64)
     if len(ids) < 2:
-        return []
+        return [], []
     signatures = np.frombuffer(
         b"".join(sketches[i].minhash for i in ids), dtype=_SIGNATURE
     ).reshape(-1, PERMUTATIONS)
+    sizes = np.array([sketches[i].size for i in ids], dtype=np.int64)
     similar: list[npt.NDArray[np.int64]] = []
+    quoting: set[tuple[int, int]] = set()
     for band in range(BANDS):
         keys = np.zeros(len(ids), dtype=np.uint64)  # the band's rows hashed into one number
         for row in range(band * ROWS, (band + 1) * ROWS):
@@ -213,7 +248,11 @@ def _similar_groups(sketches: Sequence[Sketch]) -> list[list[int]]:
         for start in range(0, len(same), _PAIRS):
             a, b = order[same[start : start + _PAIRS]], order[same[start : start + _PAIRS] + 1]
             alike = np.count_nonzero(signatures[a] == signatures[b], axis=1)
-            similar.append(np.stack((a, b))[:, alike >= THRESHOLD * PERMUTATIONS])
+            same_story, quotes = _judge(alike, sizes[a], sizes[b])
+            similar.append(np.stack((a, b))[:, same_story])
+            longer = np.where(sizes[a] >= sizes[b], a, b)[quotes]
+            shorter = np.where(sizes[a] >= sizes[b], b, a)[quotes]
+            quoting.update(zip(ids[longer].tolist(), ids[shorter].tolist(), strict=True))
     edges = np.concatenate(similar, axis=1) if similar else np.zeros((2, 0), dtype=np.int64)
     graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(len(ids),) * 2)
     _, labels = connected_components(graph, directed=False)
@@ -221,7 +260,8 @@ def _similar_groups(sketches: Sequence[Sketch]) -> list[list[int]]:
     grouped = np.flatnonzero(sizes[labels] > 1)
     by_label = grouped[np.argsort(labels[grouped], kind="stable")]
     bounds = np.flatnonzero(np.diff(labels[by_label])) + 1
-    return [ids[part].tolist() for part in np.split(by_label, bounds) if len(part)]
+    groups = [ids[part].tolist() for part in np.split(by_label, bounds) if len(part)]
+    return groups, sorted(quoting)
 
 
 def similarity(a: Sketch, b: Sketch) -> float:

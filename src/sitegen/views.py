@@ -81,6 +81,8 @@ class ArticleView:
     updated: Link = Link("", "")
     """When it was updated (更新于), as shown (`text`) and as ISO 8601 (`href`); empty if never."""
     authorities: tuple[Link, ...] = ()
+    quotes: tuple[Link, ...] = ()
+    quoted_in: tuple[Link, ...] = ()
     image_width: int = 0
     image_height: int = 0
     image_lost: Markup = Markup("")  # noqa: RUF009 - immutable, like a str
@@ -181,6 +183,7 @@ class SiteView:
     documents_href: str
     sources_href: str
     authorities_href: str
+    data_href: str
     static_href: str
     generator: str
 

@@ -13,6 +13,7 @@ views carry ready-made hrefs and display strings, so the templates only place th
     feeds.py       Atom feeds
     sitemap.py     the sitemap and robots.txt
     fixed.py       404 and search, redirects and withdrawal notices
+    data.py        the metadata for download: articles by year, documents, bodies
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.models import Page
-from sitegen.pages import articles, documents, feeds, lists, sitemap, taxonomies
+from sitegen.pages import articles, data, documents, feeds, lists, sitemap, taxonomies
 from sitegen.pages.fixed import not_found_page, redirect_pages, search_page, withdrawn_pages
 from sitegen.pages.lists import HOME_PAGES
 from sitegen.pages.shared import BodyOf, Views, digest, own_body
@@ -43,6 +44,7 @@ FAMILIES: dict[str, Callable[[str, Any, Views], dict[str, Any]]] = {
     "list": lists.context,
     "feed": feeds.context,
     "sitemap": sitemap.context,
+    "data": data.context,
     "ready": _ready,
 }
 
@@ -116,6 +118,7 @@ def _all_pages(views: Views) -> list[Page]:
         *redirect_pages(views),
         *withdrawn_pages(views),
         *feeds.feed_pages(views),
+        *(data.data_pages(views) if config.data.enabled else ()),
     ]
     return [*pages, *sitemap.sitemap_pages(views, pages)]
 

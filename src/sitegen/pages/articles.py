@@ -40,6 +40,12 @@ def _updated(article: Article, tz: ZoneInfo) -> Link:
     return Link(display_date(local), local.isoformat())
 
 
+def _whole(views: Views, members: tuple[int, ...]) -> tuple[Link, ...]:
+    """Links to the articles one quotes whole, or that quote it whole, by their titles."""
+    site, href = views.site, views.urls.href
+    return tuple(Link(site.articles[j].title, href(site.urls[j])) for j in members)
+
+
 def article_page(views: Views, i: int) -> Page:
     """Article i's page: its data is i alone; the key digests everything the page shows."""
     site = views.site
@@ -49,6 +55,9 @@ def article_page(views: Views, i: int) -> Page:
     sourced: tuple[object, ...] = (views.source_urls.get(source, ""), _documents(views, i))
     if authorities := _authorities(views, i):  # articles naming none keep their keys
         sourced = (*sourced, authorities)
+    if views.site.quotes and (views.site.quotes[i] or views.site.quoted_in[i]):
+        sourced = (*sourced, [views.token(j) for j in views.site.quotes[i]])
+        sourced = (*sourced, [views.token(j) for j in views.site.quoted_in[i]])
     pictures = views.showing.key(article.images)
     key = views.key(url, views.token(i), related, tags, sourced, pictures)
     return Page(url, "article", "article.html", key, views.modified(i), "article", i)
@@ -89,6 +98,8 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         original_link=article.link,
         updated=_updated(article, config.tz),
         authorities=_authorities(views, i),
+        quotes=_whole(views, site.quotes[i]) if site.quotes else (),
+        quoted_in=_whole(views, site.quoted_in[i]) if site.quoted_in else (),
         image_width=image.width,
         image_height=image.height,
         image_lost=Markup(placeholder(image, "")) if image.lost else Markup(),

@@ -100,6 +100,7 @@ class Views:
             documents_href="" if "documents" in off else href(self.urls.documents()),
             sources_href="" if "sources" in off else href(self.urls.sources()),
             authorities_href="" if "authorities" in off else href(self.urls.authorities()),
+            data_href=href("/data/") if config.data.enabled else "",
             static_href=href("/"),
             generator=f"sitegen {__version__}",
         )
