@@ -50,11 +50,12 @@ from urllib.parse import quote
 import corpus
 import real_corpus
 from sitegen.config import load_config
+from sitegen.names import SEARCH_FOLDER
 from sitegen.pipeline import build
 from sitegen.render import THEME
 from sitegen.serve import DevServer
 from sitegen.size import OutputSize, measure, tar_entry
-from sitegen.urls import SEARCH_FOLDER, Urls
+from sitegen.urls import Urls
 
 HERE = Path(__file__).resolve().parent
 SITEGEN = Path(sys.executable).parent / "sitegen"

@@ -24,10 +24,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 SITEGEN = Path(sys.executable).parent / "sitegen"
 
 
-def sitegen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The `sitegen` command, run as a person runs it, in `cwd`."""
+def sitegen(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The `sitegen` command, run as a person runs it, in `cwd` (with `env`, if given)."""
     return subprocess.run(
-        [str(SITEGEN), *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [str(SITEGEN), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
 
 

@@ -19,9 +19,9 @@ import pytest
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentErrors
+from sitegen.names import name_segment, output_file
 from sitegen.pipeline import Report, build, prepare
 from sitegen.render import TemplateProblem, make_environment
-from sitegen.urls import name_segment, output_file
 from sitegen.views import Card, Link
 
 from .conftest import FIXTURES, REPO, SEEDS, corpus_or_skip, make_config

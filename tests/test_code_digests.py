@@ -58,9 +58,8 @@ assert len(articles) > 5
 SITE = """
 from sitegen.config import parse_config
 from sitegen.site import index
-from sitegen.urls import Urls
 config = parse_config({"base_url": "https://example.org/archive/"}, Path(tempfile.mkdtemp()))
-site = index(articles, Urls(config))
+site = index(articles, config)
 """
 PAGES = """
 from sitegen.pages import plan
@@ -154,12 +153,12 @@ def test_a_digest_follows_each_module_by_name_not_by_place(tmp_path: Path) -> No
     )
     copy = tmp_path / "sitegen"
     subprocess.run(["cp", "-r", str(Path(code.__file__).parent), str(copy)], check=True)
-    (copy / "urls.py").write_text((copy / "urls.py").read_text() + "\n# edited\n")
+    (copy / "names.py").write_text((copy / "names.py").read_text() + "\n# edited\n")
     here, edited = subprocess.run(
         [sys.executable, "-c", script, str(copy)], capture_output=True, text=True, check=True
     ).stdout.split()
     assert here != edited
-    (copy / "urls.py").write_bytes((Path(code.__file__).parent / "urls.py").read_bytes())
+    (copy / "names.py").write_bytes((Path(code.__file__).parent / "names.py").read_bytes())
     _, moved = subprocess.run(
         [sys.executable, "-c", script, str(copy)], capture_output=True, text=True, check=True
     ).stdout.split()

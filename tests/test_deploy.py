@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from sitegen.scaffold import init_site
+from sitegen.url_record import RECORD_FILE
 
 from .conftest import REPO, SEEDS
 from .test_incremental import synthetic
@@ -84,6 +85,7 @@ def has_branch(repo: Path, env: dict[str, str], branch: str = "gh-pages") -> boo
 def make_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     shutil.copytree(SEEDS, site / "content")
+    shutil.copy(REPO / RECORD_FILE, site / RECORD_FILE)  # the URLs the seeds were given
     (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     (site / ".gitignore").write_text("build/\n.build.*\n.sitegen-cache/\n", encoding="utf-8")
     return site
@@ -143,7 +145,9 @@ def test_deploy_commits_every_page_then_adds_one_commit_per_deploy(
         "Archive Bot",
     ]
     assert "部署之后新增的一段文字" in git(bare, env, "show", f"gh-pages:{ARTICLE}")
-    assert not git(site, env, "status", "--porcelain", "--untracked-files=no")
+    # the record holds the edited body's digest (so that a later move is known), no new URL
+    changed = git(site, env, "status", "--porcelain", "--untracked-files=no")
+    assert changed.split() == ["M", RECORD_FILE]
 
 
 def test_deploy_builds_on_a_branch_another_machine_moved(site: Path, env: dict[str, str]) -> None:
@@ -463,6 +467,45 @@ def test_init_writes_a_workflow_and_the_requirements_it_installs(tmp_path: Path)
     assert "## Publishing" in (site / "README.md").read_text(encoding="utf-8")
 
 
+def test_deploy_refuses_until_the_urls_a_build_gave_are_committed(
+    site: Path, env: dict[str, str]
+) -> None:
+    bare = site.parent / "remote.git"
+    (site / "content" / "新文章.md").write_text("---\ntitle: 新文章\ndate: 2023-01-01\n---\n正文\n")
+    commit_all(site, env, "一篇新文章")
+    refused = sitegen(site, env, "deploy")
+    assert refused.returncode == 1
+    assert f"commit {RECORD_FILE}" in " ".join(refused.stderr.split())
+    assert not has_branch(bare, env)
+    assert "/2023/01/新文章/\tarticle\t" in (site / RECORD_FILE).read_text(encoding="utf-8")
+    commit_all(site, env, "the URLs given")
+    published = sitegen(site, env, "deploy")
+    assert published.returncode == 0, published.stderr
+    assert "2023/01/新文章/index.html" in tree(bare, env)
+
+
+def test_the_workflow_commits_the_urls_a_build_gave_back(site: Path, env: dict[str, str]) -> None:
+    """The step of the Pages workflow `sitegen init` writes, run as Actions runs it (bash, in the
+    checkout, after the build): the new record is pushed to the branch that was built."""
+    workflow = yaml.safe_load(
+        init_site(site.parent / "fresh")
+        .joinpath(".github/workflows/pages.yml")
+        .read_text(encoding="utf-8")
+    )
+    assert workflow["permissions"]["contents"] == "write"
+    step = next(s for s in steps(workflow, "build") if "git add urls.txt" in s.get("run", ""))
+    bare = site.parent / "remote.git"
+    git(site, env, "push", "--quiet", "origin", "main")
+    (site / "content" / "新文章.md").write_text("---\ntitle: 新文章\ndate: 2023-01-01\n---\n正文\n")
+    commit_all(site, env, "一篇新文章")
+    assert sitegen(site, env, "build").returncode == 0
+    run = {**env, "GITHUB_REF_NAME": "main"}
+    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=site, env=run, check=True)
+    assert "/2023/01/新文章/" in git(bare, env, "show", f"main:{RECORD_FILE}")
+    subprocess.run(["bash", "-e", "-c", step["run"]], cwd=site, env=run, check=True)
+    assert commits(bare, env, "main") == 3  # sources, the article, the record: nothing again
+
+
 # Killed at any moment (issue 28): the real command SIGKILLed at several points, git's own processes
 # left to finish what they were doing, as they do when their parent dies.
 Seen = Callable[[Path, list[str]], bool]
@@ -535,6 +578,7 @@ def test_a_deploy_killed_at_any_point_leaves_the_branch_at_its_last_good_commit(
     git(tmp_path, env, "init", "--quiet", "--bare", str(bare))
     site = make_site(tmp_path)
     synthetic(site / "content" / "more", 12)  # files enough that streaming them takes a while
+    assert sitegen(site, env, "build").returncode == 0  # the URLs they get, committed with them
     git(site, env, "init", "--quiet", "-b", "main")
     git(site, env, "remote", "add", "origin", str(bare))
     commit_all(site, env)

@@ -21,8 +21,8 @@ from sitegen.config import SiteConfig
 from sitegen.content.clean import clean_body
 from sitegen.content.load import load_data, read_file
 from sitegen.documents import cited
+from sitegen.names import name_segments
 from sitegen.pipeline import build
-from sitegen.urls import name_segments
 
 from .conftest import FIXTURES, corpus_or_skip, make_config
 from .sitecheck import tree_digest

@@ -16,9 +16,9 @@ import lxml.etree
 import pytest
 
 from sitegen.config import SiteConfig
+from sitegen.names import name_segment
 from sitegen.pages import sitemap
 from sitegen.pipeline import build
-from sitegen.urls import name_segment
 
 from .conftest import FIXTURES, SEEDS, make_config
 from .sitecheck import parse

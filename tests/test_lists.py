@@ -11,7 +11,6 @@ import lxml.html
 from sitegen.pages import HOME_PAGES, Views
 from sitegen.pipeline import build
 from sitegen.site import index
-from sitegen.urls import Urls
 
 from .conftest import make_config
 
@@ -96,7 +95,7 @@ def test_each_article_is_listed_once_per_month_and_once_on_its_own_category(
 
 def test_pagination_shows_its_gaps(tmp_path: Path) -> None:
     config = make_config(tmp_path)
-    views = Views(index([], Urls(config)), config)
+    views = Views(index([], config), config)
     shown = views.pagination("/", 12, 25).pages
     assert [link.text for link in shown] == ["1", "…", *map(str, range(10, 15)), "…", "25"]
     assert [link.href for link in shown if link.text == "…"] == ["", ""]

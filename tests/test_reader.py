@@ -18,6 +18,7 @@ from sitegen.cli.serve import _what_changed
 from sitegen.config import SiteConfig
 from sitegen.pipeline import build
 from sitegen.site import collation_key
+from sitegen.url_record import RECORD_FILE
 
 from .conftest import FIXTURES, make_config
 
@@ -195,9 +196,10 @@ def test_the_watch_log_says_deleted_for_a_deleted_file(tmp_path: Path) -> None:
 
 
 def test_a_rebuild_follows_a_tag_url_that_another_article_moved(tmp_path: Path) -> None:
-    """`AI` alone is /tags/ai/; once `ai` arrives both take a hash, and the incremental build
-    rewrites the first article's page to link to its tag's new page, though the newcomer is
-    neither its neighbour nor related to it."""
+    """`AI` alone is /tags/ai/, and keeps it when `ai` arrives (the record); once the editor
+    frees the URL (deletes urls.txt), both take a hash, and the incremental build rewrites the
+    first article's page to link to its tag's new page, though the newcomer is neither its
+    neighbour nor related to it."""
     content = tmp_path / "content"
     content.mkdir()
     for name in ("tagged_upper_case_ai.md", "date_only_transcript.md"):
@@ -212,9 +214,12 @@ def test_a_rebuild_follows_a_tag_url_that_another_article_moved(tmp_path: Path) 
 
     assert ai_href() == "/tags/ai/"
     (content / "later.md").write_text(
-        "---\ntitle: 后来的文章\ndate: 2030-01-01 08:00:00\ncategories: [其他]\ntags: [ai]\n---\n正文。\n",
+        "---\ntitle: 后来的文章\ndate: 2025-01-01 08:00:00\ncategories: [其他]\ntags: [ai]\n---\n正文。\n",
         encoding="utf-8",
     )
+    build(config)
+    assert ai_href() == "/tags/ai/"
+    (tmp_path / RECORD_FILE).unlink()
     build(config)
     moved = ai_href()
     assert moved != "/tags/ai/"

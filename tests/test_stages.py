@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from sitegen.models import Article
+from sitegen.names import UnsafePath
 from sitegen.output import InPlace, Staging, static_listing
 from sitegen.pages import plan
 from sitegen.pipeline.emit import emit
 from sitegen.pipeline.report import quiet
 from sitegen.render import TemplateProblem, make_environment, render
 from sitegen.site import index
-from sitegen.urls import UnsafePath, Urls
 
 from .conftest import make_config
 from .test_urls import ARTICLE
@@ -44,7 +44,7 @@ ARTICLES = [
 
 
 def test_index_orders_newest_first_and_builds_tree_months_and_related(tmp_path: Path) -> None:
-    site = index(list(ARTICLES), Urls(make_config(tmp_path)), related=5)
+    site = index(list(ARTICLES), make_config(tmp_path), related=5)
     assert [a.id for a in site.articles] == ["b.md", "c.md", "a.md"]
     assert site.urls == ("/2024/03/b/", "/2024/03/c/", "/2024/03/a/")
     assert [node.path for node in site.walk()] == [("财经",), ("新闻",), ("新闻", "国内")]
@@ -55,13 +55,13 @@ def test_index_orders_newest_first_and_builds_tree_months_and_related(tmp_path: 
 
 def test_plan_gives_each_page_one_url_and_keys_that_follow_content(tmp_path: Path) -> None:
     config = make_config(tmp_path, search={"enabled": False})
-    pages = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文</p>").pages
+    pages = plan(index(list(ARTICLES), config), config, body_of=lambda a: "<p>正文</p>").pages
     urls = [page.url for page in pages]
     assert len(urls) == len(set(urls))
     assert {"/", "/atom.xml", "/404.html", "/sitemap.xml", "/robots.txt"} <= set(urls)
     assert "/search/" not in urls
     edited = [replace(ARTICLES[0], digest="edited"), *ARTICLES[1:]]
-    again = plan(index(edited, Urls(config)), config, body_of=lambda a: "<p>正文</p>").pages
+    again = plan(index(edited, config), config, body_of=lambda a: "<p>正文</p>").pages
     changed = {p.url for p, q in zip(pages, again, strict=True) if p.key != q.key}
     assert "/2024/03/a/" in changed and "/" in changed
     assert "/categories/财经/" not in changed, "a page that does not list a keeps its key"
@@ -72,7 +72,7 @@ def test_pages_are_plain_data_that_render_the_same_after_a_trip_through_pickle(
 ) -> None:
     """What a render worker receives: a page as bytes, its template data made there."""
     config = make_config(tmp_path)
-    planned = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文</p>")
+    planned = plan(index(list(ARTICLES), config), config, body_of=lambda a: "<p>正文</p>")
     env = make_environment(config)
     families = {"article", "list", "feed", "sitemap", "ready", "data"}
     assert {p.family for p in planned.pages} == families
@@ -86,7 +86,7 @@ def test_pages_are_plain_data_that_render_the_same_after_a_trip_through_pickle(
 
 def test_render_fills_a_template_and_locates_its_errors(tmp_path: Path) -> None:
     config = make_config(tmp_path, search={"enabled": False})
-    planned = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文一</p>")
+    planned = plan(index(list(ARTICLES), config), config, body_of=lambda a: "<p>正文一</p>")
     page = next(p for p in planned.pages if p.url == "/2024/03/a/")
     html = render(make_environment(config), page, planned.context(page)).decode()
     assert "<p>正文一</p>" in html and "标题1" in html
@@ -154,7 +154,7 @@ class Keys:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_emit_renders_only_pages_whose_key_the_place_lacks(tmp_path: Path, jobs: int) -> None:
     config = make_config(tmp_path, search={"enabled": False})
-    planned = plan(index(list(ARTICLES), Urls(config)), config, body_of=lambda a: "<p>正文</p>")
+    planned = plan(index(list(ARTICLES), config), config, body_of=lambda a: "<p>正文</p>")
     pages = planned.pages
     held = {p.url: p.key for p in pages if p.kind != "article"}
     (tmp_path / "out").mkdir()

@@ -20,6 +20,7 @@ from sitegen import stories
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.models import Article, Sketch
+from sitegen.names import tag_segment
 from sitegen.pipeline import build
 from sitegen.pipeline.articles import normalize_all
 from sitegen.site import Site, index
@@ -70,7 +71,7 @@ def fixture_site(tmp_path: Path) -> Site:
     """The fixtures loaded and indexed as a build does (no cache, one process)."""
     config = make_config(tmp_path, content_dir=str(FIXTURES))
     outcomes = normalize_all(config, 1, ArticleCache(None, config.timezone))
-    return index([o for _, o in outcomes if isinstance(o, Article)], Urls(config))
+    return index([o for _, o in outcomes if isinstance(o, Article)], config)
 
 
 def test_a_reprint_in_the_other_script_with_other_boilerplate_and_a_paragraph_less_is_one_story(
@@ -253,7 +254,7 @@ def test_a_tag_and_the_year_count_a_story_once_and_a_tag_keeps_the_copy_carrying
     output, urls = config.output_path, Urls(config)
 
     def tag_page(name: str) -> lxml.html.HtmlElement:
-        return parse(output / unquote(urls.tag(name)).strip("/") / "index.html")
+        return parse(output / unquote(urls.tag_at(tag_segment(name))).strip("/") / "index.html")
 
     assert card_titles(tag_page("政府采购")) == [ORIGINAL]
     assert "共 1 篇" in tag_page("政府采购").xpath("string(//p[@class='list-stats'])")

@@ -9,17 +9,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.models import Article
-from sitegen.urls import (
+from sitegen.assign import Names, assign, place
+from sitegen.config import SiteConfig
+from sitegen.models import Article, CategoryPath
+from sitegen.names import (
     SEGMENT_MAX_CHARS,
     UnsafePath,
-    Urls,
-    category_segments,
     good_segment,
     name_segment,
     name_segments,
     output_file,
 )
+from sitegen.urls import Urls
 
 from .conftest import make_config
 
@@ -47,6 +48,13 @@ ARTICLE = Article(
 )
 
 
+def assigned(config: SiteConfig, *paths: CategoryPath, source: str = "") -> Urls:
+    """The Urls of a build whose one article is filed under `paths` and comes from `source`."""
+    placed = place(config, [replace(ARTICLE, categories=paths)])
+    every = {path[:depth] for path in paths for depth in range(1, len(path) + 1)}
+    return assign(placed, Names(categories=frozenset(every), sources=frozenset([source]))).links
+
+
 def test_article_url_uses_the_day_in_the_site_time_zone() -> None:
     urls = Urls(make_config(Path()))
     assert urls.article(ARTICLE) == "/2022/01/稳增长/"
@@ -63,14 +71,14 @@ def test_href_is_an_iri_under_the_base_path_and_absolute_is_percent_encoded() ->
 
 
 def test_pagination_follows_hexo() -> None:
-    urls = Urls(make_config(Path()))
+    urls = assigned(make_config(Path()), ("金融", "新浪财经"))
     assert urls.page("/", 1) == "/"
     assert urls.page("/", 2) == "/page/2/"
     assert urls.page(urls.category(("金融", "新浪财经")), 3) == "/categories/金融/新浪财经/page/3/"
 
 
 def test_category_slugs_map_names_to_ascii() -> None:
-    urls = Urls(make_config(Path(), category_slugs={"金融": "finance"}))
+    urls = assigned(make_config(Path(), category_slugs={"金融": "finance"}), ("金融", "新浪财经"))
     assert urls.category(("金融", "新浪财经")) == "/categories/finance/新浪财经/"
 
 
@@ -91,7 +99,7 @@ def test_unsafe_segments_are_refused(slug: str) -> None:
     "name", ["..", ".", "a/../..", "x/\x00", "a<b", '引"号', "x?y#z%", ".net "]
 )
 def test_a_name_that_is_no_good_segment_is_given_one(name: str) -> None:
-    url = Urls(make_config(Path())).category(("金融", name))
+    url = assigned(make_config(Path()), ("金融", name)).category(("金融", name))
     segment = url.removeprefix("/categories/金融/").removesuffix("/")
     assert good_segment(segment)
     assert output_file(url) == f"categories/金融/{segment}/index.html"
@@ -115,7 +123,7 @@ def test_output_files() -> None:
 
 
 def test_a_dot_in_a_name_does_not_turn_a_folder_url_into_a_file() -> None:
-    urls = Urls(make_config(Path()))
+    urls = assigned(make_config(Path()), ("新闻", "bbcchinese.com _ 兩岸三地"))
     assert (
         urls.category(("新闻", "bbcchinese.com _ 兩岸三地"))
         == "/categories/新闻/bbcchinese.com _ 兩岸三地/"
@@ -132,8 +140,8 @@ def test_one_rule_keeps_a_good_name_of_up_to_60_characters_spaces_and_all() -> N
         "BBC Chinese": "BBC Chinese",
         "人民日报": "人民日报",
     }
-    urls = Urls(make_config(Path()))
-    assert urls.href(urls.source(name_segment("BBC Chinese"))) == "/sources/BBC%20Chinese/"
+    urls = assigned(make_config(Path()), source="BBC Chinese")
+    assert urls.href(urls.source("BBC Chinese")) == "/sources/BBC%20Chinese/"
 
 
 def test_names_differing_only_in_case_get_segments_that_differ_in_more() -> None:
@@ -161,9 +169,10 @@ def test_two_short_hashes_alike_are_widened() -> None:
 
 def test_only_sibling_categories_are_told_apart_by_case() -> None:
     paths = [("新闻",), ("新闻", "Policy"), ("新闻", "policy"), ("科技",), ("科技", "Policy")]
-    segments = category_segments(paths)
-    assert segments[("科技", "Policy")] == "Policy"  # no sibling to meet
-    assert segments[("新闻", "Policy")].casefold() != segments[("新闻", "policy")].casefold()
-    urls = Urls(make_config(Path()), paths)
-    assert urls.category(("新闻", "policy")) == f"/categories/新闻/{segments[('新闻', 'policy')]}/"
-    assert urls.category(("科技", "Policy")) == "/categories/科技/Policy/"
+    urls = assigned(make_config(Path()), *paths)
+    upper, lower = urls.category(("新闻", "Policy")), urls.category(("新闻", "policy"))
+    assert upper.casefold() != lower.casefold()
+    assert lower.startswith("/categories/新闻/policy-") and upper.startswith(
+        "/categories/新闻/Policy-"
+    )
+    assert urls.category(("科技", "Policy")) == "/categories/科技/Policy/"  # no sibling to meet

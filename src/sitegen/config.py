@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError
 from sitegen.models import Sketching
+from sitegen.names import good_segment
 from sitegen.size import GITHUB_PAGES, parse_size
-from sitegen.urls import good_segment
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,14 @@ from urllib.parse import urlsplit
 
 import ghp_import
 
-from sitegen import __version__
+from sitegen import __version__, url_record
 from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError
+from sitegen.holding import Holding
 from sitegen.pipeline import Report, build
 from sitegen.size import human, measure
+from sitegen.url_record import RECORD_FILE
 
 _HOST = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*$"
@@ -160,6 +162,7 @@ def _made_by_builds(config: SiteConfig) -> tuple[Path, ...]:
         output.parent / f".{output.name}.next",
         output.parent / f".{output.name}.lock",
         config.root / CACHE_DIR,
+        config.root / RECORD_FILE,  # check_record judges it, after the build: by its URLs
     )
 
 
@@ -192,6 +195,23 @@ def check_clean(files: tuple[str, ...], allow_dirty: bool) -> None:
         raise DeployError(
             f"the site has uncommitted changes ({shown}): commit them first, so that the "
             "published site is the commit it names, or publish them anyway with --allow-dirty"
+        )
+
+
+def check_record(repo: Path, config: SiteConfig, allow_dirty: bool) -> None:
+    """The URLs a build gave are published only once they are committed: a fresh clone (the
+    Actions workflow, another machine) would otherwise give a published URL to another page. A
+    body's new digest alone is no new URL."""
+    path = config.root / RECORD_FILE
+    if allow_dirty or not path.is_file() or not path.resolve().is_relative_to(repo):
+        return
+    committed = git(repo, "show", f"HEAD:{path.resolve().relative_to(repo).as_posix()}")
+    now = url_record.parse(path.read_text(encoding="utf-8"), path)
+    before = url_record.parse(committed.stdout, path) if committed.returncode == 0 else {}
+    if url_record.owners(now) != url_record.owners(before):
+        raise DeployError(
+            f"this build gave URLs that {RECORD_FILE} does not hold in a commit yet: commit "
+            f"{RECORD_FILE} (git add {RECORD_FILE} && git commit), then deploy again"
         )
 
 
@@ -300,6 +320,7 @@ def deploy(
     push: bool = True,
     jobs: int | None = None,
     allow_dirty: bool = False,
+    holding: Holding | None = None,
 ) -> Published:
     """Check, build afresh into the output folder, commit it to `branch`, push it to `remote`.
 
@@ -316,8 +337,9 @@ def deploy(
     check_clean(dirty, allow_dirty)
     if push:
         fetch_branch(repo, remote, branch)
-    report = build(config, jobs=jobs)
+    report = build(config, jobs=jobs, holding=holding)
     check_articles(report, config)
+    check_record(repo, config, allow_dirty)
     output = report.output or config.output_path
     check_size(output, config.publish.size_limit)
     commit, changed, pushed = commit_output(

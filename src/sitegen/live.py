@@ -29,11 +29,12 @@ from sitegen.urls import Urls
 
 def _same_place(old: Article, new: Article) -> bool:
     """Whether an edited article keeps its URL, its place in the lists and its related articles."""
-    return (old.date, old.slug, old.categories, old.draft) == (
+    return (old.date, old.slug, old.categories, old.draft, old.aliases) == (
         new.date,
         new.slug,
         new.categories,
         new.draft,
+        new.aliases,
     )
 
 
@@ -124,8 +125,9 @@ class Live:
                 self._bodies_lost = True  # the next update reads every file again
                 raise
             if not changes.layout:
-                href = Urls(session.config).href
-                report.touched = tuple(href(url) for url in report.rewritten)
+                made = session.made.site
+                links = made.links if made is not None else Urls(session.config)
+                report.touched = tuple(links.href(url) for url in report.rewritten)
             return report
 
     def _fast(self, paths: frozenset[Path] | None) -> tuple[str, ...]:

@@ -114,6 +114,15 @@ class Article:
     """The issuing bodies the text names (sitegen.authorities), in order of first mention."""
     link: str = ""
     """The original's URL from the front matter (`link`, `url`, `source_url`…), for citations."""
+    body_digest: str = ""
+    """The body's digest, whatever the file's name: a file moved with the same body is the same
+    article (sitegen.urls.assign)."""
+    aliases: tuple[str, ...] = ()
+    """`aliases:` in the front matter: site paths that redirect to the article (as Hugo's)."""
+    junk: str = ""
+    """Why the body is crawler junk (sitegen.content.junk): then it is held back, not published."""
+    hold: bool = True
+    """False when the front matter says `hold: false`: published even if it would be held back."""
     images: tuple[str, ...] = ()
     """Every picture the article shows (its head image first), for `sitegen images` and the
     page's key: a picture fetched or lost changes the pages showing it."""

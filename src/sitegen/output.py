@@ -4,7 +4,7 @@ Everything goes into a staging folder beside the output, which then takes the ou
 one atomic exchange: a failed or killed build leaves the previous output exactly as it was.
 Files whose bytes did not change are hard-linked from the previous output, so their mtimes stay.
 
-Paths inside a folder are relative POSIX strings (urls.output_file makes them). Every folder on
+Paths inside a folder are relative POSIX strings (names.output_file makes them). Every folder on
 the way to a file is either made here or checked once with lstat to be a real folder, never a
 symlink, so nothing is ever written outside, without resolving each file's path.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
-from sitegen.urls import UnsafePath, unsafe_segment
+from sitegen.names import UnsafePath, unsafe_segment
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.config import SiteConfig
+from sitegen import url_record
+from sitegen.config import SiteConfig, load_config
+from sitegen.content.junk import NEW_ARTICLE_BODY
 from sitegen.content.normalize import clean_text, slugify
 from sitegen.errors import ConfigError
 
@@ -66,7 +68,7 @@ on:
   workflow_dispatch:
 
 permissions:
-  contents: read
+  contents: write  # to commit urls.txt back
   pages: write
   id-token: write
 
@@ -109,6 +111,17 @@ jobs:
         env:
           BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
         run: sitegen build --base-url "$BASE_URL"
+      # The URLs this build gave (urls.txt) are committed back, so the next build, from a fresh
+      # checkout, gives no published URL to another page.
+      - name: Commit the record of URLs given
+        run: |
+          git add urls.txt
+          if ! git diff --cached --quiet; then
+            git -c user.name="github-actions[bot]" \
+                -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
+                commit --quiet -m "urls.txt: the URLs this build gave"
+            git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}"
+          fi
       - name: Stop before uploading what Pages would not publish (a tar over 1 GB)
         run: |
           # upload-pages-artifact uploads this tar of build/: its bytes are what Pages counts
@@ -176,7 +189,7 @@ def new_article(config: SiteConfig, title: str, category: str | None, now: datet
     if category:
         meta["categories"] = _category_path(category)
     meta["tags"] = []
-    body = front_matter(meta) + "\n在这里写正文（Markdown 或 HTML）。\n"
+    body = front_matter(meta) + f"\n{NEW_ARTICLE_BODY}\n"
     return _write_free(config.content_path, slugify(title), body)
 
 
@@ -208,4 +221,16 @@ def init_site(directory: Path) -> Path:
     (directory / "content" / "welcome.md").write_text(
         front_matter(example) + body, encoding="utf-8"
     )
+    _record_urls(directory)
     return directory
+
+
+def _record_urls(directory: Path) -> None:
+    """The record of the URLs the example gets (urls.txt), so that the first commit holds it
+    and the first deploy publishes URLs already committed."""
+    from sitegen.pipeline import prepare  # here: only init needs the pipeline
+
+    site, _ = prepare(
+        load_config(directory / "site.toml"), drafts=False, skip_bad=False, jobs=1, cache=False
+    )
+    url_record.save(directory, site.record)

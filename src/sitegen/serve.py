@@ -27,11 +27,11 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
 from sitegen.images.manifest import store_path
 from sitegen.live import Live
+from sitegen.names import ignored
 from sitegen.pipeline import Progress, Report, Session, quiet
 from sitegen.pipeline.changes import Changes, classify
 from sitegen.served import COPIES, Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
-from sitegen.urls import ignored
 
 NAMED_PAGES = 200  # a rebuild touching more pages than this reloads every tab
 QUIET_SECONDS = 0.1
@@ -250,7 +250,7 @@ class DevServer:
 
     def _session(self, config: SiteConfig) -> Session:
         config = copies_from(config, self.url)
-        return Session(config, self.output, drafts=self.drafts, jobs=self.jobs)
+        return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False)
 
     def _served(self, config: SiteConfig) -> Served:
         store = store_path(config) if config.images.publish == "copies" else None

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, unquote_to_bytes
 
 from sitegen import __version__
-from sitegen.urls import unsafe_segment
+from sitegen.names import unsafe_segment
 
 EVENTS = "__sitegen/events"
 COPIES = "__sitegen/images/"  # the picture store, when the site shows kept copies

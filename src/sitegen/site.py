@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from sitegen import records
+from sitegen.assign import Names, Redirect, assign, place
 from sitegen.collation import collation_key
+from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article, CategoryPath
-from sitegen.urls import Urls, short_hash
+from sitegen.url_record import Entry, UrlRecord
+from sitegen.urls import Urls
 
 if TYPE_CHECKING:
     from sitegen import stories
@@ -80,6 +83,14 @@ class Site:
     """Every source, most articles first (ties by name)."""
     source_of: tuple[str, ...]
     """Each article's source name, by article index."""
+    links: Urls = field(compare=False, repr=False)
+    """The build's one Urls (sitegen.assign): every page's URL comes from it."""
+    redirects: tuple[Redirect, ...]
+    """Old URLs and aliases, each answering with a redirect to its owner's URL now."""
+    withdrawn: tuple[str, ...]
+    """The URLs of articles removed after they were published: each shows a notice."""
+    record: Mapping[str, Entry] = field(compare=False, repr=False)
+    """The record of URLs given (sitegen.url_record) as this build leaves it."""
     left_out: tuple[ContentError, ...] = ()
     memo: stories.Memo | None = field(default=None, compare=False, repr=False)
     """What the next build's related articles reuse (sitegen.stories.Memo)."""
@@ -101,37 +112,6 @@ def _walk(tree: tuple[CategoryNode, ...]) -> list[CategoryNode]:
         found.append(node)
         stack.extend(reversed(node.children))
     return found
-
-
-def _assign_urls(
-    articles: list[Article], urls: Urls
-) -> tuple[list[Article], list[str], list[ContentError]]:
-    """Give every article its URL; derived slugs that collide get a hash of their file's path.
-
-    An article on a URL that an earlier one (newer, or the same age and first by path) has,
-    because both slugs are explicit, is left out with an error naming both files.
-    """
-    first = [urls.article(a) for a in articles]
-    counts = Counter(first)
-    clashing = [counts[u] > 1 and not a.explicit_slug for a, u in zip(articles, first, strict=True)]
-    articles = [
-        replace(a, slug=f"{a.slug}-{short_hash(a.id)}") if clash else a
-        for a, clash in zip(articles, clashing, strict=True)
-    ]
-    final = [
-        urls.article(a) if clash else u
-        for a, u, clash in zip(articles, first, clashing, strict=True)
-    ]
-    owner: dict[str, Article] = {}
-    errors = []
-    for article, url in zip(articles, final, strict=True):
-        if url in owner:
-            other = owner[url].source_path
-            message = f"same URL {url} as {other}: give one a different slug"
-            errors.append(ContentError(Path(article.source_path), 1, message))
-        else:
-            owner[url] = article
-    return list(owner.values()), list(owner), errors
 
 
 def _earliest_holders(
@@ -191,8 +171,7 @@ def _tags(
     articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...], urls: Urls
 ) -> tuple[Tag, ...]:
     """Every tag in pinyin order, each listing a story once: under its earliest copy carrying the
-    tag. Names that would share a URL (`AI` and `ai`, `C/C++` and `C-C++`) each get a short hash
-    of the name, so distinct names never share a page."""
+    tag."""
     members: dict[str, list[int]] = defaultdict(list)
     tagged = [article.tags for article in articles]
     earliest = _earliest_holders(copies, tagged)
@@ -200,18 +179,18 @@ def _tags(
         for name in names:
             if _listed_here(i, copies[i], name, earliest):
                 members[name].append(i)
-    plain = {name: urls.tag(name) for name in members}
-    shared = Counter(plain.values())
     return tuple(
-        Tag(
-            name, urls.tag(name, hashed=True) if shared[plain[name]] > 1 else plain[name], tuple(ix)
-        )
+        Tag(name, urls.tag(name), tuple(ix))
         for name, ix in sorted(members.items(), key=lambda item: collation_key(item[0]))
     )
 
 
 def index(
-    articles: list[Article], urls: Urls, related: int = 5, memo: stories.Memo | None = None
+    articles: list[Article],
+    config: SiteConfig,
+    related: int = 5,
+    memo: stories.Memo | None = None,
+    record: UrlRecord | None = None,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
@@ -220,8 +199,9 @@ def index(
     from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
-    ordered, article_urls, left_out = _assign_urls(ordered, urls)
-    final = tuple(ordered)
+    placed = place(config, ordered, record)
+    final = tuple(ordered[i] for i in placed.kept)
+    source_of = tuple(map(source_name, final))
     found = stories.find(
         [a.sketch for a in final],
         [a.id for a in final],
@@ -231,7 +211,7 @@ def index(
     )
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
-    tz = urls.config.tz
+    tz = config.tz
     for i in leads:
         local = final[i].date.astimezone(tz)
         months[(local.year, local.month)].append(i)
@@ -239,11 +219,20 @@ def index(
         Month(y, m, tuple(ix)) for (y, m), ix in sorted(months.items(), reverse=True)
     )
     tree = _category_tree(final, found.copies)
-    source_of = tuple(map(source_name, final))
     documents = records.records(final)
+    bodies = records.bodies(final, documents)
+    names = Names(
+        categories=frozenset(node.path for node in _walk(tree)),
+        tags=frozenset(name for a in final for name in a.tags),
+        documents=frozenset(name for r in documents for name in r.names),
+        authorities=frozenset(body.name for body in bodies),
+        sources=frozenset(source_of),
+    )
+    given = assign(placed, names)
+    urls = given.links
     return Site(
         articles=final,
-        urls=tuple(article_urls),
+        urls=placed.urls,
         categories=tree,
         months=month_list,
         tags=_tags(final, found.copies, urls),
@@ -251,10 +240,14 @@ def index(
         copies=found.copies,
         leads=leads,
         documents=documents,
-        authorities=records.bodies(final, documents),
+        authorities=bodies,
         sources=_groups((name,) for name in source_of),
         source_of=source_of,
-        left_out=tuple(left_out),
+        links=urls,
+        redirects=given.redirects,
+        withdrawn=placed.withdrawn,
+        record=given.record,
+        left_out=placed.errors,
         memo=found.memo,
         quotes=found.quotes,
         quoted_in=found.quoted_in,

@@ -76,6 +76,10 @@ class ArticleView:
     documents: tuple[Link, ...]
     citation: Citation
     notice: str = ""
+    original_link: str = ""
+    """The original's web address when the front matter names it (原文链接)."""
+    updated: Link = Link("", "")
+    """When it was updated (更新于), as shown (`text`) and as ISO 8601 (`href`); empty if never."""
     authorities: tuple[Link, ...] = ()
     quotes: tuple[Link, ...] = ()
     quoted_in: tuple[Link, ...] = ()

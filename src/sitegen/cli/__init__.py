@@ -13,6 +13,7 @@ from sitegen.cli.build import build_command, check_command, clean_command
 from sitegen.cli.create import init_command, new_command
 from sitegen.cli.deploy import deploy_command
 from sitegen.cli.images import images_command
+from sitegen.cli.listing import list_command
 from sitegen.cli.serve import serve_command
 
 
@@ -24,6 +25,7 @@ from sitegen.cli.serve import serve_command
         deploy_command,
         images_command,
         init_command,
+        list_command,
         new_command,
         serve_command,
     ],
@@ -39,6 +41,7 @@ def main() -> None:
       sitegen new "标题"           a new article in content/ (like `hexo new`)
       sitegen build                build content/ into build/
       sitegen check                find every problem in content/ without writing anything
+      sitegen list held            what is held back (drafts, future, held, all), as CSV
 
     Problems are shown as `path:line: message`. A failed build never touches the previous output.
     """

@@ -10,9 +10,20 @@ import click
 from rich.markup import escape
 
 from sitegen.cli.console import err, out, progress, relative, run_guarded, show_warnings
-from sitegen.cli.options import base_url_option, config_option, drafts_option, jobs_option, load
+from sitegen.cli.options import (
+    base_url_option,
+    config_option,
+    drafts_option,
+    holding_options,
+    jobs_option,
+    json_errors,
+    json_option,
+    load,
+)
+from sitegen.cli.summary import as_json as summary_json
 from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
+from sitegen.holding import Holding
 from sitegen.images.published import described
 from sitegen.size import measure, near_limit
 
@@ -36,6 +47,8 @@ from sitegen.size import measure, near_limit
     is_flag=True,
     help="Normalize every article afresh and render every page (ignores .sitegen-cache/).",
 )
+@json_option
+@holding_options
 def build_command(
     config_path: str,
     output: str | None,
@@ -44,6 +57,8 @@ def build_command(
     skip_bad: bool,
     jobs: int | None,
     no_cache: bool,
+    as_json: bool,
+    holding: Holding,
 ) -> None:
     """Build the site into the output folder (all or nothing: the old output survives any error).
 
@@ -57,7 +72,7 @@ def build_command(
     def action() -> None:
         config = load(config_path, base_url)
         holder.append(config)
-        with progress(err.is_terminal) as shown:
+        with progress(err.is_terminal) as shown, json_errors(as_json):
             report = build(
                 config,
                 output=Path(output) if output else None,
@@ -66,9 +81,13 @@ def build_command(
                 jobs=jobs,
                 progress=shown,
                 cache=not no_cache,
+                holding=holding,
             )
-        show_warnings(report, config)
         size = measure(report.output or config.output_path)
+        if as_json:
+            click.echo(summary_json(report, size))
+            return
+        show_warnings(report, config)
         pictures = described(config, report.output or config.output_path)
         summary(report, f"sitegen: built {config.title}", size, pictures)
         if warning := near_limit(size, config.publish.size_limit):
@@ -81,7 +100,11 @@ def build_command(
 @config_option
 @drafts_option
 @jobs_option
-def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
+@json_option
+@holding_options
+def check_command(
+    config_path: str, drafts: bool, jobs: int | None, as_json: bool, holding: Holding
+) -> None:
     """Validate every article (front matter, dates, slugs, URLs) without writing anything."""
     from sitegen.pipeline import prepare
 
@@ -90,17 +113,22 @@ def check_command(config_path: str, drafts: bool, jobs: int | None) -> None:
     def action() -> None:
         config = load(config_path, None)
         holder.append(config)
-        with progress(err.is_terminal) as shown:
+        with progress(err.is_terminal) as shown, json_errors(as_json):
             _, report = prepare(
                 config,
                 drafts=drafts,
                 skip_bad=False,
                 jobs=jobs or os.cpu_count() or 1,
                 progress=shown,
+                holding=holding,
             )
+        if as_json:
+            click.echo(summary_json(report))
+            return
         show_warnings(report, config)
         out.print(
-            f"[green]ok[/]: {report.articles} articles, no errors, {len(report.warnings)} warning(s)"
+            f"[green]ok[/]: {report.articles} articles, no errors, {len(report.warnings)} "
+            f"warning(s), {len(report.held)} held back"
         )
 
     run_guarded(action, holder)

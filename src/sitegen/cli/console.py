@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
@@ -65,6 +66,12 @@ def show_warnings(report: Report, config: SiteConfig, limit: int = 20) -> None:
         )
     if len(report.warnings) > limit:
         err.print(f"[yellow]… and {len(report.warnings) - limit} more warnings[/]")
+    for held in report.held[:limit]:
+        err.print(
+            f"[yellow]held[/] {relative(config.content_path / held.path)}: {escape(held.message)}"
+        )
+    if len(report.held) > limit:
+        err.print(f"[yellow]… and {len(report.held) - limit} more held back (sitegen list held)[/]")
     if report.skipped:
         err.print(f"[yellow]skipped {len(report.skipped)} file(s) with errors (--skip-bad):[/]")
         show_errors(report.skipped, config)

@@ -9,9 +9,10 @@ import click
 from rich.markup import escape
 
 from sitegen.cli.console import err, out, run_guarded, show_errors, show_warnings
-from sitegen.cli.options import base_url_option, config_option, jobs_option, load
+from sitegen.cli.options import base_url_option, config_option, holding_options, jobs_option, load
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentErrors
+from sitegen.holding import Holding
 
 
 @click.command("deploy")
@@ -29,6 +30,7 @@ from sitegen.errors import ContentErrors
 )
 @base_url_option
 @jobs_option
+@holding_options
 def deploy_command(
     config_path: str,
     remote: str,
@@ -38,6 +40,7 @@ def deploy_command(
     allow_dirty: bool,
     base_url: str | None,
     jobs: int | None,
+    holding: Holding,
 ) -> None:
     """Build afresh and publish to the gh-pages branch with ghp-import.
 
@@ -70,6 +73,7 @@ def deploy_command(
                 push=not no_push,
                 jobs=jobs,
                 allow_dirty=allow_dirty,
+                holding=holding,
             )
         except DeployError as exc:
             err.print(f"[bold red]error[/] {escape(str(exc))}", soft_wrap=True)

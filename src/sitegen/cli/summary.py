@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -29,7 +31,21 @@ KIND_NAMES = {
     "feed": "Atom feeds",
     "sitemap": "sitemaps",
     "robots": "robots.txt",
+    "alias": "redirects (old URLs, aliases)",
+    "withdrawn": "withdrawal notices",
 }
+
+
+def _left_out(table: Table, report: Report) -> None:
+    """What the build did not publish, and what it warned of."""
+    if report.drafts:
+        table.add_row("drafts left out", f"{report.drafts} (add --drafts to include)")
+    if report.held:
+        table.add_row(
+            "held back", f"{len(report.held)} (listed above; --publish-held publishes them)"
+        )
+    table.add_row("skipped", str(len(report.skipped)))
+    table.add_row("warnings", str(len(report.warnings)))
 
 
 def summary(report: Report, title: str, size: OutputSize | None = None, pictures: str = "") -> None:
@@ -52,10 +68,7 @@ def summary(report: Report, title: str, size: OutputSize | None = None, pictures
         )
     if report.workers:
         table.add_row("processes", f"{len(report.workers)} rendered pages")
-    if report.drafts:
-        table.add_row("drafts left out", f"{report.drafts} (add --drafts to include)")
-    table.add_row("skipped", str(len(report.skipped)))
-    table.add_row("warnings", str(len(report.warnings)))
+    _left_out(table, report)
     if report.shadowed:
         shown = ", ".join(report.shadowed)
         table.add_row("static files win", f"{shown} (the site's own file, not the generated one)")
@@ -78,3 +91,29 @@ def summary(report: Report, title: str, size: OutputSize | None = None, pictures
         )
     table.add_row("time", f"{report.seconds:.2f} s")
     out.print(table)
+
+
+def _problems(found: list[Any]) -> list[dict[str, Any]]:
+    return [{"path": str(p.path), "line": p.line, "message": p.message} for p in found]
+
+
+def as_json(report: Report, size: OutputSize | None = None, errors: Sequence[Any] = ()) -> str:
+    """The summary for machines (CI): what the table says, and every warning, file held back,
+    file skipped and error in full."""
+    data = {
+        "ok": not errors,
+        "articles": report.articles,
+        "pages": dict(sorted(report.pages.items())),
+        "up_to_date": report.up_to_date,
+        "written": report.written,
+        "unchanged": report.unchanged,
+        "drafts": report.drafts,
+        "held": [{"path": str(h.path), "reason": h.message} for h in report.held],
+        "warnings": _problems(report.warnings),
+        "skipped": _problems(report.skipped),
+        "errors": _problems(list(errors)),
+        "output": str(report.output) if report.output else None,
+        "upload_bytes": size.bytes if size else None,
+        "seconds": round(report.seconds, 3),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1)

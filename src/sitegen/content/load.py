@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.errors import ContentError, ContentWarning
 from sitegen.models import Source
-from sitegen.urls import ignored
+from sitegen.names import ignored
 
 if TYPE_CHECKING:
     import yaml

@@ -5,6 +5,7 @@ A pure function of the file's content and the config, so it can run in any proce
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -12,13 +13,15 @@ from datetime import date, datetime, time
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from sitegen import authorities
+from sitegen.content.junk import junk
 from sitegen.documents import citations
 from sitegen.errors import ContentError
 from sitegen.models import SKETCH_ALL, Article, CategoryPath, Sketching, Source
-from sitegen.urls import SEGMENT_MAX_BYTES, good_segment, made_segment
+from sitegen.names import SEGMENT_MAX_BYTES, good_segment, made_segment
 
 if TYPE_CHECKING:
     from sitegen.content.clean import CleanBody
@@ -30,6 +33,13 @@ EMPTY_NOTICE = "原文抓取到的正文为空，本页只有标题。"
 PAYWALL_NOTICE = "原文为付费内容，本页只有付费墙之前的开头。"
 _INVISIBLE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060\ufeff]+$")
 _SPACES = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+# The dates crawlers write: 2022年3月14日 16:58, 2022年3月14日, 2022/3/14, 2022.03.14 (in the
+# site's time zone, as every date without an offset).
+_WRITTEN_DATE = re.compile(
+    r"^(\d{4})\s*[年/.]\s*(\d{1,2})\s*[月/.]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：时点]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2})\s*秒?)?)?$"
+)
 _SLUG_JUNK = re.compile(r"[^\w\-]+")
 _IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
 # Hexo's and Hugo's excerpt mark; looked for before cleaning, which drops every comment.
@@ -57,6 +67,9 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
     if not isinstance(value, str) or not value.strip():
         raise ValueError
     text = value.strip()
+    if written := _WRITTEN_DATE.match(text):
+        year, month, day, hour, minute, second = (int(part or 0) for part in written.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     if text[:3].isalpha():
         parsed = parsedate_to_datetime(text)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
@@ -66,7 +79,9 @@ def parse_date(value: Any, tz: ZoneInfo) -> datetime:
 
 def names_time(value: Any) -> bool:
     """Whether a front-matter date says a time of day: `2022-03-14` (YAML reads a date) does not."""
-    return isinstance(value, datetime) or (isinstance(value, str) and ":" in value)
+    return isinstance(value, datetime) or (
+        isinstance(value, str) and any(mark in value for mark in ":：时点")
+    )
 
 
 def category_paths(value: Any) -> tuple[CategoryPath, ...]:
@@ -140,7 +155,7 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
     from sitegen.stories import sketch
 
     meta = source.meta
-    title = clean_text(meta.get("title"))
+    title = _ZERO_WIDTH.sub("", clean_text(meta.get("title")))
     if not title:
         line = source.meta_lines.get("title", 1)
         raise ContentError(source.path, line, "missing title: add `title: …` to the front matter")
@@ -179,7 +194,9 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         summary=clean_text(meta.get("description", "")) or make_summary(excerpt.text),
         slug=slug,
         source_path=source.rel_path,
-        draft=meta.get("draft") is True or meta.get("published") is False,
+        draft=meta.get("draft") is True
+        or meta.get("published") is False
+        or rel_path.parts[0] == "_drafts",  # Hexo's drafts folder
         image_in_body=bool(image) and image == body.first_image,
         explicit_slug=explicit,
         digest=source.digest,
@@ -191,9 +208,29 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         citations=cited,
         authorities=authorities.named(text),
         link=original_link(urls),
+        body_digest=hashlib.blake2b(source.body.encode("utf-8"), digest_size=10).hexdigest(),
+        aliases=_aliases(source),
+        junk=junk(title, body.text),
+        hold=meta.get("hold") is not False,
         images=tuple(dict.fromkeys(i for i in (image, *body.images) if i)),
         text=body.text,
     )
+
+
+def _aliases(source: Source) -> tuple[str, ...]:
+    """`aliases:` as Hugo reads them: site paths (`/2022/03/old/`, percent-encoded or not) that
+    answer with a redirect to the article; one that is not a safe path is an error at its line."""
+    key = "aliases" if "aliases" in source.meta else "alias"
+    found = []
+    for alias in tag_names(source.meta.get(key)):
+        url = unquote(alias)
+        parts = url.strip("/").split("/")
+        if not url.startswith("/") or url == "/" or not all(map(good_segment, parts)):
+            line = source.meta_lines.get(key, 1)
+            message = f"alias {alias!r} is not a path of this site such as /2022/03/old-name/"
+            raise ContentError(source.path, line, message)
+        found.append(url if "." in parts[-1] else f"/{'/'.join(parts)}/")
+    return tuple(dict.fromkeys(found))
 
 
 def _problem(body: CleanBody) -> tuple[str, str] | None:

@@ -12,7 +12,7 @@ views carry ready-made hrefs and display strings, so the templates only place th
     documents.py   cited documents, issuing bodies and sources: their lists, feeds and indexes
     feeds.py       Atom feeds
     sitemap.py     the sitemap and robots.txt
-    fixed.py       404 and search
+    fixed.py       404 and search, redirects and withdrawal notices
     data.py        the metadata for download: articles by year, documents, bodies
 """
 
@@ -26,7 +26,7 @@ from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.models import Page
 from sitegen.pages import articles, data, documents, feeds, lists, sitemap, taxonomies
-from sitegen.pages.fixed import not_found_page, search_page
+from sitegen.pages.fixed import not_found_page, redirect_pages, search_page, withdrawn_pages
 from sitegen.pages.lists import HOME_PAGES
 from sitegen.pages.shared import BodyOf, Views, digest, own_body
 from sitegen.site import Site
@@ -115,6 +115,8 @@ def _all_pages(views: Views) -> list[Page]:
         ),
         not_found_page(views),
         *([search_page(views)] if config.search.enabled else []),
+        *redirect_pages(views),
+        *withdrawn_pages(views),
         *feeds.feed_pages(views),
         *(data.data_pages(views) if config.data.enabled else ()),
     ]

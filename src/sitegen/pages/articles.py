@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from sitegen.citations import citation
 from sitegen.documents import label
 from sitegen.images.place import placeholder
-from sitegen.models import Page
-from sitegen.pages.shared import Views
+from sitegen.models import Article, Page
+from sitegen.pages.shared import Views, display_date
 from sitegen.views import ArticleView, Link
 
 
@@ -29,6 +30,14 @@ def _authorities(views: Views, i: int) -> tuple[Link, ...]:
     href, urls = views.urls.href, views.authority_urls
     named = views.site.articles[i].authorities
     return tuple(Link(name, href(urls[name])) for name in named if name in urls)
+
+
+def _updated(article: Article, tz: ZoneInfo) -> Link:
+    """更新于, when the front matter's `updated` is later than the date."""
+    if article.updated is None or article.updated <= article.date:
+        return Link("", "")
+    local = article.updated.astimezone(tz)
+    return Link(display_date(local), local.isoformat())
 
 
 def _whole(views: Views, members: tuple[int, ...]) -> tuple[Link, ...]:
@@ -86,6 +95,8 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
             tz_date=f"{local:%Y-%m-%d}",
         ),
         notice=article.notice,
+        original_link=article.link,
+        updated=_updated(article, config.tz),
         authorities=_authorities(views, i),
         quotes=_whole(views, site.quotes[i]) if site.quotes else (),
         quoted_in=_whole(views, site.quoted_in[i]) if site.quoted_in else (),

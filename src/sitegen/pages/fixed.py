@@ -1,7 +1,9 @@
-"""The pages every site has once, their data all known when planned: 404 and search."""
+"""The pages whose data is all known when planned: 404 and search, redirects and withdrawal
+notices."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from sitegen.models import Page
@@ -19,3 +21,23 @@ def search_page(views: Views) -> Page:
     url = views.urls.search()
     head = replace(views.head("搜索", url, "全文搜索本站文章"), noindex=True)
     return ready(url, "search", "search.html", views.key(url, head), None, head=head)
+
+
+def redirect_pages(views: Views) -> Iterator[Page]:
+    """An old URL or an alias: a tiny page that sends the reader on (as Hugo's alias pages: a
+    canonical link and a meta refresh, no layout), left out of the sitemap."""
+    for redirect in views.site.redirects:
+        target = {
+            "href": views.urls.href(redirect.target),
+            "canonical": views.urls.absolute(redirect.target),
+        }
+        key = views.key(redirect.url, target)
+        yield ready(redirect.url, "alias", "alias.html", key, None, target=target)
+
+
+def withdrawn_pages(views: Views) -> Iterator[Page]:
+    """Where an article stood that was removed after it was published: a short notice, out of
+    the sitemap, search and feeds, until the editor deletes its URL from the record."""
+    for url in views.site.withdrawn:
+        head = replace(views.head("文章已撤回", url), noindex=True)
+        yield ready(url, "withdrawn", "withdrawn.html", views.key(url, head), None, head=head)

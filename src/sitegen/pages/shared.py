@@ -20,7 +20,6 @@ from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.models import Article, CategoryPath, Page
 from sitegen.site import CategoryNode, Site
-from sitegen.urls import Urls, name_segments
 from sitegen.views import Card, CountedLink, Head, Link, Pagination, SiteView
 
 BodyOf = Callable[[Article], str]
@@ -86,7 +85,7 @@ class Views:
         self.config = config
         self.body_of = body_of
         self.showing = showing or Showing()
-        self.urls = Urls(config, (node.path for node in site.walk()))
+        self.urls = site.links
         href = self.urls.href
         self.site_view = SiteView(
             title=config.title,
@@ -115,15 +114,12 @@ class Views:
         ]
         self.modified_at = [a.updated or a.date for a in site.articles]
         self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
-        segments = name_segments(n for r in site.documents for n in r.names)
-        self.document_urls = {n: self.urls.document(seg) for n, seg in segments.items()}
+        self.document_urls = {n: self.urls.document(n) for r in site.documents for n in r.names}
         # every name of a document → its record's page (the names joined to it redirect there)
         self.record_urls = {n: self.document_urls[r.name] for r in site.documents for n in r.names}
-        segments = name_segments(b.name for b in site.authorities)
-        self.authority_urls = {n: self.urls.authority(seg) for n, seg in segments.items()}
-        segments = name_segments(g.name for g in site.sources)
-        self.source_urls = {n: self.urls.source(seg) for n, seg in segments.items()}
-        self.source_feeds = {n: self.urls.source_feed(seg) for n, seg in segments.items()}
+        self.authority_urls = {b.name: self.urls.authority(b.name) for b in site.authorities}
+        self.source_urls = {g.name: self.urls.source(g.name) for g in site.sources}
+        self.source_feeds = {g.name: self.urls.source_feed(g.name) for g in site.sources}
 
     def token(self, i: int) -> Token:
         """What one article contributes to a page's key: its content digest, its URL and its

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.config import SiteConfig
+from sitegen.holding import Holding
 from sitegen.output import static_listing
 from sitegen.parallel import PARALLEL_FROM
 from sitegen.pipeline.report import Progress, Report, quiet
@@ -46,11 +47,18 @@ def prepare(
     jobs: int,
     progress: Progress = quiet,
     cache: bool = True,
+    holding: Holding | None = None,
 ) -> tuple[Site, Report]:
     """Load, normalize, index and plan, finding every error but writing nothing (`sitegen
     check`): the cache is only read."""
     session = Session(
-        config, drafts=drafts, skip_bad=skip_bad, jobs=jobs, cache=cache, read_only=True
+        config,
+        drafts=drafts,
+        skip_bad=skip_bad,
+        jobs=jobs,
+        cache=cache,
+        read_only=True,
+        holding=holding,
     )
     report = Report()
     session.load(progress=progress)

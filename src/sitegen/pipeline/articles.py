@@ -16,6 +16,7 @@ from sitegen.cache import ArticleCache, Bodies, Index, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.content.load import discover, file_digest, is_candidate, load_data, read_file
 from sitegen.errors import ContentError, ContentWarning
+from sitegen.holding import Holding
 from sitegen.models import Article
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.pipeline.report import Progress, Report, quiet
@@ -105,10 +106,10 @@ def renormalize(
 
 
 def collect(
-    outcomes: Iterable[Outcome], drafts: bool, bodies: Bodies, report: Report
+    outcomes: Iterable[Outcome], drafts: bool, bodies: Bodies, report: Report, holding: Holding
 ) -> list[Article]:
-    """The articles to publish, bodiless (their bodies go to `bodies`); errors and warnings to the
-    report."""
+    """The articles to publish, bodiless (their bodies go to `bodies`); errors, warnings and what
+    is held back to the report."""
     articles = []
     for outcome in outcomes:
         if isinstance(outcome, ContentError):
@@ -119,8 +120,11 @@ def collect(
             report.warnings.extend(
                 ContentWarning(Path(outcome.source_path), 1, w) for w in outcome.warnings
             )
+            held = holding.reason(outcome)
             if outcome.draft and not drafts:
                 report.drafts += 1
+            elif held:
+                report.held.append(ContentWarning(Path(outcome.source_path), 1, held))
             else:
                 articles.append(bodies.take(outcome))
     return articles

@@ -14,12 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from sitegen.names import output_file
 from sitegen.output import WriteStats
 from sitegen.pages import Page, Plan
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.pipeline.report import Progress
 from sitegen.render import render
-from sitegen.urls import output_file
 
 if TYPE_CHECKING:
     from jinja2 import Environment

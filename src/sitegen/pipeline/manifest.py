@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sitegen.cache import load_pickled, save_pickled
 from sitegen.errors import ContentError
+from sitegen.names import SEARCH_FOLDER, output_file
 from sitegen.output import all_stamped
-from sitegen.urls import SEARCH_FOLDER, output_file
 
 PageStamp = tuple[str, int, int]  # page key, file size, file mtime_ns
 

@@ -13,13 +13,13 @@ import shutil
 from pathlib import Path
 from typing import Protocol
 
+from sitegen.names import SEARCH_FOLDER, output_file
 from sitegen.output import InPlace, Staging, Statics
 from sitegen.pages import Page
 from sitegen.pipeline.changes import Changes
 from sitegen.pipeline.emit import Writer
 from sitegen.pipeline.manifest import Manifest, PageStamp, manifest_path
 from sitegen.pipeline.report import Report
-from sitegen.urls import SEARCH_FOLDER, output_file
 
 
 class Place(Protocol):

@@ -26,6 +26,7 @@ class Report:
 
     articles: int = 0
     drafts: int = 0
+    held: list[ContentWarning] = field(default_factory=list)  # held back, each with its reason
     pages: Counter[str] = field(default_factory=Counter)
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentWarning] = field(default_factory=list)

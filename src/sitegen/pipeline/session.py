@@ -12,18 +12,21 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import collation
+from sitegen import collation, url_record
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
+from sitegen.holding import Holding
 from sitegen.images import published
 from sitegen.images.manifest import manifest_path as manifest_path_of
 from sitegen.images.place import Showing
 from sitegen.models import Article
+from sitegen.names import UnsafePath, output_file
 from sitegen.output import Statics, static_listing
 from sitegen.pages import Page, Plan, digest, plan
 from sitegen.parallel import frozen, refreeze
@@ -36,7 +39,7 @@ from sitegen.pipeline.places import Place, Twin
 from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
-from sitegen.urls import UnsafePath, Urls, output_file
+from sitegen.urls import Urls
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -74,26 +77,30 @@ class Made:
 
 
 def _clashes(pages: list[Page], site: Site) -> list[ContentError]:
-    """Articles whose URL is a generated page's (`slug: archives` under `article = "/{slug}/"`),
-    which would silently replace it (or be replaced): each an error naming the article's file
-    (Pelican's writer refuses a second write to one path likewise). Two generated pages on one
-    file are the config's fault: two categories mapped to one slug, or the permalink patterns."""
-    articles = dict(zip(site.urls, site.articles, strict=True))
+    """Articles (or their aliases) whose URL is a generated page's (`slug: archives` under
+    `article = "/{slug}/"`), which would silently replace it (or be replaced): each an error
+    naming the article's file (Pelican's writer refuses a second write to one path likewise).
+    Two generated pages on one file are the config's fault: two categories mapped to one slug,
+    or the permalink patterns."""
+    files = dict(zip(site.urls, (a.source_path for a in site.articles), strict=True))
+    files.update((r.url, r.origin) for r in site.redirects if r.origin)
     owners: dict[str, Page] = {}
     errors = []
     for page in pages:
         first = owners.setdefault(output_file(page.url), page)
         if first is page:
             continue
-        article = articles.get(first.url) if first.kind == "article" else None
-        if article is None and first.kind == page.kind == "category":
-            message = f"two categories at {page.url}: map them to different slugs"
-            raise ConfigError("category_slugs", message)
-        if article is None:
+        culprit = next((p for p in (first, page) if p.kind in ("article", "redirect")), None)
+        if culprit is None or culprit.url not in files:
+            if first.kind == page.kind == "category":
+                message = f"two categories at {page.url}: map them to different slugs"
+                raise ConfigError("category_slugs", message)
             message = f"{first.kind} and {page.kind} pages both at {page.url}"
             raise ConfigError("permalinks", message)
-        message = f"its URL {page.url} is the site's {page.kind} page: give it another slug"
-        errors.append(ContentError(Path(article.source_path), 1, message))
+        other = page if culprit is first else first
+        what = "its alias" if culprit.kind == "redirect" else "its URL"
+        message = f"{what} {page.url} is the site's {other.kind} page: give it another slug"
+        errors.append(ContentError(Path(files[culprit.url]), 1, message))
     return errors
 
 
@@ -103,6 +110,15 @@ def _unshadowed(pages: list[Page], statics: frozenset[str]) -> tuple[list[Page],
     files = [output_file(page.url) for page in pages]
     kept = [page for page, file in zip(pages, files, strict=True) if file not in statics]
     return kept, tuple(sorted(file for file in files if file in statics))
+
+
+def _held(outcomes: dict[Path, Outcome], holding: Holding) -> list[str]:
+    """The files held back now: an item becomes due as time passes, with no file changed."""
+    return sorted(
+        str(path)
+        for path, outcome in outcomes.items()
+        if isinstance(outcome, Article) and holding.reason(outcome)
+    )
 
 
 def _collation_path(cache: ArticleCache) -> Path | None:
@@ -157,7 +173,11 @@ class Session:
         jobs: int | None = None,
         cache: bool = True,
         read_only: bool = False,
+        keeps_record: bool = True,
+        holding: Holding | None = None,
     ) -> None:
+        """`keeps_record`: write the record of URLs given (never with drafts, nor when only
+        reading: the dev server and `check` read it, and give the same URLs)."""
         self.config = config
         folder = config.root / CACHE_DIR if cache else None
         self.cache = ArticleCache(
@@ -172,6 +192,8 @@ class Session:
         self.made = Made()
         self.showing = Showing()  # what the picture manifest said at the last plan
         self.memo_path = None if folder is None else folder / "related.pickle"
+        self.keeps_record = keeps_record and not drafts and not read_only
+        self.holding = holding or Holding(datetime.now(UTC))
         check_output_folder(config, self.output)
 
     @cached_property
@@ -198,14 +220,18 @@ class Session:
         content error found at once: a file's own, an article on another's URL, an article on a
         generated page's URL. With errors the build stops (ContentErrors, naming them all); with
         `skip_bad` it goes on without those articles, listed in `report.skipped` with why."""
-        articles = collect(self.outcomes.values(), self.drafts, self.bodies, report)
+        articles = collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
         errors, report.errors = report.errors, []
         urls = Urls(self.config)
         self.showing = published.showing(self.config, urls.href("/"))
         root = self.config.content_path.resolve()
+        try:
+            given, _ = url_record.read(self.config.root)
+        except ContentError as error:
+            raise ContentErrors([*errors, error]) from None
         known = _learn_collation(self.cache)
         while True:
-            site = index(articles, urls, self.config.related, self.memo)
+            site = index(articles, self.config, self.config.related, self.memo, given)
             self.memo = site.memo
             if not self.cache.read_only:
                 save_pickled(self.memo_path, self.memo)
@@ -257,9 +283,9 @@ class Session:
             first()
         rendering = rendering_digest(self.config)
         place = place or Twin(self.output, self.cache.folder)
-        done = place.current(self._inputs(rendering))
+        done = place.current(_inputs(self, rendering))
         if done is not None:  # nothing to do: touch nothing
-            collect(self.outcomes.values(), self.drafts, self.bodies, report)
+            collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
             self.made = _up_to_date(done, report)
             report.seconds = time.perf_counter() - started
             return report
@@ -289,6 +315,8 @@ class Session:
             except BaseException:
                 place.abort()
                 raise
+            if self.keeps_record:
+                url_record.save(self.config.root, site.record)
             self.made = Made({page.url: page.key for page in planned.pages}, site)
             report.workers = frozenset(emitted.workers)
             report.rendered = len(emitted.rendered)
@@ -298,20 +326,31 @@ class Session:
             report.seconds = time.perf_counter() - started
             return report
 
-    def _inputs(self, rendering: str) -> str:
-        """A digest of everything the output is made from: content files, config, options,
-        templates and code (`rendering`), static files. Equal to the live output's, no page can
-        differ from it."""
-        static = [
-            (str(path), stamp_of(path))
-            for folder in static_dirs(self.config)
-            for path in sorted(folder.rglob("*"))
-        ]
-        articles = sorted(
-            (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
-            for path, outcome in self.outcomes.items()
-        )
-        search = search_step.code() if self.config.search.enabled else ""
-        pictures = stamp_of(manifest_path_of(self.config))  # what `sitegen images` last learnt
-        options = (self.drafts, self.skip_bad, search, pictures)
-        return digest(self.cache.salt, repr(self.config), rendering, options, static, articles)
+
+def _inputs(session: Session, rendering: str) -> str:
+    """A digest of everything the output is made from: content files, config, options,
+    templates and code (`rendering`), static files. Equal to the live output's, no page can
+    differ from it."""
+    static = [
+        (str(path), stamp_of(path))
+        for folder in static_dirs(session.config)
+        for path in sorted(folder.rglob("*"))
+    ]
+    articles = sorted(
+        (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
+        for path, outcome in session.outcomes.items()
+    )
+    search = search_step.code() if session.config.search.enabled else ""
+    held = _held(session.outcomes, session.holding)
+    given = url_record.read(session.config.root)[1]
+    pictures = stamp_of(manifest_path_of(session.config))  # what `sitegen images` last learnt
+    options = (
+        session.drafts,
+        session.skip_bad,
+        search,
+        given,
+        held,
+        session.holding.publish,
+        pictures,
+    )
+    return digest(session.cache.salt, repr(session.config), rendering, options, static, articles)

@@ -1,0 +1,315 @@
+"""The one step that gives every named thing of a build its URL: articles, categories, tags,
+documents and sources. Every collision is resolved here and nowhere else, and a URL the record
+(sitegen.url_record, urls.txt) lists stays its owner's: a later page that would take it gets the
+suffix, never the earlier one, whatever order the files come in. Pure.
+
+The rules without a record are the names' own (sitegen.names): an article's slug from its file
+name, with a hash of its path where two derived slugs meet; a name as its own segment, widened
+where two siblings meet in any case. With a record, an owner keeps the URL it was given if that
+is still one of its forms; a URL it no longer has redirects to its current one; an article
+whose file is gone (and not moved: a new file with its body) leaves a withdrawal notice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.config import SiteConfig
+from sitegen.errors import ContentError
+from sitegen.models import Article, CategoryPath
+from sitegen.names import WIDE_DIGITS, name_segment, name_segments, short_hash, tag_segment
+from sitegen.url_record import RECORD_FILE, Entry, UrlRecord
+from sitegen.urls import Named, Urls
+
+_ARTICLE_KINDS = ("article", "alias")
+# The `disable_kinds` key of each kind of name: a kind turned off gives no URLs to record.
+_OFF = {
+    "category": "",
+    "tag": "tags",
+    "document": "documents",
+    "authority": "authorities",
+    "source": "sources",
+}
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """An address that answers with a redirect: an old URL or an alias, to its owner's URL now;
+    `origin` is the article's file ("" for a name)."""
+
+    url: str
+    target: str
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The articles' part of a build's URLs: those that have one (`kept`: their indexes in the
+    list given, in its order) and their URLs; the articles left out, each as the error saying
+    why; the articles' redirects, withdrawn URLs and record lines."""
+
+    config: SiteConfig
+    record: UrlRecord
+    kept: tuple[int, ...]
+    urls: tuple[str, ...]
+    errors: tuple[ContentError, ...]
+    redirects: Mapping[str, Redirect]
+    withdrawn: tuple[str, ...]
+    entries: Mapping[str, Entry]
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every name of a build's kept articles, by kind."""
+
+    categories: frozenset[CategoryPath] = frozenset()
+    tags: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
+    authorities: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """The build's one `Urls`, every redirect, and the record as this build leaves it."""
+
+    links: Urls
+    redirects: tuple[Redirect, ...]
+    record: Mapping[str, Entry]
+
+
+def place(
+    config: SiteConfig, articles: Sequence[Article], record: UrlRecord | None = None
+) -> Placed:
+    """The articles' URLs, first (the names to assign are those of the articles kept).
+    `articles` in the site's order: the first of two explicit slugs on one URL keeps it."""
+    record = record or {}
+    found = _Articles(articles, Urls(config), record)
+    return Placed(
+        config,
+        record,
+        tuple(found.kept),
+        tuple(found.urls),
+        tuple(found.errors),
+        found.redirects,
+        tuple(sorted(found.withdrawn)),
+        found.entries,
+    )
+
+
+def assign(placed: Placed, names: Names) -> Assigned:
+    """Every name's URL, then the build's one `Urls`, holding them all."""
+    config = placed.config
+    scheme = Urls(config)
+    found = _Names(placed.record, frozenset(config.disable_kinds))
+    flat = {
+        "tag": (names.tags, _tag_segments, scheme.tag_at, _tag_forms),
+        "document": (names.documents, name_segments, scheme.document_at, _name_forms),
+        "authority": (names.authorities, name_segments, scheme.authority_at, _name_forms),
+        "source": (names.sources, name_segments, scheme.source_at, _name_forms),
+    }
+    chosen = {kind: found.keep(kind, *parts) for kind, parts in flat.items()}
+    named = Named(
+        categories=found.categories(names.categories, config.category_slugs, scheme),
+        tags=chosen["tag"],
+        documents=chosen["document"],
+        authorities=chosen["authority"],
+        sources=chosen["source"],
+    )
+    redirects = {**placed.redirects, **found.redirects}
+    return Assigned(
+        Urls(config, named),
+        tuple(redirects[url] for url in sorted(redirects)),
+        {**placed.entries, **found.entries},
+    )
+
+
+def _tag_forms(name: str) -> list[str]:
+    return [tag_segment(name), tag_segment(name, hashed=True)]
+
+
+def _name_forms(name: str) -> list[str]:
+    return [name_segment(name), name_segment(name, WIDE_DIGITS)]
+
+
+def _tag_segments(names: Iterable[str]) -> dict[str, str]:
+    """Names that would share a segment (`AI` and `ai`, `C/C++` and `C-C++`) each get a short hash
+    of the name, so distinct names never share a page."""
+    plain = {name: tag_segment(name) for name in names}
+    shared = Counter(plain.values())
+    return {n: tag_segment(n, hashed=True) if shared[s] > 1 else s for n, s in plain.items()}
+
+
+class _Articles:
+    """The articles' URLs, redirects, withdrawn URLs and record lines (one use: made, then read)."""
+
+    def __init__(self, articles: Sequence[Article], urls: Urls, record: UrlRecord) -> None:
+        self.kept: list[int] = []
+        self.urls: list[str] = []
+        self.errors: list[ContentError] = []
+        self.redirects: dict[str, Redirect] = {}
+        self.entries: dict[str, Entry] = {}
+        owned = _owned(articles, record)
+        holder = {url: file for file, urls_ in owned.items() for url in urls_}
+        self._place(articles, urls, holder)
+        placed = {
+            articles[i].source_path: (articles[i], url)
+            for i, url in zip(self.kept, self.urls, strict=True)
+        }
+        self.withdrawn = [url for file, us in owned.items() if file not in placed for url in us]
+        for file, us in owned.items():
+            for url in us:
+                kind, digest = record[url].kind, record[url].digest
+                if file in placed:
+                    article, target = placed[file]
+                    digest = article.body_digest if kind == "article" else ""
+                    if url != target:
+                        self.redirects[url] = Redirect(url, target, file)
+                self.entries[url] = Entry(kind, (file,), digest)
+        for file, (article, target) in placed.items():
+            self.entries[target] = Entry("article", (file,), article.body_digest)
+            self._aliases(article, target, holder)
+
+    def _place(self, articles: Sequence[Article], urls: Urls, holder: dict[str, str]) -> None:
+        """Each article on the URL the record gives it if that is one of its forms; else its
+        plain form, or its hashed one where another derived slug or the record has that."""
+        plain = [urls.article(a) for a in articles]
+        present = {a.source_path for a in articles}
+        counts = Counter(plain)
+        owner: dict[str, int] = {}
+        for i, (article, url) in enumerate(zip(articles, plain, strict=True)):
+            file = article.source_path
+            forms = [url]
+            if not article.explicit_slug:
+                forms.append(urls.article(article, f"{article.slug}-{short_hash(article.id)}"))
+            url = next((u for u in forms if holder.get(u) == file), "")
+            if not url:
+                taken = counts[forms[0]] > 1 or holder.get(forms[0], file) != file
+                url = forms[-1] if taken else forms[0]
+            other = holder.get(url, file)
+            if other != file and other not in present:
+                message = (
+                    f"its URL {url} was given to {other} ({RECORD_FILE}): give it another "
+                    f"slug, or delete that line of {RECORD_FILE} to free the URL"
+                )
+                self.errors.append(ContentError(Path(file), 1, message))
+            elif url in owner or other != file:
+                other = articles[owner[url]].source_path if url in owner else other
+                message = f"same URL {url} as {other}: give one a different slug"
+                self.errors.append(ContentError(Path(file), 1, message))
+            else:
+                owner[url] = i
+        self.kept, self.urls = list(owner.values()), list(owner)
+
+    def _aliases(self, article: Article, target: str, holder: dict[str, str]) -> None:
+        """`aliases:` redirect to the article, unless another page or owner has the address."""
+        file = article.source_path
+        for alias in article.aliases:
+            other = holder.get(alias, file)
+            if alias in self.entries and self.entries[alias].owner != (file,):
+                other = self.entries[alias].owner[0]
+            if other != file or alias == target:
+                message = f"alias {alias} is the URL of {other}: an alias must be an unused address"
+                self.errors.append(ContentError(Path(file), 1, message))
+                continue
+            self.redirects[alias] = Redirect(alias, target, file)
+            self.entries.setdefault(alias, Entry("alias", (file,)))
+
+
+def _owned(articles: Sequence[Article], record: UrlRecord) -> dict[str, list[str]]:
+    """Each file's recorded URLs; a file gone whose body a new file has is that file now."""
+    owned: dict[str, list[str]] = defaultdict(list)
+    digests: dict[str, str] = {}
+    for url in sorted(record):
+        entry = record[url]
+        if entry.kind in _ARTICLE_KINDS:
+            owned[entry.owner[0]].append(url)
+            if entry.kind == "article":
+                digests[entry.owner[0]] = entry.digest
+    present = {a.source_path for a in articles}
+    newcomers: dict[str, list[str]] = defaultdict(list)
+    for article in sorted(articles, key=lambda a: a.source_path):
+        if article.source_path not in owned:
+            newcomers[article.body_digest].append(article.source_path)
+    for file in sorted(owned.keys() - present):
+        if file in digests and newcomers.get(digests[file]):
+            owned[newcomers[digests[file]].pop(0)] = owned.pop(file)
+    return owned
+
+
+class _Names:
+    """The names' URLs: each kind's own rule, the record kept (one use per build)."""
+
+    def __init__(self, record: UrlRecord, off: frozenset[str]) -> None:
+        self.recorded: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
+        self.taken: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
+        for url, entry in record.items():
+            self.recorded[entry.kind][url] = entry.owner
+            self.taken[entry.kind][url.casefold()] = entry.owner
+        self.off = off
+        self.entries: dict[str, Entry] = {}
+        self.redirects: dict[str, Redirect] = {}
+
+    def choose(self, kind: str, owner: tuple[str, ...], forms: list[str], made: str) -> str:
+        """A name's URL: one of its `forms` the record gives it; else `made` (its rule's, which
+        tells apart the names given together), unless the record gives that to another name in
+        any case (a clone on macOS or Windows folds it): then its last, widest form."""
+        recorded = self.recorded[kind]
+        url = next((u for u in forms if recorded.get(u) == owner), "")
+        if url:
+            return url
+        return forms[-1] if self.taken[kind].get(made.casefold(), owner) != owner else made
+
+    def keep(
+        self,
+        kind: str,
+        names: Iterable[str],
+        rule: Callable[[Iterable[str]], dict[str, str]],
+        url_of: Callable[[str], str],
+        forms: Callable[[str], list[str]],
+    ) -> dict[str, str]:
+        """Each name of a flat kind (tags, documents, sources) its URL."""
+        made = rule(names)
+        chosen = {
+            name: self.choose(kind, (name,), [url_of(f) for f in forms(name)], url_of(seg))
+            for name, seg in made.items()
+        }
+        self._settle(kind, {(name,): url for name, url in chosen.items()})
+        return chosen
+
+    def categories(
+        self, paths: Iterable[CategoryPath], slugs: Mapping[str, str], urls: Urls
+    ) -> dict[CategoryPath, str]:
+        """Parents first, as a category's URL holds its parents' segments; `[category_slugs]`
+        maps a name to its one form."""
+        chosen: dict[CategoryPath, str] = {}
+        segments: dict[CategoryPath, list[str]] = {(): []}
+        siblings: dict[CategoryPath, list[str]] = defaultdict(list)
+        for path in paths:
+            siblings[path[:-1]].append(path[-1])
+        for parent in sorted(siblings, key=len):
+            above = segments[parent]
+            for name, made in name_segments(siblings[parent]).items():
+                own = [slugs[name]] if name in slugs else _name_forms(name)
+                forms = [urls.category_at([*above, f]) for f in own]
+                made_url = urls.category_at([*above, slugs.get(name) or made])
+                path = (*parent, name)
+                chosen[path] = self.choose("category", path, forms, made_url)
+                segments[path] = [*above, chosen[path].rstrip("/").rsplit("/", 1)[-1]]
+        self._settle("category", chosen)
+        return chosen
+
+    def _settle(self, kind: str, chosen: Mapping[tuple[str, ...], str]) -> None:
+        """The record's lines of a kind (unless it is turned off: its URLs are not given), and
+        a redirect from each URL a name had to the one it has now."""
+        if _OFF[kind] in self.off:
+            return
+        for owner, url in chosen.items():
+            self.entries[url] = Entry(kind, owner)
+        for old, owner in self.recorded[kind].items():
+            self.entries.setdefault(old, Entry(kind, owner))
+            if owner in chosen and chosen[owner] != old:
+                self.redirects[old] = Redirect(old, chosen[owner])

@@ -1,0 +1,115 @@
+"""The record of URLs given: `urls.txt` in the site folder, one URL a line, sorted, meant to be
+committed with the content. A build reads it so that a URL once published stays its owner's
+(sitegen.urls.assign), and `sitegen build` writes it back with the URLs it gave: the one file a
+build writes outside the output and the cache.
+
+A line is tab-separated: the URL, the kind of its owner, then who owns it:
+
+    /2022/03/稳增长/    article    <digest of the body>    金融/稳增长.md
+    /2022/03/旧地址/    alias      金融/稳增长.md
+    /categories/金融/   category   金融
+    /tags/两会/         tag        两会
+
+An article is known by its file (a file moved with the same body, by its body's digest); a
+category by its path of names; a tag, document or source by its name. A line whose owner is gone
+keeps its URL from anyone else (a removed article's URL shows a withdrawal notice) until the
+editor deletes the line. Tabs, newlines and backslashes in names are written `\\t`, `\\n`, `\\\\`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import ContentError
+from sitegen.output import write_atomically
+
+RECORD_FILE = "urls.txt"
+KINDS = ("article", "alias", "category", "tag", "document", "authority", "source")
+HEADER = (
+    "# The URLs this site has given (sitegen). Commit this file with the content: a URL listed "
+    "here stays\n# its owner's. Delete a line to free its URL (a removed article's notice goes).\n"
+)
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_ESCAPED = re.compile(r"\\(.)")
+_PLAIN = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Who owns a URL: `kind` (KINDS), `owner` (the file, or the names), `digest` (an article's
+    body, so that a moved file is known)."""
+
+    kind: str
+    owner: tuple[str, ...]
+    digest: str = ""
+
+
+UrlRecord = Mapping[str, Entry]
+
+
+def _escape(text: str) -> str:
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: _PLAIN.get(m[1], m[1]), text)
+
+
+def parse(text: str, path: Path) -> dict[str, Entry]:
+    """The record as written; a line that is not one is an error naming the file and line."""
+    record: dict[str, Entry] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        url, kind, *fields = (_unescape(field) for field in f"{line}\t".split("\t")[:-1])
+        wanted = {"article": 2, "category": len(fields)}.get(kind, 1)
+        bad = not url.startswith("/") or kind not in KINDS or len(fields) != wanted
+        if bad or not fields or not all(fields):
+            message = "not a line of the URL record (URL, kind, owner, separated by tabs)"
+            raise ContentError(path, number, message)
+        if url in record:
+            raise ContentError(path, number, f"{url} is listed twice")
+        digest = fields.pop(0) if kind == "article" else ""
+        record[url] = Entry(kind, tuple(fields), digest)
+    return record
+
+
+def owners(record: UrlRecord) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Who owns each URL, without the bodies' digests (which change with every edit)."""
+    return {url: (entry.kind, entry.owner) for url, entry in record.items()}
+
+
+def write(record: UrlRecord) -> str:
+    """The record as a file: sorted by URL, so that it changes by the lines that change."""
+    lines = [HEADER]
+    for url in sorted(record):
+        entry = record[url]
+        fields = [url, entry.kind, *((entry.digest,) if entry.digest else ()), *entry.owner]
+        lines.append("\t".join(map(_escape, fields)) + "\n")
+    return "".join(lines)
+
+
+def read(root: Path) -> tuple[dict[str, Entry], str]:
+    """The site's record and its text ({} and "" when there is none yet)."""
+    path = root / RECORD_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, ""
+    except (UnicodeDecodeError, IsADirectoryError) as exc:
+        raise ContentError(path, 1, f"cannot read the URL record: {exc}") from None
+    return parse(text, path), text
+
+
+def save(root: Path, record: UrlRecord) -> None:
+    """Write the record when it changed (a build that gave no new URL leaves it untouched; a
+    site that gave none yet has none)."""
+    path = root / RECORD_FILE
+    text = write(record)
+    if not path.is_file() and not record:
+        return
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_atomically(path, text.encode("utf-8"))
