@@ -21,7 +21,6 @@ from sitegen.models import Article
 from sitegen.pages import plan
 from sitegen.pipeline.articles import normalize_all
 from sitegen.site import Site, index
-from sitegen.urls import Urls
 from sitegen.views import Card, Link
 
 from .conftest import REPO, make_config
@@ -54,7 +53,7 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Site, 
         write(SIZE, root / "content")
         config = make_config(root, search={"enabled": False})
         outcomes = normalize_all(config, 2, ArticleCache(None, config.timezone))
-        site = index([o for _, o in outcomes if isinstance(o, Article)], Urls(config))
+        site = index([o for _, o in outcomes if isinstance(o, Article)], config)
         planned = plan(site, config)
         counts: Counter[str] = Counter()
         for page in planned.pages:
