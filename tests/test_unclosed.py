@@ -221,6 +221,9 @@ def test_random_hostile_markup_between_real_paragraphs_loses_no_text(data: st.Da
     # An element opened by one piece and ended by another (or by the article itself) is closed
     # markup, whose content is its own: the property is about markup left open.
     assume(not (_kinds_ended(inserted + source.body) & _kinds_opened(inserted)))
+    # Left alone (see the note): quoted values left open one after another read each
+    # other's quotes as their own; one per body is what is ended.
+    assume(sum(bool(re.search(r"=[\"'][^\"'>]*$", markup)) for _, markup in gaps) <= 1)
     # Left alone (see the note): a stray container end tag inside a WeChat article ends
     # the element the article is taken from, as it does in a browser.
     assume(not ("js_content" in source.body and re.search(r"</(?:div|p)>", inserted)))
