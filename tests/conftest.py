@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -67,6 +68,12 @@ def corpus_or_skip() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is absent ({CORPUS}); it lives beside the repository")
     return CORPUS
+
+
+def checked_rows(sample: Path) -> list[list[str]]:
+    """The rows of a hand-checked sample (tab-separated, `#` lines are its header)."""
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    return [row for row in csv.reader(lines, delimiter="\t") if row and not row[0].startswith("#")]
 
 
 def make_config(root: Path, **values: object) -> SiteConfig:

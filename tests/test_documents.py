@@ -7,7 +7,6 @@ programme, a book and a magazine (《新闻联播》, 《孙子兵法》, 《财
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from pathlib import Path
@@ -24,7 +23,7 @@ from sitegen.documents import cited
 from sitegen.names import name_segments
 from sitegen.pipeline import build
 
-from .conftest import FIXTURES, corpus_or_skip, make_config
+from .conftest import FIXTURES, checked_rows, corpus_or_skip, make_config
 from .sitecheck import tree_digest
 
 CITES = FIXTURES / "documents" / "cites"
@@ -232,11 +231,7 @@ def test_an_edit_updates_the_documents_it_touches(tmp_path: Path) -> None:
 def test_precision_of_the_hand_checked_sample_of_the_real_corpus() -> None:
     """The sample's articles still cite what was checked, and most of what is found is a document."""
     corpus = corpus_or_skip()
-    rows = [
-        row
-        for row in csv.reader(SAMPLE.read_text(encoding="utf-8").splitlines(), delimiter="\t")
-        if row and not row[0].startswith("#")
-    ]
+    rows = checked_rows(SAMPLE)
     assert len(rows) == 100
     for rel_path, document, *_ in rows:
         source = load_data(corpus / rel_path, rel_path, read_file(corpus / rel_path))

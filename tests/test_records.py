@@ -4,7 +4,6 @@ real corpus."""
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from sitegen.content.load import load_data, read_file
 from sitegen.documents import citations
 from sitegen.pipeline import build
 
-from .conftest import FIXTURES, corpus_or_skip, make_config
+from .conftest import FIXTURES, checked_rows, corpus_or_skip, make_config
 
 CITES = FIXTURES / "documents" / "cites"
 SAMPLE = FIXTURES / "authorities" / "precision_sample.tsv"
@@ -150,11 +149,7 @@ def _text(corpus: Path, rel_path: str) -> str:
 def test_precision_of_the_hand_checked_sample_of_bodies_named_in_the_real_corpus() -> None:
     """Each mention checked right is still found in its sentence; 95 of 100 at least are right."""
     corpus = corpus_or_skip()
-    rows = [
-        row
-        for row in csv.reader(SAMPLE.read_text(encoding="utf-8").splitlines(), delimiter="\t")
-        if row and not row[0].startswith("#")
-    ]
+    rows = checked_rows(SAMPLE)
     assert len(rows) == 100
     for rel_path, body, written, sentence, verdict, _ in rows:
         text = _text(corpus, rel_path)
