@@ -243,6 +243,47 @@ def test_search_works_on_a_phone(sites: dict[str, Served], browser: Browser) -> 
     context.close()
 
 
+EXCERPT_LAYOUT = """(excerpt) => {
+  const mark = excerpt.querySelector("mark");
+  const around = (node, last) => {
+    if (!node || !node.textContent.trim()) return null;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rects = [...range.getClientRects()];
+    return rects.length ? rects[last ? rects.length - 1 : 0] : null;
+  };
+  const hit = mark.getClientRects()[0];
+  const before = around(mark.previousSibling, true);
+  const after = around(mark.nextSibling, false);
+  const line = parseFloat(getComputedStyle(excerpt).lineHeight);
+  const sameLine = (rect) => rect !== null && Math.abs(rect.top - hit.top) < line / 2;
+  return {
+    shares_a_line: sameLine(before) || sameLine(after),
+    gap_before: sameLine(before) ? hit.left - before.right : 0,
+    gap_after: sameLine(after) ? after.left - hit.right : 0,
+    lines: excerpt.getBoundingClientRect().height / line,
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_result_marks_the_hit_inline_in_an_excerpt_of_at_most_four_lines(
+    sites: dict[str, Served], browser: Browser, width: int
+) -> None:
+    """The hit sits in its line of text, no gap around it, and the excerpt is cut at four lines
+    (style.css's `.cards p` once made the excerpt a flex row: the hit on a line of its own)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    page = context.new_page()
+    assert search(page, sites["sub"], "专精特新") >= 1
+    excerpt = page.locator(".search-result .search-excerpt").filter(has=page.locator("mark")).first
+    expect(excerpt).to_be_visible(timeout=WAIT_MS)
+    layout = excerpt.evaluate(EXCERPT_LAYOUT)
+    assert layout["shares_a_line"], layout
+    assert abs(layout["gap_before"]) < 2 and abs(layout["gap_after"]) < 2, layout
+    assert layout["lines"] <= 4.05, layout
+    context.close()
+
+
 def test_the_site_title_alone_does_not_find_every_page(
     sites: dict[str, Served], page: Page
 ) -> None:
