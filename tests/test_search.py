@@ -159,7 +159,7 @@ def test_the_text_indexed_is_the_one_normalizing_made_with_the_body(tmp_path: Pa
     )
     session = Session(config)
     session.load()
-    [article] = collect(session.outcomes.values(), False, session.bodies, Report())
+    [article] = collect(session.outcomes.values(), False, session.bodies, Report(), session.holding)
     assert article.text == "" and session.bodies.text(article) == "第一段&\n第二段加粗\n末尾"
 
 

@@ -104,12 +104,14 @@ def read(root: Path) -> tuple[dict[str, Entry], str]:
     return parse(text, path), text
 
 
-def save(root: Path, record: UrlRecord) -> None:
+def save(root: Path, record: UrlRecord) -> bool:
     """Write the record when it changed (a build that gave no new URL leaves it untouched; a
-    site that gave none yet has none)."""
+    site that gave none yet has none); whether it wrote."""
     path = root / RECORD_FILE
     text = write(record)
     if not path.is_file() and not record:
-        return
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        write_atomically(path, text.encode("utf-8"))
+        return False
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_atomically(path, text.encode("utf-8"))
+    return True

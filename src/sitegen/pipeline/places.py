@@ -50,8 +50,11 @@ class Place(Protocol):
         """The folder the search index is updated in."""
         ...
 
-    def finish(self, pages: list[Page], statics: Statics, index: str, report: Report) -> None:
-        """Nothing stale left; the output is the new one (`index`: the search index's digest)."""
+    def finish(
+        self, pages: list[Page], statics: Statics, index: str, report: Report, inputs: str
+    ) -> None:
+        """Nothing stale left; the output is the new one (`index`: the search index's digest;
+        `inputs`: the digest of what it was made from, which the next build compares)."""
         ...
 
     def abort(self) -> None:
@@ -75,7 +78,6 @@ class Twin:
         self.live = Manifest.load(self.live_path)
         self.twin = Manifest()
         self.stamps: dict[str, PageStamp] = {}
-        self.inputs = ""
         self._staging: Staging | None = None
 
     @property
@@ -84,7 +86,6 @@ class Twin:
         return self._staging
 
     def current(self, inputs: str) -> Manifest | None:
-        self.inputs = inputs  # the new manifest's, when this build ends well
         same = self.live.inputs == inputs and self.live.intact(self.output)
         return self.live if same else None
 
@@ -115,7 +116,9 @@ class Twin:
         self.writer.link_previous_tree(SEARCH_FOLDER)  # updated from the live one
         return self.writer.path / SEARCH_FOLDER
 
-    def finish(self, pages: list[Page], statics: Statics, index: str, report: Report) -> None:
+    def finish(
+        self, pages: list[Page], statics: Statics, index: str, report: Report, inputs: str
+    ) -> None:
         staging = self.writer
         expected = statics.files | {output_file(page.url) for page in pages}
         staging.prune(set(self.twin.files) - expected)
@@ -126,7 +129,7 @@ class Twin:
             index,
             tuple(sorted(expected)),
             {path: staging.stamp(path) for path in sorted(statics.files)},
-            self.inputs,
+            inputs,
             report.articles,
             dict(report.pages),
             tuple(report.skipped),
@@ -183,7 +186,9 @@ class Current:
     def search_folder(self) -> Path:
         return self.output / SEARCH_FOLDER
 
-    def finish(self, pages: list[Page], statics: Statics, index: str, report: Report) -> None:
+    def finish(
+        self, pages: list[Page], statics: Statics, index: str, report: Report, inputs: str
+    ) -> None:
         """Every change is already in place."""
 
     def abort(self) -> None:

@@ -283,7 +283,8 @@ class Session:
             first()
         rendering = rendering_digest(self.config)
         place = place or Twin(self.output, self.cache.folder)
-        done = place.current(_inputs(self, rendering))
+        inputs = _inputs(self, rendering)
+        done = place.current(inputs)
         if done is not None:  # nothing to do: touch nothing
             collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
             self.made = _up_to_date(done, report)
@@ -311,12 +312,14 @@ class Session:
                     )
                     index = report.search.digest
                 report.pages.update(emitted.kinds)
-                place.finish(planned.pages, statics, index, report)
+                if self.keeps_record and url_record.save(self.config.root, site.record):
+                    inputs = _inputs(
+                        self, rendering
+                    )  # the record it leaves is the next build's input
+                place.finish(planned.pages, statics, index, report, inputs)
             except BaseException:
                 place.abort()
                 raise
-            if self.keeps_record:
-                url_record.save(self.config.root, site.record)
             self.made = Made({page.url: page.key for page in planned.pages}, site)
             report.workers = frozenset(emitted.workers)
             report.rendered = len(emitted.rendered)
