@@ -102,7 +102,7 @@ class SiteConfig:
     language: str = "zh-CN"
     timezone: str = "Asia/Shanghai"
     per_page: int = 50
-    related: int = 5
+    related: int = 3
     content_dir: str = "content"
     output_dir: str = "build"
     cname: str = ""

@@ -188,7 +188,7 @@ def _tags(
 def index(
     articles: list[Article],
     config: SiteConfig,
-    related: int = 5,
+    related: int = 3,
     memo: stories.Memo | None = None,
     record: UrlRecord | None = None,
 ) -> Site:
