@@ -50,11 +50,21 @@ def test_document_page_to_an_article_citing_it(
     cards.get_by_role("link", name="市场监管总局发布直播电商新规").click()
     expect(page.locator("h1")).to_have_text("市场监管总局发布直播电商新规")
     assert "/archive/2026/01/" in page.url
+    # cite.js writes the GB/T 7714 entry from the citation_* tags, canonical link and 原文链接
     page.locator("footer.article-footer details summary").click()
-    expect(page.locator("footer.article-footer details p")).to_contain_text(
-        "[N/OL]. 人民日报, 2026-01-05."
+    expect(page.locator("footer.article-footer details p")).to_have_text(
+        "人民日报记者. 市场监管总局发布直播电商新规[N/OL]. 人民日报, 2026-01-05. "
+        "https://paper.people.com.cn/rmrb/html/2026-01/05/nw.D110000renmrb_20260105_1-04.htm. "
+        "存档：https://user.github.io/archive/2026/01/2026-01-05-livestream-rules/."
     )
     page.get_by_role("link", name=DOCUMENT).click()
     expect(page.locator("h1")).to_have_text(DOCUMENT)
+    # Without an original link the entry gives the archive's own address alone.
+    page.goto(site_url + "2026/02/2026-02-10-livestream-followup/")
+    page.locator("footer.article-footer details summary").click()
+    expect(page.locator("footer.article-footer details p")).to_have_text(
+        "36氪. 直播电商新规施行首月：平台整改进行时[N/OL]. 新华社, 2026-02-10. "
+        "https://user.github.io/archive/2026/02/2026-02-10-livestream-followup/."
+    )
     context.close()
     assert not errors, errors

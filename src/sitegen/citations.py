@@ -1,9 +1,10 @@
-"""An article's citation data: schema.org JSON-LD, Highwire `citation_*` tags and a GB/T 7714 entry.
+"""An article's citation data: schema.org JSON-LD and Highwire `citation_*` tags.
 
-Reference managers (Zotero's embedded-metadata and JSON-LD translators) read the first two; readers
-copy the third. The tags and the entry go on every article page, each holding only what a citation
-needs; the JSON-LD only on a page whose article names its original (isBasedOn), the one thing the
-tags cannot say: elsewhere it repeated them (460 bytes a page).
+Reference managers (Zotero's embedded-metadata and JSON-LD translators) read them. The tags go on
+every article page, holding only what a citation needs; the JSON-LD only on a page whose article
+names its original (isBasedOn), the one thing the tags cannot say: elsewhere it repeated them (460
+bytes a page). The GB/T 7714 entry readers copy (引用) is written in the page by cite.js from the
+tags, the canonical link and the 原文链接: in the page it said them again (260 bytes a page).
 """
 
 from __future__ import annotations
@@ -44,17 +45,14 @@ def _schema(article: Article, source: str) -> dict[str, object]:
     return data
 
 
-def citation(article: Article, *, archive_url: str, source: str, tz_date: str) -> Citation:
-    """`archive_url`: this page's address; `source`: who published the article (its 来源 or feed);
-    `tz_date`: the publication day in the site's time zone (YYYY-MM-DD)."""
+def citation(article: Article, *, source: str, tz_date: str) -> Citation:
+    """`source`: who published the article (its 来源 or feed); `tz_date`: the publication day in
+    the site's time zone (YYYY-MM-DD)."""
     meta = (
         ("citation_title", article.title),
         *((("citation_author", article.author),) if article.author else ()),
         ("citation_date", tz_date.replace("-", "/")),
         ("citation_publisher", source),
     )  # no citation_public_url: Zotero takes the page's canonical link, which says the same
-    author = f"{article.author}. " if article.author else ""
-    where = f"{article.link}. 存档：{archive_url}" if article.link else archive_url
-    text = f"{author}{article.title}[N/OL]. {source}, {tz_date}. {where}."
     schema = json_ld(_schema(article, source)) if article.link else Markup("")
-    return Citation(schema, meta, text)
+    return Citation(schema, meta)

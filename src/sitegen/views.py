@@ -53,11 +53,11 @@ class Tick:
 
 @dataclass(frozen=True)
 class Citation:
-    """What lets a reference manager save an article (JSON-LD, Highwire tags) and a reader cite it."""
+    """What lets a reference manager save an article (JSON-LD, Highwire tags) and a reader cite it
+    (cite.js writes the 引用 entry from the tags)."""
 
     json_ld: Markup
     meta: tuple[tuple[str, str], ...]
-    text: str
 
 
 @dataclass(frozen=True)

@@ -88,12 +88,7 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         image=image.src,
         source=Link(source, source_url and urls.href(source_url)),
         documents=_documents(views, i),
-        citation=citation(
-            article,
-            archive_url=config.origin + urls.href(url),
-            source=source,
-            tz_date=f"{local:%Y-%m-%d}",
-        ),
+        citation=citation(article, source=source, tz_date=f"{local:%Y-%m-%d}"),
         notice=article.notice,
         original_link=article.link,
         updated=_updated(article, config.tz),
