@@ -224,7 +224,7 @@ def by_kind(path: Path) -> dict[str, tuple[int, int, int]]:
 ARTICLE_PARTS = {
     "citation_* tags": re.compile(r'<meta name="citation_[^>]*>\n?'),
     "JSON-LD": re.compile(r'<script type="application/ld\+json">.*?</script>\n?', re.S),
-    "引用 block": re.compile(r"<details><summary>引用</summary>.*?</details>\n?", re.S),
+    "引用 block": re.compile(r"<details[^>]*><summary>引用</summary>.*?</details>\n?", re.S),
     "提及文件 links": re.compile(r'<p class="article-docs">.*?</p>\n?', re.S),
     "body": re.compile(
         r'<div class="article-body">.*?</div>\n<footer class="article-footer">', re.S
