@@ -15,7 +15,7 @@ from sitegen.assign import Names, Redirect, assign, place
 from sitegen.collation import collation_key
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
-from sitegen.models import Article, CategoryPath
+from sitegen.models import Article, CategoryPath, Stories
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
 
@@ -191,24 +191,19 @@ def index(
     related: int = 5,
     memo: stories.Memo | None = None,
     record: UrlRecord | None = None,
+    *,
+    relations: bool = True,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
     filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
-    where an edit can change them."""
-    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
-
+    where an edit can change them. Without `relations` (a check) no story nor related list is
+    looked for, and numpy is never loaded."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
     source_of = tuple(map(source_name, final))
-    found = stories.find(
-        [a.sketch for a in final],
-        [a.id for a in final],
-        [a.date.timestamp() for a in final],
-        related,
-        memo,
-    )
+    found = _stories(final, related, memo) if relations else Stories.none(len(final))
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = config.tz
@@ -254,6 +249,14 @@ def index(
     )
 
 
+def _stories(final: tuple[Article, ...], related: int, memo: stories.Memo | None) -> Stories:
+    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
+
+    sketches = [a.sketch for a in final]
+    times = [a.date.timestamp() for a in final]
+    return stories.find(sketches, [a.id for a in final], times, related, memo)
+
+
 _SOURCE_NOTE = re.compile(r"[（(][^）)]*[）)]|综合.*$")
 
 
@@ -282,7 +285,7 @@ def _groups(names_per_article: Iterable[Iterable[str]]) -> tuple[Group, ...]:
 def _related(
     articles: tuple[Article, ...],
     tree: tuple[CategoryNode, ...],
-    found: stories.Stories,
+    found: Stories,
     limit: int,
 ) -> tuple[tuple[int, ...], ...]:
     """For "相关文章": the articles saying the most of the same things, then those of the same

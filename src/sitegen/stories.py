@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen.folding import fold as search_fold
-from sitegen.models import SKETCH_ALL, Sketch, Sketching
+from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
 PERMUTATIONS = 64
@@ -133,21 +133,6 @@ def sketch(title: str, text: str, wanted: Sketching = SKETCH_ALL) -> Sketch:
         return Sketch(minhash=_minhash(shingles), topics=topics, size=len(shingles))
     exact = hashlib.blake2b(f"{fold(title)}\0{folded}".encode(), digest_size=8).digest()
     return Sketch(exact=exact, topics=topics)
-
-
-@dataclass(frozen=True)
-class Stories:
-    """Per article (by index): its story's articles earliest first, itself included (() when it
-    has no copy), and the articles related to it by content, most related first; the articles
-    it quotes whole and those quoting it whole (a digest and its articles), newest first. `memo`
-    is what the next build's `find` reuses; `recomputed` counts the related lists made afresh."""
-
-    copies: tuple[tuple[int, ...], ...]
-    related: tuple[tuple[int, ...], ...]
-    memo: Memo | None = None
-    recomputed: int = 0
-    quotes: tuple[tuple[int, ...], ...] = ()
-    quoted_in: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True)
