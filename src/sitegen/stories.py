@@ -93,12 +93,20 @@ def _shingles(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 
 
 def _minhash(shingles: npt.NDArray[np.uint64]) -> bytes:
+    """Each hash function's least value over the shingles, its low 16 bits. The products are made
+    in place in one buffer, a slice of shingles at a time (bounded memory for a very long text):
+    allocating three arrays per slice took most of the time."""
     a, b = _permutations()
     lowest = np.full(PERMUTATIONS, _MASK32, dtype=np.uint64)
-    for start in range(0, len(shingles), 4096):  # bounded memory for a very long text
-        part = shingles[start : start + 4096]
-        values = (part[None, :] * a[:, None] + b[:, None]) >> np.uint64(32)
-        lowest = np.minimum(lowest, values.min(axis=1))
+    width = min(len(shingles), 2048)
+    buffer = np.empty((PERMUTATIONS, width), dtype=np.uint64)
+    for start in range(0, len(shingles), width):
+        part = shingles[start : start + width]
+        values = buffer[:, : len(part)]
+        np.multiply(part[None, :], a[:, None], out=values)
+        values += b[:, None]
+        values >>= np.uint64(32)
+        np.minimum(lowest, values.min(axis=1), out=lowest)
     return (lowest & np.uint64(0xFFFF)).astype("<u2").tobytes()
 
 
