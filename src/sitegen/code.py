@@ -28,7 +28,7 @@ DATA = "data"  # the package's tables, read by the modules that name them
 # Each digest's entry modules. Articles: reading a file and normalizing it (front matter, cleaning,
 # slugs, cited documents, the story sketch). Pages: planning and rendering them, from Articles
 # (so the article code too: a page shows what normalizing made). Search: the index's records
-# and files, and the Site's rule that names each record's source (sitegen.site.source_name).
+# and files, and the Site's rule that names each record's source (sitegen.kinds.source_name).
 ARTICLES = ("sitegen.content.load", "sitegen.content.normalize")
 PAGES = ("sitegen.pages", "sitegen.render", *ARTICLES)
 SEARCH = ("sitegen.search.extract", "sitegen.search.writer", "sitegen.site")

@@ -110,11 +110,7 @@ def _category_tree(
 ) -> tuple[CategoryNode, ...]:
     """Each node lists its articles, a story once: under its earliest copy filed there."""
     members: dict[CategoryPath, list[int]] = defaultdict(list)
-    filed: list[set[CategoryPath]] = []
-    for article in articles:
-        filed.append(
-            {path[:depth] for path in article.categories for depth in range(1, len(path) + 1)}
-        )
+    filed = [levels(article) for article in articles]
     earliest = earliest_holders(copies, filed)
     for i, nodes in enumerate(filed):
         for node in nodes:
@@ -129,6 +125,16 @@ def _category_tree(
         return CategoryNode(path, tuple(members[path]), kids)
 
     return tuple(build(p) for p in sorted(children[()], key=_path_key))
+
+
+def levels(article: Article) -> tuple[CategoryPath, ...]:
+    """The category nodes an article is filed in: every level of every trail, in the order its
+    trails name them (its lists, and the category filter of search)."""
+    return tuple(
+        dict.fromkeys(
+            path[:depth] for path in article.categories for depth in range(1, len(path) + 1)
+        )
+    )
 
 
 def _path_key(path: CategoryPath) -> tuple[str, str]:
