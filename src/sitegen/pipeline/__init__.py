@@ -22,6 +22,7 @@ from sitegen.config import SiteConfig
 from sitegen.holding import Holding
 from sitegen.output import static_listing
 from sitegen.parallel import PARALLEL_FROM
+from sitegen.parts import Part, part_config, part_output
 from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.pipeline.session import Session, check_output_folder
 from sitegen.render import rendering_digest, static_dirs
@@ -33,6 +34,7 @@ __all__ = [
     "Report",
     "Session",
     "build",
+    "build_parts",
     "check_output_folder",
     "prepare",
     "quiet",
@@ -71,3 +73,17 @@ def build(
 ) -> Report:
     """Build the whole site once (options as for Session); on any error the old output stays."""
     return Session(config, output, **options).build(progress=progress)
+
+
+def build_parts(
+    config: SiteConfig, output: Path | None = None, progress: Progress = quiet, **options: Any
+) -> list[tuple[Part, Report]]:
+    """Build an archive in parts (sitegen.parts), each into its folder under the output, one
+    after another: one Session at a time, so memory is bounded by a part, not the archive."""
+    output = output or config.output_path
+    reports = []
+    for part in config.parts:
+        session = Session(part_config(config, part), part_output(output, part), **options)
+        reports.append((part, session.build(progress=progress)))
+        del session
+    return reports
