@@ -326,6 +326,11 @@ def deploy(
 
     The remote is needed only to push: `push=False` commits to the local branch alone.
     """
+    if config.parts:
+        message = (
+            "deploying an archive in parts is not built yet: build it, push each part's folder"
+        )
+        raise ConfigError("parts", message)
     check_cname(config.cname)
     check_base_url(config.base_url)
     repo = repository(config.root)

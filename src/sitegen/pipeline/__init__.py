@@ -15,6 +15,7 @@ top of this package; the build knows no server.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -86,4 +87,19 @@ def build_parts(
         session = Session(part_config(config, part), part_output(output, part), **options)
         reports.append((part, session.build(progress=progress)))
         del session
+    _clear_strays(output, config.parts)
     return reports
+
+
+def _clear_strays(output: Path, parts: tuple[Part, ...]) -> None:
+    """The output holds the parts' folders (and their twins) only: what a build before parts
+    were declared left there (the whole site) would be published by none and would confuse all."""
+    kept = {part_output(output, part).name for part in parts}
+    kept |= {f".{name}.next" for name in kept}
+    for path in sorted(output.iterdir()):
+        if path.name in kept:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
