@@ -257,11 +257,6 @@ class DevServer:
         thread.start()
 
     def _session(self, config: SiteConfig) -> Session:
-        if config.parts:
-            message = (
-                "serving an archive in parts is not built yet: `sitegen build`, then serve a part"
-            )
-            raise ConfigError("parts", message)
         config = copies_from(config, self.url)
         return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False)
 
