@@ -18,11 +18,11 @@ SITE = 'title = "档案"\nbase_url = "https://user.github.io/archive/"\n'
 PARTS = """
 [[parts]]
 name = "main"
-to = 2022-12-31
+to = 2023-08-31
 
 [[parts]]
 name = "p2023"
-from = 2023-01-01
+from = 2023-09-01
 to = 2023-12-31
 base_url = "https://user.github.io/archive-2023/"
 
@@ -69,7 +69,8 @@ def build(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A site published whole (2022 and 2023), then declared as three parts with newer articles."""
+    """A site published whole (2022 to August 2023), then declared as three parts, the front
+    door's span holding what it published, with newer articles."""
     root = tmp_path_factory.mktemp("parts")
     (root / "site.toml").write_text(SITE, encoding="utf-8")
     write(root / "content", ARTICLES)
@@ -110,12 +111,12 @@ def test_parts_json_lists_every_part_on_the_front_door(archive: Path) -> None:
         {
             "name": "main",
             "from": None,
-            "to": "2022-12-31",
+            "to": "2023-08-31",
             "url": "https://user.github.io/archive/",
         },
         {
             "name": "p2023",
-            "from": "2023-01-01",
+            "from": "2023-09-01",
             "to": "2023-12-31",
             "url": "https://user.github.io/archive-2023/",
         },
@@ -153,8 +154,8 @@ def test_an_edit_in_an_old_span_changes_only_that_parts_files(tmp_path: Path) ->
 
 
 def test_adding_a_part_moves_no_published_url(tmp_path: Path) -> None:
-    """Two parts, the second open-ended; then the second is closed and a third declared: the
-    articles the second published stay there, though the third's span now holds their dates."""
+    """Two parts, the second open-ended; closing it before what it published is refused, naming
+    the article; closed after it, with a third part declared, nothing published moves."""
     two = PARTS.split('[[parts]]\nname = "p2024"')[0].replace("to = 2023-12-31\n", "")
     (tmp_path / "site.toml").write_text(SITE + two, encoding="utf-8")
     write(tmp_path / "content", {**ARTICLES, **LATER})
@@ -162,6 +163,14 @@ def test_adding_a_part_moves_no_published_url(tmp_path: Path) -> None:
     assert (tmp_path / "build/p2023/2024/02/c1/index.html").is_file()
     record = (tmp_path / RECORD_FILE).read_text(encoding="utf-8")
     (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    refused = sitegen(tmp_path, "build")
+    assert refused.returncode == 1
+    assert "c1.md:1: published in part 'p2023' (urls.txt) but dated 2024-02-01" in refused.stderr
+    assert "widen part 'p2023'" in refused.stderr
+    closed = PARTS.replace("to = 2023-12-31", "to = 2024-06-30").replace(
+        'from = "2024-01-01"', 'from = "2024-07-01"'
+    )
+    (tmp_path / "site.toml").write_text(SITE + closed, encoding="utf-8")
     write(tmp_path / "content", {"c3": ("2024-09-01", "金融", "新的一年")})
     build(tmp_path)
     assert (tmp_path / "build/p2023/2024/02/c1/index.html").is_file()

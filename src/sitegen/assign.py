@@ -129,11 +129,16 @@ def _share(
     recorded = {e.owner[0]: e.part or front for e in record.values() if e.kind == "article"}
     parts = [part_of(article, config, recorded) for article in articles]
     inside = [i for i, part in enumerate(parts) if part == config.part]
+    strays = [
+        _stray(article, part, dated, config)
+        for article, part in zip(articles, parts, strict=True)
+        if part == config.part and (dated := part_of(article, config, {})) != part
+    ]
     outside = [
         ContentError(
             Path(articles[i].source_path),
             1,
-            f"dated {articles[i].date:%Y-%m-%d}, in no "
+            f"dated {articles[i].date.astimezone(config.tz).date()}, in no "
             "part's span: declare one in site.toml ([[parts]] from, to)",
         )
         for i, part in enumerate(parts)
@@ -147,7 +152,20 @@ def _share(
             (mine if part == config.part else others)[url] = entry
         else:
             mine[url] = entry
-    return inside, mine, others, outside
+    return inside, mine, others, [*outside, *strays]
+
+
+def _stray(article: Article, part: str, dated: str, config: SiteConfig) -> ContentError:
+    """An article a part published (urls.txt) dated in another's span: spans must hold what each
+    part published, so that newest first across parts is part by part (one search's order)."""
+    day = article.date.astimezone(config.tz).date().isoformat()
+    where = f"in the span of part {dated!r}" if dated else "in no part's span"
+    message = (
+        f"published in part {part!r} ({RECORD_FILE}) but dated {day}, {where}: a published URL "
+        f"never moves, so widen part {part!r}'s span in site.toml to hold {day} (and start the "
+        "next part after it)"
+    )
+    return ContentError(Path(article.source_path), 1, message)
 
 
 def assign(placed: Placed, names: Names) -> Assigned:
