@@ -150,8 +150,11 @@ def _addressed(
 
 
 def part_config(config: SiteConfig, part: Part) -> SiteConfig:
-    """The configuration one part is built with: its own address, and its name (`config.part`)."""
-    return replace(config, base_url=part.base_url or config.base_url, part=part.name)
+    """The configuration one part is built with: its own address, and its name (`config.part`);
+    the front door's address written out, as every part links there."""
+    front = replace(config.parts[0], base_url=config.parts[0].base_url or config.base_url)
+    parts = (front, *config.parts[1:])
+    return replace(config, base_url=part.base_url or config.base_url, part=part.name, parts=parts)
 
 
 def part_output(output: Path, part: Part) -> Path:
@@ -171,3 +174,21 @@ def listing(parts: tuple[Part, ...], base_url: str) -> bytes:
         for part in parts
     ]
     return (json.dumps({"parts": rows}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def span_text(part: Part) -> str:
+    """A part's span as its link says it: 2023-09-01 至 2023-12-31 (一 open end: 起, 以前)."""
+    if part.start and part.end:
+        return f"{part.start} 至 {part.end}"
+    return f"{part.start} 起" if part.start else f"{part.end} 以前" if part.end else "全部"
+
+
+def older(config: SiteConfig) -> list[tuple[str, str]]:
+    """The parts older than the one `config` (a part's) builds: each its span and address."""
+    names = [part.name for part in config.parts]
+    return [(span_text(part), part.base_url) for part in config.parts[: names.index(config.part)]]
+
+
+def listing_url(config: SiteConfig) -> str:
+    """Where the front door publishes parts.json (`config`: a part's)."""
+    return config.parts[0].base_url + PARTS_FILE
