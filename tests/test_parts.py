@@ -13,6 +13,7 @@ from sitegen.errors import ConfigError
 from sitegen.url_record import RECORD_FILE
 
 from .conftest import sitegen
+from .sitecheck import html_files, internal_targets, parse, resolve
 
 SITE = 'title = "档案"\nbase_url = "https://user.github.io/archive/"\n'
 PARTS = """
@@ -228,3 +229,21 @@ def test_an_article_in_no_span_is_an_error_naming_its_file(tmp_path: Path) -> No
     result = sitegen(tmp_path, "build")
     assert result.returncode != 0
     assert "a1.md:1: dated 2022-03-01, in no part's span" in result.stderr
+
+
+def test_every_link_resolves_across_parts(archive: Path) -> None:
+    """Every page's links land on a file of some part (the footer links older parts), and every
+    part but the front door links the front door."""
+    roots = {
+        "/archive/": archive / "build/main",
+        "/archive-2023/": archive / "build/p2023",
+        "/archive-2024/": archive / "build/p2024",
+    }
+    for base, folder in roots.items():
+        for path in html_files(folder):
+            page = parse(path)
+            targets = list(internal_targets(page, "https://user.github.io"))
+            for target in targets:
+                assert any(resolve(f, b, target) for b, f in roots.items()), (path, target)
+            if base != "/archive/" and page.find(".//footer") is not None:
+                assert "/archive/" in targets, path

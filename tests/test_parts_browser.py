@@ -115,9 +115,12 @@ def search(page: Page, url: str, query: str) -> tuple[str, list[str]]:
     page.goto(f"{url}search/?q={query}")
     status = page.locator(".search-status")
     expect(status).to_have_text(re.compile(r"找到 \d+ 篇|没有找到"), timeout=WAIT_MS)
-    more = page.locator(".search-more")
-    while more.is_visible():
-        more.click()
+    results = page.locator(".search-result")
+    total = int(m.group(1)) if (m := re.search(r"找到 (\d+) 篇", status.inner_text())) else 0
+    while results.count() < total:
+        shown = results.count()
+        page.locator(".search-more").click()
+        expect(results).to_have_count(min(total, shown + 10), timeout=WAIT_MS)
     hrefs = page.locator(".search-result .card-title a").evaluate_all("as => as.map(a => a.href)")
     paths = [re.sub(r"^https?://[^/]+/[^/]+/", "", unquote(href)) for href in hrefs]
     return status.inner_text(), paths
