@@ -50,7 +50,7 @@ def test_a_fresh_clone_installs_into_a_clean_venv_and_builds(tmp_path: Path) -> 
     output = tmp_path / "mysite" / "build"
     # the example article and the stylesheet: the theme's templates and files are in the wheel
     assert len(list(output.glob("2022/03/*/index.html"))) == 1
-    assert (output / "index.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (output / "index.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     assert any(output.rglob("*.css"))
 
 
