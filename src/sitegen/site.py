@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from sitegen import stories
 
 
+UNCATEGORIZED: CategoryPath = ("未分类",)
+"""The category page of the articles filed in none (a story: when none of its copies is)."""
+
+
 @dataclass(frozen=True)
 class CategoryNode:
     """A node is (name, parent): the same name under two parents is two nodes."""
@@ -137,16 +141,31 @@ def _listed_here(
     return not story or earliest[story[0], item] == i
 
 
+def filed_in(article: Article) -> tuple[CategoryPath, ...]:
+    """The categories an article is filed in: its own, or UNCATEGORIZED."""
+    return article.categories or (UNCATEGORIZED,)
+
+
+def _filed(
+    articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...]
+) -> list[set[CategoryPath]]:
+    """Per article, the nodes it is filed in (its paths and their parents); a story none of whose
+    copies has a category is filed in UNCATEGORIZED, as Hexo files it in its default_category."""
+    story = [copies[i][0] if copies[i] else i for i in range(len(articles))]
+    categorized = {story[i] for i, article in enumerate(articles) if article.categories}
+    filed: list[set[CategoryPath]] = []
+    for i, article in enumerate(articles):
+        paths = filed_in(article) if story[i] not in categorized else article.categories
+        filed.append({path[:depth] for path in paths for depth in range(1, len(path) + 1)})
+    return filed
+
+
 def _category_tree(
     articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...]
 ) -> tuple[CategoryNode, ...]:
     """Each node lists its articles, a story once: under its earliest copy filed there."""
     members: dict[CategoryPath, list[int]] = defaultdict(list)
-    filed: list[set[CategoryPath]] = []
-    for article in articles:
-        filed.append(
-            {path[:depth] for path in article.categories for depth in range(1, len(path) + 1)}
-        )
+    filed = _filed(articles, copies)
     earliest = _earliest_holders(copies, filed)
     for i, nodes in enumerate(filed):
         for node in nodes:
