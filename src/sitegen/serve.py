@@ -24,7 +24,13 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from sitegen.config import SiteConfig, load_config
-from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
+from sitegen.errors import (
+    ConfigError,
+    ContentError,
+    ContentErrors,
+    ContentWarning,
+    TemplateProblem,
+)
 from sitegen.images.manifest import store_path
 from sitegen.live import Live
 from sitegen.names import ignored
@@ -110,6 +116,8 @@ class Rebuilt:
     full: bool = False
     errors: tuple[ContentError, ...] = ()
     problem: str = ""
+    warnings: tuple[ContentWarning, ...] = ()  # of the files just read
+    held: tuple[ContentWarning, ...] = ()  # the files just read that are held back, and why
 
     @property
     def ok(self) -> bool:
@@ -275,6 +283,15 @@ class DevServer:
             # Files written into a new folder before its watch began sent no event: look again.
             self._changes.add(appeared)
 
+    def _content_files(self, changed: set[Path]) -> frozenset[Path]:
+        """The changed files as the report names them: relative to content/ (where it really is)."""
+        content = self.config.content_path.resolve()
+        return frozenset(
+            path.resolve().relative_to(content)
+            for path in changed
+            if path.resolve().is_relative_to(content)
+        )
+
     def _relevant(self, path: Path) -> bool:
         return path in self._layout or any(path.is_relative_to(tree) for tree in self._trees)
 
@@ -306,6 +323,7 @@ class DevServer:
             return
         changes = classify(changed, self.config, self._layout)
         report, errors, problem = self._attempt(changes)
+        read = self._content_files(changed)
         rebuilt = Rebuilt(
             changed=tuple(sorted(changed)),
             seconds=time.perf_counter() - started,
@@ -314,6 +332,8 @@ class DevServer:
             full=changes.config,
             errors=errors,
             problem=problem,
+            warnings=tuple(w for w in report.warnings if w.path in read),
+            held=tuple(h for h in report.held if h.path in read),
         )
         self._pending = set() if rebuilt.ok else changed
         self.on_rebuild(rebuilt)
