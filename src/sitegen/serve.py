@@ -124,6 +124,16 @@ class Rebuilt:
         return not self.errors and not self.problem
 
 
+def content_files(changed: set[Path], content: Path) -> frozenset[Path]:
+    """The changed files as a report names them: relative to content/ (where it really is)."""
+    content = content.resolve()
+    return frozenset(
+        path.resolve().relative_to(content)
+        for path in changed
+        if path.resolve().is_relative_to(content)
+    )
+
+
 def problem_of(exc: Exception) -> str:
     """One line for the browser's overlay and the terminal, whatever stopped a rebuild."""
     if isinstance(exc, TemplateProblem):
@@ -283,15 +293,6 @@ class DevServer:
             # Files written into a new folder before its watch began sent no event: look again.
             self._changes.add(appeared)
 
-    def _content_files(self, changed: set[Path]) -> frozenset[Path]:
-        """The changed files as the report names them: relative to content/ (where it really is)."""
-        content = self.config.content_path.resolve()
-        return frozenset(
-            path.resolve().relative_to(content)
-            for path in changed
-            if path.resolve().is_relative_to(content)
-        )
-
     def _relevant(self, path: Path) -> bool:
         return path in self._layout or any(path.is_relative_to(tree) for tree in self._trees)
 
@@ -323,7 +324,7 @@ class DevServer:
             return
         changes = classify(changed, self.config, self._layout)
         report, errors, problem = self._attempt(changes)
-        read = self._content_files(changed)
+        read = content_files(changed, self.config.content_path)
         rebuilt = Rebuilt(
             changed=tuple(sorted(changed)),
             seconds=time.perf_counter() - started,
