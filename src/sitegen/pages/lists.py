@@ -38,9 +38,8 @@ class ListPage:
     timeline: tuple[Tick, ...] = ()
     record: RecordView | None = None
     quotes: tuple[str, ...] = ()  # per article shown: the sentence citing the list's document
-    neighbours: tuple[
-        Link, ...
-    ] = ()  # a month's: the months before and after it that have articles
+    # a month's: the months before and after it that have articles
+    neighbours: tuple[Link, ...] = ()
 
 
 def list_pages(
