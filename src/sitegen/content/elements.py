@@ -76,8 +76,32 @@ def article_root(root: etree._Element, rules: Iterable[SourceRules]) -> etree._E
         if source.article_xpath is not None:
             found = source.article_xpath(root)
             if found:
+                _take_back(found[0], root, source.article_end_xpath)
                 return found[0]
     return root
+
+
+def _take_back(article: etree._Element, root: etree._Element, end: etree.XPath | None) -> None:
+    """A stray end tag inside the article ends it early, and the rest of its text follows it, as
+    in a browser: what follows the article, up to the page's chrome, goes back into it."""
+    node = article
+    while node is not root and (parent := node.getparent()) is not None:
+        tail, node.tail = node.tail, None
+        _append_text(article, tail)
+        for sibling in list(node.itersiblings()):
+            if end is not None and end(sibling):
+                return
+            article.append(sibling)
+        node = parent
+
+
+def _append_text(element: etree._Element, text: str | None) -> None:
+    if not text:
+        return
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def drop_chrome(root: etree._Element, rules: Iterable[SourceRules]) -> None:
