@@ -52,9 +52,7 @@ def _compound_to_xpath(selector: str, axis: str) -> str:
     return f"{axis}::{match['tag'] or '*'}{predicate}"
 
 
-def compile_selectors(
-    selectors: tuple[str, ...], axis: str = "descendant"
-) -> etree.XPath | None:
+def compile_selectors(selectors: tuple[str, ...], axis: str = "descendant") -> etree.XPath | None:
     """One XPath for a list of selectors: lxml evaluates the union in a single C pass."""
     if not selectors:
         return None
