@@ -19,6 +19,7 @@ import numpy as np
 from sitegen import stories
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig, load_config
+from sitegen.kinds import BY_NAME
 from sitegen.models import Article, Sketch
 from sitegen.names import tag_segment
 from sitegen.pipeline import build
@@ -31,6 +32,7 @@ from .sitecheck import parse, tree_digest
 from .test_search import found
 from .test_serve import assert_equals_clean_build, eventually, serving, shows
 
+TAGS = BY_NAME["tags"]
 FIXTURES = Path(__file__).parent / "fixtures" / "stories" / "content"
 ORIGINAL = "财政部推动解决异常低价问题"
 REPRINT = "財政部出手整治政府採購異常低價"
@@ -254,12 +256,14 @@ def test_a_tag_and_the_year_count_a_story_once_and_a_tag_keeps_the_copy_carrying
     output, urls = config.output_path, Urls(config)
 
     def tag_page(name: str) -> lxml.html.HtmlElement:
-        return parse(output / unquote(urls.tag_at(tag_segment(name))).strip("/") / "index.html")
+        return parse(
+            output / unquote(urls.group_at(TAGS, tag_segment(name))).strip("/") / "index.html"
+        )
 
     assert card_titles(tag_page("政府采购")) == [ORIGINAL]
     assert "共 1 篇" in tag_page("政府采购").xpath("string(//p[@class='list-stats'])")
     assert card_titles(tag_page("英国")) == [REPRINT]  # the only copy carrying it
-    tags = parse(output / urls.tags().strip("/") / "index.html")
+    tags = parse(output / urls.group_index(TAGS).strip("/") / "index.html")
     counts = {
         li.xpath("string(a/text())"): li.xpath("string(.//span[@class='count']/text())")
         for li in tags.xpath("//ul/li[a]")

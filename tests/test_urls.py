@@ -11,6 +11,7 @@ import pytest
 
 from sitegen.assign import Names, assign, place
 from sitegen.config import SiteConfig
+from sitegen.kinds import BY_NAME
 from sitegen.models import Article, CategoryPath
 from sitegen.names import (
     SEGMENT_MAX_CHARS,
@@ -52,7 +53,8 @@ def assigned(config: SiteConfig, *paths: CategoryPath, source: str = "") -> Urls
     """The Urls of a build whose one article is filed under `paths` and comes from `source`."""
     placed = place(config, [replace(ARTICLE, categories=paths)])
     every = {path[:depth] for path in paths for depth in range(1, len(path) + 1)}
-    return assign(placed, Names(categories=frozenset(every), sources=frozenset([source]))).links
+    sources = ((BY_NAME["sources"], frozenset([source])),)
+    return assign(placed, Names(categories=frozenset(every), kinds=sources)).links
 
 
 def test_article_url_uses_the_day_in_the_site_time_zone() -> None:
@@ -141,7 +143,7 @@ def test_one_rule_keeps_a_good_name_of_up_to_60_characters_spaces_and_all() -> N
         "人民日报": "人民日报",
     }
     urls = assigned(make_config(Path()), source="BBC Chinese")
-    assert urls.href(urls.source("BBC Chinese")) == "/sources/BBC%20Chinese/"
+    assert urls.href(urls.group("sources", "BBC Chinese")) == "/sources/BBC%20Chinese/"
 
 
 def test_names_differing_only_in_case_get_segments_that_differ_in_more() -> None:

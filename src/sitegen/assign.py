@@ -1,7 +1,8 @@
-"""The one step that gives every named thing of a build its URL: articles, categories, tags,
-documents and sources. Every collision is resolved here and nowhere else, and a URL the record
-(sitegen.url_record, urls.txt) lists stays its owner's: a later page that would take it gets the
-suffix, never the earlier one, whatever order the files come in. Pure.
+"""The one step that gives every named thing of a build its URL: articles, categories and the
+names of every kind of grouping (sitegen.kinds: tags, documents, issuing bodies, sources). Every
+collision is resolved here and nowhere else, and a URL the record (sitegen.url_record, urls.txt)
+lists stays its owner's: a later page that would take it gets the suffix, never the earlier one,
+whatever order the files come in. Pure.
 
 The rules without a record are the names' own (sitegen.names): an article's slug from its file
 name, with a hash of its path where two derived slugs meet; a name as its own segment, widened
@@ -13,26 +14,19 @@ whose file is gone (and not moved: a new file with its body) leaves a withdrawal
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
+from sitegen.kinds import Kind
 from sitegen.models import Article, CategoryPath
-from sitegen.names import WIDE_DIGITS, name_segment, name_segments, short_hash, tag_segment
+from sitegen.names import name_forms, name_segments, short_hash
 from sitegen.url_record import RECORD_FILE, Entry, UrlRecord
 from sitegen.urls import Named, Urls
 
 _ARTICLE_KINDS = ("article", "alias")
-# The `disable_kinds` key of each kind of name: a kind turned off gives no URLs to record.
-_OFF = {
-    "category": "",
-    "tag": "tags",
-    "document": "documents",
-    "authority": "authorities",
-    "source": "sources",
-}
 
 
 @dataclass(frozen=True)
@@ -63,13 +57,11 @@ class Placed:
 
 @dataclass(frozen=True)
 class Names:
-    """Every name of a build's kept articles, by kind."""
+    """Every name of a build's kept articles: its categories, and the names of each kind of
+    grouping it has (sitegen.kinds; a kind turned off is not given, so its URLs are not)."""
 
     categories: frozenset[CategoryPath] = frozenset()
-    tags: frozenset[str] = frozenset()
-    documents: frozenset[str] = frozenset()
-    authorities: frozenset[str] = frozenset()
-    sources: frozenset[str] = frozenset()
+    kinds: tuple[tuple[Kind, frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,20 +96,11 @@ def assign(placed: Placed, names: Names) -> Assigned:
     """Every name's URL, then the build's one `Urls`, holding them all."""
     config = placed.config
     scheme = Urls(config)
-    found = _Names(placed.record, frozenset(config.disable_kinds))
-    flat = {
-        "tag": (names.tags, _tag_segments, scheme.tag_at, _tag_forms),
-        "document": (names.documents, name_segments, scheme.document_at, _name_forms),
-        "authority": (names.authorities, name_segments, scheme.authority_at, _name_forms),
-        "source": (names.sources, name_segments, scheme.source_at, _name_forms),
-    }
-    chosen = {kind: found.keep(kind, *parts) for kind, parts in flat.items()}
+    found = _Names(placed.record)
+    chosen = {kind.name: found.keep(kind, given, scheme) for kind, given in names.kinds}
     named = Named(
         categories=found.categories(names.categories, config.category_slugs, scheme),
-        tags=chosen["tag"],
-        documents=chosen["document"],
-        authorities=chosen["authority"],
-        sources=chosen["source"],
+        kinds=chosen,
     )
     redirects = {**placed.redirects, **found.redirects}
     return Assigned(
@@ -125,22 +108,6 @@ def assign(placed: Placed, names: Names) -> Assigned:
         tuple(redirects[url] for url in sorted(redirects)),
         {**placed.entries, **found.entries},
     )
-
-
-def _tag_forms(name: str) -> list[str]:
-    return [tag_segment(name), tag_segment(name, hashed=True)]
-
-
-def _name_forms(name: str) -> list[str]:
-    return [name_segment(name), name_segment(name, WIDE_DIGITS)]
-
-
-def _tag_segments(names: Iterable[str]) -> dict[str, str]:
-    """Names that would share a segment (`AI` and `ai`, `C/C++` and `C-C++`) each get a short hash
-    of the name, so distinct names never share a page."""
-    plain = {name: tag_segment(name) for name in names}
-    shared = Counter(plain.values())
-    return {n: tag_segment(n, hashed=True) if shared[s] > 1 else s for n, s in plain.items()}
 
 
 class _Articles:
@@ -243,13 +210,12 @@ def _owned(articles: Sequence[Article], record: UrlRecord) -> dict[str, list[str
 class _Names:
     """The names' URLs: each kind's own rule, the record kept (one use per build)."""
 
-    def __init__(self, record: UrlRecord, off: frozenset[str]) -> None:
+    def __init__(self, record: UrlRecord) -> None:
         self.recorded: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
         self.taken: dict[str, dict[str, tuple[str, ...]]] = defaultdict(dict)
         for url, entry in record.items():
             self.recorded[entry.kind][url] = entry.owner
             self.taken[entry.kind][url.casefold()] = entry.owner
-        self.off = off
         self.entries: dict[str, Entry] = {}
         self.redirects: dict[str, Redirect] = {}
 
@@ -263,21 +229,19 @@ class _Names:
             return url
         return forms[-1] if self.taken[kind].get(made.casefold(), owner) != owner else made
 
-    def keep(
-        self,
-        kind: str,
-        names: Iterable[str],
-        rule: Callable[[Iterable[str]], dict[str, str]],
-        url_of: Callable[[str], str],
-        forms: Callable[[str], list[str]],
-    ) -> dict[str, str]:
-        """Each name of a flat kind (tags, documents, sources) its URL."""
-        made = rule(names)
+    def keep(self, kind: Kind, names: Iterable[str], urls: Urls) -> dict[str, str]:
+        """Each name of a kind of grouping its URL, by the kind's rule (sitegen.kinds)."""
+        made = kind.segments(names)
         chosen = {
-            name: self.choose(kind, (name,), [url_of(f) for f in forms(name)], url_of(seg))
-            for name, seg in made.items()
+            name: self.choose(
+                kind.one,
+                (name,),
+                [urls.group_at(kind, f) for f in kind.forms(name)],
+                urls.group_at(kind, segment),
+            )
+            for name, segment in made.items()
         }
-        self._settle(kind, {(name,): url for name, url in chosen.items()})
+        self._settle(kind.one, {(name,): url for name, url in chosen.items()})
         return chosen
 
     def categories(
@@ -293,7 +257,7 @@ class _Names:
         for parent in sorted(siblings, key=len):
             above = segments[parent]
             for name, made in name_segments(siblings[parent]).items():
-                own = [slugs[name]] if name in slugs else _name_forms(name)
+                own = [slugs[name]] if name in slugs else name_forms(name)
                 forms = [urls.category_at([*above, f]) for f in own]
                 made_url = urls.category_at([*above, slugs.get(name) or made])
                 path = (*parent, name)
@@ -303,10 +267,8 @@ class _Names:
         return chosen
 
     def _settle(self, kind: str, chosen: Mapping[tuple[str, ...], str]) -> None:
-        """The record's lines of a kind (unless it is turned off: its URLs are not given), and
-        a redirect from each URL a name had to the one it has now."""
-        if _OFF[kind] in self.off:
-            return
+        """The record's lines of a kind, and a redirect from each URL a name had to the one it
+        has now."""
         for owner, url in chosen.items():
             self.entries[url] = Entry(kind, owner)
         for old, owner in self.recorded[kind].items():

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError
+from sitegen.kinds import KINDS
 from sitegen.models import Sketching
 from sitegen.names import good_segment
 from sitegen.size import GITHUB_PAGES, parse_size
@@ -86,8 +87,8 @@ class Images:
     refused: tuple[str, ...] = ()  # hashes of hosts' placeholder pictures, besides the known ones
 
 
-# The kinds of page `disable_kinds` may turn off, as Hugo's disableKinds does.
-OPTIONAL_KINDS = ("authorities", "documents", "sources", "tags")
+# The kinds of page `disable_kinds` may turn off, as Hugo's disableKinds does: the kinds of grouping.
+OPTIONAL_KINDS = tuple(sorted(kind.name for kind in KINDS))
 
 
 @dataclass(frozen=True)

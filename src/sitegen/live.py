@@ -17,7 +17,7 @@ from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.models import Article
-from sitegen.pages import Plan, Views
+from sitegen.pages import Plan
 from sitegen.pages.articles import article_page
 from sitegen.pipeline import Progress, Report, Session, quiet
 from sitegen.pipeline.changes import EVERYTHING, Changes
@@ -157,14 +157,7 @@ class Live:
         if not edited:
             return ()
         site = replace(last, articles=tuple(articles))
-        rendering = rendering_digest(session.config)
-        views = Views(
-            site,
-            session.config,
-            body_of=session.bodies.of,
-            rendering=rendering,
-            showing=session.showing,
-        )
+        views = session.views(site, rendering_digest(session.config))
         planned = Plan([article_page(views, i) for i in edited], views)
         emitted = emit(planned, self._served, session.env, jobs=1, progress=quiet)
         self._served.remember(emitted.rendered)  # their keys: the build that follows keeps them

@@ -122,6 +122,24 @@ def tag_segment(name: str, *, hashed: bool = False) -> str:
     return made_segment(_TAG_JUNK.sub("-", name.lower()), name, changed=hashed)
 
 
+def tag_segments(names: Iterable[str]) -> dict[str, str]:
+    """tag_segment for names given together: names that would share a segment (`AI` and `ai`,
+    `C/C++` and `C-C++`) each get a short hash of the name, so distinct names never share a page."""
+    plain = {name: tag_segment(name) for name in names}
+    shared = Counter(plain.values())
+    return {n: tag_segment(n, hashed=True) if shared[s] > 1 else s for n, s in plain.items()}
+
+
+def tag_forms(name: str) -> list[str]:
+    """Every segment a tag may have had, plain first (a URL the record gives it is kept)."""
+    return [tag_segment(name), tag_segment(name, hashed=True)]
+
+
+def name_forms(name: str) -> list[str]:
+    """Every segment a name may have had, plain first (a URL the record gives it is kept)."""
+    return [name_segment(name), name_segment(name, WIDE_DIGITS)]
+
+
 @cache
 def output_file(url: str) -> str:
     """Site-relative URL → file path inside the output; refuses anything that could leave it.

@@ -1,20 +1,20 @@
-"""[Article] → Site: articles in order, their URLs, the category tree and the date archive. Pure."""
+"""[Article] → Site: articles in order, their URLs, the category tree, the date archive and the
+groups of every kind of grouping (sitegen.kinds). Pure."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sitegen import records
 from sitegen.assign import Names, Redirect, assign, place
 from sitegen.collation import collation_key
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
+from sitegen.kinds import KINDS, Grouped, Kind, earliest_holders, grouped, listed_here, source_name
 from sitegen.models import Article, CategoryPath
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
@@ -37,26 +37,9 @@ class CategoryNode:
 
 
 @dataclass(frozen=True)
-class Tag:
-    """A tag of the flat taxonomy: its name, its page's URL and its articles, newest first."""
-
-    name: str
-    url: str
-    articles: tuple[int, ...]
-
-
-@dataclass(frozen=True)
 class Month:
     year: int
     month: int
-    articles: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Group:
-    """Articles that share a name: the source they come from."""
-
-    name: str
     articles: tuple[int, ...]
 
 
@@ -69,18 +52,16 @@ class Site:
     urls: tuple[str, ...]
     categories: tuple[CategoryNode, ...]
     months: tuple[Month, ...]
-    tags: tuple[Tag, ...]
     related: tuple[tuple[int, ...], ...]
     copies: tuple[tuple[int, ...], ...]
     """Per article: its story's articles, earliest first, itself included; () when it has no copy."""
     leads: tuple[int, ...]
     """The articles the lists show: each story's earliest copy, and every article without a copy."""
-    documents: tuple[records.Record, ...]
-    """Every cited document, most cited first (ties by name); its articles newest first."""
-    authorities: tuple[records.Body, ...]
-    """Every issuing body named or said to issue, in the table's order (sitegen.authorities)."""
-    sources: tuple[Group, ...]
-    """Every source, most articles first (ties by name)."""
+    kinds: tuple[Kind, ...]
+    """The kinds of grouping the site has (sitegen.kinds), those `disable_kinds` leaves on."""
+    groups: Mapping[str, tuple[Grouped, ...]]
+    """Each of those kinds' groups, by the kind's name: tags in pinyin order, documents most
+    cited first, issuing bodies in the table's order, sources most articles first."""
     source_of: tuple[str, ...]
     """Each article's source name, by article index."""
     links: Urls = field(compare=False, repr=False)
@@ -99,6 +80,16 @@ class Site:
     quoted_in: tuple[tuple[int, ...], ...] = ()
     """Per article: the articles quoting it whole."""
 
+    @property
+    def documents(self) -> tuple[records.Record, ...]:
+        """Every cited document (none when their pages are off); its articles newest first."""
+        return cast(tuple[records.Record, ...], self.groups.get("documents", ()))
+
+    @property
+    def authorities(self) -> tuple[records.Body, ...]:
+        """Every issuing body named or said to issue (none when their pages are off)."""
+        return cast(tuple[records.Body, ...], self.groups.get("authorities", ()))
+
     def walk(self) -> list[CategoryNode]:
         """Every category node, parents before children."""
         return _walk(self.categories)
@@ -114,29 +105,6 @@ def _walk(tree: tuple[CategoryNode, ...]) -> list[CategoryNode]:
     return found
 
 
-def _earliest_holders(
-    copies: tuple[tuple[int, ...], ...], held: Sequence[Iterable[Hashable]]
-) -> dict[tuple[int, Hashable], int]:
-    """For each story (by its earliest copy) and each item (a category, a tag) one of its copies
-    holds, the earliest copy holding it (`held[j]`: what article j holds). One pass over what the
-    copies hold, so a story of thousands of copies costs what as many articles cost."""
-    earliest: dict[tuple[int, Hashable], int] = {}
-    for j, items in enumerate(held):
-        if copies[j]:
-            for item in items:
-                key = (copies[j][0], item)
-                earliest[key] = max(earliest.get(key, j), j)  # newest first: earliest is last
-    return earliest
-
-
-def _listed_here(
-    i: int, story: tuple[int, ...], item: Hashable, earliest: dict[tuple[int, Hashable], int]
-) -> bool:
-    """Whether the list of `item` (a category, a tag) shows article i's story under i: a story is
-    listed once, under its earliest copy holding the item (`story`: earliest first, () alone)."""
-    return not story or earliest[story[0], item] == i
-
-
 def _category_tree(
     articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...]
 ) -> tuple[CategoryNode, ...]:
@@ -147,10 +115,10 @@ def _category_tree(
         filed.append(
             {path[:depth] for path in article.categories for depth in range(1, len(path) + 1)}
         )
-    earliest = _earliest_holders(copies, filed)
+    earliest = earliest_holders(copies, filed)
     for i, nodes in enumerate(filed):
         for node in nodes:
-            if _listed_here(i, copies[i], node, earliest):
+            if listed_here(i, copies[i], node, earliest):
                 members[node].append(i)
     children: dict[CategoryPath, list[CategoryPath]] = defaultdict(list)
     for path in members:
@@ -167,41 +135,25 @@ def _path_key(path: CategoryPath) -> tuple[str, str]:
     return collation_key(path[-1])
 
 
-def _tags(
-    articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...], urls: Urls
-) -> tuple[Tag, ...]:
-    """Every tag in pinyin order, each listing a story once: under its earliest copy carrying the
-    tag."""
-    members: dict[str, list[int]] = defaultdict(list)
-    tagged = [article.tags for article in articles]
-    earliest = _earliest_holders(copies, tagged)
-    for i, names in enumerate(tagged):
-        for name in names:
-            if _listed_here(i, copies[i], name, earliest):
-                members[name].append(i)
-    return tuple(
-        Tag(name, urls.tag(name), tuple(ix))
-        for name, ix in sorted(members.items(), key=lambda item: collation_key(item[0]))
-    )
-
-
 def index(
     articles: list[Article],
     config: SiteConfig,
     related: int = 5,
     memo: stories.Memo | None = None,
     record: UrlRecord | None = None,
+    kinds: Sequence[Kind] = KINDS,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
     filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
-    where an edit can change them."""
+    where an edit can change them. Every kind of grouping is grouped (one may read another's
+    groups), then those `disable_kinds` turns off are left out: no URL, no page, no link."""
     from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
-    source_of = tuple(map(source_name, final))
+    source_of = tuple(map(source_name, final))  # search names sources so, pages or not
     found = stories.find(
         [a.sketch for a in final],
         [a.id for a in final],
@@ -219,14 +171,14 @@ def index(
         Month(y, m, tuple(ix)) for (y, m), ix in sorted(months.items(), reverse=True)
     )
     tree = _category_tree(final, found.copies)
-    documents = records.records(final)
-    bodies = records.bodies(final, documents)
+    groups = grouped(kinds, final, found.copies)
+    on = tuple(kind for kind in kinds if kind.name not in config.disable_kinds)
     names = Names(
         categories=frozenset(node.path for node in _walk(tree)),
-        tags=frozenset(name for a in final for name in a.tags),
-        documents=frozenset(name for r in documents for name in r.names),
-        authorities=frozenset(body.name for body in bodies),
-        sources=frozenset(source_of),
+        kinds=tuple(
+            (kind, frozenset(n for group in groups[kind.name] for n in kind.names(group)))
+            for kind in on
+        ),
     )
     given = assign(placed, names)
     urls = given.links
@@ -235,13 +187,11 @@ def index(
         urls=placed.urls,
         categories=tree,
         months=month_list,
-        tags=_tags(final, found.copies, urls),
         related=_related(final, tree, found, related),
         copies=found.copies,
         leads=leads,
-        documents=documents,
-        authorities=bodies,
-        sources=_groups((name,) for name in source_of),
+        kinds=on,
+        groups={kind.name: groups[kind.name] for kind in on},
         source_of=source_of,
         links=urls,
         redirects=given.redirects,
@@ -252,31 +202,6 @@ def index(
         quotes=found.quotes,
         quoted_in=found.quoted_in,
     )
-
-
-_SOURCE_NOTE = re.compile(r"[（(][^）)]*[）)]|综合.*$")
-
-
-def source_name(article: Article) -> str:
-    """Where an article comes from: the 来源 its text names (without the notes a crawler leaves,
-    「（ID：…）综合…」), else its feed (the category under the top one, as the crawler files it
-    topic/feed/column), else its top category, else its folder."""
-    lifted = _SOURCE_NOTE.sub("", article.source).strip(" ：:")
-    if lifted:
-        return lifted
-    if article.categories:
-        path = article.categories[0]
-        return path[1] if len(path) > 1 else path[0]
-    return PurePosixPath(article.source_path).parent.name or "未注明来源"
-
-
-def _groups(names_per_article: Iterable[Iterable[str]]) -> tuple[Group, ...]:
-    members: dict[str, list[int]] = defaultdict(list)
-    for i, names in enumerate(names_per_article):
-        for name in names:
-            members[name].append(i)
-    ranked = sorted(members.items(), key=lambda item: (-len(item[1]), collation_key(item[0])))
-    return tuple(Group(name, tuple(ix)) for name, ix in ranked)
 
 
 def _related(

@@ -23,11 +23,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import kinds
 from sitegen.errors import ContentError
 from sitegen.output import write_atomically
 
 RECORD_FILE = "urls.txt"
-KINDS = ("article", "alias", "category", "tag", "document", "authority", "source")
+# The owners a line may name: articles, their aliases, categories, each kind of grouping's names.
+KINDS = ("article", "alias", "category", *(kind.one for kind in kinds.KINDS))
 HEADER = (
     "# The URLs this site has given (sitegen). Commit this file with the content: a URL listed "
     "here stays\n# its owner's. Delete a line to free its URL (a removed article's notice goes).\n"

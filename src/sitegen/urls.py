@@ -15,23 +15,22 @@ from functools import cache
 from urllib.parse import quote
 
 from sitegen.config import SiteConfig
+from sitegen.kinds import Kind
 from sitegen.models import Article, CategoryPath
 from sitegen.names import UnsafePath, check_segment
 
 _SAFE = "/#?=&%-._~"
 _ASCII = re.compile(r"[\x00-\x7f]+")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
 class Named:
-    """The URL sitegen.assign gave each name of a build: categories (by path), tags, documents
-    and sources."""
+    """The URL sitegen.assign gave each name of a build: categories (by path), and the names of
+    each kind of grouping (sitegen.kinds), by the kind's name."""
 
     categories: Mapping[CategoryPath, str] = field(default_factory=dict)
-    tags: Mapping[str, str] = field(default_factory=dict)
-    documents: Mapping[str, str] = field(default_factory=dict)
-    authorities: Mapping[str, str] = field(default_factory=dict)
-    sources: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @cache
@@ -52,10 +51,9 @@ class Urls:
     def _fill(self, pattern: str, **values: str) -> str:
         """Fill a pattern; it names a file (`{slug}.html`) when its own last segment has a dot."""
         names_file = _names_file(pattern)
-        for key, value in values.items():
-            pattern = pattern.replace("{" + key + "}", value)
-        if "{" in pattern:
+        if "{" in _PLACEHOLDER.sub(lambda m: "" if m[1] in values else m[0], pattern):
             raise UnsafePath(f"unknown placeholder in permalink pattern {pattern!r}")
+        pattern = _PLACEHOLDER.sub(lambda m: values[m[1]], pattern)
         url = "/" + pattern.strip("/")
         return url if url == "/" or names_file else url + "/"
 
@@ -77,15 +75,23 @@ class Urls:
         """The category page whose path is made of `segments`."""
         return self._fill(self.links.category, path="/".join(map(check_segment, segments)))
 
-    def tag(self, name: str) -> str:
-        return self.named.tags[name]
+    def group(self, kind: str, name: str) -> str:
+        """The page of a name of a kind of grouping (sitegen.kinds), as assign gave it."""
+        return self.named.kinds[kind][name]
 
-    def tag_at(self, segment: str) -> str:
-        """The tag page at `segment` (assign chooses which segment a name gets)."""
-        return self._fill(self.links.tag, tag=check_segment(segment))
+    def group_at(self, kind: Kind, segment: str) -> str:
+        """The page of a name of `kind` at `segment` (assign chooses which segment a name gets):
+        `[permalinks]`'s pattern named as one of the kind (`tag`), else /{kind}/{segment}/."""
+        pattern = getattr(self.links, kind.one, f"/{kind.name}/{{{kind.one}}}/")
+        return self._fill(pattern, **{kind.one: check_segment(segment)})
 
-    def tags(self) -> str:
-        return self._fill(self.links.tags)
+    def group_index(self, kind: Kind) -> str:
+        """The index of a kind's names: `[permalinks]`'s pattern named as the kind (`tags`),
+        else /{kind}/."""
+        return self._fill(getattr(self.links, kind.name, f"/{kind.name}/"))
+
+    def group_feed(self, kind: str, name: str) -> str:
+        return self.group(kind, name) + "atom.xml"
 
     def categories(self) -> str:
         return self._fill(self.links.categories)
@@ -131,44 +137,12 @@ class Urls:
             return first
         return self._fill(first.strip("/") + "/" + self.links.page, n=str(n))
 
-    def documents(self) -> str:
-        """The index of cited documents; each has its page below it."""
-        return "/documents/"
-
-    def document(self, name: str) -> str:
-        return self.named.documents[name]
-
-    def document_at(self, segment: str) -> str:
-        return f"/documents/{check_segment(segment)}/"
-
     def document_kind(self, kind: str) -> str:
         """The documents of one kind (通知, 意见…): a kind is never a document's name."""
         return f"/documents/kind/{check_segment(kind)}/"
 
     def document_year(self, year: int) -> str:
         return f"/documents/year/{year:04d}/"
-
-    def authorities(self) -> str:
-        """The index of issuing bodies; each has its page below it (name_segments)."""
-        return "/authorities/"
-
-    def authority(self, name: str) -> str:
-        return self.named.authorities[name]
-
-    def authority_at(self, segment: str) -> str:
-        return f"/authorities/{check_segment(segment)}/"
-
-    def sources(self) -> str:
-        return "/sources/"
-
-    def source(self, name: str) -> str:
-        return self.named.sources[name]
-
-    def source_at(self, segment: str) -> str:
-        return f"/sources/{check_segment(segment)}/"
-
-    def source_feed(self, name: str) -> str:
-        return self.source(name) + "atom.xml"
 
     def href(self, url: str) -> str:
         """Site-relative URL → link target under base_url's path, as an IRI: Chinese is written as

@@ -1,6 +1,7 @@
 """Site → [Page]: every page of the site, with its URL, its key and its data. Pure.
 
-Each family of pages has its module; `plan` joins them in the site's order. A `Page` is plain
+Each family of pages has its module; `plan` joins them in the site's order, the kinds of
+grouping (sitegen.kinds) in theirs, each by the families its entry names. A `Page` is plain
 data: `context` turns it into its template data when it is rendered (in a worker too), through
 the family's function and the `Views` the plan was made with. All URLs come from urls.py; the
 views carry ready-made hrefs and display strings, so the templates only place them.
@@ -8,8 +9,9 @@ views carry ready-made hrefs and display strings, so the templates only place th
     shared.py      Views (cards, trails, heads, keys), `ready` pages, digest
     articles.py    an article's page
     lists.py       home, category and month lists, any list's pages; a year, the archive
-    taxonomies.py  tag lists, the tags' index, the category tree
-    documents.py   cited documents, issuing bodies and sources: their lists, feeds and indexes
+    taxonomies.py  a kind's plain lists (tags, sources: feeds too), an index of links (tags), the
+                   category tree
+    documents.py   cited documents and issuing bodies; any kind's index of names
     feeds.py       Atom feeds
     sitemap.py     the sitemap and robots.txt
     fixed.py       404 and search, redirects and withdrawal notices
@@ -18,12 +20,13 @@ views carry ready-made hrefs and display strings, so the templates only place th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
+from sitegen.kinds import Kind
 from sitegen.models import Page
 from sitegen.pages import articles, data, documents, feeds, lists, sitemap, taxonomies
 from sitegen.pages.fixed import not_found_page, redirect_pages, search_page, withdrawn_pages
@@ -31,7 +34,7 @@ from sitegen.pages.lists import HOME_PAGES
 from sitegen.pages.shared import BodyOf, Views, digest, own_body
 from sitegen.site import Site
 
-__all__ = ["HOME_PAGES", "Page", "Plan", "Views", "digest", "plan"]
+__all__ = ["HOME_PAGES", "Page", "Plan", "Views", "digest", "plan", "plan_of"]
 
 
 def _ready(url: str, data: tuple[tuple[str, Any], ...], views: Views) -> dict[str, Any]:
@@ -62,56 +65,34 @@ class Plan:
         return {"site": views.site_view, **FAMILIES[page.family](page.url, page.data, views)}
 
 
-def _documents_index(views: Views) -> list[Page]:
-    """The documents most cited first, with ways in by kind and by year, and those lists."""
-    by_kind, by_year = documents.document_facets(views)
-    facets = (("按文种", by_kind), ("按年份", by_year))
-    index = documents.names_pages(
-        views,
-        views.urls.documents(),
-        "documents",
-        "文章提及的文件",
-        views.site.documents,
-        views.document_urls,
-        tuple((name, links) for name, links in facets if links),
-    )
-    return [*index, *documents.document_facet_pages(views)]
+# The page families of the kinds of grouping (sitegen.kinds: Kind.pages, Kind.index), from
+# (views, kind): a kind whose names are plain lists needs none of its own.
+KIND_PAGES: dict[str, Callable[[Views, Kind], Iterable[Page]]] = {
+    "list": taxonomies.group_pages,
+    "document": documents.document_pages,
+    "authority": documents.authority_pages,
+}
+KIND_INDEXES: dict[str, Callable[[Views, Kind], Iterable[Page]]] = {
+    "links": taxonomies.links_index,
+    "names": documents.names_index,
+    "documents": documents.documents_index,
+}
 
 
 def _all_pages(views: Views) -> list[Page]:
-    site, urls, config = views.site, views.urls, views.config
-    off = config.disable_kinds  # the indexes of kinds turned off are not made either
+    config = views.config
     pages = [
         *articles.article_pages(views),
         *lists.home_pages(views),
         *lists.category_pages(views),
         taxonomies.categories_page(views),
-        *taxonomies.tag_pages(views),
-        *([taxonomies.tags_page(views)] if site.tags else []),
         *lists.date_pages(views),
         lists.archives_page(views),
-        *documents.document_pages(views),
-        *(() if "documents" in off else _documents_index(views)),
-        *documents.authority_pages(views),
         *(
-            ()
-            if "authorities" in off
-            else documents.names_pages(
-                views,
-                urls.authorities(),
-                "authorities",
-                "发文机关",
-                site.authorities,
-                views.authority_urls,
-            )
-        ),
-        *documents.source_pages(views),
-        *(
-            ()
-            if "sources" in off
-            else documents.names_pages(
-                views, urls.sources(), "sources", "来源", site.sources, views.source_urls
-            )
+            page
+            for kind in views.site.kinds
+            for family in (KIND_PAGES[kind.pages], KIND_INDEXES[kind.index])
+            for page in family(views, kind)
         ),
         not_found_page(views),
         *([search_page(views)] if config.search.enabled else []),
@@ -134,5 +115,9 @@ def plan(
     """Every page. `body_of` gives an article's body when its page is rendered (bodies may live on
     disk); `rendering` digests the templates and code, and salts
     every page key; `showing` is what the picture manifest says (sitegen.images)."""
-    views = Views(site, config, body_of=body_of, rendering=rendering, showing=showing)
+    return plan_of(Views(site, config, body_of=body_of, rendering=rendering, showing=showing))
+
+
+def plan_of(views: Views) -> Plan:
+    """Every page of the site `views` shows."""
     return Plan(_all_pages(views), views)

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sitegen.citations import citation
 from sitegen.documents import label
 from sitegen.images.place import placeholder
+from sitegen.kinds import BY_NAME
 from sitegen.models import Article, Page
 from sitegen.pages.shared import Views, display_date
 from sitegen.views import ArticleView, Link
@@ -24,12 +25,6 @@ def _documents(views: Views, i: int) -> tuple[Link, ...]:
         if name in urls:
             links.setdefault(urls[name], Link(label(name), href(urls[name])))
     return tuple(links.values())
-
-
-def _authorities(views: Views, i: int) -> tuple[Link, ...]:
-    href, urls = views.urls.href, views.authority_urls
-    named = views.site.articles[i].authorities
-    return tuple(Link(name, href(urls[name])) for name in named if name in urls)
 
 
 def _updated(article: Article, tz: ZoneInfo) -> Link:
@@ -50,10 +45,10 @@ def article_page(views: Views, i: int) -> Page:
     """Article i's page: its data is i alone; the key digests everything the page shows."""
     site = views.site
     article, url, source = site.articles[i], site.urls[i], site.source_of[i]
-    tags = [views.tag_links[n].href for n in article.tags if n in views.tag_links]  # may move
+    tags = [link.href for link in views.links_of("tags", article.tags)]  # may move
     related = [views.token(j) for j in site.related[i]]
-    sourced: tuple[object, ...] = (views.source_urls.get(source, ""), _documents(views, i))
-    if authorities := _authorities(views, i):  # articles naming none keep their keys
+    sourced: tuple[object, ...] = (views.url_of("sources", source), _documents(views, i))
+    if authorities := views.links_of("authorities", article.authorities):  # none: key kept
         sourced = (*sourced, authorities)
     if views.site.quotes and (views.site.quotes[i] or views.site.quoted_in[i]):
         sourced = (*sourced, [views.token(j) for j in views.site.quotes[i]])
@@ -75,15 +70,15 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
     site, config, urls = views.site, views.config, views.urls
     article, source = site.articles[i], site.source_of[i]
     local = article.date.astimezone(config.tz)
-    source_url = views.source_urls.get(source, "")  # none when source pages are off
+    source_url = views.url_of("sources", source)  # none when source pages are off
     image = views.showing.show("" if article.image_in_body else article.image)
     view = ArticleView(
         card=views.card(i),
         original_title=article.original_title,
         author=article.author,
         editor=article.editor,
-        tags=tuple(views.tag_links[name] for name in article.tags if name in views.tag_links),
-        tags_href=urls.href(urls.tags()),
+        tags=views.links_of("tags", article.tags),
+        tags_href=urls.href(urls.group_index(BY_NAME["tags"])),
         body=Markup(views.showing.place(views.body_of(article))),
         image=image.src,
         source=Link(source, source_url and urls.href(source_url)),
@@ -97,7 +92,7 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         notice=article.notice,
         original_link=article.link,
         updated=_updated(article, config.tz),
-        authorities=_authorities(views, i),
+        authorities=views.links_of("authorities", article.authorities),
         quotes=_whole(views, site.quotes[i]) if site.quotes else (),
         quoted_in=_whole(views, site.quoted_in[i]) if site.quoted_in else (),
         image_width=image.width,

@@ -122,7 +122,7 @@ def _document_rows(views: Views) -> list[list[object]]:
         rows.append([
             record.name, "|".join(n for n in record.names[1:] if n != record.number), record.number, record.kind, record.year or "",
             "|".join(f.value for f in record.issuers), dates["印发"], dates["发布"], dates["施行"],
-            len(record.articles), _iri(views, views.document_urls[record.name]),
+            len(record.articles), _iri(views, views.url_of("documents", record.name)),
         ])  # fmt: skip
     return rows
 
@@ -137,7 +137,7 @@ def _authority_rows(views: Views) -> list[list[object]]:
             "|".join(table[body.name].former),
             len(body.documents),
             len(body.articles),
-            _iri(views, views.authority_urls[body.name]),
+            _iri(views, views.url_of("authorities", body.name)),
         ]
         for body in views.site.authorities
     ]

@@ -1,6 +1,7 @@
-"""The pages of cited documents, issuing bodies and sources: a list (and a timeline, or a feed)
-for each, and their indexes, most articles first; a document's page says what the articles say
-of it (each fact with the article saying it) and quotes each citing sentence."""
+"""The pages of cited documents and issuing bodies: a list and a timeline for each; the indexes
+of any kind's names (sitegen.kinds), the documents' with their facets; a document's page says
+what the articles say of it (each fact with the article saying it) and quotes each citing
+sentence."""
 
 from __future__ import annotations
 
@@ -10,15 +11,14 @@ from dataclasses import replace
 
 from sitegen import authorities
 from sitegen.documents import label
+from sitegen.kinds import Grouped, Kind
 from sitegen.models import Page
-from sitegen.pages.feeds import feed
 from sitegen.pages.lists import list_pages
 from sitegen.pages.shared import Views, ready
 from sitegen.records import BY_NUMBER, BY_TITLE, Body, Fact, Record
-from sitegen.site import Group
 from sitegen.views import CountedLink, Field, Link, RecordView, Sourced, Tick
 
-NAMES_PER_PAGE = 500  # links on a page of the documents' or the sources' index
+NAMES_PER_PAGE = 500  # links on a page of an index of names (documents, bodies, sources)
 
 
 def timeline(views: Views, members: Sequence[int]) -> tuple[Tick, ...]:
@@ -42,9 +42,9 @@ def _sourced(views: Views, fact: Fact, href: str = "") -> Sourced:
 
 def _record_view(views: Views, record: Record) -> RecordView:
     """A document's fields, each value with its source."""
-    bodies = views.authority_urls
+    href, body = views.urls.href, views.url_of
     issuers = tuple(
-        _sourced(views, f, views.urls.href(bodies[f.value]) if f.value in bodies else "")
+        _sourced(views, f, href(url) if (url := body("authorities", f.value)) else "")
         for f in record.issuers
     )
     fields = [
@@ -62,18 +62,18 @@ def _record_view(views: Views, record: Record) -> RecordView:
     return RecordView(tuple(f for f in fields if f.values))
 
 
-def document_pages(views: Views) -> Iterator[Page]:
-    """A page per cited document: what the articles say of it, then the articles citing it,
-    newest first, each with its sentence, and when they did. Every other name joined to it
-    keeps its URL, as a page leading here."""
-    trail = (Link("文件", views.urls.href(views.urls.documents())),)
+def document_pages(views: Views, kind: Kind) -> Iterator[Page]:
+    """A page per cited document (family "document" of sitegen.kinds): what the articles say of
+    it, then the articles citing it, newest first, each with its sentence, and when they did.
+    Every other name joined to it keeps its URL, as a page leading here."""
+    trail = (Link(kind.heading, views.urls.href(views.urls.group_index(kind))),)
     for record in views.site.documents:
-        shown = label(record.name)
-        url = views.document_urls[record.name]
+        shown = kind.label(record.name)
+        url = views.url_of(kind.name, record.name)
         yield from list_pages(
             views,
             url,
-            "document",
+            kind.one,
             shown,
             record.articles,
             trail=trail,
@@ -83,7 +83,7 @@ def document_pages(views: Views) -> Iterator[Page]:
             quotes=record.sentences,
         )
         for name in record.names[1:]:
-            yield redirect_page(views, views.document_urls[name], label(name), url, shown)
+            yield redirect_page(views, views.url_of(kind.name, name), label(name), url, shown)
 
 
 def redirect_page(views: Views, url: str, heading: str, target: str, text: str) -> Page:
@@ -99,7 +99,7 @@ def _body_view(views: Views, body: Body) -> RecordView:
     authority = authorities.by_name()[body.name]
     records = views.site.documents  # none when the documents' pages are off
     links = tuple(
-        Link(label(records[r].name), views.urls.href(views.document_urls[records[r].name]))
+        Link(label(records[r].name), views.urls.href(views.url_of("documents", records[r].name)))
         for r in body.documents
         if records
     )
@@ -112,15 +112,15 @@ def _body_view(views: Views, body: Body) -> RecordView:
     return RecordView(tuple(f for f in fields if f.values), heading, links)
 
 
-def authority_pages(views: Views) -> Iterator[Page]:
-    """A page per issuing body: what it is called, the documents it issued, then the articles
-    naming it, newest first, and when they did."""
-    trail = (Link("发文机关", views.urls.href(views.urls.authorities())),)
+def authority_pages(views: Views, kind: Kind) -> Iterator[Page]:
+    """A page per issuing body (family "authority" of sitegen.kinds): what it is called, the
+    documents it issued, then the articles naming it, newest first, and when they did."""
+    trail = (Link(kind.heading, views.urls.href(views.urls.group_index(kind))),)
     for body in views.site.authorities:
         yield from list_pages(
             views,
-            views.authority_urls[body.name],
-            "authority",
+            views.url_of(kind.name, body.name),
+            kind.one,
             body.name,
             body.articles,
             trail=trail,
@@ -152,7 +152,7 @@ def document_facets(views: Views) -> tuple[tuple[CountedLink, ...], tuple[Counte
     return by_kind, by_year
 
 
-def document_facet_pages(views: Views) -> Iterator[Page]:
+def document_facet_pages(views: Views, kind: Kind) -> Iterator[Page]:
     """A list of the documents of each kind and of each year, most cited first."""
     kinds: dict[str, list[Record]] = defaultdict(list)
     years: dict[int, list[Record]] = defaultdict(list)
@@ -162,55 +162,45 @@ def document_facet_pages(views: Views) -> Iterator[Page]:
         if record.year:
             years[record.year].append(record)
     urls = views.urls
-    for kind, members in kinds.items():
-        yield from names_pages(
-            views, urls.document_kind(kind), "documents", f"文种：{kind}", tuple(members),
-            views.document_urls,
-        )  # fmt: skip
+    for sort, members in kinds.items():
+        yield from names_pages(views, urls.document_kind(sort), kind, f"文种：{sort}", members)
     for year, members in years.items():
-        yield from names_pages(
-            views, urls.document_year(year), "documents", f"{year}年的文件", tuple(members),
-            views.document_urls,
-        )  # fmt: skip
+        yield from names_pages(views, urls.document_year(year), kind, f"{year}年的文件", members)
 
 
-def source_pages(views: Views) -> Iterator[Page]:
-    """A page per source (来源 or feed) with its articles, and its Atom feed."""
-    trail = (Link("来源", views.urls.href(views.urls.sources())),)
-    for group in views.site.sources:
-        url = views.source_urls[group.name]
-        feed_url = views.source_feeds[group.name]
-        feeds = (Link(f"{group.name} 的 Atom 订阅", views.urls.href(feed_url)),)
-        yield from list_pages(
-            views,
-            url,
-            "source",
-            group.name,
-            group.articles,
-            trail=trail,
-            description=f"来源“{group.name}”的 {len(group.articles)} 篇文章",
-            feeds=feeds,
-        )
-        title = f"{group.name} | {views.config.title}"
-        yield feed(views, feed_url, title, url, group.articles)
+def documents_index(views: Views, kind: Kind) -> Iterator[Page]:
+    """The documents most cited first (index "documents" of sitegen.kinds), with ways in by
+    kind and by year, and those lists."""
+    by_kind, by_year = document_facets(views)
+    facets = tuple(
+        (name, links) for name, links in (("按文种", by_kind), ("按年份", by_year)) if links
+    )
+    groups = views.site.groups[kind.name]
+    yield from names_pages(views, views.urls.group_index(kind), kind, kind.index_heading, groups,
+                           facets)  # fmt: skip
+    yield from document_facet_pages(views, kind)
+
+
+def names_index(views: Views, kind: Kind) -> Iterator[Page]:
+    """The index of a kind's names (index "names" of sitegen.kinds: bodies, sources)."""
+    groups = views.site.groups[kind.name]
+    yield from names_pages(views, views.urls.group_index(kind), kind, kind.index_heading, groups)
 
 
 def names_pages(
     views: Views,
     first: str,
-    kind: str,
+    kind: Kind,
     heading: str,
-    groups: Sequence[Group | Record | Body],
-    urls: dict[str, str],
+    groups: Sequence[Grouped],
     facets: tuple[tuple[str, tuple[CountedLink, ...]], ...] = (),
 ) -> Iterator[Page]:
-    """The index of documents, bodies or sources, most articles first (bodies: in the table's
-    order), NAMES_PER_PAGE a page; `facets`: other ways in (by kind, by year), on the first."""
+    """An index of a kind's names in the kind's order (documents, sources: most articles first;
+    bodies: the table's), NAMES_PER_PAGE a page; `facets`: other ways in (by kind, by year),
+    on the first."""
     links = tuple(
         CountedLink(
-            label(g.name) if kind == "documents" else g.name,
-            views.urls.href(urls[g.name]),
-            len(g.articles),
+            kind.label(g.name), views.urls.href(views.url_of(kind.name, g.name)), len(g.articles)
         )
         for g in groups
     )
@@ -226,12 +216,12 @@ def names_pages(
         )
         yield ready(
             url,
-            kind,
+            kind.name,
             "names.html",
-            views.key(url, kind, heading, shown, n, total, *(facets if n == 1 else ())),
+            views.key(url, kind.name, heading, shown, n, total, *(facets if n == 1 else ())),
             views.newest(firsts),
             head=views.head(title, url, f"{heading}，共 {len(links)} 个"),
-            kind=kind,
+            kind=kind.name,
             heading=heading,
             links=shown,
             total=len(links),

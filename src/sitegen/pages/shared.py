@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -73,20 +72,14 @@ class Views:
         rendering: str = "",
         showing: Showing | None = None,
     ) -> None:
-        off = config.disable_kinds  # those kinds get no pages, so nothing links to them
-        site = replace(
-            site,
-            documents=() if "documents" in off else site.documents,
-            sources=() if "sources" in off else site.sources,
-            tags=() if "tags" in off else site.tags,
-            authorities=() if "authorities" in off else site.authorities,
-        )
         self.site = site
         self.config = config
         self.body_of = body_of
         self.showing = showing or Showing()
         self.urls = site.links
         href = self.urls.href
+        # each kind's index (sitegen.kinds): a kind turned off has none, so nothing links to it
+        indexes = {kind.name: href(self.urls.group_index(kind)) for kind in site.kinds}
         self.site_view = SiteView(
             title=config.title,
             description=config.description,
@@ -97,9 +90,9 @@ class Views:
             search_href=href(self.urls.search()),
             search_enabled=config.search.enabled,
             feed_href=href(self.urls.feed()),
-            documents_href="" if "documents" in off else href(self.urls.documents()),
-            sources_href="" if "sources" in off else href(self.urls.sources()),
-            authorities_href="" if "authorities" in off else href(self.urls.authorities()),
+            documents_href=indexes.get("documents", ""),
+            sources_href=indexes.get("sources", ""),
+            authorities_href=indexes.get("authorities", ""),
             data_href=href("/data/") if config.data.enabled else "",
             static_href=href("/"),
             generator=f"sitegen {__version__}",
@@ -113,13 +106,20 @@ class Views:
             for i, (a, u) in enumerate(zip(site.articles, site.urls, strict=True))
         ]
         self.modified_at = [a.updated or a.date for a in site.articles]
-        self.tag_links = {tag.name: Link(tag.name, href(tag.url)) for tag in site.tags}
-        self.document_urls = {n: self.urls.document(n) for r in site.documents for n in r.names}
+        self.named = self.urls.named.kinds
         # every name of a document → its record's page (the names joined to it redirect there)
-        self.record_urls = {n: self.document_urls[r.name] for r in site.documents for n in r.names}
-        self.authority_urls = {b.name: self.urls.authority(b.name) for b in site.authorities}
-        self.source_urls = {g.name: self.urls.source(g.name) for g in site.sources}
-        self.source_feeds = {g.name: self.urls.source_feed(g.name) for g in site.sources}
+        documents = self.named.get("documents", {})
+        self.record_urls = {n: documents[r.name] for r in site.documents for n in r.names}
+
+    def url_of(self, kind: str, name: str) -> str:
+        """The page of a name of a kind of grouping; "" when it has none (the kind is off)."""
+        return self.named.get(kind, {}).get(name, "")
+
+    def links_of(self, kind: str, names: Sequence[str]) -> tuple[Link, ...]:
+        """A link to the page of each of `names` that has one (the kind may be off)."""
+        return tuple(
+            Link(name, self.urls.href(url)) for name in names if (url := self.url_of(kind, name))
+        )
 
     def token(self, i: int) -> Token:
         """What one article contributes to a page's key: its content digest, its URL and its

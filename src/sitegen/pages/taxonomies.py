@@ -1,38 +1,56 @@
-"""The taxonomies' own pages: a list per tag, the index of tags, the tree of categories."""
+"""The taxonomies' own pages: a list per name of a kind of grouping (tags, sources), an index of
+its names as links (tags), the tree of categories."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sitegen.kinds import Kind
 from sitegen.models import Page
+from sitegen.pages.feeds import feed
 from sitegen.pages.lists import links_page, list_pages
 from sitegen.pages.shared import Views, ready
 from sitegen.site import CategoryNode
 from sitegen.views import CountedLink, Link, TreeNode
 
 
-def tag_pages(views: Views) -> Iterator[Page]:
-    """A page per tag (paginated, as Hexo's and Hugo's), listing its articles newest first."""
-    root = Link("标签", views.urls.href(views.urls.tags()))
-    for tag in views.site.tags:
+def group_pages(views: Views, kind: Kind) -> Iterator[Page]:
+    """A list per name of a kind (family "list" of sitegen.kinds: tags, sources), paginated as
+    Hexo's and Hugo's, its articles newest first; with its Atom feed where the kind has feeds."""
+    urls, title = views.urls, views.config.title
+    root = (Link(kind.heading, urls.href(urls.group_index(kind))),)
+    for group in views.site.groups[kind.name]:
+        url = views.url_of(kind.name, group.name)
+        feed_url = urls.group_feed(kind.name, group.name) if kind.feed else ""
+        feeds = (Link(f"{group.name} 的 Atom 订阅", urls.href(feed_url)),) if feed_url else ()
         yield from list_pages(
             views,
-            tag.url,
-            "tag",
-            tag.name,
-            tag.articles,
-            trail=(root,),
-            description=f"标签“{tag.name}”下的 {len(tag.articles)} 篇文章",
+            url,
+            kind.one,
+            kind.label(group.name),
+            group.articles,
+            trail=root,
+            description=kind.describe.format(name=group.name, count=len(group.articles)),
+            feeds=feeds,
         )
+        if feed_url:
+            yield feed(views, feed_url, f"{group.name} | {title}", url, group.articles)
 
 
-def tags_page(views: Views) -> Page:
-    """Every tag with its count, in pinyin order: an index, so no cards."""
-    site, urls = views.site, views.urls
-    url = urls.tags()
-    tags = tuple(CountedLink(t.name, urls.href(t.url), len(t.articles)) for t in site.tags)
-    members = sorted({i for t in site.tags for i in t.articles})
-    return links_page(views, url, "tags", "标签", f"全部 {len(tags)} 个标签", (), tags, members)
+def links_index(views: Views, kind: Kind) -> Iterator[Page]:
+    """Every name of a kind with its count, in the kind's order: an index, so no cards (index
+    "links" of sitegen.kinds: tags); none when the kind has no name."""
+    urls, groups = views.urls, views.site.groups[kind.name]
+    if not groups:
+        return
+    url = urls.group_index(kind)
+    links = tuple(
+        CountedLink(kind.label(g.name), urls.href(views.url_of(kind.name, g.name)), len(g.articles))
+        for g in groups
+    )
+    members = sorted({i for g in groups for i in g.articles})
+    about = f"全部 {len(links)} 个{kind.heading}"
+    yield links_page(views, url, kind.name, kind.index_heading, about, (), links, members)
 
 
 def tree(views: Views, nodes: tuple[CategoryNode, ...]) -> tuple[TreeNode, ...]:

@@ -28,7 +28,7 @@ from sitegen.images.place import Showing
 from sitegen.models import Article
 from sitegen.names import UnsafePath, output_file
 from sitegen.output import Statics, static_listing
-from sitegen.pages import Page, Plan, digest, plan
+from sitegen.pages import Page, Plan, Views, digest, plan_of
 from sitegen.parallel import frozen, refreeze
 from sitegen.pipeline import search_step
 from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
@@ -215,6 +215,13 @@ class Session:
         else:
             renormalize(self.outcomes, changed, self.config, self.cache)
 
+    def views(self, site: Site, rendering: str) -> Views:
+        """The views this session's pages of `site` are made with (every page of a build, or
+        the dev server's edited articles first): its bodies, templates' digest and pictures."""
+        return Views(
+            site, self.config, body_of=self.bodies.of, rendering=rendering, showing=self.showing
+        )
+
     def site(self, report: Report, rendering: str, statics: Statics) -> tuple[Site, Plan]:
         """The site and the plan of every page (but those a static file replaces), with every
         content error found at once: a file's own, an article on another's URL, an article on a
@@ -236,13 +243,7 @@ class Session:
             if not self.cache.read_only:
                 save_pickled(self.memo_path, self.memo)
             try:
-                planned = plan(
-                    site,
-                    self.config,
-                    body_of=self.bodies.of,
-                    rendering=rendering,
-                    showing=self.showing,
-                )
+                planned = plan_of(self.views(site, rendering))
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
             found = [*site.left_out, *_clashes(planned.pages, site)]
