@@ -629,3 +629,30 @@ def test_a_stray_end_tag_in_a_wechat_article_keeps_the_text_after_it() -> None:
     assert "打破一刀切" in body.text and body.source.startswith("央视新闻微信公众号")
     for gone in words("文章原文 阅读原文 平台地址 jintiankansha.me%2Frss_static mp4"):
         assert gone not in body.html
+
+
+@pytest.mark.parametrize(
+    ("body", "markdown"),
+    [
+        (
+            "<p>国家统计局发布一季度主要数据。</p>\n<!-- more -->\n"
+            "<table><tr><th>指标</th></tr><tr><td>GDP</td></tr></table>\n<p>详细数据见后。</p>",
+            None,
+        ),
+        ("第一段，开头。\n\n<!-- more -->\n\n第二段。\n\n第三段。", True),
+        ("第一段，开头<!--more-->，仍是第一段。\n\n第二段。", True),
+        ("<div><p>一</p><p>二</p><!-- MORE --><p>三</p></div>", None),
+        ("<p>没有分隔。</p><p>第二段。</p>", None),
+    ],
+)
+def test_the_excerpt_mark_is_found_in_one_cleaning(body: str, markdown: bool | None) -> None:
+    """The body cleaned once: its html as if the mark were not there (the parser drops comments),
+    and its lead the text the part before the mark has when cleaned alone."""
+    cleaned = clean_body(body, markdown=markdown)
+    assert "\ue000" not in cleaned.html + cleaned.text + cleaned.lead
+    unmarked = re.sub(r"<!--\s*more\s*-->", "", body, flags=re.IGNORECASE)
+    assert cleaned.html == clean_body(unmarked, markdown=markdown).html
+    assert cleaned.text == clean_body(unmarked, markdown=markdown).text
+    found = re.search(r"<!--\s*more\s*-->", body, flags=re.IGNORECASE)
+    before = clean_body(body[: found.start()], markdown=markdown).text if found else cleaned.text
+    assert " ".join(cleaned.lead.split()) == " ".join(before.split())

@@ -163,3 +163,26 @@ def test_a_digest_follows_each_module_by_name_not_by_place(tmp_path: Path) -> No
         [sys.executable, "-c", script, str(copy)], capture_output=True, text=True, check=True
     ).stdout.split()
     assert moved == here
+
+
+def test_imports_are_read_at_any_depth_but_not_for_the_type_checker(tmp_path: Path) -> None:
+    """Only import lines are parsed: one in a function, a name list over several lines and an
+    `else:` of a TYPE_CHECKING block count; the block itself and a docstring's prose do not."""
+    package = tmp_path / "sitegen"
+    package.mkdir()
+    for name in ("__init__", "a", "b", "c", "d", "e"):
+        (package / f"{name}.py").write_text("")
+    (package / "m.py").write_text(
+        '"""Prose:\nimport the tables, then read them."""\n'
+        "from typing import TYPE_CHECKING\n\nfrom sitegen import (\n    a,  # first\n    b,\n)\n"
+        "if TYPE_CHECKING:\n    from sitegen import c\n\n    import sitegen.c\nelse:\n"
+        "    import sitegen.d\n\n\ndef run() -> None:\n    from . import e  # here: only run\n"
+    )
+    script = (
+        "import sys, pathlib; from sitegen import code; code.ROOT = pathlib.Path(sys.argv[1])"
+        "; print(' '.join(sorted(code._imported('sitegen.m'))))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script, str(package)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found == ["sitegen", "sitegen.a", "sitegen.b", "sitegen.d", "sitegen.e"]

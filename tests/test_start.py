@@ -62,6 +62,17 @@ def test_a_build_with_nothing_to_do_imports_no_heavy_library(tmp_path: Path) -> 
     assert found == []
 
 
+def test_check_after_a_build_imports_no_heavy_library(tmp_path: Path) -> None:
+    """`check` looks for errors, not for stories nor related articles: no numpy, no scipy."""
+    shutil.copytree(SEEDS, tmp_path / "content")
+    (tmp_path / "site.toml").write_text('title = "档案"\n', encoding="utf-8")
+    assert sitegen(tmp_path, "build").returncode == 0
+    run = "from sitegen.cli import main\ntry:\n    main(['check'])\nexcept SystemExit:\n    pass"
+    found, shown = heavy_imported(tmp_path, run)
+    assert "no errors" in shown
+    assert found == []
+
+
 def test_names_already_collated_are_not_converted_again(tmp_path: Path) -> None:
     """The pinyin of category names is kept in the cache: a build after an edit that names
     nothing new does not load pypinyin's dictionaries, and lists the categories as before."""

@@ -3,10 +3,10 @@
 A cached thing (a normalized article, a rendered page, the search index's state) is as good as the
 code that made it. Rather than a hand-kept list of modules, which goes stale the day a stage imports
 a new one, each digest hashes the import closure of its stage's entry modules: every module of
-this package they import, at the top or inside a function, read with `ast` (imports under
-`if TYPE_CHECKING:` are for the type checker and never run, so they are left out), with the
-packages on the way (importing `sitegen.search.tokens` runs `sitegen/search/__init__.py`), and
-the tables of `sitegen/data/` whose file name a module of the closure spells (authorities.tsv).
+this package they import, at the top or inside a function (each import line read with `ast`;
+imports under `if TYPE_CHECKING:` are for the type checker and never run, so they are left out),
+with the packages on the way (importing `sitegen.search.tokens` runs `sitegen/search/__init__.py`),
+and the tables of `sitegen/data/` whose file name a module of the closure spells (authorities.tsv).
 tests/test_code_digests.py checks each closure against the modules a real run of its stage loads
 and the data files it opens.
 """
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +28,7 @@ DATA = "data"  # the package's tables, read by the modules that name them
 # Each digest's entry modules. Articles: reading a file and normalizing it (front matter, cleaning,
 # slugs, cited documents, the story sketch). Pages: planning and rendering them, from Articles
 # (so the article code too: a page shows what normalizing made). Search: the index's records
-# and files, and the Site's rule that names each record's source (sitegen.site.source_name).
+# and files, and the Site's rule that names each record's source (sitegen.kinds.source_name).
 ARTICLES = ("sitegen.content.load", "sitegen.content.normalize")
 PAGES = ("sitegen.pages", "sitegen.render", *ARTICLES)
 SEARCH = ("sitegen.search.extract", "sitegen.search.writer", "sitegen.site")
@@ -42,11 +44,28 @@ def _file(module: str) -> Path | None:
     return None
 
 
-def _type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
+# At each line's start: an import statement (a name list in parentheses may span lines), or an
+# `if TYPE_CHECKING:`, or any other statement (its indentation ends a TYPE_CHECKING block).
+_LINE = re.compile(
+    r"^([ \t]*)(?:((?:from[ \t]+[.\w]+[ \t]+)?import[ \t]+(?:\([^)]*\)|[^\n]*))"
+    r"|(if[ \t]+(?:\w+\.)?TYPE_CHECKING[ \t]*:)|(?=\S))",
+    re.MULTILINE,
+)
+
+
+def _statements(source: str) -> Iterator[ast.stmt]:
+    """The import statements of a module, at any depth of blocks, but those under `if
+    TYPE_CHECKING:`. Only the import lines are parsed (parsing the whole module took most of a
+    build with nothing to do); a docstring line that merely reads like one is no statement."""
+    skip = -1  # the indentation of the TYPE_CHECKING block being passed over
+    for match in _LINE.finditer(source):
+        indent, statement, checking = len(match[1]), match[2], match[3]
+        if skip >= 0 and indent > skip:
+            continue
+        skip = indent if checking else -1
+        if statement:
+            with suppress(SyntaxError):
+                yield from ast.parse(statement.strip()).body
 
 
 @cache
@@ -57,9 +76,7 @@ def _imported(module: str) -> frozenset[str]:
         raise ValueError(f"{module} is not a module of {PACKAGE}")
     found: set[str] = set()
     is_package = path.name == "__init__.py"
-    todo: list[ast.stmt] = list(ast.parse(path.read_bytes(), str(path)).body)
-    while todo:  # statements only: an import is one, at any depth of blocks
-        node = todo.pop()
+    for node in _statements(path.read_text(encoding="utf-8")):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -70,14 +87,6 @@ def _imported(module: str) -> frozenset[str]:
                 base = ".".join([*anchor, *([base] if base else [])])
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.If) and _type_checking(node):
-            todo.extend(node.orelse)
-        else:
-            for block in ("body", "orelse", "finalbody", "handlers", "cases"):
-                for child in getattr(node, block, ()):
-                    todo.extend(
-                        getattr(child, "body", ()) if block in ("handlers", "cases") else [child]
-                    )
     return frozenset(name for name in found if name.split(".")[0] == PACKAGE and _file(name))
 
 

@@ -17,6 +17,7 @@ the clause before an issuing verb (民政部、财政部印发《…》); and th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from sitegen import authorities
 from sitegen.models import Citation
@@ -49,6 +50,9 @@ TRAILER = re.compile(r"(?:[（(][^（）()]{1,20}[）)])+$")  # （试行）, �
 _NUMBER = re.compile(
     r"([\u4e00-\u9fff]{1,10})\s*[〔\[［【(（]\s*((?:19|20)\d\d)\s*[〕\]］】)）]\s*(\d{1,4})\s*号"
 )
+# What every number holds: a year in brackets. A text without one (most) is not searched for numbers,
+# a search that backtracks over up to ten characters at every Chinese character.
+_BRACKETED_YEAR = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]")
 # Words that may run into a number's issuer from the sentence before it (根据国办发…).
 _LEAD = re.compile(
     r"^(?:根据|依据|按照|参照|印发|转发|执行|落实|贯彻|见|和|及|与|的|于|以|文号|为)+"
@@ -79,6 +83,10 @@ def label(name: str) -> str:
     return name if _NUMBER.fullmatch(name) else f"《{name}》"
 
 
+def _numbers(text: str) -> Iterator[re.Match[str]]:
+    return _NUMBER.finditer(text) if _BRACKETED_YEAR.search(text) else iter(())
+
+
 def _number(match: re.Match[str]) -> str | None:
     issuer = _LEAD.sub("", match[1])
     return f"{issuer}〔{match[2]}〕{int(match[3])}号" if issuer else None
@@ -87,7 +95,7 @@ def _number(match: re.Match[str]) -> str | None:
 def _mentions(text: str) -> list[tuple[str, re.Match[str]]]:
     """Every mention of a document, with its match, in order of position."""
     found = [(_SPACE.sub(" ", m[1].strip()), m) for m in _TITLE.finditer(text) if is_document(m[1])]
-    found += [(n, m) for m in _NUMBER.finditer(text) if (n := _number(m))]
+    found += [(n, m) for m in _numbers(text) if (n := _number(m))]
     return sorted(found, key=lambda item: item[1].start())
 
 
@@ -96,7 +104,7 @@ def cited(text: str) -> tuple[str, ...]:
     spaces collapsed), numbers in the standard form 发〔2018〕128号."""
     names = [_SPACE.sub(" ", m[1].strip()) for m in _TITLE.finditer(text)]
     found = [name for name in names if is_document(name)]
-    found += [n for m in _NUMBER.finditer(text) if (n := _number(m))]
+    found += [n for m in _numbers(text) if (n := _number(m))]
     return tuple(dict.fromkeys(found))
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sitegen.stories import Memo
 
 CategoryPath = tuple[str, ...]
 
@@ -154,3 +157,24 @@ class Page:
     lastmod: datetime | None
     family: str
     data: Any
+
+
+@dataclass(frozen=True)
+class Stories:
+    """Per article (by index): its story's articles earliest first, itself included (() when it
+    has no copy), and the articles related to it by content, most related first; the articles
+    it quotes whole and those quoting it whole (a digest and its articles), newest first. `memo`
+    is what the next build's `find` reuses; `recomputed` counts the related lists made afresh."""
+
+    copies: tuple[tuple[int, ...], ...]
+    related: tuple[tuple[int, ...], ...]
+    memo: Memo | None = None
+    recomputed: int = 0
+    quotes: tuple[tuple[int, ...], ...] = ()
+    quoted_in: tuple[tuple[int, ...], ...] = ()
+
+    @classmethod
+    def none(cls, count: int) -> Stories:
+        """No copies, nothing related: what a check (which lists no page) takes, without numpy."""
+        empty = ((),) * count
+        return cls(empty, empty, None, 0, empty, empty)

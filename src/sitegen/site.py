@@ -15,7 +15,7 @@ from sitegen.collation import collation_key
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.kinds import KINDS, Grouped, Kind, earliest_holders, grouped, listed_here, source_name
-from sitegen.models import Article, CategoryPath
+from sitegen.models import Article, CategoryPath, Stories
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
 
@@ -110,11 +110,7 @@ def _category_tree(
 ) -> tuple[CategoryNode, ...]:
     """Each node lists its articles, a story once: under its earliest copy filed there."""
     members: dict[CategoryPath, list[int]] = defaultdict(list)
-    filed: list[set[CategoryPath]] = []
-    for article in articles:
-        filed.append(
-            {path[:depth] for path in article.categories for depth in range(1, len(path) + 1)}
-        )
+    filed = [levels(article) for article in articles]
     earliest = earliest_holders(copies, filed)
     for i, nodes in enumerate(filed):
         for node in nodes:
@@ -131,6 +127,16 @@ def _category_tree(
     return tuple(build(p) for p in sorted(children[()], key=_path_key))
 
 
+def levels(article: Article) -> tuple[CategoryPath, ...]:
+    """The category nodes an article is filed in: every level of every trail, in the order its
+    trails name them (its lists, and the category filter of search)."""
+    return tuple(
+        dict.fromkeys(
+            path[:depth] for path in article.categories for depth in range(1, len(path) + 1)
+        )
+    )
+
+
 def _path_key(path: CategoryPath) -> tuple[str, str]:
     return collation_key(path[-1])
 
@@ -142,25 +148,21 @@ def index(
     memo: stories.Memo | None = None,
     record: UrlRecord | None = None,
     kinds: Sequence[Kind] = KINDS,
+    *,
+    relations: bool = True,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its earliest copy (in a category or a tag: its earliest copy
     filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
     where an edit can change them. Every kind of grouping is grouped (one may read another's
-    groups), then those `disable_kinds` turns off are left out: no URL, no page, no link."""
-    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
-
+    groups), then those `disable_kinds` turns off are left out: no URL, no page, no link.
+    Without `relations` (a check) no story nor related list is looked for, and numpy is never
+    loaded."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
     source_of = tuple(map(source_name, final))  # search names sources so, pages or not
-    found = stories.find(
-        [a.sketch for a in final],
-        [a.id for a in final],
-        [a.date.timestamp() for a in final],
-        related,
-        memo,
-    )
+    found = _stories(final, related, memo) if relations else Stories.none(len(final))
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = config.tz
@@ -204,10 +206,18 @@ def index(
     )
 
 
+def _stories(final: tuple[Article, ...], related: int, memo: stories.Memo | None) -> Stories:
+    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
+
+    sketches = [a.sketch for a in final]
+    times = [a.date.timestamp() for a in final]
+    return stories.find(sketches, [a.id for a in final], times, related, memo)
+
+
 def _related(
     articles: tuple[Article, ...],
     tree: tuple[CategoryNode, ...],
-    found: stories.Stories,
+    found: Stories,
     limit: int,
 ) -> tuple[tuple[int, ...], ...]:
     """For "相关文章": the articles saying the most of the same things, then those of the same

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen.folding import fold as search_fold
-from sitegen.models import SKETCH_ALL, Sketch, Sketching
+from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
 PERMUTATIONS = 64
@@ -93,12 +93,20 @@ def _shingles(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 
 
 def _minhash(shingles: npt.NDArray[np.uint64]) -> bytes:
+    """Each hash function's least value over the shingles, its low 16 bits. The products are made
+    in place in one buffer, a slice of shingles at a time (bounded memory for a very long text):
+    allocating three arrays per slice took most of the time."""
     a, b = _permutations()
     lowest = np.full(PERMUTATIONS, _MASK32, dtype=np.uint64)
-    for start in range(0, len(shingles), 4096):  # bounded memory for a very long text
-        part = shingles[start : start + 4096]
-        values = (part[None, :] * a[:, None] + b[:, None]) >> np.uint64(32)
-        lowest = np.minimum(lowest, values.min(axis=1))
+    width = min(len(shingles), 2048)
+    buffer = np.empty((PERMUTATIONS, width), dtype=np.uint64)
+    for start in range(0, len(shingles), width):
+        part = shingles[start : start + width]
+        values = buffer[:, : len(part)]
+        np.multiply(part[None, :], a[:, None], out=values)
+        values += b[:, None]
+        values >>= np.uint64(32)
+        np.minimum(lowest, values.min(axis=1), out=lowest)
     return (lowest & np.uint64(0xFFFF)).astype("<u2").tobytes()
 
 
@@ -133,21 +141,6 @@ def sketch(title: str, text: str, wanted: Sketching = SKETCH_ALL) -> Sketch:
         return Sketch(minhash=_minhash(shingles), topics=topics, size=len(shingles))
     exact = hashlib.blake2b(f"{fold(title)}\0{folded}".encode(), digest_size=8).digest()
     return Sketch(exact=exact, topics=topics)
-
-
-@dataclass(frozen=True)
-class Stories:
-    """Per article (by index): its story's articles earliest first, itself included (() when it
-    has no copy), and the articles related to it by content, most related first; the articles
-    it quotes whole and those quoting it whole (a digest and its articles), newest first. `memo`
-    is what the next build's `find` reuses; `recomputed` counts the related lists made afresh."""
-
-    copies: tuple[tuple[int, ...], ...]
-    related: tuple[tuple[int, ...], ...]
-    memo: Memo | None = None
-    recomputed: int = 0
-    quotes: tuple[tuple[int, ...], ...] = ()
-    quoted_in: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from sitegen.cli.console import out, relative
-from sitegen.pipeline import Report
 from sitegen.size import OutputSize, human
 
 if TYPE_CHECKING:

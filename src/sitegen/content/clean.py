@@ -53,6 +53,7 @@ class CleanBody:
     editor: str  # 责任编辑 lifted ("" if none)
     images: tuple[str, ...]  # the src of every image left in the clean body, in order, once
     paywall: str = ""  # the paywall notice dropped from the body: the text is only its opening
+    lead: str = ""  # the text before the excerpt mark (<!-- more -->), else the whole text
 
     @property
     def first_image(self) -> str:
@@ -63,6 +64,10 @@ _EMPTY = CleanBody(html="", text="", source="", original_title="", editor="", im
 # libxml2 works in UTF-8: handing it bytes saves converting a str's buffer, and the encoding given
 # here wins over any <meta charset> in the body.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+# Hexo's and Hugo's excerpt mark, and what stands for it while the body is cleaned (cleaning drops
+# every comment): a private-use character, taken out of the body first so that only the mark is it.
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+_MARK = "\ue000"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CLEANER = nh3.Cleaner(
     tags=set(
@@ -105,6 +110,9 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
     markup = body_html(body, markdown)
     if not markup.strip():
         return _EMPTY
+    marked = _MORE.search(markup) is not None
+    if marked:  # the mark's place kept through the passes, in one parse of the whole body
+        markup = _MORE.sub(_MARK, markup.replace(_MARK, ""), count=1)
     # The <div> keeps leading text out of libxml2's implied <p>; <body> also holds what a stray
     # </div> in the markup pushes out of it.
     root = _gather_body(etree.fromstring(("<div>" + markup).encode(), _PARSER))
@@ -118,21 +126,35 @@ def clean_body(body: str, *, markdown: bool | None = None, title: str = "") -> C
     make_paragraphs(root)
     lifted = process_lines(root, rules)
     drop_title_heading(root, title)
-    drop_empty(root)
+    lead = _unmark(root) if marked else None
+    drop_empty(root)  # the paragraph the mark alone made goes too
     trim_rules(root)
     make_accessible(root)
     tidy_figures(root)
     images = tuple(dict.fromkeys(src for img in root.iter("img") if (src := img.get("src"))))
     clean_html = _CLEANER.clean(etree.tostring(root, encoding=str, method="html", with_tail=False))
+    text = visible_text(root)
     return CleanBody(
         html=clean_html.strip(),
-        text=visible_text(root),
+        text=text,
         source=lifted.get("source", ""),
         original_title=lifted.get("original_title", ""),
         editor=lifted.get("editor", ""),
         images=images,
         paywall=lifted.get("paywall", ""),
+        lead=text if lead is None else lead,
     )
+
+
+def _unmark(root: etree._Element) -> str:
+    """The visible text before the excerpt mark; the mark taken out of the tree."""
+    lead = visible_text(root).partition(_MARK)[0].rstrip()
+    for element in root.iter():
+        if element.text and _MARK in element.text:
+            element.text = element.text.replace(_MARK, "")
+        if element.tail and _MARK in element.tail:
+            element.tail = element.tail.replace(_MARK, "")
+    return lead
 
 
 def _gather_body(document: etree._Element) -> etree._Element:

@@ -42,8 +42,6 @@ _WRITTEN_DATE = re.compile(
 )
 _SLUG_JUNK = re.compile(r"[^\w\-]+")
 _IMAGE_KEYS = ("headimg", "thumbnail", "image", "cover", "banner")
-# Hexo's and Hugo's excerpt mark; looked for before cleaning, which drops every comment.
-_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _LINK_KEYS = ("link", "url", "source_url", "original_url", "origin_url", "canonical")
 _WEB = re.compile(r"^https?://\S+$")
 # What a browser ignores in a URL before reading its scheme: tabs and line breaks anywhere, control
@@ -165,10 +163,6 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
     rel_path = PurePosixPath(source.rel_path)
     markdown = False if rel_path.suffix.lower() in (".html", ".htm") else None
     body = clean_body(source.body, markdown=markdown, title=title)
-    more = _MORE.search(source.body)
-    excerpt = (
-        clean_body(source.body[: more.start()], markdown=markdown, title=title) if more else body
-    )
     problem = _problem(body)
     urls, unsafe = front_matter_urls(meta)
     head_images = (urls.get(k, "") for k in _IMAGE_KEYS)
@@ -191,7 +185,7 @@ def normalize(source: Source, tz: ZoneInfo, sketching: Sketching = SKETCH_ALL) -
         original_title=body.original_title,
         image=image,
         body_html=body.html,
-        summary=clean_text(meta.get("description", "")) or make_summary(excerpt.text),
+        summary=clean_text(meta.get("description", "")) or make_summary(body.lead),
         slug=slug,
         source_path=source.rel_path,
         draft=meta.get("draft") is True

@@ -59,6 +59,7 @@ def prepare(
         cache=cache,
         read_only=True,
         holding=holding,
+        relations=False,
     )
     report = Report()
     session.load(progress=progress)

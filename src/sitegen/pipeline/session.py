@@ -175,9 +175,12 @@ class Session:
         read_only: bool = False,
         keeps_record: bool = True,
         holding: Holding | None = None,
+        relations: bool = True,
     ) -> None:
         """`keeps_record`: write the record of URLs given (never with drafts, nor when only
-        reading: the dev server and `check` read it, and give the same URLs)."""
+        reading: the dev server and `check` read it, and give the same URLs). Without
+        `relations` (`check`, `list`: no page is written) stories and related lists are not
+        looked for, which spares numpy and scipy."""
         self.config = config
         folder = config.root / CACHE_DIR if cache else None
         self.cache = ArticleCache(
@@ -194,6 +197,7 @@ class Session:
         self.memo_path = None if folder is None else folder / "related.pickle"
         self.keeps_record = keeps_record and not drafts and not read_only
         self.holding = holding or Holding(datetime.now(UTC))
+        self.relations = relations
         check_output_folder(config, self.output)
 
     @cached_property
@@ -238,8 +242,11 @@ class Session:
             raise ContentErrors([*errors, error]) from None
         known = _learn_collation(self.cache)
         while True:
-            site = index(articles, self.config, self.config.related, self.memo, given)
-            self.memo = site.memo
+            if self.relations:
+                site = index(articles, self.config, self.config.related, self.memo, given)
+                self.memo = site.memo
+            else:
+                site = index(articles, self.config, 0, None, given, relations=False)
             if not self.cache.read_only:
                 save_pickled(self.memo_path, self.memo)
             try:

@@ -17,7 +17,7 @@ class Doc:
     date: datetime  # orders the ids
     day: str  # shown: 2022-03-14
     year: int
-    source: str  # as the site names it (sitegen.site.source_name)
+    source: str  # as the site names it (sitegen.kinds.source_name)
     categories: tuple[str, ...]  # every level of every trail, the first trail first: "金融"…
     text_key: str  # changes whenever the text may (the content file and the code that reads it)
 

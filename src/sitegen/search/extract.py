@@ -3,7 +3,8 @@
 The page is the theme's; the index is of the article (title, 原标题 and the text normalizing made
 with its body, its date, source and categories), so a theme cannot drop text from search by
 changing its markup, and a warm build indexes without parsing any HTML: only the texts of changed
-articles are read at all. Its source is the one its source page has (one rule, sitegen.site).
+articles are read at all. Its source and its categories are those its source page and its category
+lists have (one rule each: sitegen.kinds.source_name, sitegen.site.levels).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sitegen.code import ARTICLES, digest
 from sitegen.models import Article
 from sitegen.search.doc import Doc
+from sitegen.site import levels
 
 
 def text_of(article: Article, text: str) -> str:
@@ -22,19 +24,14 @@ def text_of(article: Article, text: str) -> str:
 
 
 def category_paths(article: Article) -> tuple[str, ...]:
-    """Every level of every trail as one string ("金融 › 新浪财经"), as the category filter has them."""
-    return tuple(
-        dict.fromkeys(
-            " › ".join(path[:depth])
-            for path in article.categories
-            for depth in range(1, len(path) + 1)
-        )
-    )
+    """The category nodes the site files the article in (sitegen.site.levels), each as one
+    string ("金融 › 新浪财经"), as the category filter has them."""
+    return tuple(" › ".join(path) for path in levels(article))
 
 
 def doc_of(article: Article, url: str, source: str, tz: ZoneInfo) -> Doc:
     """The index's record of an article at `url`, named by `source` as the site names it (its
-    source page's name, sitegen.site.source_name); its text is asked for separately (text_of)."""
+    source page's name, sitegen.kinds.source_name); its text is asked for separately (text_of)."""
     local = article.date.astimezone(tz)
     return Doc(
         url=url,
