@@ -24,7 +24,7 @@ def _xpath_literal(value: str) -> str:
     return "concat(" + ', "\'", '.join(f"'{piece}'" for piece in value.split("'")) + ")"
 
 
-def _compound_to_xpath(selector: str, axis: str) -> str:
+def _compound_to_xpath(selector: str) -> str:
     match = _COMPOUND.fullmatch(selector.strip())
     if match is None or not selector.strip():
         raise ValueError(f"unsupported selector: {selector!r}")
@@ -49,14 +49,14 @@ def _compound_to_xpath(selector: str, axis: str) -> str:
         else:
             conditions.append(f"starts-with(@{attr}, {_xpath_literal(value)})")
     predicate = f"[{' and '.join(conditions)}]" if conditions else ""
-    return f"{axis}::{match['tag'] or '*'}{predicate}"
+    return f"descendant::{match['tag'] or '*'}{predicate}"
 
 
-def compile_selectors(selectors: tuple[str, ...], axis: str = "descendant") -> etree.XPath | None:
+def compile_selectors(selectors: tuple[str, ...]) -> etree.XPath | None:
     """One XPath for a list of selectors: lxml evaluates the union in a single C pass."""
     if not selectors:
         return None
-    parts = [_compound_to_xpath(s, axis) for group in selectors for s in group.split(",")]
+    parts = [_compound_to_xpath(s) for group in selectors for s in group.split(",")]
     return etree.XPath(" | ".join(parts))
 
 
@@ -83,11 +83,9 @@ class SourceRules:
     name: str
     # substrings of a raw body that show this source made it
     markers: tuple[str, ...]
-    # the article itself, when the feed ships the whole page around it
+    # the article itself, when the feed ships the whole page around it (with what follows it: a
+    # stray end tag inside it pushes the rest of its text out of it)
     article: tuple[str, ...] = ()
-    # the page's chrome after the article: what a stray end tag pushes out of the article (as a
-    # browser would) is taken back up to the first of these
-    article_end: tuple[str, ...] = ()
     # page chrome, dropped with everything inside it
     drop: tuple[str, ...] = ()
     # elements that stand for <strong>
@@ -110,10 +108,6 @@ class SourceRules:
     @cached_property
     def article_xpath(self) -> etree.XPath | None:
         return compile_selectors(self.article)
-
-    @cached_property
-    def article_end_xpath(self) -> etree.XPath | None:
-        return compile_selectors(self.article_end, axis="descendant-or-self")
 
     @cached_property
     def drop_xpath(self) -> etree.XPath | None:
@@ -217,8 +211,8 @@ WECHAT = SourceRules(
     name="微信公众号",
     markers=("rich_media_content", "js_content"),
     article=("#js_content", ".rich_media_content"),
-    # jintiankansha's page: the article's video, 阅读原文's toolbar, 文章原文's link
-    article_end=("video#video", ".rich_media_tool", ".media_tool_meta"),
+    # jintiankansha's page after the article: 阅读原文's toolbar, 文章原文's link
+    drop=(".rich_media_tool", ".media_tool_meta"),
     drop_lines=(r"点击上方蓝字\s*关注我们.{0,20}",),
     # jintiankansha's 1px read-tracking image, which the feed also offers as the head image
     promo_images=(r"jintiankansha\.me(?:%2F|/)rss_static",),

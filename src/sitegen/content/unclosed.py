@@ -19,6 +19,7 @@ body without such markup costs one search.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 
 from sitegen.content.tree import BLOCKS, names
@@ -63,9 +64,10 @@ _TAG_GOES_ON = re.compile(r"\s*/?>|\s+[^\s\"'<>/=]+\s*(?:=|/?>|\s)")
 def end_unclosed(html: str, markdown: bool = False) -> str:
     """The body with every element that would swallow what follows it ended: see the module."""
     boundary = _PARAGRAPH_OR_BLANK_LINE if markdown else _PARAGRAPH
+    inside_tags: list[tuple[int, int]] = []
     if (_MAY_RUN_OVER_MARKDOWN if markdown else _MAY_RUN_OVER).search(html):
-        html = _end_quotes(html, boundary)
-    edits = _edits(html, boundary)
+        html, inside_tags = _read_tags(html, boundary)
+    edits = _edits(html, boundary, inside_tags)
     if not edits:
         return html
     pieces, done = [], 0
@@ -75,13 +77,21 @@ def end_unclosed(html: str, markdown: bool = False) -> str:
     return "".join(pieces) + html[done:]
 
 
-def _edits(html: str, boundary: re.Pattern[str]) -> list[tuple[int, int, int, str]]:
+def _edits(
+    html: str, boundary: re.Pattern[str], inside_tags: list[tuple[int, int]]
+) -> list[tuple[int, int, int, str]]:
     """What to change: (where, -order, end of what is cut there, text put there); at one place,
-    what was opened last is ended first."""
+    what was opened last is ended first. A "<" inside another tag (`inside_tags`: the spans of the
+    tags holding one) opens nothing."""
     edits: list[tuple[int, int, int, str]] = []
     search = _Searches(html)
+    starts = [start for start, _ in inside_tags]
     at = 0
     while found := _START.search(html, at):
+        k = bisect_right(starts, found.start()) - 1
+        if k >= 0 and starts[k] < found.start() < inside_tags[k][1]:
+            at = inside_tags[k][1]
+            continue
         kind = (found.group(1) or found.group()[1:]).lower()
         at = after = found.end()
         if kind in ("!", "?"):  # <![CDATA[, <?xml, <!DOCTYPE: libxml2 ends them at the next ">"
@@ -125,16 +135,18 @@ class _Searches:
         return found
 
 
-def _end_quotes(html: str, boundary: re.Pattern[str]) -> str:
+def _read_tags(html: str, boundary: re.Pattern[str]) -> tuple[str, list[tuple[int, int]]]:
     """Each start tag that runs over a paragraph-level tag (or a blank line), in a quoted value or
     not, ended there, unless the value's quote closes later where its tag goes on (it then holds
-    markup, as a tooltip's title may). Tags are read one after another, as libxml2 reads them, so
-    that values left open one after another end where each reaches a paragraph, whatever quotes
-    they hold."""
-    pieces, done, at = [], 0, 0
+    markup, as a tooltip's title may); and the spans of the tags that hold a "<" (what looks like a
+    tag there is an attribute's text). Tags are read one after another, as libxml2 reads them, so
+    that values left open one after another end where each reaches a paragraph."""
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    done = at = shift = 0
     search = _Searches(html)
     while tag := _TAG_NAME.search(html, at):
-        at = tag.end()
+        at, added = tag.end(), ""
         while step := _TAG_STEP.match(html, at):
             at, quote = step.end(), step.group(1)
             if step.group() == ">":
@@ -148,10 +160,14 @@ def _end_quotes(html: str, boundary: re.Pattern[str]) -> str:
             if close and html.startswith("<", over.start()) and _TAG_GOES_ON.match(html, reach + 1):
                 at = reach + 1
                 continue
-            pieces += [html[done : over.start()], (quote or "") + ">"]
+            added = (quote or "") + ">"
+            pieces += [html[done : over.start()], added]
             done = at = over.start()
             break
-    return "".join(pieces) + html[done:] if pieces else html
+        if html.find("<", tag.start() + 1, at) >= 0:
+            spans.append((tag.start() + shift, at + shift + len(added)))
+        shift += len(added)
+    return ("".join(pieces) + html[done:] if pieces else html), spans
 
 
 _QUOTE = {quote: re.compile(quote) for quote in "\"'"}
