@@ -25,6 +25,7 @@ from sitegen.url_record import RECORD_FILE
 
 from .conftest import REPO, SEEDS
 from .test_incremental import synthetic
+from .test_parts import ARTICLES, LATER, PARTS, SITE, write
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 CNAME = "archive.example.org"
@@ -607,3 +608,80 @@ def test_a_deploy_killed_at_any_point_leaves_the_branch_at_its_last_good_commit(
     assert "杀不死的一段" in git(
         bare, env, "show", "gh-pages:2022/03/000_f847cc9c3667cd96/index.html"
     )
+
+
+# An archive in parts (sitegen.parts): a bare repository per part.
+
+PART_NAMES = ("main", "p2023", "p2024")
+
+
+def part_heads(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
+    """Each part's repository's gh-pages commit ("" before its first deploy)."""
+    found = {}
+    for name in PART_NAMES:
+        bare = tmp_path / f"{name}.git"
+        listed = git(bare, env, "for-each-ref", "--format=%(objectname)", "refs/heads/gh-pages")
+        found[name] = listed.strip()
+    return found
+
+
+def make_parted_site(
+    tmp_path: Path, env: dict[str, str], remotes: tuple[str, ...] = PART_NAMES
+) -> Path:
+    """A committed site declared in three parts, built once (its URL record committed), and a
+    bare repository per part, each named as its part's remote in site.toml."""
+    site = tmp_path / "site"
+    site.mkdir()
+    declared = PARTS
+    for name in PART_NAMES:
+        git(tmp_path, env, "init", "--quiet", "--bare", str(tmp_path / f"{name}.git"))
+    for name in remotes:
+        declared = declared.replace(
+            f'name = "{name}"\n', f'name = "{name}"\nremote = "{tmp_path / name}.git"\n'
+        )
+    (site / "site.toml").write_text(SITE + declared, encoding="utf-8")
+    (site / ".gitignore").write_text("build/\n.build.*\n.sitegen-cache/\n", encoding="utf-8")
+    write(site / "content", {**ARTICLES, **LATER})
+    git(site, env, "init", "--quiet", "-b", "main")
+    built = sitegen(site, env, "build")
+    assert built.returncode == 0, built.stderr
+    commit_all(site, env)
+    return site
+
+
+def test_deploy_pushes_each_part_to_its_repository_then_only_changed_ones(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    site = make_parted_site(tmp_path, env)
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 0, result.stderr
+    first = part_heads(tmp_path, env)
+    assert all(first.values()), first
+    files = git(tmp_path / "p2024.git", env, "ls-tree", "-r", "--name-only", "gh-pages")
+    assert "2024/02/c1/index.html" in files.split()
+    assert "2022/03/a1/index.html" not in files.split()
+    assert "parts.json" in git(tmp_path / "main.git", env, "ls-tree", "--name-only", "gh-pages")
+    edited = site / "content/b3.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    built = sitegen(site, env, "build")
+    assert built.returncode == 0, built.stderr
+    commit_all(site, env, "edit b3")
+    again = sitegen(site, env, "deploy")
+    assert again.returncode == 0, again.stderr
+    second = part_heads(tmp_path, env)
+    assert second["p2023"] != first["p2023"]
+    assert second["main"] == first["main"]
+    assert second["p2024"] == first["p2024"]
+    assert "part main: unchanged, skipped" in again.stdout
+    assert "part p2023: published" in again.stdout
+
+
+def test_a_part_without_a_remote_is_refused_before_anything_is_built(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    site = make_parted_site(tmp_path, env, remotes=("main", "p2023"))
+    result = sitegen(site, env, "deploy")
+    assert result.returncode == 1
+    assert "part 'p2024' has no remote" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert part_heads(tmp_path, env) == dict.fromkeys(PART_NAMES, "")

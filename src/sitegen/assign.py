@@ -53,6 +53,7 @@ class Placed:
     redirects: Mapping[str, Redirect]
     withdrawn: tuple[str, ...]
     entries: Mapping[str, Entry]
+    others: Mapping[str, Entry]  # the record's lines of other parts' articles, kept as they are
 
 
 @dataclass(frozen=True)
@@ -77,19 +78,86 @@ def place(
     config: SiteConfig, articles: Sequence[Article], record: UrlRecord | None = None
 ) -> Placed:
     """The articles' URLs, first (the names to assign are those of the articles kept).
-    `articles` in the site's order: the first of two explicit slugs on one URL keeps it."""
+    `articles` in the site's order: the first of two explicit slugs on one URL keeps it. In an
+    archive in parts, only the articles of the part `config` builds are kept."""
     record = record or {}
-    found = _Articles(articles, Urls(config), record)
+    inside: Sequence[int] = range(len(articles))
+    others: dict[str, Entry] = {}
+    outside: list[ContentError] = []
+    if config.parts:
+        inside, record, others, outside = _share(config, articles, record)
+    own = config.part if config.parts and config.part != config.parts[0].name else ""
+    found = _Articles([articles[i] for i in inside], Urls(config), record, own)
     return Placed(
         config,
         record,
-        tuple(found.kept),
+        tuple(inside[k] for k in found.kept),
         tuple(found.urls),
-        tuple(found.errors),
+        (*outside, *found.errors),
         found.redirects,
         tuple(sorted(found.withdrawn)),
         found.entries,
+        others,
     )
+
+
+def part_of(article: Article, config: SiteConfig, recorded: Mapping[str, str]) -> str:
+    """An article's part: the one the record gives its file (the front door's for all published
+    before parts were declared: a URL given never moves), else the one whose span holds its
+    date; "" when none does."""
+    if article.source_path in recorded:
+        return recorded[article.source_path] or config.parts[0].name
+    day = article.date.astimezone(config.tz).date()
+    return next((part.name for part in config.parts if part.holds(day)), "")
+
+
+def _share(
+    config: SiteConfig, articles: Sequence[Article], record: UrlRecord
+) -> tuple[list[int], dict[str, Entry], dict[str, Entry], list[ContentError]]:
+    """The articles of the part `config` builds (their indexes); the record as its build reads
+    it (its articles' lines, their aliases', every name's) and the other parts' lines; on the
+    front door, an error for each article in no part's span."""
+    front = config.parts[0].name
+    recorded = {e.owner[0]: e.part or front for e in record.values() if e.kind == "article"}
+    parts = [part_of(article, config, recorded) for article in articles]
+    inside = [i for i, part in enumerate(parts) if part == config.part]
+    strays = [
+        _stray(article, part, dated, config)
+        for article, part in zip(articles, parts, strict=True)
+        if part == config.part and (dated := part_of(article, config, {})) != part
+    ]
+    outside = [
+        ContentError(
+            Path(articles[i].source_path),
+            1,
+            f"dated {articles[i].date.astimezone(config.tz).date()}, in no "
+            "part's span: declare one in site.toml ([[parts]] from, to)",
+        )
+        for i, part in enumerate(parts)
+        if not part and config.part == front
+    ]
+    mine: dict[str, Entry] = {}
+    others: dict[str, Entry] = {}
+    for url, entry in record.items():
+        if entry.kind in _ARTICLE_KINDS:
+            part = recorded.get(entry.owner[0], front)
+            (mine if part == config.part else others)[url] = entry
+        else:
+            mine[url] = entry
+    return inside, mine, others, [*outside, *strays]
+
+
+def _stray(article: Article, part: str, dated: str, config: SiteConfig) -> ContentError:
+    """An article a part published (urls.txt) dated in another's span: spans must hold what each
+    part published, so that newest first across parts is part by part (one search's order)."""
+    day = article.date.astimezone(config.tz).date().isoformat()
+    where = f"in the span of part {dated!r}" if dated else "in no part's span"
+    message = (
+        f"published in part {part!r} ({RECORD_FILE}) but dated {day}, {where}: a published URL "
+        f"never moves, so widen part {part!r}'s span in site.toml to hold {day} (and start the "
+        "next part after it)"
+    )
+    return ContentError(Path(article.source_path), 1, message)
 
 
 def assign(placed: Placed, names: Names) -> Assigned:
@@ -106,14 +174,16 @@ def assign(placed: Placed, names: Names) -> Assigned:
     return Assigned(
         Urls(config, named),
         tuple(redirects[url] for url in sorted(redirects)),
-        {**placed.entries, **found.entries},
+        {**placed.others, **placed.entries, **found.entries},
     )
 
 
 class _Articles:
     """The articles' URLs, redirects, withdrawn URLs and record lines (one use: made, then read)."""
 
-    def __init__(self, articles: Sequence[Article], urls: Urls, record: UrlRecord) -> None:
+    def __init__(
+        self, articles: Sequence[Article], urls: Urls, record: UrlRecord, part: str = ""
+    ) -> None:
         self.kept: list[int] = []
         self.urls: list[str] = []
         self.errors: list[ContentError] = []
@@ -135,9 +205,9 @@ class _Articles:
                     digest = article.body_digest if kind == "article" else ""
                     if url != target:
                         self.redirects[url] = Redirect(url, target, file)
-                self.entries[url] = Entry(kind, (file,), digest)
+                self.entries[url] = Entry(kind, (file,), digest, part if kind == "article" else "")
         for file, (article, target) in placed.items():
-            self.entries[target] = Entry("article", (file,), article.body_digest)
+            self.entries[target] = Entry("article", (file,), article.body_digest, part)
             self._aliases(article, target, holder)
 
     def _place(self, articles: Sequence[Article], urls: Urls, holder: dict[str, str]) -> None:

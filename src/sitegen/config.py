@@ -13,6 +13,7 @@ from sitegen.errors import ConfigError
 from sitegen.kinds import KINDS
 from sitegen.models import Sketching
 from sitegen.names import good_segment
+from sitegen.parts import Part, parse_parts
 from sitegen.size import GITHUB_PAGES, parse_size
 
 
@@ -116,6 +117,8 @@ class SiteConfig:
     data: Data = field(default_factory=Data)
     publish: Publish = field(default_factory=Publish)
     images: Images = field(default_factory=Images)
+    parts: tuple[Part, ...] = ()  # `[[parts]]`: none, the archive is one site (sitegen.parts)
+    part: str = ""  # the part this configuration builds ("" without parts)
 
     @property
     def sketching(self) -> Sketching:
@@ -243,9 +246,10 @@ def _disable_kinds(value: object) -> tuple[str, ...]:
     return tuple(sorted(set(value)))
 
 
-def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
-    """Validate a site.toml dict; the result is what every stage reads, never the raw dict."""
-    known = {f.name: f for f in fields(SiteConfig) if f.name != "root"}
+def parse_config(raw: dict[str, Any], root: Path, text: str = "") -> SiteConfig:
+    """Validate a site.toml dict; the result is what every stage reads, never the raw dict.
+    `text`: site.toml's own, so that an error in `[[parts]]` names its line."""
+    known = {f.name: f for f in fields(SiteConfig) if f.name not in ("root", "part")}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
@@ -256,6 +260,8 @@ def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
             values[key] = _category_slugs(value)
         elif key == "disable_kinds":
             values[key] = _disable_kinds(value)
+        elif key == "parts":
+            continue  # read once base_url is known
         else:
             _check_type(key, value, known[key].type)
             values[key] = value
@@ -268,9 +274,9 @@ def parse_config(raw: dict[str, Any], root: Path) -> SiteConfig:
         ) from None
     if config.per_page < 1:
         raise ConfigError("per_page", "must be at least 1")
-    return replace(
-        config, base_url=normalize_base_url(config.base_url), images=_check_images(config.images)
-    )
+    base_url = normalize_base_url(config.base_url)
+    parts = parse_parts(raw["parts"], text, base_url, normalize_base_url) if "parts" in raw else ()
+    return replace(config, base_url=base_url, images=_check_images(config.images), parts=parts)
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -285,9 +291,10 @@ def load_config(path: Path) -> SiteConfig:
             "start a new site with `sitegen init DIR`",
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), "not UTF-8 text") from None
-    return parse_config(raw, root)
+    return parse_config(raw, root, text)

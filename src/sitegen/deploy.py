@@ -103,14 +103,16 @@ def check_remote(repo: Path, remote: str) -> None:
         )
 
 
-def fetch_branch(repo: Path, remote: str, branch: str) -> None:
-    """ghp-import builds on <remote>/<branch>: bring that up to date so the push fast-forwards."""
+def fetch_branch(repo: Path, remote: str, branch: str, tracking: str = "") -> None:
+    """ghp-import builds on <remote>/<branch> (or `tracking`): bring that up to date so the push
+    fast-forwards."""
     ref = f"refs/heads/{branch}"
     listed = git(repo, "ls-remote", "--heads", remote, ref)
     if listed.returncode != 0:
         raise DeployError(f"cannot reach remote {remote!r}: {_said(listed)}")
     if listed.stdout.strip():
-        fetched = git(repo, "fetch", "--quiet", remote, f"+{ref}:refs/remotes/{remote}/{branch}")
+        tracking = tracking or f"refs/remotes/{remote}/{branch}"
+        fetched = git(repo, "fetch", "--quiet", remote, f"+{ref}:{tracking}")
         if fetched.returncode != 0:
             raise DeployError(f"cannot fetch {branch} from {remote!r}: {_said(fetched)}")
 
@@ -233,7 +235,16 @@ def default_message(repo: Path, report: Report, dirty: bool = False) -> str:
 
 
 def commit_output(
-    repo: Path, output: Path, *, remote: str, branch: str, message: str, push: bool, cname: str
+    repo: Path,
+    output: Path,
+    *,
+    remote: str,
+    branch: str,
+    message: str,
+    push: bool,
+    cname: str,
+    tracking: str = "",
+    target: str = "",
 ) -> tuple[str, bool, bool]:
     """Commit the output as the branch's next commit (history kept), push it; a build equal to
     what the branch holds adds no commit. Returns the branch's commit, whether it is new, and
@@ -246,11 +257,12 @@ def commit_output(
     the branch holds its last good commit or the new one, whole.
 
     ghp-import runs git in the current folder, so this changes it for the call: not thread-safe.
+    `tracking`: where the remote's branch was fetched to, `target`: its name there (a part of an
+    archive pushes its own local branch to its repository's gh-pages).
     """
     staged = f"sitegen-deploy/{branch}"
-    start = _resolve(repo, f"refs/remotes/{remote}/{branch}") or _resolve(
-        repo, f"refs/heads/{branch}"
-    )
+    tracking = tracking or f"refs/remotes/{remote}/{branch}"
+    start = _resolve(repo, tracking) or _resolve(repo, f"refs/heads/{branch}")
     if start:
         git(repo, "update-ref", f"refs/heads/{staged}", start)
     else:
@@ -280,15 +292,16 @@ def commit_output(
     if moved.returncode != 0:
         raise DeployError(f"cannot move {branch} to the new commit: {_said(moved)}")
     git(repo, "update-ref", "-d", f"refs/heads/{staged}")
-    tracked = _resolve(repo, f"refs/remotes/{remote}/{branch}")
+    tracked = _resolve(repo, tracking)
     if not push or (not changed and tracked == commit):
         return commit, changed, False
-    pushed = git(repo, "push", "--quiet", remote, branch)
+    pushed = git(repo, "push", "--quiet", remote, f"{branch}:{target or branch}")
     if pushed.returncode != 0:
         raise DeployError(
             f"committed to the local {branch}, but `git push {remote} {branch}` failed, so "
             f"nothing was published: {_said(pushed)}"
         )
+    git(repo, "update-ref", tracking, commit)  # what the remote holds now
     return commit, changed, True
 
 

@@ -137,6 +137,14 @@ def describe(error: ContentError, config: SiteConfig) -> str:
     return f"{shown}:{error.line}: {error.message}"
 
 
+def _one_site(config: SiteConfig) -> SiteConfig:
+    """The dev server serves one site: an archive in parts is built (`sitegen build`) for now."""
+    if config.parts:
+        message = "serving an archive in parts is not built yet: `sitegen build`, then serve a part"
+        raise ConfigError("parts", message)
+    return config
+
+
 def copies_from(config: SiteConfig, url: str) -> SiteConfig:
     """A site showing kept copies of its pictures shows them from the server at `url` (its
     store, under COPIES) while served."""
@@ -166,7 +174,7 @@ class DevServer:
         quiet: float = QUIET_SECONDS,
     ) -> None:
         self.config_path = config_path
-        self.config = load_config(config_path)
+        self.config = _one_site(load_config(config_path))
         self.host, self.port = host, port
         self.watch = watch
         self.drafts = drafts

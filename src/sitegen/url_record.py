@@ -7,11 +7,13 @@ A line is tab-separated: the URL, the kind of its owner, then who owns it:
 
     /2022/03/稳增长/    article    <digest of the body>    金融/稳增长.md
     /2022/03/旧地址/    alias      金融/稳增长.md
+    /2027/01/新规/      article    <digest of the body>    金融/新规.md    2027
     /categories/金融/   category   金融
     /tags/两会/         tag        两会
 
 An article is known by its file (a file moved with the same body, by its body's digest); a
-category by its path of names; a tag, document or source by its name. A line whose owner is gone
+category by its path of names; an article of a part other than the front door (sitegen.parts)
+names its part last, so that it never moves to another; a tag, document or source by its name. A line whose owner is gone
 keeps its URL from anyone else (a removed article's URL shows a withdrawal notice) until the
 editor deletes the line. Tabs, newlines and backslashes in names are written `\\t`, `\\n`, `\\\\`.
 """
@@ -42,11 +44,12 @@ _PLAIN = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 @dataclass(frozen=True)
 class Entry:
     """Who owns a URL: `kind` (KINDS), `owner` (the file, or the names), `digest` (an article's
-    body, so that a moved file is known)."""
+    body, so that a moved file is known), `part` (an article's part, "" on the front door)."""
 
     kind: str
     owner: tuple[str, ...]
     digest: str = ""
+    part: str = ""
 
 
 UrlRecord = Mapping[str, Entry]
@@ -67,15 +70,16 @@ def parse(text: str, path: Path) -> dict[str, Entry]:
         if not line.strip() or line.startswith("#"):
             continue
         url, kind, *fields = (_unescape(field) for field in f"{line}\t".split("\t")[:-1])
-        wanted = {"article": 2, "category": len(fields)}.get(kind, 1)
-        bad = not url.startswith("/") or kind not in KINDS or len(fields) != wanted
+        wanted = {"article": (2, 3), "category": (len(fields),)}.get(kind, (1,))
+        bad = not url.startswith("/") or kind not in KINDS or len(fields) not in wanted
         if bad or not fields or not all(fields):
             message = "not a line of the URL record (URL, kind, owner, separated by tabs)"
             raise ContentError(path, number, message)
         if url in record:
             raise ContentError(path, number, f"{url} is listed twice")
         digest = fields.pop(0) if kind == "article" else ""
-        record[url] = Entry(kind, tuple(fields), digest)
+        part = fields.pop() if kind == "article" and len(fields) == 2 else ""
+        record[url] = Entry(kind, tuple(fields), digest, part)
     return record
 
 
@@ -89,7 +93,8 @@ def write(record: UrlRecord) -> str:
     lines = [HEADER]
     for url in sorted(record):
         entry = record[url]
-        fields = [url, entry.kind, *((entry.digest,) if entry.digest else ()), *entry.owner]
+        digest, part = (entry.digest,) if entry.digest else (), (entry.part,) if entry.part else ()
+        fields = [url, entry.kind, *digest, *entry.owner, *part]
         lines.append("\t".join(map(_escape, fields)) + "\n")
     return "".join(lines)
 

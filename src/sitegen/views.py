@@ -186,6 +186,18 @@ class SiteView:
     data_href: str
     static_href: str
     generator: str
+    parts: PartsView | None = None  # an archive in parts (sitegen.parts): its footer's links
+
+
+@dataclass(frozen=True)
+class PartsView:
+    """An archive in parts, as a page's footer links it: this part's name, the older parts'
+    homes (static links go to older parts only: they never move), and the front door's
+    parts.json, which the page reads to link the newer ones."""
+
+    name: str
+    older: tuple[Link, ...]
+    listing: str
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
 from sitegen.holding import Holding
 from sitegen.images.published import described
+from sitegen.parts import Part
+from sitegen.pipeline.report import Report
 from sitegen.size import measure, near_limit
 
 
@@ -65,35 +67,39 @@ def build_command(
     A warm build reuses the normalized articles in .sitegen-cache/ and rewrites only the pages
     that changed; files whose bytes did not change keep their mtimes.
     """
-    from sitegen.pipeline import build  # here, as every command's own module: a fast start
+    from sitegen.pipeline import build, build_parts  # here, as every command's own module
 
     holder: list[SiteConfig] = []
 
     def action() -> None:
         config = load(config_path, base_url)
         holder.append(config)
+        options = {"drafts": drafts, "skip_bad": skip_bad, "jobs": jobs, "cache": not no_cache}
+        where = Path(output) if output else None
+        built: list[tuple[Part | None, Report]] = []
         with progress(err.is_terminal) as shown, json_errors(as_json):
-            report = build(
-                config,
-                output=Path(output) if output else None,
-                drafts=drafts,
-                skip_bad=skip_bad,
-                jobs=jobs,
-                progress=shown,
-                cache=not no_cache,
-                holding=holding,
-            )
-        size = measure(report.output or config.output_path)
-        if as_json:
-            click.echo(summary_json(report, size))
-            return
-        show_warnings(report, config)
-        pictures = described(config, report.output or config.output_path)
-        summary(report, f"sitegen: built {config.title}", size, pictures)
-        if warning := near_limit(size, config.publish.size_limit):
-            err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
+            if config.parts:
+                built.extend(build_parts(config, where, shown, holding=holding, **options))
+            else:
+                built.append((None, build(config, where, shown, holding=holding, **options)))
+        for part, report in built:
+            _summarize(config, part, report, as_json)
 
     run_guarded(action, holder, skipping=skip_bad)
+
+
+def _summarize(config: SiteConfig, part: Part | None, report: Report, as_json: bool) -> None:
+    """A build's summary (a part's, in an archive in parts), its size against the limit."""
+    size = measure(report.output or config.output_path)
+    if as_json:
+        click.echo(summary_json(report, size))
+        return
+    show_warnings(report, config)
+    pictures = described(config, report.output or config.output_path)
+    title = f"sitegen: built {config.title}" + (f", part {part.name}" if part else "")
+    summary(report, title, size, pictures)
+    if warning := near_limit(size, config.publish.size_limit):
+        err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
 
 
 @click.command("check")

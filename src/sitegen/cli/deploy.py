@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
@@ -13,6 +14,9 @@ from sitegen.cli.options import base_url_option, config_option, holding_options,
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentErrors
 from sitegen.holding import Holding
+
+if TYPE_CHECKING:
+    from sitegen.deploy_parts import PartPublished
 
 
 @click.command("deploy")
@@ -51,6 +55,7 @@ def deploy_command(
     build is the same as what the branch holds.
     """
     from sitegen.deploy import DeployError, deploy
+    from sitegen.deploy_parts import deploy_parts
 
     holder: list[SiteConfig] = []
 
@@ -64,17 +69,20 @@ def deploy_command(
                 soft_wrap=True,
             )
         err.print(f"deploy: checking git, then building afresh for {escape(config.base_url)} …")
+        options: dict[str, Any] = {
+            "remote": remote,
+            "branch": branch,
+            "message": message,
+            "push": not no_push,
+            "jobs": jobs,
+            "allow_dirty": allow_dirty,
+            "holding": holding,
+        }
         try:
-            published = deploy(
-                config,
-                remote=remote,
-                branch=branch,
-                message=message,
-                push=not no_push,
-                jobs=jobs,
-                allow_dirty=allow_dirty,
-                holding=holding,
-            )
+            if config.parts:
+                _said_per_part(config, deploy_parts(config, **options))
+                return
+            published = deploy(config, **options)
         except DeployError as exc:
             err.print(f"[bold red]error[/] {escape(str(exc))}", soft_wrap=True)
             sys.exit(1)
@@ -110,3 +118,15 @@ def deploy_command(
         )
 
     run_guarded(action, holder)
+
+
+def _said_per_part(config: SiteConfig, published: list[PartPublished]) -> None:
+    """A line per part of an archive in parts: published, or skipped as unchanged."""
+    for one in published:
+        show_warnings(one.report, config)
+        if not one.changed and not one.pushed:
+            said = f"unchanged, skipped ({one.branch} already holds {one.commit[:12]})"
+        else:
+            where = f"pushed to {one.remote}" if one.pushed else "not pushed (--no-push)"
+            said = f"published {one.commit[:12]} on branch {one.branch}, {where}"
+        out.print(f"part {one.part.name}: {said}", markup=False, soft_wrap=True)

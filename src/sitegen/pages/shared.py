@@ -14,12 +14,12 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sitegen import __version__
+from sitegen import __version__, parts
 from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.models import Article, CategoryPath, Page
 from sitegen.site import CategoryNode, Site
-from sitegen.views import Card, CountedLink, Head, Link, Pagination, SiteView
+from sitegen.views import Card, CountedLink, Head, Link, Pagination, PartsView, SiteView
 
 BodyOf = Callable[[Article], str]
 Token = tuple[str, str, str, tuple[str, int, int]]
@@ -54,6 +54,14 @@ def ready(
     """A page whose whole template data is at hand when it is planned (one page of its kind, or
     a few: small enough to hold): it is its own data."""
     return Page(url, kind, template, key, lastmod, "ready", tuple(context.items()))
+
+
+def _parts_view(config: SiteConfig) -> PartsView | None:
+    """What a page's footer links of an archive in parts (sitegen.parts); None without parts."""
+    if not config.parts:
+        return None
+    older = tuple(Link(text, href) for text, href in parts.older(config))
+    return PartsView(config.part, older, parts.listing_url(config))
 
 
 class Views:
@@ -96,6 +104,7 @@ class Views:
             data_href=href("/data/") if config.data.enabled else "",
             static_href=href("/"),
             generator=f"sitegen {__version__}",
+            parts=_parts_view(config),
         )
         self.salt = digest(self.site_view, repr(config), rendering)
         self._cards: dict[int, Card] = {}

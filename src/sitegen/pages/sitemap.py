@@ -1,5 +1,5 @@
 """The sitemap (family "sitemap"): an index over parts of at most 50,000 URLs each, and
-robots.txt naming it."""
+robots.txt naming it; on the front door of an archive in parts, parts.json listing them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from sitegen.models import Page
 from sitegen.pages.shared import Views, ready
+from sitegen.parts import PARTS_FILE, listing
 from sitegen.views import SitemapEntry
 
 SITEMAP_LIMIT = 50_000
@@ -32,6 +33,11 @@ def sitemap_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
     robots = {"sitemap": urls.absolute(urls.sitemap())}
     url = urls.robots()
     yield ready(url, "robots", "robots.txt", views.key(url, robots), None, **robots)
+    config = views.config
+    if config.parts and config.part == config.parts[0].name:
+        raw = listing(config.parts, config.base_url)
+        url = f"/{PARTS_FILE}"
+        yield ready(url, "parts", "", views.key(url, raw), None, raw=raw)
 
 
 def context(url: str, stamped: tuple[tuple[str, str], ...], views: Views) -> dict[str, Any]:

@@ -15,6 +15,7 @@ top of this package; the build knows no server.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from sitegen.config import SiteConfig
 from sitegen.holding import Holding
 from sitegen.output import static_listing
 from sitegen.parallel import PARALLEL_FROM
+from sitegen.parts import Part, part_config, part_output
 from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.pipeline.session import Session, check_output_folder
 from sitegen.render import rendering_digest, static_dirs
@@ -33,6 +35,7 @@ __all__ = [
     "Report",
     "Session",
     "build",
+    "build_parts",
     "check_output_folder",
     "prepare",
     "quiet",
@@ -72,3 +75,32 @@ def build(
 ) -> Report:
     """Build the whole site once (options as for Session); on any error the old output stays."""
     return Session(config, output, **options).build(progress=progress)
+
+
+def build_parts(
+    config: SiteConfig, output: Path | None = None, progress: Progress = quiet, **options: Any
+) -> list[tuple[Part, Report]]:
+    """Build an archive in parts (sitegen.parts), each into its folder under the output, one
+    after another: one Session at a time, so memory is bounded by a part, not the archive."""
+    output = output or config.output_path
+    reports = []
+    for part in config.parts:
+        session = Session(part_config(config, part), part_output(output, part), **options)
+        reports.append((part, session.build(progress=progress)))
+        del session
+    _clear_strays(output, config.parts)
+    return reports
+
+
+def _clear_strays(output: Path, parts: tuple[Part, ...]) -> None:
+    """The output holds the parts' folders (and their twins) only: what a build before parts
+    were declared left there (the whole site) would be published by none and would confuse all."""
+    kept = {part_output(output, part).name for part in parts}
+    kept |= {f".{name}.next" for name in kept}
+    for path in sorted(output.iterdir()):
+        if path.name in kept:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()

@@ -194,7 +194,8 @@ class Session:
         self.outcomes: dict[Path, Outcome] = {}
         self.made = Made()
         self.showing = Showing()  # what the picture manifest said at the last plan
-        self.memo_path = None if folder is None else folder / "related.pickle"
+        memo = f"related-{config.part}.pickle" if config.part else "related.pickle"
+        self.memo_path = None if folder is None else folder / memo
         self.keeps_record = keeps_record and not drafts and not read_only
         self.holding = holding or Holding(datetime.now(UTC))
         self.relations = relations

@@ -9,6 +9,12 @@
 // apart) is dropped there. The facet column (each article's category and source) is read only
 // to filter, or to count once the filters are opened. Nothing leaves the site and nothing runs
 // on a server.
+//
+// An archive in parts (sitegen.parts) publishes an index per part and lists the parts in the
+// front door's parts.json (the page's data-parts): a search asks every part and merges. A part
+// holds one span of dates and the spans never overlap, so one index's order (title hits first,
+// then newest first) is each part's, newest part first; facet counts add up. A part that cannot
+// be reached is named, and the rest are shown.
 
 const VERSION = 1;
 const [UNIGRAM, BIGRAM, WORD] = [1, 2, 3];
@@ -27,11 +33,17 @@ const PAGE = 10;
 const root = typeof document === "undefined" ? null : document.getElementById("search");
 const indexUrl = root?.dataset.index ?? new URL("search-index/", import.meta.url).href;
 const base = root?.dataset.base ?? new URL(".", import.meta.url).pathname;
-const files = new Map();
+const partsUrl = root?.dataset.parts ?? null;
 
-function load(path, as) {
-  if (!files.has(path)) {
-    const made = fetch(new URL(path, new URL(indexUrl, location.href))).then(async (response) => {
+// A reader of one index's files (each fetched once), at `url`.
+const reader = (url) => {
+  const files = new Map();
+  return (path, as) => load(files, new URL(path, new URL(url, location.href)), as);
+};
+
+function load(files, path, as) {
+  if (!files.has(path.href)) {
+    const made = fetch(path).then(async (response) => {
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
       if (as === "gzip") {
@@ -40,28 +52,81 @@ function load(path, as) {
       }
       return as === "json" ? response.json() : as === "text" ? response.text() : new Uint8Array(await response.arrayBuffer());
     });
-    files.set(path, made);
-    made.catch(() => files.delete(path));
+    files.set(path.href, made);
+    made.catch(() => files.delete(path.href));
   }
-  return files.get(path);
+  return files.get(path.href);
 }
 
-let opened = null;
+const opened = new Map();
 
-// index.json, once; `fold` fills as folding files are loaded.
-function open() {
-  opened ??= load("index.json", "json").then((index) => {
-    if (!index || index.version !== VERSION) throw new Error(`search index version ${index?.version}, want ${VERSION}`);
-    const groups = index.groups.map(([source, paths]) => [index.sources[source], paths.map((p) => index.categories[p])]);
-    return { ...index, groups, fold: new Map(), folds: new Set(index.fold) };
-  });
-  return opened;
+// An index's index.json, once; `fold` fills as folding files are loaded; `base` is where the
+// pages of its URLs are.
+function open(url = indexUrl, pages = base) {
+  if (!opened.has(url)) {
+    const load = reader(url);
+    const made = load("index.json", "json").then((index) => {
+      if (!index || index.version !== VERSION) throw new Error(`search index version ${index?.version}, want ${VERSION}`);
+      const groups = index.groups.map(([source, paths]) => [index.sources[source], paths.map((p) => index.categories[p])]);
+      return { ...index, groups, fold: new Map(), folds: new Set(index.fold), load, base: pages };
+    });
+    made.catch(() => opened.delete(url));
+    opened.set(url, made);
+  }
+  return opened.get(url);
+}
+
+let listed = null;
+
+// The parts to ask, newest first: each its name, address and index (a promise); this site's own
+// index alone when it is not in parts, or when parts.json cannot be read (then `missing` says so).
+function parts() {
+  listed ??= (async () => {
+    if (!partsUrl) return { parts: [{ name: "", url: "", index: open() }], missing: [] };
+    const listing = await fetch(partsUrl)
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null);
+    if (!listing) return { parts: [{ name: "", url: "", index: open() }], missing: ["parts.json"] };
+    const newest = [...listing.parts].reverse();
+    return {
+      parts: newest.map((part) => ({ ...part, index: open(new URL("search-index/", part.url).href, part.url) })),
+      missing: [],
+    };
+  })();
+  return listed;
+}
+
+// Every reachable part's index (newest first), and the names of those that could not be reached.
+async function reached() {
+  const { parts: all, missing } = await parts();
+  const settled = await Promise.allSettled(all.map((part) => part.index));
+  const indexes = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const lost = all.filter((_, i) => settled[i].status === "rejected").map((part) => part.name || part.url);
+  if (!indexes.length) throw new Error(`no search index could be reached: ${[...missing, ...lost].join(", ")}`);
+  return { indexes, missing: [...missing, ...lost] };
+}
+
+const codePoints = (text) => [...text].map((c) => c.codePointAt(0));
+
+// Strings in code point order, as Python sorts them (sort() compares UTF-16 units).
+function byCodePoint(a, b) {
+  const [x, y] = [codePoints(a), codePoints(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+// What the filter menus list: every part's years, sources and categories, as one index has them.
+async function catalog() {
+  const { indexes, missing } = await reached();
+  const union = (name) => (indexes.length === 1 ? indexes[0][name] : [...new Set(indexes.flatMap((index) => index[name]))].sort(byCodePoint));
+  const years = [...new Set(indexes.flatMap((index) => index.years.map(([year]) => year)))].sort((a, b) => a - b);
+  return { years: years.map((year) => [year]), sources: union("sources"), categories: union("categories"), missing, fold: indexes[0].fold };
 }
 
 // Load the folding pairs of these characters' blocks (those that have any) into index.fold.
 async function loadFolding(index, chars) {
   const blocks = [...new Set(chars.map((c) => c.codePointAt(0) >> 8))].filter((b) => index.folds.has(b));
-  const texts = await Promise.all(blocks.map((b) => load(`fold/${b.toString(16)}.txt`, "text")));
+  const texts = await Promise.all(blocks.map((b) => index.load(`fold/${b.toString(16)}.txt`, "text")));
   for (const text of texts) {
     const pairs = [...(text ?? "")];
     for (let i = 0; i + 1 < pairs.length; i += 2) index.fold.set(pairs[i], pairs[i + 1]);
@@ -171,10 +236,10 @@ function postings(kind, bytes) {
 }
 
 // A token's postings in one segment (s/: the base, t/: the tail, its ids stored less `first`).
-async function lookupIn(folder, bits, first, token) {
+async function lookupIn(index, folder, bits, first, token) {
   const digits = Math.ceil(bits / 4);
   const shard = (token >>> (32 - bits)).toString(16).padStart(digits, "0");
-  const bytes = await load(`${folder}/${shard}.bin`);
+  const bytes = await index.load(`${folder}/${shard}.bin`);
   if (!bytes) return { all: [], title: [] };
   if (bytes[0] !== VERSION) throw new Error(`shard ${shard}: version ${bytes[0]}`);
   for (let at = 1, current = 0; at < bytes.length; ) {
@@ -198,7 +263,7 @@ async function lookupIn(folder, bits, first, token) {
     if (current < token) continue;
     const moved = (ids) => (first ? ids.map((id) => id + first) : ids);
     if (kind !== OUTSIDE) return { all: moved(postings(kind, data)), title: moved(title) };
-    const own = await load(`p/${token.toString(16).padStart(8, "0")}.bin`);
+    const own = await index.load(`p/${token.toString(16).padStart(8, "0")}.bin`);
     return { all: own ? postings(own[1], own.subarray(2)) : [], title };
   }
   return { all: [], title: [] };
@@ -208,8 +273,8 @@ async function lookupIn(folder, bits, first, token) {
 async function lookup(index, token) {
   const none = { all: [], title: [] };
   const [base, tail] = await Promise.all([
-    index.tail > 0 ? lookupIn("s", index.shard_bits, 0, token) : none,
-    index.tail < index.docs ? lookupIn("t", index.tail_bits, index.tail, token) : none,
+    index.tail > 0 ? lookupIn(index, "s", index.shard_bits, 0, token) : none,
+    index.tail < index.docs ? lookupIn(index, "t", index.tail_bits, index.tail, token) : none,
   ]);
   return { all: base.all.concat(tail.all), title: base.title.concat(tail.title) };
 }
@@ -235,7 +300,7 @@ const yearOf = (index, id) => {
 
 async function groupsOf(index, ids) {
   const blocks = [...new Set(ids.map((id) => Math.floor(id / index.facet_block)))];
-  const loaded = await Promise.all(blocks.map((b) => load(`f/${b}.gz`, "gzip")));
+  const loaded = await Promise.all(blocks.map((b) => index.load(`f/${b}.gz`, "gzip")));
   const columns = new Map(blocks.map((b, i) => [b, new Uint16Array(loaded[i].buffer, 0, loaded[i].length / 2)]));
   return (id) => index.groups[columns.get(Math.floor(id / index.facet_block))[id % index.facet_block]];
 }
@@ -260,11 +325,29 @@ function countsOf(index, ids, groupOf, filters) {
 // --- the search ---------------------------------------------------------------------------------
 
 /** The articles that hold every phrase of `query`, within `filters` ({category, source, year}):
- * ids, title hits first then newest first (or newest first with sort "date"). The facet column
- * (every candidate's category and source) is read only when a filter is chosen; `counts()` gives
- * each filter's values within the other filters (the page asks when the filters are opened). */
+ * in every part, title hits first then newest first (or newest first with sort "date"), each
+ * result its id and its part's index. The facet column (every candidate's category and source)
+ * is read only when a filter is chosen; `counts()` gives each filter's values within the other
+ * filters (the page asks when the filters are opened); `missing`, the parts not reached. */
 export async function find(query, filters = {}, sort = "") {
-  const index = await open();
+  const { indexes, missing } = await reached();
+  const found = await Promise.all(indexes.map((index) => findIn(index, query, filters, sort)));
+  const titled = sort === "date" ? [] : found.flatMap((part) => part.titled);
+  const results = [...titled, ...found.flatMap((part) => part.rest)];
+  const counts = async () => {
+    const sums = { category: {}, source: {}, year: {} };
+    for (const part of await Promise.all(found.map((f) => f.counts()))) {
+      for (const [name, values] of Object.entries(part)) {
+        for (const [value, n] of Object.entries(values)) sums[name][value] = (sums[name][value] ?? 0) + n;
+      }
+    }
+    return sums;
+  };
+  return { phrases: found[0].phrases, results, counts, index: indexes[0], missing };
+}
+
+// One index's part of a search: its title hits and the rest (all in `rest` with sort "date").
+async function findIn(index, query, filters, sort) {
   await folded(index, query);
   const phrases = phrasesOf(query, index.fold);
   let candidates = [];
@@ -283,10 +366,11 @@ export async function find(query, filters = {}, sort = "") {
       return Object.entries(filters).every(([name, value]) => values[name].includes(value));
     });
   }
-  kept = [...kept].reverse();
-  const results = sort === "date" ? kept : [...kept.filter((id) => inTitle.has(id)), ...kept.filter((id) => !inTitle.has(id))];
+  kept = [...kept].reverse().map((id) => ({ id, index }));
+  const titled = sort === "date" ? [] : kept.filter((result) => inTitle.has(result.id));
+  const rest = sort === "date" ? kept : kept.filter((result) => !inTitle.has(result.id));
   const counts = async () => countsOf(index, candidates, await groupsOf(index, candidates), filters);
-  return { phrases, results: results.map((id) => ({ id })), counts, index };
+  return { phrases, titled, rest, counts };
 }
 
 // The first trail, whole: its levels come first among the group's category paths.
@@ -299,11 +383,12 @@ function shownCategory(paths) {
   return shown;
 }
 
-async function metaOf(index, result) {
-  const rows = await load(`m/${Math.floor(result.id / index.meta_block)}.json`, "json");
-  const [url, title, day, group] = rows[result.id % index.meta_block];
+async function metaOf({ id, index }) {
+  const rows = await index.load(`m/${Math.floor(id / index.meta_block)}.json`, "json");
+  const [url, title, day, group] = rows[id % index.meta_block];
   const [source, paths] = index.groups[group];
-  return { url, title, day, source, category: shownCategory(paths) };
+  const href = index.base + encodeURI(url.replace(/^\//, ""));
+  return { url, href, title, day, source, category: shownCategory(paths) };
 }
 
 // --- excerpts -----------------------------------------------------------------------------------
@@ -382,6 +467,9 @@ function holds(phrases, fold, ...texts) {
 
 // --- the page -----------------------------------------------------------------------------------
 
+// What a search says of the parts it could not reach (their articles are not among the results).
+const unreached = (missing) => (missing.length ? `其中 ${missing.join("、")} 部分暂时无法连接，结果不含其文章。` : "");
+
 function element(tag, className, ...children) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -389,12 +477,10 @@ function element(tag, className, ...children) {
   return node;
 }
 
-const hrefOf = (url) => base + encodeURI(url.replace(/^\//, ""));
-
 function resultNode(meta, phrases, fold) {
   const title = [...meta.title];
   const link = element("a", "", ...marked(title, spans(title, phrases, fold)));
-  link.href = hrefOf(meta.url);
+  link.href = meta.href;
   const line = element("div", "card-meta");
   const time = element("time", "", meta.day);
   time.dateTime = meta.day;
@@ -408,7 +494,7 @@ function resultNode(meta, phrases, fold) {
 
 // Fill a result's excerpt from its page; drop it (false) when its text does not hold the phrases.
 async function fillExcerpt(node, meta, phrases, fold) {
-  const text = await pageText(hrefOf(meta.url)).catch(() => null);
+  const text = await pageText(meta.href).catch(() => null);
   const summary = node.querySelector(".search-excerpt");
   if (text === null) {
     summary.textContent = "";
@@ -506,7 +592,7 @@ function page(root) {
   async function showMore(id) {
     const batch = pending.splice(0, PAGE);
     more.hidden = true;
-    const metas = await Promise.all(batch.map((result) => metaOf(index, result)));
+    const metas = await Promise.all(batch.map(metaOf));
     if (id !== current) return null;
     const nodes = metas.map((meta) => resultNode(meta, phrases, index.fold));
     list.append(...nodes);
@@ -547,7 +633,8 @@ function page(root) {
     const narrowed = Object.keys(filters).length > 0;
     if (!pending.length) {
       await showCounts(id);
-      say(narrowed ? `在所选分类、来源或年份中没有找到“${q}”，试试“全部”。` : `没有找到包含“${q}”的文章。`);
+      const none = narrowed ? `在所选分类、来源或年份中没有找到“${q}”，试试“全部”。` : `没有找到包含“${q}”的文章。`;
+      say(none + unreached(found.missing));
       return;
     }
     total = pending.length;
@@ -556,7 +643,7 @@ function page(root) {
     performance.mark("sitegen:results"); // the benchmark reads when the first results showed
     await showCounts(id);
     if (id !== current) return;
-    counted = () => say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已筛选）" : ""}。`);
+    counted = () => say(`找到 ${total} 篇包含“${q}”的文章${narrowed ? "（已筛选）" : ""}。${unreached(found.missing)}`);
     counted();
     await shown?.excerpts;
   }
@@ -565,7 +652,7 @@ function page(root) {
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     try {
-      index = await open();
+      index = await catalog();
     } catch (error) {
       say("搜索索引没能载入，请稍后再试，或按分类、按归档浏览。");
       throw error;

@@ -1,0 +1,249 @@
+"""An archive in parts (sitegen.parts): declared in site.toml, each part built into its folder,
+no published URL moved, an edit in one span changing that part's files only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.errors import ConfigError
+from sitegen.url_record import RECORD_FILE
+
+from .conftest import sitegen
+from .sitecheck import html_files, internal_targets, parse, resolve
+
+SITE = 'title = "档案"\nbase_url = "https://user.github.io/archive/"\n'
+PARTS = """
+[[parts]]
+name = "main"
+to = 2023-08-31
+
+[[parts]]
+name = "p2023"
+from = 2023-09-01
+to = 2023-12-31
+base_url = "https://user.github.io/archive-2023/"
+
+[[parts]]
+name = "p2024"
+from = "2024-01-01"
+base_url = "https://user.github.io/archive-2024"
+"""
+ARTICLES = {
+    "a1": ("2022-03-01", "金融", "稳增长 政策 发布"),
+    "a2": ("2022-09-01", "经济", "财政 支出 稳增长"),
+    "b1": ("2023-04-01", "金融", "货币 政策 稳增长"),
+    "b2": ("2023-08-01", "经济", "就业 政策"),
+}
+LATER = {
+    "b3": ("2023-10-01", "金融", "稳增长 晚到的文章"),
+    "c1": ("2024-02-01", "金融", "稳增长 新规 出台"),
+    "c2": ("2024-06-01", "经济", "专项债 稳增长"),
+}
+
+
+def write(content: Path, articles: dict[str, tuple[str, str, str]]) -> None:
+    content.mkdir(exist_ok=True)
+    for name, (day, category, text) in articles.items():
+        (content / f"{name}.md").write_text(
+            f"---\ntitle: 文章{name}\ndate: {day}\ncategories: [{category}]\ntags: [两会]\n---\n\n"
+            f"{text}，这是{name}的正文。\n",
+            encoding="utf-8",
+        )
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.endswith(".next") for part in p.parts)
+    }
+
+
+def build(root: Path) -> None:
+    result = sitegen(root, "build")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site published whole (2022 to August 2023), then declared as three parts, the front
+    door's span holding what it published, with newer articles."""
+    root = tmp_path_factory.mktemp("parts")
+    (root / "site.toml").write_text(SITE, encoding="utf-8")
+    write(root / "content", ARTICLES)
+    build(root)
+    (root / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    write(root / "content", LATER)
+    build(root)
+    return root
+
+
+def test_each_part_is_built_into_its_folder_and_nothing_else_stays(archive: Path) -> None:
+    output = archive / "build"
+    shown = sorted(p.name for p in output.iterdir() if not p.name.startswith("."))
+    assert shown == ["main", "p2023", "p2024"]
+    for name in shown:
+        assert (output / name / "index.html").is_file()
+        assert (output / name / "sitemap.xml").is_file()
+
+
+def test_published_articles_stay_on_the_front_door_and_new_ones_go_by_date(archive: Path) -> None:
+    output = archive / "build"
+    for article in ("2022/03/a1", "2022/09/a2", "2023/04/b1", "2023/08/b2"):
+        assert (output / "main" / article / "index.html").is_file(), article
+    assert (output / "p2023" / "2023/10/b3/index.html").is_file()
+    assert not (output / "main" / "2023/10/b3").exists()
+    assert (output / "p2024" / "2024/02/c1/index.html").is_file()
+    assert (output / "p2024" / "2024/06/c2/index.html").is_file()
+    assert not (output / "p2023" / "2023/04/b1").exists()
+    record = (archive / RECORD_FILE).read_text(encoding="utf-8")
+    assert "\tb3.md\tp2023\n" in record
+    assert "\tc1.md\tp2024\n" in record
+    assert "\tb1.md\n" in record  # the front door's lines are as they were
+
+
+def test_parts_json_lists_every_part_on_the_front_door(archive: Path) -> None:
+    listing = json.loads((archive / "build/main/parts.json").read_text(encoding="utf-8"))
+    assert listing["parts"] == [
+        {
+            "name": "main",
+            "from": None,
+            "to": "2023-08-31",
+            "url": "https://user.github.io/archive/",
+        },
+        {
+            "name": "p2023",
+            "from": "2023-09-01",
+            "to": "2023-12-31",
+            "url": "https://user.github.io/archive-2023/",
+        },
+        {
+            "name": "p2024",
+            "from": "2024-01-01",
+            "to": None,
+            "url": "https://user.github.io/archive-2024/",
+        },
+    ]
+    assert not (archive / "build/p2023/parts.json").exists()
+
+
+def test_each_part_links_under_its_own_address(archive: Path) -> None:
+    page = (archive / "build/p2024/2024/02/c1/index.html").read_text(encoding="utf-8")
+    assert 'href="/archive-2024/' in page
+    sitemap = (archive / "build/p2024/sitemap-1.xml").read_text(encoding="utf-8")
+    assert "https://user.github.io/archive-2024/2024/02/c1/" in sitemap
+    assert "2023/10/b3" not in sitemap
+
+
+def test_an_edit_in_an_old_span_changes_only_that_parts_files(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    write(tmp_path / "content", {**ARTICLES, **LATER})
+    build(tmp_path)
+    before = {name: files(tmp_path / "build" / name) for name in ("main", "p2023", "p2024")}
+    edited = tmp_path / "content/b3.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
+    build(tmp_path)
+    after = {name: files(tmp_path / "build" / name) for name in ("main", "p2023", "p2024")}
+    assert after["main"] == before["main"]
+    assert after["p2024"] == before["p2024"]
+    changed = {f for f in after["p2023"] if after["p2023"][f] != before["p2023"].get(f)}
+    assert "2023/10/b3/index.html" in changed
+
+
+def test_adding_a_part_moves_no_published_url(tmp_path: Path) -> None:
+    """Two parts, the second open-ended; closing it before what it published is refused, naming
+    the article; closed after it, with a third part declared, nothing published moves."""
+    two = PARTS.split('[[parts]]\nname = "p2024"')[0].replace("to = 2023-12-31\n", "")
+    (tmp_path / "site.toml").write_text(SITE + two, encoding="utf-8")
+    write(tmp_path / "content", {**ARTICLES, **LATER})
+    build(tmp_path)
+    assert (tmp_path / "build/p2023/2024/02/c1/index.html").is_file()
+    record = (tmp_path / RECORD_FILE).read_text(encoding="utf-8")
+    (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    refused = sitegen(tmp_path, "build")
+    assert refused.returncode == 1
+    assert "c1.md:1: published in part 'p2023' (urls.txt) but dated 2024-02-01" in refused.stderr
+    assert "widen part 'p2023'" in refused.stderr
+    closed = PARTS.replace("to = 2023-12-31", "to = 2024-06-30").replace(
+        'from = "2024-01-01"', 'from = "2024-07-01"'
+    )
+    (tmp_path / "site.toml").write_text(SITE + closed, encoding="utf-8")
+    write(tmp_path / "content", {"c3": ("2024-09-01", "金融", "新的一年")})
+    build(tmp_path)
+    assert (tmp_path / "build/p2023/2024/02/c1/index.html").is_file()
+    assert (tmp_path / "build/p2024/2024/09/c3/index.html").is_file()
+    assert not (tmp_path / "build/p2024/2024/02/c1").exists()
+    kept = (tmp_path / RECORD_FILE).read_text(encoding="utf-8")
+    assert set(record.splitlines()) <= set(kept.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("parts", "line", "says"),
+    [
+        ('[[parts]]\nname = "Main"\n', 5, "parts[1].name: must be a short folder name"),
+        ('[[parts]]\nname = "a"\nto = 2022-12-31\n[[parts]]\nname = "b"\n', 7, "parts[2].from"),
+        (
+            '[[parts]]\nname = "a"\nto = 2022-12-31\n[[parts]]\nname = "b"\nfrom = 2022-06-01\n'
+            'base_url = "https://x.github.io/b/"\n',
+            9,
+            "never overlap",
+        ),
+        (
+            '[[parts]]\nname = "a"\nto = 2022-12-31\n[[parts]]\nname = "b"\nfrom = 2023-01-01\n',
+            7,
+            "parts[2].base_url: every part after the first needs its own address",
+        ),
+        ('[[parts]]\nname = "a"\nbase_url = "https://other.example/"\n', 6, "front door"),
+        ('[[parts]]\nname = "a"\nfrom = "2022-13-01"\n', 6, "must be a date"),
+        ('[[parts]]\nname = "a"\nremotes = "x"\n', 6, "unknown key"),
+    ],
+)
+def test_a_bad_part_is_an_error_naming_site_toml_and_the_line(
+    tmp_path: Path, parts: str, line: int, says: str
+) -> None:
+    (tmp_path / "site.toml").write_text(SITE + "\n" + parts, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "site.toml")
+    assert f"site.toml:{line}:" in str(caught.value)
+    assert says in str(caught.value)
+
+
+def test_a_bad_part_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text(SITE + '\n[[parts]]\nname = "../x"\n', encoding="utf-8")
+    write(tmp_path / "content", ARTICLES)
+    result = sitegen(tmp_path, "build")
+    assert result.returncode != 0
+    assert "site.toml:5: parts[1].name" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "build").exists()
+
+
+def test_an_article_in_no_span_is_an_error_naming_its_file(tmp_path: Path) -> None:
+    toml = SITE + '\n[[parts]]\nname = "main"\nfrom = 2023-01-01\n'
+    (tmp_path / "site.toml").write_text(toml, encoding="utf-8")
+    write(tmp_path / "content", ARTICLES)
+    result = sitegen(tmp_path, "build")
+    assert result.returncode != 0
+    assert "a1.md:1: dated 2022-03-01, in no part's span" in result.stderr
+
+
+def test_every_link_resolves_across_parts(archive: Path) -> None:
+    """Every page's links land on a file of some part (the footer links older parts), and every
+    part but the front door links the front door."""
+    roots = {
+        "/archive/": archive / "build/main",
+        "/archive-2023/": archive / "build/p2023",
+        "/archive-2024/": archive / "build/p2024",
+    }
+    for base, folder in roots.items():
+        for path in html_files(folder):
+            page = parse(path)
+            targets = list(internal_targets(page, "https://user.github.io"))
+            for target in targets:
+                assert any(resolve(f, b, target) for b, f in roots.items()), (path, target)
+            if base != "/archive/" and page.find(".//footer") is not None:
+                assert "/archive/" in targets, path

@@ -1,0 +1,170 @@
+"""One search across an archive in parts, in a real Chromium against a real HTTP server: the same
+articles built as one site and as three parts give the same results in the same order, with the
+same facet counts; a part that cannot be reached is named and the rest shown; links resolve."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from sitegen.config import load_config
+from sitegen.pipeline import build, build_parts
+
+from .conftest import CHROMIUM
+from .test_parts import PARTS
+
+pytestmark = pytest.mark.browser
+WAIT_MS = 15_000
+WORDS = ["稳增长", "专项债", "新规", "财政", "货币政策", "就业", "两会", "改革"]
+CATEGORIES = ["金融", "经济", "社会"]
+SOURCES = ["新华社", "人民日报", "财新网"]
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Serves each folder at its base path, as GitHub Pages serves each part's repository."""
+
+    def __init__(self, *args: object, roots: dict[str, Path], **kwargs: object) -> None:
+        self.roots = roots
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def translate_path(self, path: str) -> str:
+        for base, folder in self.roots.items():
+            if path.startswith(base):
+                rest = unquote(urlsplit(path).path)[len(base) :]
+                return str(folder / rest)
+        return "/nonexistent"
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test output is for failures."""
+
+
+def write_articles(content: Path) -> None:
+    """Sixty articles over 2022-2024, words and facets drawn from a fixed seed."""
+    draw = random.Random(27)
+    content.mkdir()
+    for n in range(60):
+        year = 2022 + n % 3
+        day = f"{year}-{1 + n % 12:02d}-{1 + n % 27:02d} {n % 24:02d}:00:00"
+        title = f"{draw.choice(WORDS)}动态第{n}号"
+        body = "，".join(draw.sample(WORDS, 3))
+        (content / f"a{n:02d}.md").write_text(
+            f"---\ntitle: {title}\ndate: {day}\ncategories: [{draw.choice(CATEGORIES)}]\n"
+            f"source: {draw.choice(SOURCES)}\n---\n\n{body}。这是第{n}篇的正文。\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server: the archive as one site at /one/, and as three parts at /archive/,
+    /archive-2023/ and /archive-2024/; yields its address."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    root = tmp_path_factory.mktemp("parts-search")
+    write_articles(root / "content")
+    roots: dict[str, Path] = {}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, roots=roots))
+    address = f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    one, parted = root / "one", root / "parted"
+    for site, text in [(one, ""), (parted, PARTS.replace("https://user.github.io", address))]:
+        site.mkdir()
+        toml = f'title = "档案"\nbase_url = "{address}/{"one" if not text else "archive"}/"\n'
+        (site / "site.toml").write_text(
+            f'{toml}content_dir = "{root / "content"}"\n{text}', encoding="utf-8"
+        )
+        config = load_config(site / "site.toml")
+        if text:
+            build_parts(config, jobs=1)
+        else:
+            build(config, jobs=1)
+    roots.update(
+        {
+            "/one/": one / "build",
+            "/archive/": parted / "build/main",
+            "/archive-2023/": parted / "build/p2023",
+            "/archive-2024/": parted / "build/p2024",
+        }
+    )
+    yield address
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert not errors, errors
+
+
+def search(page: Page, url: str, query: str) -> tuple[str, list[str]]:
+    """The status line and the results' paths (each relative to its own site), every page shown."""
+    page.goto(f"{url}search/?q={query}")
+    status = page.locator(".search-status")
+    expect(status).to_have_text(re.compile(r"找到 \d+ 篇|没有找到"), timeout=WAIT_MS)
+    results = page.locator(".search-result")
+    total = int(m.group(1)) if (m := re.search(r"找到 (\d+) 篇", status.inner_text())) else 0
+    while results.count() < total:
+        shown = results.count()
+        page.locator(".search-more").click()
+        expect(results).to_have_count(min(total, shown + 10), timeout=WAIT_MS)
+    hrefs = page.locator(".search-result .card-title a").evaluate_all("as => as.map(a => a.href)")
+    paths = [re.sub(r"^https?://[^/]+/[^/]+/", "", unquote(href)) for href in hrefs]
+    return status.inner_text(), paths
+
+
+def facets(page: Page) -> dict[str, list[tuple[str, str]]]:
+    page.locator(".search-options summary").click()
+    expect(page.locator("select[name=year] option").nth(1)).to_contain_text("（", timeout=WAIT_MS)
+    return {
+        name: page.locator(f"select[name={name}] option").evaluate_all(
+            "os => os.map(o => [o.value, o.textContent])"
+        )
+        for name in ("category", "source", "year")
+    }
+
+
+@pytest.mark.parametrize("query", ["稳增长", "专项债 改革", "第7号", "动态"])
+@pytest.mark.parametrize("part", ["archive", "archive-2023"])
+def test_a_search_on_one_part_gives_one_indexs_results_order_and_counts(
+    served: str, page: Page, query: str, part: str
+) -> None:
+    whole_status, whole = search(page, f"{served}/one/", query)
+    whole_facets = facets(page) if whole else {}
+    status, found = search(page, f"{served}/{part}/", query)
+    assert found == whole
+    assert status == whole_status
+    assert not whole or facets(page) == whole_facets
+    assert any(path.startswith("2024/") for path in whole) or query == "第7号"
+
+
+def test_a_result_in_another_part_links_there(served: str, page: Page) -> None:
+    _, found = search(page, f"{served}/archive/", "第59号")
+    assert found == ["2024/12/a59/"]
+    link = page.locator(".search-result .card-title a").first
+    assert link.get_attribute("href", timeout=WAIT_MS).startswith(f"{served}/archive-2024/")
+    link.click()
+    expect(page.locator("h1")).to_contain_text("第59号", timeout=WAIT_MS)
+
+
+def test_an_unreachable_part_is_named_and_the_rest_shown(served: str, page: Page) -> None:
+    _, whole = search(page, f"{served}/one/", "稳增长")
+    page.route(re.compile(r".*/archive-2023/search-index/.*"), lambda route: route.abort())
+    status, found = search(page, f"{served}/archive/", "稳增长")
+    assert "p2023" in status
+    assert "无法连接" in status
+    assert found == [path for path in whole if not re.match(r"2023/(09|1[0-2])/", path)]
+    assert len(found) < len(whole)
