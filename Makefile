@@ -15,6 +15,9 @@ NODE_STAMP := node_modules/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# the distribution was called `sitegen` before it had a name of its own on PyPI
+	$(BIN)/python -m pip uninstall --quiet --yes sitegen 2>/dev/null || true
+	rm -rf src/sitegen.egg-info
 	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 

@@ -338,7 +338,8 @@ def test_corpus_category_and_month_counts_match_the_articles(corpus_builds: dict
     files: Counter[str] = Counter()
     stories: dict[str, set[frozenset[str]]] = {}
     earliest: dict[frozenset[str], str] = {}  # a story is listed under its earliest copy
-    for url, page in article_pages(output).items():
+    pages = article_pages(output)
+    for url, page in pages.items():
         for top in tops_of(page):
             files[top] += 1
             stories.setdefault(top, set()).add(story_of(url, page))
@@ -347,6 +348,9 @@ def test_corpus_category_and_month_counts_match_the_articles(corpus_builds: dict
     per_month = Counter(moment[:7] for moment in earliest.values())
     assert files["新闻"] == 1178 and files["科技"] == 1093 and files["金融"] == 532 + 8
     per_top = {top: len(found) for top, found in stories.items()}
+    filed = set().union(*stories.values())
+    loose = {story_of(url, page) for url, page in pages.items() if not tops_of(page)}
+    per_top["未分类"] = len(loose - filed)  # the stories none of whose copies has a category
     tree = parse(output / "categories/index.html")
     shown = {
         li.xpath("string(a/span[@class='tree-name'])"): int(

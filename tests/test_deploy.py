@@ -20,6 +20,7 @@ import psutil
 import pytest
 import yaml
 
+from sitegen import provenance
 from sitegen.scaffold import init_site
 from sitegen.url_record import RECORD_FILE
 
@@ -405,8 +406,10 @@ def steps(workflow: dict, job: str) -> list[dict]:
 
 def check_pages_workflow(workflow: dict) -> None:
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-    assert triggers["push"]["branches"] == ["main"]
+    assert triggers["push"] is None  # every branch starts it, the build job runs on the default one
     assert "workflow_dispatch" in triggers
+    condition = "github.ref_name == github.event.repository.default_branch"
+    assert workflow["jobs"]["build"]["if"] == condition
     assert workflow["permissions"]["pages"] == "write"
     assert workflow["permissions"]["id-token"] == "write"
     assert workflow["concurrency"]["group"] == "pages"
@@ -464,7 +467,8 @@ def test_init_writes_a_workflow_and_the_requirements_it_installs(tmp_path: Path)
     assert "pip install -r requirements.txt" in runs
     assert 'sitegen build --base-url "$BASE_URL"' in runs
     requirement = (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
-    assert requirement.startswith("sitegen @ git+https://")
+    assert requirement == provenance.requirement()  # what installed this sitegen, no placeholder
+    assert requirement.startswith(provenance.DISTRIBUTION)
     assert "## Publishing" in (site / "README.md").read_text(encoding="utf-8")
 
 

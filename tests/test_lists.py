@@ -100,3 +100,59 @@ def test_pagination_shows_its_gaps(tmp_path: Path) -> None:
     assert [link.text for link in shown] == ["1", "…", *map(str, range(10, 15)), "…", "25"]
     assert [link.href for link in shown if link.text == "…"] == ["", ""]
     assert [link.text for link in views.pagination("/", 2, 5).pages] == list("12345")
+
+
+def write(content: Path, name: str, title: str, date: str, categories: str = "") -> None:
+    content.mkdir(parents=True, exist_ok=True)
+    front = f"---\ntitle: {title}\ndate: {date} 10:00:00\n{categories}---\n"
+    body = f"{title}的正文，讲的是这件事情本身，写得足够长，才像一篇真的文章。" * 5 + "\n"
+    (content / f"{name}.md").write_text(front + body, encoding="utf-8")
+
+
+def test_months_link_the_months_before_and_after_that_have_articles(tmp_path: Path) -> None:
+    for name, date in (("a", "2022-01-05"), ("b", "2022-03-05"), ("c", "2023-02-05")):
+        write(tmp_path / "content", name, f"文章{name}", date)
+    output = build(make_config(tmp_path, search={"enabled": False})).output
+    assert output is not None
+
+    def around(month: str) -> list[tuple[str, str]]:
+        nav = page(output, f"archives/{month}").xpath("//nav[@aria-label='相邻月份']//a")
+        return [(a.text, a.get("href")) for a in nav]
+
+    assert around("2022/01") == [("下一月：2022年3月", "/archives/2022/03/")]
+    assert around("2022/03") == [
+        ("上一月：2022年1月", "/archives/2022/01/"),
+        ("下一月：2023年2月", "/archives/2023/02/"),
+    ]
+    assert around("2023/02") == [("上一月：2022年3月", "/archives/2022/03/")]
+
+
+def test_articles_without_a_category_have_one_and_the_counts_add_up(tmp_path: Path) -> None:
+    """未分类 lists the stories filed nowhere (a copy filed elsewhere files its story there); the
+    categories page's counts add up to its total, or it says that a story under two counts twice."""
+    content = tmp_path / "content"
+    write(content, "filed", "有分类", "2022-01-05", "categories:\n  - 经济\n")
+    write(content, "loose", "无分类", "2022-01-06")
+    write(content, "story", "一个故事", "2022-01-07", "categories:\n  - 经济\n")
+    write(content, "story-copy", "一个故事", "2022-01-07")  # its copy: filed under 经济
+    config = make_config(tmp_path, search={"enabled": False})
+    output = build(config).output
+    assert output is not None
+    assert card_titles(page(output, "categories/未分类")) == ["无分类"]
+    assert "/categories/未分类/\tcategory\t未分类" in (tmp_path / "urls.txt").read_text("utf-8")
+    index_page = page(output, "categories")
+    tops = index_page.xpath("//ul[@class='tree']/li/a")
+    counts = {
+        a.xpath("string(span[@class='tree-name'])"): a.xpath("string(span[@class='count'])")
+        for a in tops
+    }
+    assert counts == {"经济": "2 篇", "未分类": "1 篇"}
+    assert index_page.xpath("string(//p[@class='list-stats'])") == "共 3 篇"
+
+    write(content, "both", "两处都有", "2022-01-08", "categories:\n  - [经济]\n  - [政策]\n")
+    output = build(config).output
+    assert output is not None
+    index_page = page(output, "categories")
+    assert index_page.xpath("string(//p[@class='list-stats'])") == (
+        "共 4 篇（各顶级分类相加为 5 篇：1 篇同属几个顶级分类，在每个分类下各计一次）"
+    )

@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -534,3 +535,33 @@ def test_a_cache_cleaned_while_serving_is_shown_and_the_next_change_recovers(
         assert rebuilt[-1].ok
         assert_equals_clean_build(server, site, tmp_path / "clean")
         stream.close()
+
+
+def test_watch_prints_the_warnings_of_the_files_it_just_read(tmp_path: Path) -> None:
+    """As `sitegen build` does, after each rebuild: a file saved in GBK is named with its warning,
+    once; the next change, to another file, does not repeat it."""
+    site = make_site(tmp_path / "site")
+    process, _ = start_serve(site, "--watch", "-p", "0")
+    lines: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or ()), daemon=True)
+    reader.start()
+    try:
+        gbk = article(
+            "国标编码的文章",
+            "2022-05-01 10:00:00",
+            "这篇文章以国标编码保存，编辑器没有改成统一码。",
+        )
+        (site / "content" / "gbk.md").write_bytes(gbk.encode("gb18030"))
+        eventually(lambda: any("gbk.md changed" in x for x in lines), "the rebuild's line")
+        (site / "content" / "utf8.md").write_text(
+            article("统一码的文章", "2022-06-01 10:00:00", "正文。"), encoding="utf-8"
+        )
+        eventually(lambda: any("utf8.md changed" in x for x in lines), "the second rebuild's line")
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=DEADLINE)
+    finally:
+        process.kill()
+    warned = re.findall(r"warning content/gbk\.md:1: decoded as \S+, not UTF-8", stderr)
+    assert len(warned) == 1, stderr
+    assert "utf8.md" not in stderr

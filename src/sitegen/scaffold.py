@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen import url_record
+from sitegen import provenance, url_record
 from sitegen.config import SiteConfig, load_config
 from sitegen.content.junk import NEW_ARTICLE_BODY
 from sitegen.content.normalize import clean_text, slugify
@@ -37,9 +37,9 @@ A site built with sitegen. Install it with `pip install -r requirements.txt`, bu
 
 ## Publishing
 
-- On every push to `main`, `.github/workflows/pages.yml` builds the site for the repository's
-  Pages address and publishes it (Settings → Pages → Source: GitHub Actions). It installs what
-  `requirements.txt` names: sitegen is not on PyPI, so first point that line at your sitegen.
+- On every push to the default branch, `.github/workflows/pages.yml` builds the site for the
+  repository's Pages address and publishes it (Settings → Pages → Source: GitHub Actions). It
+  installs what `requirements.txt` names: the sitegen that wrote this site.
 - Or from your machine: `sitegen deploy` builds afresh, commits build/ to the `gh-pages` branch
   and pushes it (Settings → Pages → Source: Deploy from a branch, `gh-pages`).
 - A custom domain: `cname = "archive.example.org"` in site.toml, and base_url on that domain.
@@ -49,22 +49,21 @@ A site built with sitegen. Install it with `pip install -r requirements.txt`, bu
   `.sitegen-cache/` and build/ between runs, so a push that adds an article renders only what changed.
 """
 
-PLACEHOLDER = "OWNER"
-REQUIREMENTS = f"""\
-# What `pip install -r requirements.txt` installs, here and in .github/workflows/pages.yml.
-# sitegen is not on PyPI: replace {PLACEHOLDER} with the account whose sitegen you use (pin a
-# tag or commit with @v0.1.0), or put a wheel's URL or path on this line instead.
-sitegen @ git+https://github.com/{PLACEHOLDER}/sitegen.git
+REQUIREMENTS = """\
+# What `pip install -r requirements.txt` installs, here and in .github/workflows/pages.yml: the
+# sitegen that wrote this site (`sitegen init` read where it was installed from). Pin another
+# version, commit or wheel on this line to build with that one.
+{requirement}
 """
 
-PAGES_WORKFLOW = f"""\
-# Builds the site and publishes it with GitHub Pages on every push to main.
+# The action versions are the newest majors actionlint knows (tests/test_workflows.py runs it).
+PAGES_WORKFLOW = """\
+# Builds the site and publishes it with GitHub Pages on every push to the default branch.
 # Enable it once: Settings → Pages → Build and deployment → Source: "GitHub Actions".
 name: Publish to GitHub Pages
 
 on:
   push:
-    branches: [main]
   workflow_dispatch:
 
 permissions:
@@ -78,38 +77,34 @@ concurrency:
 
 jobs:
   build:
+    # Pushes to other branches start the workflow (`on:` cannot name the default branch) and stop here.
+    if: github.ref_name == github.event.repository.default_branch
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - uses: actions/checkout@v7
+      - uses: actions/setup-python@v7
         with:
           python-version: "3.11"
           cache: pip
-      - name: Check that requirements.txt says where sitegen comes from
-        run: |
-          if grep -q 'github.com/{PLACEHOLDER}/' requirements.txt; then
-            echo "::error file=requirements.txt::replace {PLACEHOLDER} with the account whose sitegen you use"
-            exit 1
-          fi
       - name: Install sitegen
         run: pip install -r requirements.txt
       - name: Find the Pages address
         id: pages
-        uses: actions/configure-pages@v5
+        uses: actions/configure-pages@v6
       # sitegen's cache (normalized articles, page manifests) and the last output, kept between
       # runs: a push that adds one article restores the newest by prefix and renders only what
       # changed. (A checkout gives every file a new mtime: each is digested again, ~1 s per 10,000.)
       - name: Restore sitegen's cache and the last output
-        uses: actions/cache@v4
+        uses: actions/cache@v6
         with:
           path: |
             .sitegen-cache
             build
-          key: sitegen-${{{{ hashFiles('requirements.txt') }}}}-${{{{ github.sha }}}}
-          restore-keys: sitegen-${{{{ hashFiles('requirements.txt') }}}}-
+          key: sitegen-${{ hashFiles('requirements.txt') }}-${{ github.sha }}
+          restore-keys: sitegen-${{ hashFiles('requirements.txt') }}-
       - name: Build
         env:
-          BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
         run: sitegen build --base-url "$BASE_URL"
       # The URLs this build gave (urls.txt) are committed back, so the next build, from a fresh
       # checkout, gives no published URL to another page.
@@ -120,7 +115,7 @@ jobs:
             git -c user.name="github-actions[bot]" \
                 -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
                 commit --quiet -m "urls.txt: the URLs this build gave"
-            git push --quiet origin "HEAD:${{GITHUB_REF_NAME}}"
+            git push --quiet origin "HEAD:${GITHUB_REF_NAME}"
           fi
       - name: Stop before uploading what Pages would not publish (a tar over 1 GB)
         run: |
@@ -130,7 +125,7 @@ jobs:
             echo "::error::the upload (a tar of build/) is $size bytes, over GitHub Pages' 1 GB: see README, Past 1 GB"
             exit 1
           fi
-      - uses: actions/upload-pages-artifact@v3
+      - uses: actions/upload-pages-artifact@v5
         with:
           path: build
 
@@ -139,11 +134,11 @@ jobs:
     runs-on: ubuntu-latest
     environment:
       name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
+      url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - name: Publish
         id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@v5
 """
 
 
@@ -203,7 +198,8 @@ def init_site(directory: Path) -> Path:
     (directory / ".gitignore").write_text(
         "build/\n.build.next/\n.build.lock\n.sitegen-cache/\nimages/store/\n", encoding="utf-8"
     )
-    (directory / "requirements.txt").write_text(REQUIREMENTS, encoding="utf-8")
+    requirements = REQUIREMENTS.format(requirement=provenance.requirement())
+    (directory / "requirements.txt").write_text(requirements, encoding="utf-8")
     workflows = directory / ".github" / "workflows"
     workflows.mkdir(parents=True)
     (workflows / "pages.yml").write_text(PAGES_WORKFLOW, encoding="utf-8")

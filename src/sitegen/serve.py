@@ -24,7 +24,13 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from sitegen.config import SiteConfig, load_config
-from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
+from sitegen.errors import (
+    ConfigError,
+    ContentError,
+    ContentErrors,
+    ContentWarning,
+    TemplateProblem,
+)
 from sitegen.images.manifest import store_path
 from sitegen.live import Live
 from sitegen.names import ignored
@@ -110,10 +116,22 @@ class Rebuilt:
     full: bool = False
     errors: tuple[ContentError, ...] = ()
     problem: str = ""
+    warnings: tuple[ContentWarning, ...] = ()  # of the files just read
+    held: tuple[ContentWarning, ...] = ()  # the files just read that are held back, and why
 
     @property
     def ok(self) -> bool:
         return not self.errors and not self.problem
+
+
+def content_files(changed: set[Path], content: Path) -> frozenset[Path]:
+    """The changed files as a report names them: relative to content/ (where it really is)."""
+    content = content.resolve()
+    return frozenset(
+        path.resolve().relative_to(content)
+        for path in changed
+        if path.resolve().is_relative_to(content)
+    )
 
 
 def problem_of(exc: Exception) -> str:
@@ -314,6 +332,7 @@ class DevServer:
             return
         changes = classify(changed, self.config, self._layout)
         report, errors, problem = self._attempt(changes)
+        read = content_files(changed, self.config.content_path)
         rebuilt = Rebuilt(
             changed=tuple(sorted(changed)),
             seconds=time.perf_counter() - started,
@@ -322,6 +341,8 @@ class DevServer:
             full=changes.config,
             errors=errors,
             problem=problem,
+            warnings=tuple(w for w in report.warnings if w.path in read),
+            held=tuple(h for h in report.held if h.path in read),
         )
         self._pending = set() if rebuilt.ok else changed
         self.on_rebuild(rebuilt)

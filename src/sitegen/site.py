@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from sitegen import stories
 
 
+UNCATEGORIZED: CategoryPath = ("未分类",)
+"""The category page of the articles filed in none (a story: when none of its copies is)."""
+
+
 @dataclass(frozen=True)
 class CategoryNode:
     """A node is (name, parent): the same name under two parents is two nodes."""
@@ -105,12 +109,30 @@ def _walk(tree: tuple[CategoryNode, ...]) -> list[CategoryNode]:
     return found
 
 
+def filed_in(article: Article) -> tuple[CategoryPath, ...]:
+    """The categories an article is filed in: its own, or UNCATEGORIZED."""
+    return article.categories or (UNCATEGORIZED,)
+
+
+def _filed(
+    articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...]
+) -> list[tuple[CategoryPath, ...]]:
+    """Per article, the nodes it is filed in (levels); a story none of whose copies has a
+    category is filed in UNCATEGORIZED, as Hexo files it in its default_category."""
+    story = [copies[i][0] if copies[i] else i for i in range(len(articles))]
+    categorized = {story[i] for i, article in enumerate(articles) if article.categories}
+    return [
+        levels(article) if story[i] in categorized else (UNCATEGORIZED,)
+        for i, article in enumerate(articles)
+    ]
+
+
 def _category_tree(
     articles: tuple[Article, ...], copies: tuple[tuple[int, ...], ...]
 ) -> tuple[CategoryNode, ...]:
     """Each node lists its articles, a story once: under its earliest copy filed there."""
     members: dict[CategoryPath, list[int]] = defaultdict(list)
-    filed = [levels(article) for article in articles]
+    filed = _filed(articles, copies)
     earliest = earliest_holders(copies, filed)
     for i, nodes in enumerate(filed):
         for node in nodes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +14,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from sitegen.config import SiteConfig
-from sitegen.errors import ConfigError, ContentError, ContentErrors, TemplateProblem
+from sitegen.errors import (
+    ConfigError,
+    ContentError,
+    ContentErrors,
+    ContentWarning,
+    TemplateProblem,
+)
 
 if TYPE_CHECKING:
     from sitegen.pipeline import Report
@@ -60,21 +66,31 @@ def show_errors(errors: list[ContentError], config: SiteConfig | None = None) ->
 
 
 def show_warnings(report: Report, config: SiteConfig, limit: int = 20) -> None:
-    for warning in report.warnings[:limit]:
-        err.print(
-            f"[yellow]warning[/] {relative(config.content_path / warning.path)}:{warning.line}: {warning.message}"
-        )
-    if len(report.warnings) > limit:
-        err.print(f"[yellow]… and {len(report.warnings) - limit} more warnings[/]")
-    for held in report.held[:limit]:
-        err.print(
-            f"[yellow]held[/] {relative(config.content_path / held.path)}: {escape(held.message)}"
-        )
-    if len(report.held) > limit:
-        err.print(f"[yellow]… and {len(report.held) - limit} more held back (sitegen list held)[/]")
+    show_found(report.warnings, report.held, config, limit)
     if report.skipped:
         err.print(f"[yellow]skipped {len(report.skipped)} file(s) with errors (--skip-bad):[/]")
         show_errors(report.skipped, config)
+
+
+def show_found(
+    warnings: Sequence[ContentWarning],
+    held: Sequence[ContentWarning],
+    config: SiteConfig,
+    limit: int = 20,
+) -> None:
+    """The warnings, and what is held back with why, the first `limit` of each."""
+    for warning in warnings[:limit]:
+        err.print(
+            f"[yellow]warning[/] {relative(config.content_path / warning.path)}:{warning.line}: {warning.message}"
+        )
+    if len(warnings) > limit:
+        err.print(f"[yellow]… and {len(warnings) - limit} more warnings[/]")
+    for one in held[:limit]:
+        err.print(
+            f"[yellow]held[/] {relative(config.content_path / one.path)}: {escape(one.message)}"
+        )
+    if len(held) > limit:
+        err.print(f"[yellow]… and {len(held) - limit} more held back (sitegen list held)[/]")
 
 
 @contextmanager

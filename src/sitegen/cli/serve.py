@@ -19,6 +19,7 @@ from sitegen.cli.console import (
     relative,
     run_guarded,
     show_errors,
+    show_found,
     show_warnings,
 )
 from sitegen.cli.options import config_option, drafts_option, jobs_option
@@ -39,11 +40,13 @@ def _what_changed(paths: tuple[Path, ...]) -> str:
 
 
 def _show_rebuild(rebuilt: Rebuilt, config: SiteConfig) -> None:
-    """One line per rebuild (what changed, what it cost); a failed one lists its errors first."""
+    """One line per rebuild (what changed, what it cost), after the warnings of the files it read;
+    a failed one lists its errors first."""
     what = _what_changed(rebuilt.changed)
     stamp = datetime.now().strftime("%H:%M:%S")
     took = f"{rebuilt.seconds * 1000:.0f} ms"
     if rebuilt.ok:
+        show_found(rebuilt.warnings, rebuilt.held, config)
         kind = "full rebuild, " if rebuilt.full else ""
         out.print(
             f"{stamp} {what}: {kind}{rebuilt.rendered} page(s) rendered, "

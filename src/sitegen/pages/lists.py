@@ -11,6 +11,7 @@ from sitegen.chart import month_chart
 from sitegen.models import Page
 from sitegen.pages.feeds import category_feed_link
 from sitegen.pages.shared import Views, digest, ready
+from sitegen.site import filed_in
 from sitegen.views import CountedLink, Link, Quoted, RecordView, Tick, YearView
 
 HOME_PAGES = 10  # the home list stops here and leads to the archive
@@ -37,6 +38,8 @@ class ListPage:
     timeline: tuple[Tick, ...] = ()
     record: RecordView | None = None
     quotes: tuple[str, ...] = ()  # per article shown: the sentence citing the list's document
+    # a month's: the months before and after it that have articles
+    neighbours: tuple[Link, ...] = ()
 
 
 def list_pages(
@@ -56,11 +59,13 @@ def list_pages(
     timeline: tuple[Tick, ...] = (),
     record: RecordView | None = None,
     quotes: Sequence[str] = (),
+    neighbours: tuple[Link, ...] = (),
 ) -> Iterator[Page]:
     """`count`: the articles counted in the heading, when more than are listed; `latest`: the
     list is a category's newest across its subcategories, not all of them; `more`: where the
     rest are, shown after the last page when the list stops short of `count`; `record`: what
-    the list's document or body is, on its first page; `quotes`: per member, what it says."""
+    the list's document or body is, on its first page; `quotes`: per member, what it says;
+    `neighbours`: the lists beside this one (a month's months before and after it)."""
     per = views.config.per_page
     count = len(members) if count is None else count
     total = max(1, -(-len(members) // per))
@@ -70,6 +75,8 @@ def list_pages(
     )
     if record is not None or quotes:  # only documents' and bodies' lists: others keep their keys
         group = digest(group, record, tuple(quotes))
+    if neighbours:  # only months'
+        group = digest(group, neighbours)
     for n in range(1, total + 1):
         url = views.urls.page(first, n)
         shown = tuple(members[(n - 1) * per : n * per])
@@ -91,6 +98,7 @@ def list_pages(
             timeline=timeline if n == 1 else (),
             record=record if n == 1 else None,
             quotes=tuple(quotes[(n - 1) * per : n * per]),
+            neighbours=neighbours,
         )
         key = views.key(url, group, n, total, list(map(views.tokens.__getitem__, shown)))
         yield Page(url, kind, "list.html", key, views.newest(shown), "list", data)
@@ -115,6 +123,7 @@ def context(url: str, data: ListPage, views: Views) -> dict[str, Any]:
         )
         if data.quotes
         else (),
+        "neighbours": data.neighbours,
     }
 
 
@@ -142,7 +151,7 @@ def category_pages(views: Views) -> Iterator[Page]:
     site, urls = views.site, views.urls
     root = Link("分类", urls.href(urls.categories()))
     for node in site.walk():
-        own = [i for i in node.articles if node.path in site.articles[i].categories]
+        own = [i for i in node.articles if node.path in filed_in(site.articles[i])]
         latest = not own and bool(node.children)
         yield from list_pages(
             views,
@@ -167,7 +176,8 @@ def date_pages(views: Views) -> Iterator[Page]:
         years.setdefault(month.year, []).extend(month.articles)
     for year, members in years.items():
         yield year_page(views, year, members, archives)
-    for month in views.site.months:
+    months = views.site.months  # newest first
+    for k, month in enumerate(months):
         year_link = Link(f"{month.year}年", urls.href(urls.year(month.year)))
         yield from list_pages(
             views,
@@ -176,6 +186,14 @@ def date_pages(views: Views) -> Iterator[Page]:
             f"{month.year}年{month.month}月",
             month.articles,
             trail=(archives, year_link),
+            neighbours=tuple(
+                Link(f"{label}：{m.year}年{m.month}月", urls.href(urls.month(m.year, m.month)))
+                for label, m in (
+                    ("上一月", months[k + 1] if k + 1 < len(months) else None),
+                    ("下一月", months[k - 1] if k else None),
+                )
+                if m is not None
+            ),
         )
 
 
