@@ -65,6 +65,8 @@ FEATURE_OFF: dict[str, str] = {
     "related": "related = 0\n",  # related articles (by content, then by category)
     "documents": 'disable_kinds = ["documents"]\n',
     "sources": 'disable_kinds = ["sources"]\n',
+    "authorities": 'disable_kinds = ["authorities"]\n',  # a page per issuing body
+    "data": "[data]\nenabled = false\n",  # the archive's data for download
 }
 Write = Callable[..., list[Path]]  # (count, folder, seed=, first=) → the files written
 CORPORA: dict[str, tuple[Write, str]] = {  # name → its writer and version
@@ -189,7 +191,7 @@ def kind_of(relative: str) -> str:
     head = relative.split("/", 1)[0]
     if head == SEARCH_FOLDER:
         return "search index"
-    if head in ("documents", "sources"):  # with the sources' feeds: all that each kind adds
+    if head in ("documents", "sources", "authorities", "data"):  # with the feeds: all each adds
         return head
     if relative.endswith(".xml") or relative == "robots.txt":
         return "sitemaps" if relative.startswith("sitemap") else "feeds"
@@ -295,11 +297,11 @@ def edited_builds(root: Path, runs: int) -> Stat:
     return Stat.of(edited)
 
 
-def bench_features(root: Path, runs: int) -> dict[str, dict[str, Stat]]:
+def bench_features(root: Path, runs: int, features: tuple[str, ...]) -> dict[str, dict[str, Stat]]:
     """Cold and one edited article with each feature of FEATURE_OFF off alone (then all back on)."""
     off = {}
-    for feature, text in FEATURE_OFF.items():
-        write_config(root, search=False, extra=text)
+    for feature in features:
+        write_config(root, search=False, extra=FEATURE_OFF[feature])
         cold = cold_builds(root, runs)
         timed(BUILD, root)  # the first build after a cold one fills the twin: not an edit's cost
         off[feature] = {"cold": cold, "one article edited": edited_builds(root, runs)}
@@ -318,13 +320,13 @@ def cold_result(root: Path, size: int, runs: int, name: str = "cold") -> SizeRes
     return result
 
 
-def bench_features_only(root: Path, size: int, runs: int) -> SizeResult:
+def bench_features_only(root: Path, size: int, runs: int, features: tuple[str, ...]) -> SizeResult:
     """`--features-only`: all on (cold, one edited, bytes by kind), then each feature off."""
     result = cold_result(root, size, runs)
     result.kinds = by_kind(root / "build")
     timed(BUILD, root)  # fills the twin, as the warm builds do before bench_sitegen's edits
     result.scenarios["one article edited"] = edited_builds(root, runs)
-    result.features = bench_features(root, runs)
+    result.features = bench_features(root, runs, features)
     return result
 
 
@@ -342,7 +344,7 @@ def bench_cold_only(root: Path, size: int, runs: int) -> SizeResult:
 
 
 def bench_sitegen(
-    root: Path, size: int, runs: int, with_search: bool, write: Write, features: bool = True
+    root: Path, size: int, runs: int, with_search: bool, write: Write, features: tuple[str, ...]
 ) -> SizeResult:
     build = BUILD
     result = cold_result(root, size, runs)
@@ -380,7 +382,7 @@ def bench_sitegen(
         result.kinds = by_kind(root / "build")
     result.scenarios.update(bench_serve(root, runs))
     if features:
-        result.features = bench_features(root, runs)
+        result.features = bench_features(root, runs, features)
     return result
 
 
@@ -759,7 +761,16 @@ def main() -> None:
         parser, "--cold-only", "only the cold build with search (and Hugo's): sizes, time, memory"
     )
     switch(parser, "--skip-features", "leave out what each feature costs (more cold builds)")
+    parser.add_argument(
+        "--features",
+        default=os.environ.get("BENCH_FEATURES", ",".join(FEATURE_OFF)),
+        help=f"the features measured off, a comma list of: {', '.join(FEATURE_OFF)}",
+    )
     args = parser.parse_args()
+    features = tuple(f for f in args.features.split(",") if f)
+    unknown = sorted(set(features) - set(FEATURE_OFF))
+    if unknown:
+        parser.error(f"unknown feature {unknown[0]!r}; known: {', '.join(FEATURE_OFF)}")
     if args.corpus == "real" and not real_corpus.corpus_dir().is_dir():
         raise SystemExit(
             f"the real corpus is absent ({real_corpus.corpus_dir()}): set SITEGEN_SHARED to the "
@@ -770,7 +781,7 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         root = site(args.work.resolve(), size, args.corpus)
         if args.features_only:
-            results.append(bench_features_only(root, size, args.runs))
+            results.append(bench_features_only(root, size, args.runs, features))
             results[-1].corpus = args.corpus
             print(table(results[-1:]), flush=True)
             continue
@@ -779,7 +790,7 @@ def main() -> None:
             result = bench_cold_only(root, size, args.runs)
         else:
             result = bench_sitegen(
-                root, size, args.runs, with_search, write, not args.skip_features
+                root, size, args.runs, with_search, write, () if args.skip_features else features
             )
         result.corpus = args.corpus
         result.hugo, result.hugo_output = bench_hugo(root, args.runs)

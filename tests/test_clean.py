@@ -620,6 +620,17 @@ def test_a_heading_wrapped_around_blocks_is_no_heading() -> None:
     assert html == "<p>第一段。</p><p>第二段。</p><h2>小标题</h2><p>正文。</p>"
 
 
+def test_a_stray_end_tag_in_a_wechat_article_keeps_the_text_after_it() -> None:
+    page = (FIXTURES / "wechat_js_content.html").read_text()
+    stray = page.replace("</p><ul", "</p></div></section><p>被提前关闭之后的段落。</p><ul", 1)
+    assert stray != page
+    body = clean_body(stray)
+    assert "被提前关闭之后的段落。" in body.text
+    assert "打破一刀切" in body.text and body.source.startswith("央视新闻微信公众号")
+    for gone in words("文章原文 阅读原文 平台地址 jintiankansha.me%2Frss_static mp4"):
+        assert gone not in body.html
+
+
 @pytest.mark.parametrize(
     ("body", "markdown"),
     [

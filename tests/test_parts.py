@@ -10,6 +10,7 @@ import pytest
 
 from sitegen.config import load_config
 from sitegen.errors import ConfigError
+from sitegen.size import measure
 from sitegen.url_record import RECORD_FILE
 
 from .conftest import sitegen
@@ -247,3 +248,25 @@ def test_every_link_resolves_across_parts(archive: Path) -> None:
                 assert any(resolve(f, b, target) for b, f in roots.items()), (path, target)
             if base != "/archive/" and page.find(".//footer") is not None:
                 assert "/archive/" in targets, path
+
+
+def test_a_tiny_size_limit_proposes_the_next_span_and_fails_naming_the_part(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    write(tmp_path / "content", {**ARTICLES, **LATER})
+    build(tmp_path)
+    sizes = {name: measure(tmp_path / "build" / name).bytes for name in ("main", "p2023", "p2024")}
+    near = f"\n[publish]\nsize_limit = {int(max(sizes.values()) / 0.9)}\n"
+    (tmp_path / "site.toml").write_text(SITE + PARTS + near, encoding="utf-8")
+    warned = sitegen(tmp_path, "build", "--now", "2025-01-15T12:00:00+08:00")
+    assert warned.returncode == 0, warned.stderr
+    assert "of [publish] size_limit" in warned.stderr
+    tiny = '\n[publish]\nsize_limit = "1 KB"\n'
+    (tmp_path / "site.toml").write_text(SITE + PARTS + tiny, encoding="utf-8")
+    failed = sitegen(tmp_path, "build", "--now", "2025-01-15T12:00:00+08:00")
+    assert failed.returncode == 1
+    said = " ".join(failed.stderr.split())
+    assert "part 'p2024' is" in said
+    assert "over [publish] size_limit (1.0 KB)" in said
+    assert "close part 'p2024' (to = 2025-01-15)" in said
+    assert 'name = "p20250116", from = 2025-01-16' in said
+    assert "Traceback" not in failed.stderr

@@ -108,6 +108,16 @@ def _text_kept(body: str) -> str:
         "<![CDATA[",
         "<?php echo 1 ",
         "<embed><plaintext>",  # two edits at one place: an end tag put, a start tag cut
+        # quoted values left open one after another read each other's quotes
+        "<img src='//a.cn/x<img src='//a.cn/y<img src=\"http://a.cn/z.jpg",
+        "<img src='a<img src='b<img src='c",
+        # a tag whose closed value leaves it running over the paragraph, an iframe's too
+        '<iframe src="http://a.cn/x.jpg<img src="http://a.cn/y.jpg',
+        "<iframe src=x ",
+        # what looks like a tag inside another tag's value is the value's text (libxml2 reads
+        # tags as HTML5 does): it neither opens nor reads on over what follows
+        '<img src="http://a.cn/x.jpg<embed src="http://a.cn/y.jpg',
+        '<embed src="http://a.cn/x.jpg<script>',
     ],
 )
 def test_no_markup_between_paragraphs_takes_the_text_after_it(markup: str) -> None:
@@ -221,12 +231,6 @@ def test_random_hostile_markup_between_real_paragraphs_loses_no_text(data: st.Da
     # An element opened by one piece and ended by another (or by the article itself) is closed
     # markup, whose content is its own: the property is about markup left open.
     assume(not (_kinds_ended(inserted + source.body) & _kinds_opened(inserted)))
-    # Left alone (see the issue's note): quoted values left open one after another read each
-    # other's quotes as their own; one per body is what is ended.
-    assume(sum(bool(re.search(r"=[\"'][^\"'>]*$", markup)) for _, markup in gaps) <= 1)
-    # Left alone (see the issue's note): a stray container end tag inside a WeChat article ends
-    # the element the article is taken from, as it does in a browser.
-    assume(not ("js_content" in source.body and re.search(r"</(?:div|p)>", inserted)))
     at: dict[int, str] = {}
     for gap, markup in gaps:
         at[gap] = at.get(gap, "") + markup

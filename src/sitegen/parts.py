@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.errors import ConfigError
+from sitegen.size import human
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -192,3 +193,24 @@ def older(config: SiteConfig) -> list[tuple[str, str]]:
 def listing_url(config: SiteConfig) -> str:
     """Where the front door publishes parts.json (`config`: a part's)."""
     return config.parts[0].base_url + PARTS_FILE
+
+
+def next_span(config: SiteConfig, part: Part, today: date) -> str:
+    """The span to declare when the open part nears the size limit: it closes today (late
+    arrivals dated up to today still go there), the next part starts tomorrow."""
+    start = today + timedelta(days=1)
+    front = config.parts[0].base_url or config.base_url
+    return (
+        f"close part {part.name!r} (to = {today}) and declare the next in site.toml: [[parts]] "
+        f'name = "p{start:%Y%m%d}", from = {start}, base_url = '
+        f'"{front.rstrip("/")}-{start:%Y%m%d}/", remote = "its own repository"'
+    )
+
+
+def too_big(part: Part, size: int, limit: int, proposal: str) -> str:
+    """Why a part fails the build: past the limit, the host would refuse it."""
+    advice = proposal or "it is closed: only its own edits and late arrivals grow it"
+    return (
+        f"part {part.name!r} is {human(size)} as uploaded, over [publish] size_limit "
+        f"({human(limit)}): the host would refuse it; {advice}"
+    )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from datetime import date
 from pathlib import Path
 
 import click
 from rich.markup import escape
 
+from sitegen import parts
 from sitegen.cli.console import err, out, progress, relative, run_guarded, show_warnings
 from sitegen.cli.options import (
     base_url_option,
@@ -82,24 +85,40 @@ def build_command(
                 built.extend(build_parts(config, where, shown, holding=holding, **options))
             else:
                 built.append((None, build(config, where, shown, holding=holding, **options)))
-        for part, report in built:
-            _summarize(config, part, report, as_json)
+        today = holding.now.astimezone(config.tz).date()
+        over = [
+            said
+            for part, report in built
+            if (said := _summarize(config, part, report, as_json, today))
+        ]
+        for said in over:
+            err.print(f"[bold red]error[/] {escape(said)}", soft_wrap=True)
+        if over:
+            sys.exit(1)
 
     run_guarded(action, holder, skipping=skip_bad)
 
 
-def _summarize(config: SiteConfig, part: Part | None, report: Report, as_json: bool) -> None:
-    """A build's summary (a part's, in an archive in parts), its size against the limit."""
+def _summarize(
+    config: SiteConfig, part: Part | None, report: Report, as_json: bool, today: date
+) -> str:
+    """A build's summary (a part's, in an archive in parts), its size against the limit; near
+    it, the span to declare next; past it, for a part, the error that fails the build."""
     size = measure(report.output or config.output_path)
+    limit = config.publish.size_limit
+    proposal = parts.next_span(config, part, today) if part and part.end is None else ""
+    over = part is not None and size.bytes > limit
     if as_json:
         click.echo(summary_json(report, size))
-        return
+        return parts.too_big(part, size.bytes, limit, proposal) if part and over else ""
     show_warnings(report, config)
     pictures = described(config, report.output or config.output_path)
     title = f"sitegen: built {config.title}" + (f", part {part.name}" if part else "")
     summary(report, title, size, pictures)
-    if warning := near_limit(size, config.publish.size_limit):
+    if (warning := near_limit(size, limit)) and not over:
+        warning += f"; {proposal}" if proposal else ""
         err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
+    return parts.too_big(part, size.bytes, limit, proposal) if part and over else ""
 
 
 @click.command("check")

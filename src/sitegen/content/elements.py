@@ -71,13 +71,29 @@ def _break_out(root: etree._Element) -> None:
 
 
 def article_root(root: etree._Element, rules: Iterable[SourceRules]) -> etree._Element:
-    """When a feed ships the whole page (WeChat), the article is one element of it."""
+    """When a feed ships the whole page (WeChat), the article is one element of it and what follows
+    it: a stray end tag inside the article ends it early and the rest of its text follows it, as
+    in a browser (the page's chrome after it is dropped as chrome)."""
     for source in rules:
         if source.article_xpath is not None:
             found = source.article_xpath(root)
             if found:
+                _take_back(found[0], root)
                 return found[0]
     return root
+
+
+def _take_back(article: etree._Element, root: etree._Element) -> None:
+    node = article
+    while node is not root and (parent := node.getparent()) is not None:
+        tail, node.tail = node.tail, None
+        if tail:
+            if len(article):
+                article[-1].tail = (article[-1].tail or "") + tail
+            else:
+                article.text = (article.text or "") + tail
+        article.extend(list(node.itersiblings()))
+        node = parent
 
 
 def drop_chrome(root: etree._Element, rules: Iterable[SourceRules]) -> None:

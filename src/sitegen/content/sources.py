@@ -83,7 +83,8 @@ class SourceRules:
     name: str
     # substrings of a raw body that show this source made it
     markers: tuple[str, ...]
-    # the article itself, when the feed ships the whole page around it
+    # the article itself, when the feed ships the whole page around it (with what follows it: a
+    # stray end tag inside it pushes the rest of its text out of it)
     article: tuple[str, ...] = ()
     # page chrome, dropped with everything inside it
     drop: tuple[str, ...] = ()
@@ -210,6 +211,8 @@ WECHAT = SourceRules(
     name="微信公众号",
     markers=("rich_media_content", "js_content"),
     article=("#js_content", ".rich_media_content"),
+    # jintiankansha's page after the article: 阅读原文's toolbar, 文章原文's link
+    drop=(".rich_media_tool", ".media_tool_meta"),
     drop_lines=(r"点击上方蓝字\s*关注我们.{0,20}",),
     # jintiankansha's 1px read-tracking image, which the feed also offers as the head image
     promo_images=(r"jintiankansha\.me(?:%2F|/)rss_static",),

@@ -7,7 +7,8 @@ same with media and embeds it knows no end for (`<embed>`, `<source>`, `<track>`
 paragraph after a piece of markup a 2008–2015 page left open. An archive keeps the text: here, on the
 raw body, such an element that is not closed before another of its kind opens ends before the next
 paragraph-level tag (a blank line too, in Markdown), a void one (embed, source, track, image) right after
-its start tag (a `<plaintext>`, which nothing ends, loses its tag), and a quoted attribute value still open at a paragraph-level tag ends before it.
+its start tag (a `<plaintext>`, which nothing ends, loses its tag), and a start tag still open
+at a paragraph-level tag (in a quoted value or not) ends before it.
 Closed ones are left exactly as they are (a closed script's `document.write("<p>…")` is script).
 
 Written by hand: HTML5 parsers (html5lib, html5-parser, selectolax) do what a browser does, which is
@@ -18,6 +19,7 @@ body without such markup costs one search.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 
 from sitegen.content.tree import BLOCKS, names
@@ -44,19 +46,15 @@ _PARAGRAPH_OR_BLANK_LINE = re.compile(rf"{_BLOCK_TAG}|\n[ \t]*\n", re.IGNORECASE
 _BLANK_LINE = r"\n[ \t]*\n"
 
 
-@cache
-def _open_quote(markdown: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A start tag whose last attribute's quoted value runs over a paragraph-level tag (or, in
-    Markdown, a blank line), and a cheap test for a body that may hold one (a quoted value
-    reaching a "<" or a blank line: rare)."""
-    end = f"{_BLOCK_TAG}|{_BLANK_LINE}" if markdown else _BLOCK_TAG
-    tag = re.compile(
-        r"<[a-zA-Z][\w:-]*(?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'|[^\s\"'<>=`]+))?)*"
-        rf"\s+[^\s\"'<>/=]+\s*=\s*([\"'])(?:(?!\1|{end})[^<]|(?!{end})<)*(?={end})",
-        re.IGNORECASE,
-    )
-    reach = f"<|{_BLANK_LINE}" if markdown else "<"
-    return tag, re.compile(rf"=\s*(?:\"[^\"<]*?|'[^'<]*?)(?:{reach})")
+# One step through a start tag as libxml2 reads it: a quote opens a value only after "=".
+_TAG_NAME = re.compile(r"<[a-zA-Z][\w:-]*")
+_TAG_STEP = re.compile(r"[^>\"'=]++|=\s*+([\"'])?|[\"'>]")
+# A start tag or a quoted value that reaches a "<" (or, in Markdown, a blank line): rare, so most
+# bodies pass.
+_MAY_RUN_OVER = re.compile(r"<[a-zA-Z][^<>]*<|=\s*(?:\"[^\"<]*?|'[^'<]*?)<")
+_MAY_RUN_OVER_MARKDOWN = re.compile(
+    r"<[a-zA-Z][^<>]*?(?:<|\n[ \t]*\n)|=\s*(?:\"[^\"<]*?|'[^'<]*?)(?:<|\n[ \t]*\n)"
+)
 
 
 _BOGUS_END = re.compile("[<>]")
@@ -65,10 +63,11 @@ _TAG_GOES_ON = re.compile(r"\s*/?>|\s+[^\s\"'<>/=]+\s*(?:=|/?>|\s)")
 
 def end_unclosed(html: str, markdown: bool = False) -> str:
     """The body with every element that would swallow what follows it ended: see the module."""
-    open_quote, may_hold_one = _open_quote(markdown)
-    if may_hold_one.search(html):
-        html = open_quote.sub(_end_quote, html)
-    edits = _edits(html, _PARAGRAPH_OR_BLANK_LINE if markdown else _PARAGRAPH)
+    boundary = _PARAGRAPH_OR_BLANK_LINE if markdown else _PARAGRAPH
+    inside_tags: list[tuple[int, int]] = []
+    if (_MAY_RUN_OVER_MARKDOWN if markdown else _MAY_RUN_OVER).search(html):
+        html, inside_tags = _read_tags(html, boundary)
+    edits = _edits(html, boundary, inside_tags)
     if not edits:
         return html
     pieces, done = [], 0
@@ -78,13 +77,21 @@ def end_unclosed(html: str, markdown: bool = False) -> str:
     return "".join(pieces) + html[done:]
 
 
-def _edits(html: str, boundary: re.Pattern[str]) -> list[tuple[int, int, int, str]]:
+def _edits(
+    html: str, boundary: re.Pattern[str], inside_tags: list[tuple[int, int]]
+) -> list[tuple[int, int, int, str]]:
     """What to change: (where, -order, end of what is cut there, text put there); at one place,
-    what was opened last is ended first."""
+    what was opened last is ended first. A "<" inside another tag (`inside_tags`: the spans of the
+    tags holding one) opens nothing."""
     edits: list[tuple[int, int, int, str]] = []
     search = _Searches(html)
+    starts = [start for start, _ in inside_tags]
     at = 0
     while found := _START.search(html, at):
+        k = bisect_right(starts, found.start()) - 1
+        if k >= 0 and starts[k] < found.start() < inside_tags[k][1]:
+            at = inside_tags[k][1]
+            continue
         kind = (found.group(1) or found.group()[1:]).lower()
         at = after = found.end()
         if kind in ("!", "?"):  # <![CDATA[, <?xml, <!DOCTYPE: libxml2 ends them at the next ">"
@@ -128,15 +135,42 @@ class _Searches:
         return found
 
 
-def _end_quote(found: re.Match[str]) -> str:
-    """The value and its tag ended before the paragraph-level tag, unless the quote closes later
-    where its tag can go on (the value then holds markup, as a tooltip's title may)."""
-    html, quote = found.string, found.group(1)
-    closing = html.find(quote, found.end())
-    at_tag = html.startswith("<", found.end())  # else a blank line: Markdown ends a tag there
-    if at_tag and closing >= 0 and _TAG_GOES_ON.match(html, closing + 1):
-        return found.group()
-    return found.group() + quote + ">"
+def _read_tags(html: str, boundary: re.Pattern[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Each start tag that runs over a paragraph-level tag (or a blank line), in a quoted value or
+    not, ended there, unless the value's quote closes later where its tag goes on (it then holds
+    markup, as a tooltip's title may); and the spans of the tags that hold a "<" (what looks like a
+    tag there is an attribute's text). Tags are read one after another, as libxml2 reads them, so
+    that values left open one after another end where each reaches a paragraph."""
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    done = at = shift = 0
+    search = _Searches(html)
+    while tag := _TAG_NAME.search(html, at):
+        at, added = tag.end(), ""
+        while step := _TAG_STEP.match(html, at):
+            at, quote = step.end(), step.group(1)
+            if step.group() == ">":
+                break
+            close = search(_QUOTE[quote], at) if quote else None
+            reach = at if quote is None else close.start() if close else len(html)
+            over = search(boundary, step.start())
+            if over is None or over.start() >= reach:
+                at = reach + 1 if close else at
+                continue
+            if close and html.startswith("<", over.start()) and _TAG_GOES_ON.match(html, reach + 1):
+                at = reach + 1
+                continue
+            added = (quote or "") + ">"
+            pieces += [html[done : over.start()], added]
+            done = at = over.start()
+            break
+        if html.find("<", tag.start() + 1, at) >= 0:
+            spans.append((tag.start() + shift, at + shift + len(added)))
+        shift += len(added)
+    return ("".join(pieces) + html[done:] if pieces else html), spans
+
+
+_QUOTE = {quote: re.compile(quote) for quote in "\"'"}
 
 
 @cache
