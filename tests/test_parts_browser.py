@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from sitegen.config import load_config
 from sitegen.pipeline import build, build_parts
@@ -98,16 +98,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield address
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert not errors, errors
 
 
 def search(page: Page, url: str, query: str) -> tuple[str, list[str]]:

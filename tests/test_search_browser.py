@@ -96,16 +96,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Served
         server.server_close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert not errors, errors
-
-
 def found(page: Page) -> int:
     """The number of articles the status line reports, once the search has finished."""
     status = page.locator(".search-status")
