@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Comment
 
 from sitegen.content.clean import CleanBody, clean_body
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+from .conftest import CORPUS
 
 pytestmark = [
     pytest.mark.corpus,

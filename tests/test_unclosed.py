@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from functools import cache
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -24,15 +23,7 @@ from sitegen.content.load import load_file
 from sitegen.content.tree import BLOCKS
 from sitegen.models import Source
 
-# ../shared beside the repository, or beside the folder of its worktrees
-CORPUS = next(
-    (
-        folder / "shared" / "corpus" / "real"
-        for folder in Path(__file__).resolve().parents[1:4]
-        if (folder / "shared" / "corpus" / "real").is_dir()
-    ),
-    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real",
-)
+from .conftest import CORPUS
 
 OPEN_ENDED = [
     "script",
