@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
+import json
 import os
 import shutil
 import signal
@@ -11,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import pytest
@@ -322,6 +326,31 @@ def test_corpus_every_article_has_its_page_and_the_right_counts(corpus_builds: d
     assert len(stories) < 1178  # the 新闻 files, BBC's channels carrying one item many times
     month = parse(output / "archives/2026/01/index.html")
     assert month.xpath("//main//article")
+
+
+@pytest.mark.corpus
+def test_corpus_data_files_parse_and_match_the_pages(corpus_builds: dict) -> None:
+    """The archive's data for download on the real corpus: one JSON Lines record per published
+    article, each at a page with its title; each document and issuing body row at its page."""
+    config, report = corpus_builds["root"]
+    output, data = config.output_path, config.output_path / "data"
+
+    def page(url: str) -> lxml.html.HtmlElement:
+        return parse(output / output_file(unquote(urlsplit(url).path)))
+
+    records = [
+        json.loads(line)
+        for year in sorted(data.glob("articles-*.jsonl.gz"))
+        for line in gzip.decompress(year.read_bytes()).splitlines()
+    ]
+    assert len(records) == len({r["url"] for r in records}) == report.articles
+    for record in records:
+        assert page(record["url"]).xpath("string(//h1)").strip() == record["title"].strip()
+    for table in ("documents.csv", "authorities.csv"):
+        rows = list(csv.DictReader(io.StringIO((data / table).read_text(encoding="utf-8"))))
+        assert len(rows) > 50, table
+        for row in rows:
+            assert row["name"] in page(row["url"]).xpath("string(//h1)"), (table, row["name"])
 
 
 @pytest.mark.corpus
