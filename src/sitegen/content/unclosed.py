@@ -41,20 +41,23 @@ _START = re.compile(
 )
 _BLOCK_NAMES = "|".join(sorted(BLOCKS | {"br"}, key=len, reverse=True))
 _BLOCK_TAG = rf"</?(?:{_BLOCK_NAMES})(?=[\s/>])"
-_PARAGRAPH = re.compile(_BLOCK_TAG, re.IGNORECASE)
-_PARAGRAPH_OR_BLANK_LINE = re.compile(rf"{_BLOCK_TAG}|\n[ \t]*\n", re.IGNORECASE)
 _BLANK_LINE = r"\n[ \t]*\n"
+_PARAGRAPH = re.compile(_BLOCK_TAG, re.IGNORECASE)
+_PARAGRAPH_OR_BLANK_LINE = re.compile(rf"{_BLOCK_TAG}|{_BLANK_LINE}", re.IGNORECASE)
 
 
 # One step through a start tag as libxml2 reads it: a quote opens a value only after "=".
 _TAG_NAME = re.compile(r"<[a-zA-Z][\w:-]*")
 _TAG_STEP = re.compile(r"[^>\"'=]++|=\s*+([\"'])?|[\"'>]")
-# A start tag or a quoted value that reaches a "<" (or, in Markdown, a blank line): rare, so most
-# bodies pass.
-_MAY_RUN_OVER = re.compile(r"<[a-zA-Z][^<>]*<|=\s*(?:\"[^\"<]*?|'[^'<]*?)<")
-_MAY_RUN_OVER_MARKDOWN = re.compile(
-    r"<[a-zA-Z][^<>]*?(?:<|\n[ \t]*\n)|=\s*(?:\"[^\"<]*?|'[^'<]*?)(?:<|\n[ \t]*\n)"
-)
+
+
+def _may_run_over(reach: str) -> re.Pattern[str]:
+    """A start tag or a quoted value that reaches `reach` before its end: rare, so most bodies
+    pass."""
+    return re.compile(rf"<[a-zA-Z][^<>]*?(?:{reach})|=\s*(?:\"[^\"<]*?|'[^'<]*?)(?:{reach})")
+
+
+_MAY_RUN_OVER = {False: _may_run_over("<"), True: _may_run_over(f"<|{_BLANK_LINE}")}  # by markdown
 
 
 _BOGUS_END = re.compile("[<>]")
@@ -65,7 +68,7 @@ def end_unclosed(html: str, markdown: bool = False) -> str:
     """The body with every element that would swallow what follows it ended: see the module."""
     boundary = _PARAGRAPH_OR_BLANK_LINE if markdown else _PARAGRAPH
     inside_tags: list[tuple[int, int]] = []
-    if (_MAY_RUN_OVER_MARKDOWN if markdown else _MAY_RUN_OVER).search(html):
+    if _MAY_RUN_OVER[markdown].search(html):
         html, inside_tags = _read_tags(html, boundary)
     edits = _edits(html, boundary, inside_tags)
     if not edits:
