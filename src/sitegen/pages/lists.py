@@ -10,7 +10,7 @@ from typing import Any
 from sitegen.chart import month_chart
 from sitegen.models import Page
 from sitegen.pages.feeds import category_feed_link
-from sitegen.pages.shared import Views, ready
+from sitegen.pages.shared import Views, pagination, ready
 from sitegen.site import filed_in
 from sitegen.views import CountedLink, Link, Pagination, Quoted, RecordView, Tick, YearView
 
@@ -95,7 +95,7 @@ def list_pages(
             heading=heading,
             title=heading if n == 1 else f"{heading}（第 {n} 页）",
             shown=shown,
-            pagination=views.pagination(first, n, total, stable),
+            pagination=pagination(views.urls, first, n, total, stable),
             count=count if moving else None,
             description=description if moving else "",
             feeds=feeds,
@@ -245,7 +245,7 @@ def links_page(
         trail=trail,
         subcategories=links,
         cards=(),
-        pagination=views.pagination(url, 1, 1),
+        pagination=pagination(views.urls, url, 1, 1),
         total=len(members),
         latest=False,
         more=None,
