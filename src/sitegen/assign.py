@@ -15,18 +15,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.kinds import Kind
+from sitegen.leads import NEW
 from sitegen.models import Article, CategoryPath
 from sitegen.names import name_forms, name_segments, short_hash
+from sitegen.parts import day_part
 from sitegen.url_record import RECORD_FILE, Entry, UrlRecord
 from sitegen.urls import Named, Urls
 
-_ARTICLE_KINDS = ("article", "alias")
+ARTICLE_KINDS = ("article", "alias")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ class Redirect:
 class Placed:
     """The articles' part of a build's URLs: those that have one (`kept`: their indexes in the
     list given, in its order) and their URLs; the articles left out, each as the error saying
-    why; the articles' redirects, withdrawn URLs and record lines."""
+    why; the articles' redirects, withdrawn URLs and record lines, and each kept article's rank
+    among its story's copies (sitegen.leads: as its line of the record says, NEW without one)."""
 
     config: SiteConfig
     record: UrlRecord
@@ -54,6 +57,7 @@ class Placed:
     withdrawn: tuple[str, ...]
     entries: Mapping[str, Entry]
     others: Mapping[str, Entry]  # the record's lines of other parts' articles, kept as they are
+    ranks: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ def place(
         tuple(sorted(found.withdrawn)),
         found.entries,
         others,
+        tuple(found.ranks),
     )
 
 
@@ -107,8 +112,13 @@ def part_of(article: Article, config: SiteConfig, recorded: Mapping[str, str]) -
     date; "" when none does."""
     if article.source_path in recorded:
         return recorded[article.source_path] or config.parts[0].name
-    day = article.date.astimezone(config.tz).date()
-    return next((part.name for part in config.parts if part.holds(day)), "")
+    return day_part(config.parts, article.date.astimezone(config.tz).date())
+
+
+def recorded_parts(config: SiteConfig, record: UrlRecord) -> dict[str, str]:
+    """Each article file the record lists, the part it was published in."""
+    front = config.parts[0].name
+    return {e.owner[0]: e.part or front for e in record.values() if e.kind == "article"}
 
 
 def _share(
@@ -118,7 +128,7 @@ def _share(
     it (its articles' lines, their aliases', every name's) and the other parts' lines; on the
     front door, an error for each article in no part's span."""
     front = config.parts[0].name
-    recorded = {e.owner[0]: e.part or front for e in record.values() if e.kind == "article"}
+    recorded = recorded_parts(config, record)
     parts = [part_of(article, config, recorded) for article in articles]
     inside = [i for i, part in enumerate(parts) if part == config.part]
     strays = [
@@ -136,15 +146,26 @@ def _share(
         for i, part in enumerate(parts)
         if not part and config.part == front
     ]
+    mine, others = split_record(config, record, recorded)
+    return inside, mine, others, [*outside, *strays]
+
+
+def split_record(
+    config: SiteConfig, record: UrlRecord, recorded: Mapping[str, str] | None = None
+) -> tuple[dict[str, Entry], dict[str, Entry]]:
+    """The record as the build of the part `config` builds reads it (its articles' lines, their
+    aliases', every name's), and the other parts' lines (`recorded`: recorded_parts's)."""
+    front = config.parts[0].name
+    recorded = recorded_parts(config, record) if recorded is None else recorded
     mine: dict[str, Entry] = {}
     others: dict[str, Entry] = {}
     for url, entry in record.items():
-        if entry.kind in _ARTICLE_KINDS:
+        if entry.kind in ARTICLE_KINDS:
             part = recorded.get(entry.owner[0], front)
             (mine if part == config.part else others)[url] = entry
         else:
             mine[url] = entry
-    return inside, mine, others, [*outside, *strays]
+    return mine, others
 
 
 def _stray(article: Article, part: str, dated: str, config: SiteConfig) -> ContentError:
@@ -160,8 +181,9 @@ def _stray(article: Article, part: str, dated: str, config: SiteConfig) -> Conte
     return ContentError(Path(article.source_path), 1, message)
 
 
-def assign(placed: Placed, names: Names) -> Assigned:
-    """Every name's URL, then the build's one `Urls`, holding them all."""
+def assign(placed: Placed, names: Names, afters: Sequence[int] = ()) -> Assigned:
+    """Every name's URL, then the build's one `Urls`, holding them all; `afters`: each kept
+    article's mark among its story's copies (sitegen.leads.afters), on its line of the record."""
     config = placed.config
     scheme = Urls(config)
     found = _Names(placed.record)
@@ -171,10 +193,12 @@ def assign(placed: Placed, names: Names) -> Assigned:
         kinds=chosen,
     )
     redirects = {**placed.redirects, **found.redirects}
+    marks = zip(placed.urls, afters or [0] * len(placed.urls), strict=True)
+    marked = {url: replace(placed.entries[url], after=n) for url, n in marks}
     return Assigned(
         Urls(config, named),
         tuple(redirects[url] for url in sorted(redirects)),
-        {**placed.others, **placed.entries, **found.entries},
+        {**placed.others, **placed.entries, **marked, **found.entries},
     )
 
 
@@ -197,15 +221,22 @@ class _Articles:
             for i, url in zip(self.kept, self.urls, strict=True)
         }
         self.withdrawn = [url for file, us in owned.items() if file not in placed for url in us]
+        self.ranks = [
+            max((record[u].after for u in owned[a.source_path]), default=0)
+            if a.source_path in owned
+            else NEW
+            for a in (articles[i] for i in self.kept)
+        ]
         for file, us in owned.items():
             for url in us:
-                kind, digest = record[url].kind, record[url].digest
+                kind, digest, after = record[url].kind, record[url].digest, record[url].after
                 if file in placed:
                     article, target = placed[file]
-                    digest = article.body_digest if kind == "article" else ""
+                    digest, after = article.body_digest if kind == "article" else "", 0
                     if url != target:
                         self.redirects[url] = Redirect(url, target, file)
-                self.entries[url] = Entry(kind, (file,), digest, part if kind == "article" else "")
+                kept_part = part if kind == "article" else ""
+                self.entries[url] = Entry(kind, (file,), digest, kept_part, after)
         for file, (article, target) in placed.items():
             self.entries[target] = Entry("article", (file,), article.body_digest, part)
             self._aliases(article, target, holder)
@@ -262,7 +293,7 @@ def _owned(articles: Sequence[Article], record: UrlRecord) -> dict[str, list[str
     digests: dict[str, str] = {}
     for url in sorted(record):
         entry = record[url]
-        if entry.kind in _ARTICLE_KINDS:
+        if entry.kind in ARTICLE_KINDS:
             owned[entry.owner[0]].append(url)
             if entry.kind == "article":
                 digests[entry.owner[0]] = entry.digest
