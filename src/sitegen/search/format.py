@@ -37,7 +37,7 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     that folds to one of them, to mark a hit written in either script.
 
 Postings are doc ids, ascending, in the shortest of three codes (codes.py): GAPS (varints of the
-gaps), RICE (the gaps Rice-coded, about 40% smaller on long lists) or a BITMAP.
+gaps), RICE (the gaps Rice-coded: fewer bits on long lists) or a BITMAP.
 """
 
 from __future__ import annotations
