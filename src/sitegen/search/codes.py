@@ -1,12 +1,13 @@
 """Postings codes: a token's doc ids (ascending) as bytes, and back (format.py stores them).
 
 GAPS: varints of each id less the previous less one (the first less -1). BITMAP: bit i of byte
-i // 8, lowest first, up to the last id. RICE: the same gaps Rice-coded (the way Lucene's and
-PISA's indexes pack postings, here as Elias–Fano lays them out, so that numpy decodes a list at
-once): a varint `n << 5 | k`, then each gap's low k bits (n·k bits), then each gap's high part
+i // 8, lowest first, up to the last id. RICE: the same gaps Golomb–Rice-coded (the textbook code
+for postings gaps, Managing Gigabytes §3.3; laid out as Elias–Fano is, so that numpy decodes a list
+at once): a varint `n << 5 | k`, then each gap's low k bits (n·k bits), then each gap's high part
 in unary (that many 0s, then a 1), bits lowest first, the last byte padded with 0s. k is the
 best of the four around log2 of the list's mean gap (where the best is for gaps at random): a
-posting then takes about k + 2 bits, where a varint takes 8 or 16. Each list takes the shortest code (GAPS on a tie, then BITMAP).
+posting then takes about k + 2 bits, where a varint takes 8 or 16. Each list takes the shortest
+code (GAPS on a tie, then BITMAP).
 """
 
 from __future__ import annotations
