@@ -140,19 +140,78 @@ def test_each_part_links_under_its_own_address(archive: Path) -> None:
     assert "2023/10/b3" not in sitemap
 
 
+def summaries(root: Path) -> dict[str, dict[str, object]]:
+    """`sitegen build --json`: each part's summary, by the folder it was built into."""
+    result = sitegen(root, "build", "--json")
+    assert result.returncode == 0, result.stderr + result.stdout
+    decoder, text, found = json.JSONDecoder(), result.stdout.strip(), {}
+    while text:
+        data, end = decoder.raw_decode(text)
+        found[Path(data["output"]).name] = data
+        text = text[end:].strip()
+    return found
+
+
 def test_an_edit_in_an_old_span_changes_only_that_parts_files(tmp_path: Path) -> None:
+    """And the other parts' builds have nothing to do: their inputs are their own files and
+    their share of urls.txt."""
     (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
     write(tmp_path / "content", {**ARTICLES, **LATER})
     build(tmp_path)
     before = {name: files(tmp_path / "build" / name) for name in ("main", "p2023", "p2024")}
     edited = tmp_path / "content/b3.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
-    build(tmp_path)
+    built = summaries(tmp_path)
     after = {name: files(tmp_path / "build" / name) for name in ("main", "p2023", "p2024")}
     assert after["main"] == before["main"]
     assert after["p2024"] == before["p2024"]
     changed = {f for f in after["p2023"] if after["p2023"][f] != before["p2023"].get(f)}
     assert "2023/10/b3/index.html" in changed
+    assert {name: s["up_to_date"] for name, s in built.items()} == {
+        "main": True,
+        "p2023": False,
+        "p2024": True,
+    }
+
+
+def test_an_edit_in_the_newest_part_leaves_the_closed_ones_with_nothing_to_do(
+    tmp_path: Path,
+) -> None:
+    """A new article and an edited one in the open part: only its build plans anything."""
+    (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    write(tmp_path / "content", {**ARTICLES, **LATER})
+    build(tmp_path)
+    edited = tmp_path / "content/c2.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
+    write(tmp_path / "content", {"c3": ("2024-07-01", "金融", "稳增长 又一篇")})
+    built = summaries(tmp_path)
+    assert [built[name]["up_to_date"] for name in ("main", "p2023", "p2024")] == [
+        True,
+        True,
+        False,
+    ]
+    assert built["p2024"]["articles"] == 3
+    assert (tmp_path / "build/p2024/2024/07/c3/index.html").is_file()
+
+
+def test_each_part_reads_only_its_own_files(tmp_path: Path) -> None:
+    """A part's build loads the files of its span (and those urls.txt places in it) only: a
+    draft, a file held back and a file with a warning are each counted by their part alone."""
+    (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    write(tmp_path / "content", {**ARTICLES, **LATER})
+    (tmp_path / "content/draft.md").write_text(
+        "---\ntitle: 草稿\ndate: 2024-03-01\ndraft: true\n---\n\n草稿正文。\n", encoding="utf-8"
+    )
+    (tmp_path / "content/odd.md").write_text(
+        "---\ntitle: 旧闻\ndate: 2023-11-01\nimage: javascript:alert(1)\n---\n\n正文。\n",
+        encoding="utf-8",
+    )
+    built = summaries(tmp_path)
+    assert {name: s["drafts"] for name, s in built.items()} == {"main": 0, "p2023": 0, "p2024": 1}
+    warned = {name: [w["path"] for w in s["warnings"]] for name, s in built.items()}  # type: ignore[union-attr]
+    assert warned["main"] == warned["p2024"] == []
+    assert [Path(path).name for path in warned["p2023"]] == ["odd.md"]
+    assert {name: s["articles"] for name, s in built.items()} == {"main": 4, "p2023": 2, "p2024": 2}
 
 
 def test_adding_a_part_moves_no_published_url(tmp_path: Path) -> None:

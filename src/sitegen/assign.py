@@ -23,10 +23,11 @@ from sitegen.errors import ContentError
 from sitegen.kinds import Kind
 from sitegen.models import Article, CategoryPath
 from sitegen.names import name_forms, name_segments, short_hash
+from sitegen.parts import day_part
 from sitegen.url_record import RECORD_FILE, Entry, UrlRecord
 from sitegen.urls import Named, Urls
 
-_ARTICLE_KINDS = ("article", "alias")
+ARTICLE_KINDS = ("article", "alias")
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,13 @@ def part_of(article: Article, config: SiteConfig, recorded: Mapping[str, str]) -
     date; "" when none does."""
     if article.source_path in recorded:
         return recorded[article.source_path] or config.parts[0].name
-    day = article.date.astimezone(config.tz).date()
-    return next((part.name for part in config.parts if part.holds(day)), "")
+    return day_part(config.parts, article.date.astimezone(config.tz).date())
+
+
+def recorded_parts(config: SiteConfig, record: UrlRecord) -> dict[str, str]:
+    """Each article file the record lists, the part it was published in."""
+    front = config.parts[0].name
+    return {e.owner[0]: e.part or front for e in record.values() if e.kind == "article"}
 
 
 def _share(
@@ -118,7 +124,7 @@ def _share(
     it (its articles' lines, their aliases', every name's) and the other parts' lines; on the
     front door, an error for each article in no part's span."""
     front = config.parts[0].name
-    recorded = {e.owner[0]: e.part or front for e in record.values() if e.kind == "article"}
+    recorded = recorded_parts(config, record)
     parts = [part_of(article, config, recorded) for article in articles]
     inside = [i for i, part in enumerate(parts) if part == config.part]
     strays = [
@@ -136,15 +142,26 @@ def _share(
         for i, part in enumerate(parts)
         if not part and config.part == front
     ]
+    mine, others = split_record(config, record, recorded)
+    return inside, mine, others, [*outside, *strays]
+
+
+def split_record(
+    config: SiteConfig, record: UrlRecord, recorded: Mapping[str, str] | None = None
+) -> tuple[dict[str, Entry], dict[str, Entry]]:
+    """The record as the build of the part `config` builds reads it (its articles' lines, their
+    aliases', every name's), and the other parts' lines (`recorded`: recorded_parts's)."""
+    front = config.parts[0].name
+    recorded = recorded_parts(config, record) if recorded is None else recorded
     mine: dict[str, Entry] = {}
     others: dict[str, Entry] = {}
     for url, entry in record.items():
-        if entry.kind in _ARTICLE_KINDS:
+        if entry.kind in ARTICLE_KINDS:
             part = recorded.get(entry.owner[0], front)
             (mine if part == config.part else others)[url] = entry
         else:
             mine[url] = entry
-    return inside, mine, others, [*outside, *strays]
+    return mine, others
 
 
 def _stray(article: Article, part: str, dated: str, config: SiteConfig) -> ContentError:
@@ -261,7 +278,7 @@ def _owned(articles: Sequence[Article], record: UrlRecord) -> dict[str, list[str
     digests: dict[str, str] = {}
     for url in sorted(record):
         entry = record[url]
-        if entry.kind in _ARTICLE_KINDS:
+        if entry.kind in ARTICLE_KINDS:
             owned[entry.owner[0]].append(url)
             if entry.kind == "article":
                 digests[entry.owner[0]] = entry.digest

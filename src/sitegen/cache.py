@@ -89,8 +89,12 @@ class ArticleCache:
         *,
         read_only: bool = False,
         sketching: Sketching = SKETCH_ALL,
+        part: str = "",
     ) -> None:
+        """`part`: the part of an archive in parts whose files this cache's index lists (each
+        part's build reads only its own)."""
         self.folder = folder
+        self._index_name = f"index-{part}.pickle" if part else "index.pickle"
         self.read_only = read_only
         self.sketching = sketching  # what normalizing sketches, read from the config as the zone is
         self.salt = f"{code_version()}\0{timezone}\0{sketching}\0"
@@ -159,7 +163,7 @@ class ArticleCache:
         return None if entry is None else entry[1]
 
     def _index_path(self) -> Path | None:
-        return None if self.folder is None else self.folder / "index.pickle"
+        return None if self.folder is None else self.folder / self._index_name
 
     def load_index(self, root: Path) -> Index:
         """The index of this content folder; empty when missing, unreadable or made otherwise."""

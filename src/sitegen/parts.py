@@ -44,6 +44,11 @@ class Part:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+def day_part(parts: tuple[Part, ...], day: date) -> str:
+    """The part whose span holds a day ("" when none does)."""
+    return next((part.name for part in parts if part.holds(day)), "")
+
+
 def _lines(text: str) -> list[int]:
     """The line of each `[[parts]]` header in site.toml's text, in order."""
     found = re.finditer(r"^[ \t]*\[\[[ \t]*parts[ \t]*\]\]", text, re.MULTILINE)

@@ -110,6 +110,12 @@ def read_text(root: Path) -> str:
         raise ContentError(path, 1, f"cannot read the URL record: {exc}") from None
 
 
+def read(root: Path) -> tuple[dict[str, Entry], str]:
+    """The site's record and its text ({} and "" when there is none yet)."""
+    text = read_text(root)
+    return parse(text, root / RECORD_FILE), text
+
+
 def save(root: Path, record: UrlRecord, before: str) -> str | None:
     """Write the record when it changed (a build that gave no new URL leaves it untouched; a
     site that gave none yet has none); the text written, else None. `before`: the text as the

@@ -15,10 +15,12 @@ top of this package; the build knows no server.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig
 from sitegen.holding import Holding
 from sitegen.output import static_listing
@@ -26,6 +28,7 @@ from sitegen.parallel import PARALLEL_FROM
 from sitegen.parts import Part, part_config, part_output
 from sitegen.pipeline.report import Progress, Report, quiet
 from sitegen.pipeline.session import Session, check_output_folder
+from sitegen.pipeline.shares import shares
 from sitegen.render import rendering_digest, static_dirs
 from sitegen.site import Site
 
@@ -81,11 +84,15 @@ def build_parts(
     config: SiteConfig, output: Path | None = None, progress: Progress = quiet, **options: Any
 ) -> list[tuple[Part, Report]]:
     """Build an archive in parts (sitegen.parts), each into its folder under the output, one
-    after another: one Session at a time, so memory is bounded by a part, not the archive."""
+    after another: one Session at a time, each reading its own files only (pipeline.shares), so
+    memory is bounded by a part, not the archive."""
     output = output or config.output_path
+    folder = config.root / CACHE_DIR if options.get("cache", True) else None
+    found = shares(config, folder, options.get("jobs") or os.cpu_count() or 1)
     reports = []
     for part in config.parts:
-        session = Session(part_config(config, part), part_output(output, part), **options)
+        where = part_output(output, part)
+        session = Session(part_config(config, part), where, share=found[part.name], **options)
         reports.append((part, session.build(progress=progress)))
         del session
     _clear_strays(output, config.parts)

@@ -54,15 +54,20 @@ def _normalize_chunk(
 
 
 def normalize_all(
-    config: SiteConfig, jobs: int, cache: ArticleCache, progress: Progress = quiet
+    config: SiteConfig,
+    jobs: int,
+    cache: ArticleCache,
+    progress: Progress = quiet,
+    share: frozenset[str] | None = None,
 ) -> list[tuple[Path, Outcome]]:
-    """Every file under content/, normalized. A file whose stamp the cache's index knows is not even
-    read; the others are read, and normalized unless their bytes are in the cache. Rewriting the
-    index costs more than reading a few files, so it waits until it lags by more than a few."""
+    """Every file under content/ (of a part's `share`, by relative path), normalized. A file
+    whose stamp the cache's index knows is not even read; the others are read, and normalized
+    unless their bytes are in the cache. Rewriting the index costs more than reading a few
+    files, so it waits until it lags by more than a few."""
     root = config.content_path.resolve()
     index = cache.load_index(root)
     checked_ns = time.time_ns()
-    found = list(discover(root))
+    found = [file for file in discover(root) if share is None or file[0] in share]
     stamps = [stamp_of(path) for _, path in found]
     outcomes: list[Outcome | None] = [
         index.article(rel_path, stamp) for (rel_path, _), stamp in zip(found, stamps, strict=True)
@@ -93,15 +98,24 @@ def normalize_all(
 
 
 def renormalize(
-    outcomes: dict[Path, Outcome], changed: set[Path], config: SiteConfig, cache: ArticleCache
+    outcomes: dict[Path, Outcome],
+    changed: set[Path],
+    config: SiteConfig,
+    cache: ArticleCache,
+    share: frozenset[str] | None = None,
 ) -> None:
-    """Forget the changed content files and read those that still exist again."""
+    """Forget the changed content files and read those that still exist (of a part's `share`)
+    again."""
     content = config.content_path.resolve()
     for path in sorted(p.resolve() for p in changed):
         if path.is_relative_to(content):
             outcomes.pop(path, None)
-            if path.is_file() and is_candidate(path, content):
-                rel_path = path.relative_to(content).as_posix()
+            rel_path = path.relative_to(content).as_posix()
+            if (
+                path.is_file()
+                and is_candidate(path, content)
+                and (share is None or rel_path in share)
+            ):
                 outcomes[path] = normalize_file(path, rel_path, config.tz, cache)
 
 

@@ -38,6 +38,7 @@ from sitegen.pipeline.emit import emit
 from sitegen.pipeline.manifest import Manifest
 from sitegen.pipeline.places import Place, Twin
 from sitegen.pipeline.report import Progress, Report, quiet
+from sitegen.pipeline.shares import record_key
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.urls import Urls
@@ -178,16 +179,23 @@ class Session:
         keeps_record: bool = True,
         holding: Holding | None = None,
         relations: bool = True,
+        share: frozenset[str] | None = None,
     ) -> None:
         """`keeps_record`: write the record of URLs given (never with drafts, nor when only
         reading: the dev server and `check` read it, and give the same URLs). Without
         `relations` (`check`, `list`: no page is written) stories and related lists are not
-        looked for, which spares numpy and scipy."""
+        looked for, which spares numpy and scipy. `share`: the content files of the part
+        `config` builds (pipeline.shares), the only ones read."""
         self.config = config
         folder = config.root / CACHE_DIR if cache else None
         self.cache = ArticleCache(
-            folder, config.timezone, read_only=read_only, sketching=config.sketching
+            folder,
+            config.timezone,
+            read_only=read_only,
+            sketching=config.sketching,
+            part=config.part,
         )
+        self.share = share
         self.bodies = Bodies(self.cache)
         self.output = output or config.output_path
         self.drafts = drafts
@@ -218,9 +226,10 @@ class Session:
     def load(self, changed: set[Path] | None = None, progress: Progress = quiet) -> None:
         """Normalize every content file, or (given what changed) only the changed ones again."""
         if changed is None:
-            self.outcomes = dict(normalize_all(self.config, self.jobs, self.cache, progress))
+            found = normalize_all(self.config, self.jobs, self.cache, progress, self.share)
+            self.outcomes = dict(found)
         else:
-            renormalize(self.outcomes, changed, self.config, self.cache)
+            renormalize(self.outcomes, changed, self.config, self.cache, self.share)
 
     def views(self, site: Site, rendering: str) -> Views:
         """The views this session's pages of `site` are made with (every page of a build, or
@@ -373,7 +382,7 @@ def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
     made = digest(session.cache.salt, repr(session.config), rendering, options, static, articles)
 
     def of(recorded: str | None) -> str:
-        unreadable = "\0unreadable" if recorded is None else ""
-        return digest(made, unreadable, hashlib.blake2b((recorded or "").encode()).hexdigest())
+        given = "\0unreadable" if recorded is None else record_key(session.config, recorded)
+        return digest(made, hashlib.blake2b(given.encode()).hexdigest())
 
     return of

@@ -1,0 +1,116 @@
+"""Each content file's part (sitegen.parts), known before any file is normalized: the part the
+URL record gives the file, else the one whose span holds the date its front matter says. A part's
+build then reads, normalizes and keeps its own files only, so its memory is bounded by the part,
+not by the archive, and its inputs are its own (a closed part is not planned again for an edit in
+another).
+
+The rule is sitegen.assign.part_of's, on the same date (sitegen.content.normalize.parse_date), so
+every file lands where the URL step places it. A file whose date cannot be read goes to the front
+door, whose build reports it. The dates are kept in the cache by file stamp (the stamp index's
+rule), so a warm build reads no file for them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sitegen import url_record
+from sitegen.assign import recorded_parts, split_record
+from sitegen.cache import RACY_NS, Stamp, load_pickled, save_pickled, stamp_of
+from sitegen.config import SiteConfig
+from sitegen.content.load import discover, load_data, read_file
+from sitegen.content.normalize import parse_date
+from sitegen.errors import ContentError
+from sitegen.parallel import jobs_for, map_chunks
+from sitegen.parts import day_part
+
+_VERSION = "sitegen-days-1"
+
+
+@dataclass
+class Days:
+    """Content files by relative path → (stamp, the local day its front matter dates it, as an
+    ordinal; 0 when it has none that can be read), as of `checked_ns`."""
+
+    salt: str = ""
+    checked_ns: int = 0
+    files: dict[str, tuple[Stamp, int]] = field(default_factory=dict)
+
+    def day(self, rel_path: str, stamp: Stamp | None) -> int | None:
+        entry = self.files.get(rel_path)
+        if entry is None or stamp is None or entry[0] != stamp:
+            return None
+        return entry[1] if stamp[1] < self.checked_ns - RACY_NS else None
+
+
+def _day_of(path: Path, rel_path: str, tz: ZoneInfo) -> int:
+    """The local day a file's front matter dates it (0: none, or one normalizing rejects)."""
+    try:
+        loaded = load_data(path, rel_path, read_file(path))
+        value = getattr(loaded, "meta", {}).get("date")
+        if value is None or value == "":
+            return 0
+        return parse_date(value, tz).astimezone(tz).date().toordinal()
+    except (ContentError, ValueError, TypeError, OverflowError):
+        return 0
+
+
+def _days_chunk(files: list[tuple[str, Path]], timezone: str) -> list[int]:
+    tz = ZoneInfo(timezone)
+    return [_day_of(path, rel_path, tz) for rel_path, path in files]
+
+
+def _days(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, int]:
+    """Every content file's day, read where its stamp changed since the last build."""
+    root = config.content_path.resolve()
+    path = None if folder is None else folder / "days.pickle"
+    salt = f"{_VERSION}\0{config.timezone}\0{root}"
+    kept = load_pickled(path, Days)
+    known = kept if kept is not None and kept.salt == salt else Days(salt)
+    checked_ns = time.time_ns()
+    found = list(discover(root))
+    stamps = [stamp_of(file) for _, file in found]
+    days = [known.day(rel_path, stamp) for (rel_path, _), stamp in zip(found, stamps, strict=True)]
+    todo = [n for n, day in enumerate(days) if day is None]
+    files = [found[n] for n in todo]
+    pending = iter(todo)
+    for chunk in map_chunks(_days_chunk, files, jobs_for(len(files), jobs), config.timezone):
+        for day in chunk:
+            days[next(pending)] = day
+    if todo or len(known.files) != len(found):
+        entries = {
+            rel_path: (stamp, day or 0)
+            for (rel_path, _), stamp, day in zip(found, stamps, days, strict=True)
+            if stamp is not None
+        }
+        save_pickled(path, Days(salt, checked_ns, entries))
+    return {rel_path: day or 0 for (rel_path, _), day in zip(found, days, strict=True)}
+
+
+def shares(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, frozenset[str]]:
+    """Each part's content files (relative paths), by part name: the record's word for a file it
+    lists, else its date's part; the front door takes the files no span holds (its build says
+    why each is wrong). `folder`: the cache's, where the dates are kept (None: read them all)."""
+    recorded = recorded_parts(config, url_record.read(config.root)[0])
+    front = config.parts[0].name
+    found: dict[str, set[str]] = {part.name: set() for part in config.parts}
+    for rel_path, day in _days(config, folder, jobs).items():
+        part = recorded.get(rel_path) or (
+            day_part(config.parts, date.fromordinal(day)) if day else ""
+        )
+        found[part or front].add(rel_path)
+    return {name: frozenset(files) for name, files in found.items()}
+
+
+def record_key(config: SiteConfig, text: str) -> str:
+    """What of the URL record (`text`, as read) a build's output is made from: all of it; in an
+    archive in parts, the part's share (its articles' lines, their aliases', the names'), so
+    that another part's new articles leave it as it is."""
+    if not config.parts:
+        return text
+    record = url_record.parse(text, config.root / url_record.RECORD_FILE)
+    return url_record.write(split_record(config, record)[0])
