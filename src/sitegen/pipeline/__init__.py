@@ -78,13 +78,20 @@ def build(
 
 
 def build_parts(
-    config: SiteConfig, output: Path | None = None, progress: Progress = quiet, **options: Any
+    config: SiteConfig,
+    output: Path | None = None,
+    progress: Progress = quiet,
+    only: str = "",
+    **options: Any,
 ) -> list[tuple[Part, Report]]:
     """Build an archive in parts (sitegen.parts), each into its folder under the output, one
-    after another: one Session at a time, so memory is bounded by a part, not the archive."""
+    after another: one Session at a time, so memory is bounded by a part, not the archive.
+    `only`: the one part to build (a job of the Pages workflow's matrix builds its own)."""
     output = output or config.output_path
     reports = []
     for part in config.parts:
+        if only and part.name != only:
+            continue
         session = Session(part_config(config, part), part_output(output, part), **options)
         reports.append((part, session.build(progress=progress)))
         del session
