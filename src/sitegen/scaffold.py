@@ -361,4 +361,4 @@ def _record_urls(directory: Path) -> None:
     site, _ = prepare(
         load_config(directory / "site.toml"), drafts=False, skip_bad=False, jobs=1, cache=False
     )
-    url_record.save(directory, site.record)
+    url_record.save(directory, site.record, url_record.read_text(directory))

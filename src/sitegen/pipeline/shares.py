@@ -106,11 +106,11 @@ def shares(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, froz
     return {name: frozenset(files) for name, files in found.items()}
 
 
-def record_key(config: SiteConfig) -> str:
-    """What of the URL record a build's output is made from: all of it; in an archive in parts,
-    the part's share (its articles' lines, their aliases', the names'), so that another part's
-    new articles leave it as it is."""
-    record, text = url_record.read(config.root)
+def record_key(config: SiteConfig, text: str) -> str:
+    """What of the URL record (`text`, as read) a build's output is made from: all of it; in an
+    archive in parts, the part's share (its articles' lines, their aliases', the names'), so
+    that another part's new articles leave it as it is."""
     if not config.parts:
         return text
+    record = url_record.parse(text, config.root / url_record.RECORD_FILE)
     return url_record.write(split_record(config, record)[0])
