@@ -153,8 +153,9 @@ def test_a_new_article_changes_as_few_pages_of_a_long_list_as_of_a_short_one(
         output = site / "build"
         before = stamps(output)
         dated(content, length)
-        build(config, holding=NOW)
+        report = build(config, holding=NOW)
         after = stamps(output)
+        lists_at = ("/categories/政策/", "/archives/2030/12/")
         assert before.keys() <= after.keys(), "every page published before still answers"
         lists = ("categories/政策/", "archives/2030/12/")
         touched[length] = {
@@ -162,5 +163,8 @@ def test_a_new_article_changes_as_few_pages_of_a_long_list_as_of_a_short_one(
         }
         for first in lists:  # the first, the new, and the three newest before it: 5 of each
             assert len([p for p in touched[length] if p.startswith(first)]) == 5, touched
+        # rendered again: the new page and the three before it of each list, not all of them
+        numbered = [u for u in report.rewritten if u.startswith(lists_at) and "/page/" in u]
+        assert len(numbered) == 8, numbered
     assert len(touched[8]) == len(touched[24])
     assert "categories/政策/page/2/index.html" not in touched[24]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sitegen.chart import month_chart
@@ -108,7 +108,9 @@ def list_pages(
             quotes=tuple(quotes[window]),
             neighbours=neighbours,
         )
-        key = views.key(url, data, list(map(views.tokens.__getitem__, shown)))
+        # the articles by their tokens, not their indexes, which a new article shifts
+        tokens = list(map(views.tokens.__getitem__, shown))
+        key = views.key(url, replace(data, shown=()), tokens)
         yield Page(url, kind, "list.html", key, views.newest(shown), "list", data)
 
 
