@@ -37,7 +37,7 @@ from sitegen.pipeline.emit import emit
 from sitegen.pipeline.manifest import Manifest
 from sitegen.pipeline.places import Place, Twin
 from sitegen.pipeline.report import Progress, Report, quiet
-from sitegen.pipeline.shares import record_key
+from sitegen.pipeline.shares import keep_names, record_key
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.urls import Urls
@@ -330,10 +330,10 @@ class Session:
                     )
                     index = report.search.digest
                 report.pages.update(emitted.kinds)
-                if self.keeps_record and url_record.save(self.config.root, site.record):
-                    inputs = _inputs(
-                        self, rendering
-                    )  # the record it leaves is the next build's input
+                saved = self.keeps_record and url_record.save(self.config.root, site.record)
+                named = self.keeps_record and keep_names(self.config, self.cache.folder, site.links)
+                if saved or named:  # the record it leaves, the names it had: the next's input
+                    inputs = _inputs(self, rendering)
                 place.finish(planned.pages, statics, index, report, inputs)
             except BaseException:
                 place.abort()
@@ -363,7 +363,8 @@ def _inputs(session: Session, rendering: str) -> str:
     )
     search = search_step.code() if session.config.search.enabled else ""
     held = _held(session.outcomes, session.holding)
-    given = record_key(session.config)
+    names = session.cache.folder if session.keeps_record else None
+    given = record_key(session.config, names)
     pictures = stamp_of(manifest_path_of(session.config))  # what `sitegen images` last learnt
     options = (
         session.drafts,

@@ -19,14 +19,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen import url_record
-from sitegen.assign import recorded_parts, split_record
+from sitegen.assign import ARTICLE_KINDS, recorded_parts, split_record
 from sitegen.cache import RACY_NS, Stamp, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.content.load import discover, load_data, read_file
 from sitegen.content.normalize import parse_date
 from sitegen.errors import ContentError
+from sitegen.kinds import BY_NAME
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.parts import day_part
+from sitegen.urls import Urls
 
 _VERSION = "sitegen-days-1"
 
@@ -106,11 +108,38 @@ def shares(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, froz
     return {name: frozenset(files) for name, files in found.items()}
 
 
-def record_key(config: SiteConfig) -> str:
+def _names_path(config: SiteConfig, folder: Path | None) -> Path | None:
+    return None if folder is None or not config.parts else folder / f"names-{config.part}.pickle"
+
+
+def keep_names(config: SiteConfig, folder: Path | None, links: Urls) -> bool:
+    """Keep the names a part's build gave URLs (the record's kind and owner of each), for the
+    next build's record_key; whether they changed."""
+    path = _names_path(config, folder)
+    named = links.named
+    used = {("category", path_) for path_ in named.categories}
+    used |= {(BY_NAME[kind].one, (name,)) for kind, names in named.kinds.items() for name in names}
+    if path is None or load_pickled(path, frozenset) == used:
+        return False
+    save_pickled(path, frozenset(used))
+    return True
+
+
+def record_key(config: SiteConfig, folder: Path | None = None) -> str:
     """What of the URL record a build's output is made from: all of it; in an archive in parts,
-    the part's share (its articles' lines, their aliases', the names'), so that another part's
-    new articles leave it as it is."""
+    the part's share: its articles' lines, their aliases', and the lines of the names its last
+    build had (`folder`: the cache's, where keep_names kept them; every name's when unknown).
+    Its articles unchanged, a part has the same names, each holding the URL its line gives
+    whatever other lines say (sitegen.assign), so another part's new names leave it as it is."""
     record, text = url_record.read(config.root)
     if not config.parts:
         return text
-    return url_record.write(split_record(config, record)[0])
+    mine = split_record(config, record)[0]
+    used = load_pickled(_names_path(config, folder), frozenset)
+    if used is not None:
+        mine = {
+            url: entry
+            for url, entry in mine.items()
+            if entry.kind in ARTICLE_KINDS or (entry.kind, entry.owner) in used
+        }
+    return url_record.write(mine)
