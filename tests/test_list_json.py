@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+from sitegen.cli.summary import KIND_NAMES
+
 from .conftest import sitegen
 
 REAL = "<p>国务院常务会议部署稳就业工作，强调加大政策支持力度。</p>"
@@ -57,3 +59,26 @@ def test_list_and_json_are_machine_readable(tmp_path: Path) -> None:
     failed = json.loads(checked.stdout)
     assert not failed["ok"] and failed["errors"][0]["path"].endswith("坏.md")
     assert "missing date" in failed["errors"][0]["message"]
+
+
+def test_the_summary_names_every_kind_of_page(tmp_path: Path) -> None:
+    """Every kind of page a build counts has its name in the summary (none printed raw)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (tmp_path / "site.toml").write_text('base_url = "https://example.org/a/"\n', encoding="utf-8")
+    cites = "<p>国务院办公厅印发《关于加快发展保障性租赁住房的意见》（国办发〔2021〕22号），部署工作。</p>"
+    for name, extra in (("一", "tags: [住房]\naliases: [/old/一/]\n"), ("二", "")):
+        text = f"---\ntitle: {name}\ndate: 2022-03-14\n{extra}---\n{cites}{REAL}{name}\n"
+        (content / f"{name}.md").write_text(text, encoding="utf-8")
+    built = sitegen(tmp_path, "build", "--json", "--output", "json-build")
+    assert built.returncode == 0, built.stderr
+    kinds = json.loads(built.stdout)["pages"]
+    assert {"alias", "redirect", "document", "authority", "source", "data", "tag"} <= kinds.keys()
+    shown = sitegen(tmp_path, "build")
+    assert shown.returncode == 0, shown.stderr
+    names = {
+        line.strip().rsplit(None, 1)[0]
+        for line in shown.stdout.splitlines()
+        if line.startswith("    ") and line.strip()[-1].isdigit()
+    }
+    assert names == {KIND_NAMES[kind] for kind in kinds}

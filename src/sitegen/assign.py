@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.kinds import Kind
+from sitegen.leads import NEW
 from sitegen.models import Article, CategoryPath
 from sitegen.names import name_forms, name_segments, short_hash
 from sitegen.parts import day_part
@@ -44,7 +45,8 @@ class Redirect:
 class Placed:
     """The articles' part of a build's URLs: those that have one (`kept`: their indexes in the
     list given, in its order) and their URLs; the articles left out, each as the error saying
-    why; the articles' redirects, withdrawn URLs and record lines."""
+    why; the articles' redirects, withdrawn URLs and record lines, and each kept article's rank
+    among its story's copies (sitegen.leads: as its line of the record says, NEW without one)."""
 
     config: SiteConfig
     record: UrlRecord
@@ -55,6 +57,7 @@ class Placed:
     withdrawn: tuple[str, ...]
     entries: Mapping[str, Entry]
     others: Mapping[str, Entry]  # the record's lines of other parts' articles, kept as they are
+    ranks: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def place(
         tuple(sorted(found.withdrawn)),
         found.entries,
         others,
+        tuple(found.ranks),
     )
 
 
@@ -177,8 +181,9 @@ def _stray(article: Article, part: str, dated: str, config: SiteConfig) -> Conte
     return ContentError(Path(article.source_path), 1, message)
 
 
-def assign(placed: Placed, names: Names) -> Assigned:
-    """Every name's URL, then the build's one `Urls`, holding them all."""
+def assign(placed: Placed, names: Names, afters: Sequence[int] = ()) -> Assigned:
+    """Every name's URL, then the build's one `Urls`, holding them all; `afters`: each kept
+    article's mark among its story's copies (sitegen.leads.afters), on its line of the record."""
     config = placed.config
     scheme = Urls(config)
     found = _Names(placed.record)
@@ -188,10 +193,12 @@ def assign(placed: Placed, names: Names) -> Assigned:
         kinds=chosen,
     )
     redirects = {**placed.redirects, **found.redirects}
+    marks = zip(placed.urls, afters or [0] * len(placed.urls), strict=True)
+    marked = {url: replace(placed.entries[url], after=n) for url, n in marks}
     return Assigned(
         Urls(config, named),
         tuple(redirects[url] for url in sorted(redirects)),
-        {**placed.others, **placed.entries, **found.entries},
+        {**placed.others, **placed.entries, **marked, **found.entries},
     )
 
 
@@ -214,15 +221,22 @@ class _Articles:
             for i, url in zip(self.kept, self.urls, strict=True)
         }
         self.withdrawn = [url for file, us in owned.items() if file not in placed for url in us]
+        self.ranks = [
+            max((record[u].after for u in owned[a.source_path]), default=0)
+            if a.source_path in owned
+            else NEW
+            for a in (articles[i] for i in self.kept)
+        ]
         for file, us in owned.items():
             for url in us:
-                kind, digest = record[url].kind, record[url].digest
+                kind, digest, after = record[url].kind, record[url].digest, record[url].after
                 if file in placed:
                     article, target = placed[file]
-                    digest = article.body_digest if kind == "article" else ""
+                    digest, after = article.body_digest if kind == "article" else "", 0
                     if url != target:
                         self.redirects[url] = Redirect(url, target, file)
-                self.entries[url] = Entry(kind, (file,), digest, part if kind == "article" else "")
+                kept_part = part if kind == "article" else ""
+                self.entries[url] = Entry(kind, (file,), digest, kept_part, after)
         for file, (article, target) in placed.items():
             self.entries[target] = Entry("article", (file,), article.body_digest, part)
             self._aliases(article, target, holder)

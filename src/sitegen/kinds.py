@@ -100,15 +100,19 @@ class Kind:
 def earliest_holders(
     copies: tuple[tuple[int, ...], ...], held: Sequence[Iterable[Hashable]]
 ) -> dict[tuple[int, Hashable], int]:
-    """For each story (by its earliest copy) and each item (a category, a tag) one of its copies
-    holds, the earliest copy holding it (`held[j]`: what article j holds). One pass over what the
-    copies hold, so a story of thousands of copies costs what as many articles cost."""
+    """For each story (by its lead) and each item (a category, a tag) one of its copies holds,
+    the first copy in the story's order (sitegen.leads) holding it (`held[j]`: what article j
+    holds). One pass over the stories and one over what the copies hold, so a story of thousands
+    of copies costs what as many articles cost."""
+    leads = (story for i, story in enumerate(copies) if story and story[0] == i)
+    place = {j: k for story in leads for k, j in enumerate(story)}
     earliest: dict[tuple[int, Hashable], int] = {}
     for j, items in enumerate(held):
         if copies[j]:
             for item in items:
                 key = (copies[j][0], item)
-                earliest[key] = max(earliest.get(key, j), j)  # newest first: earliest is last
+                if key not in earliest or place[j] < place[earliest[key]]:
+                    earliest[key] = j
     return earliest
 
 

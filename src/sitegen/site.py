@@ -15,6 +15,7 @@ from sitegen.collation import collation_key
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.kinds import KINDS, Grouped, Kind, earliest_holders, grouped, listed_here, source_name
+from sitegen.leads import afters
 from sitegen.models import Article, CategoryPath, Stories
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
@@ -174,8 +175,8 @@ def index(
     relations: bool = True,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
-    story is listed once, under its earliest copy (in a category or a tag: its earliest copy
-    filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
+    story is listed once, under its lead (sitegen.leads: its earliest copy, but a published one
+    before one arriving now; in a category or a tag: its first copy filed there). `memo`: the last build's `Site.memo`, so related lists are made only anew
     where an edit can change them. Every kind of grouping is grouped (one may read another's
     groups), then those `disable_kinds` turns off are left out: no URL, no page, no link.
     Without `relations` (a check) no story nor related list is looked for, and numpy is never
@@ -184,7 +185,7 @@ def index(
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
     source_of = tuple(map(source_name, final))  # search names sources so, pages or not
-    found = _stories(final, related, memo) if relations else Stories.none(len(final))
+    found = _stories(final, related, memo, placed.ranks) if relations else Stories.none(len(final))
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = config.tz
@@ -204,7 +205,7 @@ def index(
             for kind in on
         ),
     )
-    given = assign(placed, names)
+    given = assign(placed, names, afters(found.copies, placed.ranks))
     urls = given.links
     return Site(
         articles=final,
@@ -228,12 +229,14 @@ def index(
     )
 
 
-def _stories(final: tuple[Article, ...], related: int, memo: stories.Memo | None) -> Stories:
+def _stories(
+    final: tuple[Article, ...], related: int, memo: stories.Memo | None, ranks: Sequence[int]
+) -> Stories:
     from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
     sketches = [a.sketch for a in final]
     times = [a.date.timestamp() for a in final]
-    return stories.find(sketches, [a.id for a in final], times, related, memo)
+    return stories.find(sketches, [a.id for a in final], times, related, memo, ranks)
 
 
 def _related(

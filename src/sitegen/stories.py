@@ -164,13 +164,15 @@ def find(
     times: Sequence[float],
     limit: int,
     memo: Memo | None = None,
+    ranks: Sequence[int] = (),
 ) -> Stories:
     """Stories and related articles of articles given newest first (ties fixed), with their ids
-    and timestamps; `memo`, the last build's, spares the related lists an edit cannot change."""
+    and timestamps; `memo`, the last build's, spares the related lists an edit cannot change.
+    A story's copies are ordered by `ranks` (sitegen.leads: published ones first), then earliest."""
     groups, quoting = _stories(sketches)
     copies: list[tuple[int, ...]] = [()] * len(sketches)
     for members in groups:
-        story = tuple(sorted(members, reverse=True))  # earliest first
+        story = tuple(sorted(members, key=lambda i: (ranks[i] if ranks else 0, -i)))
         for i in story:
             copies[i] = story
     quotes: list[set[int]] = [set() for _ in sketches]

@@ -8,12 +8,17 @@ A line is tab-separated: the URL, the kind of its owner, then who owns it:
     /2022/03/稳增长/    article    <digest of the body>    金融/稳增长.md
     /2022/03/旧地址/    alias      金融/稳增长.md
     /2027/01/新规/      article    <digest of the body>    金融/新规.md    2027
+    /2022/03/稳增长-1a2b3c/  article  <digest of the body>  财经/稳增长.md  after=1
     /categories/金融/   category   金融
     /tags/两会/         tag        两会
 
 An article is known by its file (a file moved with the same body, by its body's digest); a
 category by its path of names; an article of a part other than the front door (sitegen.parts)
-names its part last, so that it never moves to another; a tag, document or source by its name. A line whose owner is gone
+names its part, so that it never moves to another; a tag, document or source by its name. A copy of
+a story that arrived after the story was published, with a date that would otherwise put it first
+(sitegen.leads), says `after=N` last: its place among the copies, so that the copy published first
+stays first whatever order the files come in, also from scratch (no other line carries it, so a
+site without such a tie keeps its record's bytes). A line whose owner is gone
 keeps its URL from anyone else (a removed article's URL shows a withdrawal notice) until the
 editor deletes the line. Tabs, newlines and backslashes in names are written `\\t`, `\\n`, `\\\\`.
 """
@@ -39,17 +44,20 @@ HEADER = (
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _ESCAPED = re.compile(r"\\(.)")
 _PLAIN = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+_AFTER = re.compile(r"after=([1-9][0-9]{0,8})")  # a part's name never holds "="
 
 
 @dataclass(frozen=True)
 class Entry:
     """Who owns a URL: `kind` (KINDS), `owner` (the file, or the names), `digest` (an article's
-    body, so that a moved file is known), `part` (an article's part, "" on the front door)."""
+    body, so that a moved file is known), `part` (an article's part, "" on the front door),
+    `after` (an article's place among its story's copies, sitegen.leads; 0 for most)."""
 
     kind: str
     owner: tuple[str, ...]
     digest: str = ""
     part: str = ""
+    after: int = 0
 
 
 UrlRecord = Mapping[str, Entry]
@@ -70,6 +78,9 @@ def parse(text: str, path: Path) -> dict[str, Entry]:
         if not line.strip() or line.startswith("#"):
             continue
         url, kind, *fields = (_unescape(field) for field in f"{line}\t".split("\t")[:-1])
+        after = _AFTER.fullmatch(fields[-1]) if kind == "article" and fields else None
+        if after:
+            fields.pop()
         wanted = {"article": (2, 3), "category": (len(fields),)}.get(kind, (1,))
         bad = not url.startswith("/") or kind not in KINDS or len(fields) not in wanted
         if bad or not fields or not all(fields):
@@ -79,7 +90,7 @@ def parse(text: str, path: Path) -> dict[str, Entry]:
             raise ContentError(path, number, f"{url} is listed twice")
         digest = fields.pop(0) if kind == "article" else ""
         part = fields.pop() if kind == "article" and len(fields) == 2 else ""
-        record[url] = Entry(kind, tuple(fields), digest, part)
+        record[url] = Entry(kind, tuple(fields), digest, part, int(after[1]) if after else 0)
     return record
 
 
@@ -94,7 +105,8 @@ def write(record: UrlRecord) -> str:
     for url in sorted(record):
         entry = record[url]
         digest, part = (entry.digest,) if entry.digest else (), (entry.part,) if entry.part else ()
-        fields = [url, entry.kind, *digest, *entry.owner, *part]
+        after = (f"after={entry.after}",) if entry.after else ()
+        fields = [url, entry.kind, *digest, *entry.owner, *part, *after]
         lines.append("\t".join(map(_escape, fields)) + "\n")
     return "".join(lines)
 

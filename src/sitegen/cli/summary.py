@@ -9,19 +9,21 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 
 from sitegen.cli.console import out, relative
+from sitegen.kinds import KINDS
 from sitegen.size import OutputSize, human
 
 if TYPE_CHECKING:
     from sitegen.pipeline import Report
 
-# How the summary names each kind of page (Report.pages counts them by Page.kind).
+# How the summary names each kind of page (Report.pages counts them by Page.kind); each kind of
+# grouping (sitegen.kinds: tags, documents, issuing bodies, sources) as its names' lists and index.
 KIND_NAMES = {
     "article": "articles",
     "home": "home pages",
     "category": "category lists",
     "categories": "category index",
-    "tag": "tag lists",
-    "tags": "tag index",
+    **{kind.one: f"{kind.one} lists" for kind in KINDS},
+    **{kind.name: f"{kind.one} index" for kind in KINDS},
     "month": "month lists",
     "year": "year overviews",
     "archives": "archive",
@@ -30,7 +32,10 @@ KIND_NAMES = {
     "feed": "Atom feeds",
     "sitemap": "sitemaps",
     "robots": "robots.txt",
+    "data": "data files",
+    "parts": "parts list",
     "alias": "redirects (old URLs, aliases)",
+    "redirect": "redirects (joined document names)",
     "withdrawn": "withdrawal notices",
 }
 
