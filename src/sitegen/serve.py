@@ -36,6 +36,7 @@ from sitegen.live import Live
 from sitegen.names import ignored
 from sitegen.pipeline import Progress, Report, Session, quiet
 from sitegen.pipeline.changes import Changes, classify
+from sitegen.serve_parts import LiveParts, parts_served, served_at
 from sitegen.served import COPIES, Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
 
@@ -155,14 +156,6 @@ def describe(error: ContentError, config: SiteConfig) -> str:
     return f"{shown}:{error.line}: {error.message}"
 
 
-def _one_site(config: SiteConfig) -> SiteConfig:
-    """The dev server serves one site: an archive in parts is built (`sitegen build`) for now."""
-    if config.parts:
-        message = "serving an archive in parts is not built yet: `sitegen build`, then serve a part"
-        raise ConfigError("parts", message)
-    return config
-
-
 def copies_from(config: SiteConfig, url: str) -> SiteConfig:
     """A site showing kept copies of its pictures shows them from the server at `url` (its
     store, under COPIES) while served."""
@@ -192,7 +185,7 @@ class DevServer:
         quiet: float = QUIET_SECONDS,
     ) -> None:
         self.config_path = config_path
-        self.config = _one_site(load_config(config_path))
+        self.config = load_config(config_path)
         self.host, self.port = host, port
         self.watch = watch
         self.drafts = drafts
@@ -210,7 +203,7 @@ class DevServer:
         self._httpd: HTTPServer | None = None
         self._stopped = threading.Event()
         self._closing = False
-        self.live: Live | None = None
+        self.live: Live | LiveParts | None = None
 
     @property
     def output(self) -> Path:
@@ -235,7 +228,7 @@ class DevServer:
             if self.watch:
                 self._watch(self.config)
                 self._observer.start()
-            self.live = Live(self._session(self.config))
+            self.live = self._live(self.config)
             report = self.live.build(progress)
             self._spawn(partial(self._httpd.serve_forever, poll_interval=0.1), "http")
             if self.watch:
@@ -274,11 +267,22 @@ class DevServer:
         self._threads.append(thread)
         thread.start()
 
+    def _live(self, config: SiteConfig) -> Live | LiveParts:
+        """What builds the served site: its session; an archive in parts, all its parts at the
+        server's address (sitegen.serve_parts)."""
+        if not config.parts:
+            return Live(self._session(config))
+        address = self.url.removesuffix(config.base_path)
+        served = served_at(config, address)
+        return LiveParts(served, self.output, drafts=self.drafts, jobs=self.jobs)
+
     def _session(self, config: SiteConfig) -> Session:
         config = copies_from(config, self.url)
         return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False)
 
     def _served(self, config: SiteConfig) -> Served:
+        if config.parts:
+            return parts_served(config, self.output, self.watch)
         store = store_path(config) if config.images.publish == "copies" else None
         return Served(self.output, config.base_path, live=self.watch, store=store)
 
@@ -363,7 +367,11 @@ class DevServer:
         when they cannot differ (same content folder and time zone)."""
         assert self.live is not None
         config = load_config(self.config_path)
-        report = self.live.reconfigure(self._session(config), changes)
+        if config.parts or isinstance(self.live, LiveParts):
+            self.live = self._live(config)
+            report = self.live.build(quiet)
+        else:
+            report = self.live.reconfigure(self._session(config), changes)
         self.config = config
         assert self._httpd is not None
         self._httpd.served = self._served(config)
