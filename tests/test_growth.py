@@ -124,3 +124,43 @@ def test_one_new_article_changes_a_few_output_files_and_builds_from_scratch_agre
         build(make_config(root, base_url="https://example.org/archive/"), holding=NOW)
     assert tree_digest(fresh[0] / "build") == tree_digest(fresh[1] / "build")
     assert tree_digest(fresh[0] / "build") == tree_digest(output)
+
+
+def dated(content: Path, n: int) -> None:
+    """Article n of one category and one month, each an hour after the one before."""
+    (content / f"a{n:03d}.md").write_text(
+        f"---\ntitle: 第{n}号文件\ndate: 2030-12-01 {n // 60:02d}:{n % 60:02d}:00\n"
+        f"categories: [政策]\n---\n<p>第{n}号文件的正文，讲的是稳增长。</p>\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_new_article_changes_as_few_pages_of_a_long_list_as_of_a_short_one(
+    tmp_path: Path,
+) -> None:
+    """Stable pagination (pages.lists.stable_window): a list's numbered pages count from the
+    oldest, so a new article changes its first page and the newest few, not every page its
+    cards would push along. Each list is at a page's end, the worst case: a page is added."""
+    touched = {}
+    for length in (8, 24):  # 4 and 12 pages of 2
+        site = tmp_path / str(length)
+        content = site / "content"
+        content.mkdir(parents=True)
+        for n in range(length):
+            dated(content, n)
+        config = make_config(site, per_page=2, search={"enabled": False})
+        build(config, holding=NOW)
+        output = site / "build"
+        before = stamps(output)
+        dated(content, length)
+        build(config, holding=NOW)
+        after = stamps(output)
+        assert before.keys() <= after.keys(), "every page published before still answers"
+        lists = ("categories/政策/", "archives/2030/12/")
+        touched[length] = {
+            p for p in changed(before, after) if p.startswith(lists) and p.endswith(".html")
+        }
+        for first in lists:  # the first, the new, and the three newest before it: 5 of each
+            assert len([p for p in touched[length] if p.startswith(first)]) == 5, touched
+    assert len(touched[8]) == len(touched[24])
+    assert "categories/政策/page/2/index.html" not in touched[24]

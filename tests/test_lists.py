@@ -9,6 +9,7 @@ from pathlib import Path
 import lxml.html
 
 from sitegen.pages import HOME_PAGES, Views
+from sitegen.pages.shared import pagination
 from sitegen.pipeline import build
 from sitegen.site import index
 
@@ -45,12 +46,14 @@ def card_titles(html: lxml.html.HtmlElement) -> list[str]:
 
 
 def listed(output: Path, first: str) -> Counter[str]:
-    """How often each title is listed on one paginated list, all its pages."""
-    files = [output / first / "index.html", *(output / first).glob("page/*/index.html")]
+    """How often each title is listed on one paginated list: on its numbered pages (counted
+    from the oldest, each full), and on its first page those the newest numbered page lacks
+    (the first page shows the newest `per_page`, some of them on that page too)."""
     counts: Counter[str] = Counter()
-    for file in files:
+    for file in (output / first).glob("page/*/index.html"):
         counts.update(card_titles(lxml.html.fromstring(file.read_bytes())))
-    return counts
+    newest = card_titles(page(output, first))
+    return counts + Counter(title for title in newest if title not in counts)
 
 
 def test_each_article_is_listed_once_per_month_and_once_on_its_own_category(
@@ -96,10 +99,37 @@ def test_each_article_is_listed_once_per_month_and_once_on_its_own_category(
 def test_pagination_shows_its_gaps(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     views = Views(index([], config), config)
-    shown = views.pagination("/", 12, 25).pages
+    shown = pagination(views.urls, "/", 12, 25).pages
     assert [link.text for link in shown] == ["1", "…", *map(str, range(10, 15)), "…", "25"]
     assert [link.href for link in shown if link.text == "…"] == ["", ""]
-    assert [link.text for link in views.pagination("/", 2, 5).pages] == list("12345")
+    assert [link.text for link in pagination(views.urls, "/", 2, 5).pages] == list("12345")
+
+
+def test_a_stable_lists_pages_are_linked_newest_first_and_numbered_from_the_oldest(
+    tmp_path: Path,
+) -> None:
+    config = make_config(tmp_path)
+    views = Views(index([], config), config)
+    first = pagination(views.urls, "/x/", 1, 25, stable=True)
+    assert [link.text for link in first.pages] == ["最新", "25", "24", "…", "2"]
+    assert first.next_href == "/x/page/25/" and not first.prev_href
+    middle = pagination(views.urls, "/x/", 12, 25, stable=True)
+    assert [link.text for link in middle.pages] == [
+        "最新",
+        "…",
+        *["14", "13", "12", "11", "10"],
+        "…",
+        "2",
+    ]
+    assert (middle.prev_href, middle.next_href) == ("/x/page/13/", "/x/page/11/")
+    assert [link.label for link in middle.pages if link.current] == ["第 12 页（当前）"]
+    assert pagination(views.urls, "/x/", 25, 25, stable=True).prev_href == "/x/"
+    oldest = pagination(views.urls, "/x/", 2, 25, stable=True)
+    assert not oldest.next_href and oldest.stats == "第 2 页"
+    # a page's links stop changing once three newer pages exist, however long the list grows
+    assert pagination(views.urls, "/x/", 12, 16, stable=True) == pagination(
+        views.urls, "/x/", 12, 90, True
+    )
 
 
 def write(content: Path, name: str, title: str, date: str, categories: str = "") -> None:

@@ -124,12 +124,25 @@ class Quoted:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    """A list's page in its navigation; a gap (pages left out) has no href."""
+
+    text: str
+    href: str
+    label: str = ""  # what a screen reader says of it
+    current: bool = False
+
+
+@dataclass(frozen=True)
 class Pagination:
+    """A list's links between its pages (none for a list of one page). It holds no more than it
+    shows, so a stable list's later page keeps its key as the list grows (pages.lists)."""
+
     current: int
-    total: int
     prev_href: str
     next_href: str
-    pages: tuple[Link, ...]
+    pages: tuple[PageLink, ...]  # empty: a list of one page
+    stats: str  # where this page is in the list, beside its count ("" for a list of one page)
 
 
 @dataclass(frozen=True)

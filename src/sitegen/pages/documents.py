@@ -14,7 +14,7 @@ from sitegen.documents import label
 from sitegen.kinds import Grouped, Kind
 from sitegen.models import Page
 from sitegen.pages.lists import list_pages
-from sitegen.pages.shared import Views, ready
+from sitegen.pages.shared import Views, pagination, ready
 from sitegen.records import BY_NUMBER, BY_TITLE, Body, Fact, Record
 from sitegen.views import CountedLink, Field, Link, RecordView, Sourced, Tick
 
@@ -225,6 +225,6 @@ def names_pages(
             heading=heading,
             links=shown,
             total=len(links),
-            pagination=views.pagination(first, n, total),
+            pagination=pagination(views.urls, first, n, total),
             facets=facets if n == 1 else (),
         )

@@ -10,25 +10,26 @@ from typing import Any
 from sitegen.chart import month_chart
 from sitegen.models import Page
 from sitegen.pages.feeds import category_feed_link
-from sitegen.pages.shared import Views, digest, ready
+from sitegen.pages.shared import Views, pagination, ready
 from sitegen.site import filed_in
-from sitegen.views import CountedLink, Link, Quoted, RecordView, Tick, YearView
+from sitegen.views import CountedLink, Link, Pagination, Quoted, RecordView, Tick, YearView
 
 HOME_PAGES = 10  # the home list stops here and leads to the archive
 
 
 @dataclass(frozen=True)
 class ListPage:
-    """One page of a list: which articles it shows, and what it says around them."""
+    """One page of a list: which articles it shows, and all it says around them (its key
+    digests this, so a field that changes with the list's length is set on its first page only)."""
 
-    first: str  # the list's first page: the others are numbered from it
     kind: str
     heading: str
     title: str
     shown: tuple[int, ...]
-    n: int
-    total: int  # pages of the list
-    count: int  # articles counted in the heading
+    pagination: Pagination
+    count: (
+        int | None
+    )  # articles counted in the heading; None: not said (a stable list's later pages)
     description: str = ""
     feeds: tuple[Link, ...] = ()
     trail: tuple[Link, ...] = ()
@@ -40,6 +41,16 @@ class ListPage:
     quotes: tuple[str, ...] = ()  # per article shown: the sentence citing the list's document
     # a month's: the months before and after it that have articles
     neighbours: tuple[Link, ...] = ()
+
+
+def stable_window(length: int, per: int, n: int) -> slice:
+    """Page n of a stable list of `length` members, newest first: the first page shows the
+    newest `per`; page n >= 2 the (n - 1)th `per` counted from the oldest, so once full it never
+    changes, and a new article touches the first page and the newest few, whatever the list's
+    length. The pages are those an unstable list of that length has: no published page is lost."""
+    if n == 1:
+        return slice(0, per)
+    return slice(length - (n - 1) * per, length - (n - 2) * per)
 
 
 def list_pages(
@@ -60,47 +71,44 @@ def list_pages(
     record: RecordView | None = None,
     quotes: Sequence[str] = (),
     neighbours: tuple[Link, ...] = (),
+    stable: bool = True,
 ) -> Iterator[Page]:
     """`count`: the articles counted in the heading, when more than are listed; `latest`: the
     list is a category's newest across its subcategories, not all of them; `more`: where the
-    rest are, shown after the last page when the list stops short of `count`; `record`: what
+    rest are, shown after the oldest page when the list stops short of `count`; `record`: what
     the list's document or body is, on its first page; `quotes`: per member, what it says;
-    `neighbours`: the lists beside this one (a month's months before and after it)."""
+    `neighbours`: the lists beside this one (a month's months before and after it); `stable`:
+    pages numbered from the oldest (`stable_window`), else from the newest (the home page's
+    window of the newest, which moves anyway)."""
     per = views.config.per_page
     count = len(members) if count is None else count
     total = max(1, -(-len(members) // per))
     more = more if count > len(members) else None
-    group = digest(
-        kind, heading, description, feeds, trail, subcategories, count, latest, more, timeline
-    )
-    if record is not None or quotes:  # only documents' and bodies' lists: others keep their keys
-        group = digest(group, record, tuple(quotes))
-    if neighbours:  # only months'
-        group = digest(group, neighbours)
+    oldest = 2 if stable and total > 1 else total
     for n in range(1, total + 1):
         url = views.urls.page(first, n)
-        shown = tuple(members[(n - 1) * per : n * per])
+        window = stable_window(len(members), per, n) if stable else slice((n - 1) * per, n * per)
+        shown = tuple(members[window])
+        moving = n == 1 or not stable  # says what changes with the list's length
         data = ListPage(
-            first=first,
             kind=kind,
             heading=heading,
             title=heading if n == 1 else f"{heading}（第 {n} 页）",
             shown=shown,
-            n=n,
-            total=total,
-            count=count,
-            description=description,
+            pagination=pagination(views.urls, first, n, total, stable),
+            count=count if moving else None,
+            description=description if moving else "",
             feeds=feeds,
             trail=trail,
             subcategories=subcategories if n == 1 else (),
             latest=latest,
-            more=more if n == total else None,
+            more=more if n == oldest else None,
             timeline=timeline if n == 1 else (),
             record=record if n == 1 else None,
-            quotes=tuple(quotes[(n - 1) * per : n * per]),
+            quotes=tuple(quotes[window]),
             neighbours=neighbours,
         )
-        key = views.key(url, group, n, total, list(map(views.tokens.__getitem__, shown)))
+        key = views.key(url, data, list(map(views.tokens.__getitem__, shown)))
         yield Page(url, kind, "list.html", key, views.newest(shown), "list", data)
 
 
@@ -112,7 +120,7 @@ def context(url: str, data: ListPage, views: Views) -> dict[str, Any]:
         "trail": data.trail,
         "subcategories": data.subcategories,
         "cards": tuple(views.card(i) for i in data.shown),
-        "pagination": views.pagination(data.first, data.n, data.total),
+        "pagination": data.pagination,
         "total": data.count,
         "latest": data.latest,
         "more": data.more,
@@ -141,6 +149,7 @@ def home_pages(views: Views) -> Iterator[Page]:
         description=config.description,
         count=len(leads),
         more=Link("更早的文章在归档里，按年月浏览", views.urls.href(views.urls.archives())),
+        stable=False,
     )
 
 
@@ -236,7 +245,7 @@ def links_page(
         trail=trail,
         subcategories=links,
         cards=(),
-        pagination=views.pagination(url, 1, 1),
+        pagination=pagination(views.urls, url, 1, 1),
         total=len(members),
         latest=False,
         more=None,

@@ -19,7 +19,17 @@ from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.models import Article, CategoryPath, Page
 from sitegen.site import CategoryNode, Site
-from sitegen.views import Card, CountedLink, Head, Link, Pagination, PartsView, SiteView
+from sitegen.urls import Urls
+from sitegen.views import (
+    Card,
+    CountedLink,
+    Head,
+    Link,
+    PageLink,
+    Pagination,
+    PartsView,
+    SiteView,
+)
 
 BodyOf = Callable[[Article], str]
 Token = tuple[str, str, str, tuple[str, int, int]]
@@ -233,23 +243,47 @@ class Views:
     def newest(self, members: Sequence[int]) -> datetime | None:
         return max(map(self.modified_at.__getitem__, members), default=None)
 
-    def pagination(self, first: str, current: int, total: int) -> Pagination:
-        href = self.urls.href
-        window = sorted({1, total, *range(max(1, current - 2), min(total, current + 2) + 1)})
-        pages: list[Link] = []
-        for n in window:
-            if pages and n > int(pages[-1].text) + 1:
-                pages.append(Link("…", ""))  # a gap: pages left out of the window
-            pages.append(Link(str(n), href(self.urls.page(first, n))))
-        return Pagination(
-            current=current,
-            total=total,
-            prev_href=href(self.urls.page(first, current - 1)) if current > 1 else "",
-            next_href=href(self.urls.page(first, current + 1)) if current < total else "",
-            pages=tuple(pages),
-        )
-
     def counted(self, node: CategoryNode) -> CountedLink:
         return CountedLink(
             node.name, self.urls.href(self.urls.category(node.path)), len(node.articles)
         )
+
+
+def pagination(
+    urls: Urls, first: str, current: int, total: int, stable: bool = False
+) -> Pagination:
+    """The links between a list's pages, in reading order (newest first). A `stable` list
+    numbers its pages from the oldest (see `pages.lists.stable_window`): the first page,
+    then total, total - 1 … 2; a page's links then change only while the few pages after
+    it are made, never with the list's length."""
+    href = urls.href
+
+    def number(position: int) -> int:  # the page at a place in reading order
+        return position + 1 if not stable else 1 if position == 0 else total - position + 1
+
+    at = current - 1 if not stable else 0 if current == 1 else total - current + 1
+    window = sorted({0, total - 1, *range(max(0, at - 2), min(total - 1, at + 2) + 1)})
+    pages: list[PageLink] = []
+    last = 0
+    for position in window:
+        if position > last + 1:
+            pages.append(PageLink("…", ""))  # a gap: pages left out of the window
+        n, last = number(position), position
+        text = "最新" if stable and n == 1 else str(n)
+        label = "最新一页" if stable and n == 1 else f"第 {n} 页"
+        here = position == at
+        label += "（当前）" if here else ""
+        pages.append(PageLink(text, href(urls.page(first, n)), label, here))
+    if total == 1:
+        stats = ""
+    elif stable:
+        stats = f"共 {total} 页" if current == 1 else f"第 {current} 页"
+    else:
+        stats = f"第 {current} 页 / 共 {total} 页"
+    return Pagination(
+        current=current,
+        prev_href=href(urls.page(first, number(at - 1))) if at > 0 else "",
+        next_href=href(urls.page(first, number(at + 1))) if at < total - 1 else "",
+        pages=tuple(pages) if total > 1 else (),
+        stats=stats,
+    )
