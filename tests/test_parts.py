@@ -338,3 +338,27 @@ def test_a_tiny_size_limit_proposes_the_next_span_and_fails_naming_the_part(tmp_
     assert "close part 'p2024' (to = 2025-01-15)" in said
     assert 'name = "p20250116", from = 2025-01-16' in said
     assert "Traceback" not in failed.stderr
+
+
+def test_check_and_list_read_every_part(tmp_path: Path) -> None:
+    """`sitegen check` checks each part as its build reads it, naming every part's errors at
+    once; `sitegen list` gives each article the URL of its part."""
+    (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    write(tmp_path / "content", {**ARTICLES, **LATER})
+    listed = sitegen(tmp_path, "list")
+    assert listed.returncode == 0, listed.stderr
+    urls = {line.split(",")[0]: line.rsplit(",", 1)[1] for line in listed.stdout.splitlines()[1:]}
+    assert urls["a1.md"] == "https://user.github.io/archive/2022/03/a1/"
+    assert urls["b3.md"] == "https://user.github.io/archive-2023/2023/10/b3/"
+    assert urls["c2.md"] == "https://user.github.io/archive-2024/2024/06/c2/"
+    checked = sitegen(tmp_path, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert "7 articles, no errors" in checked.stdout
+    for name, day in (("bad1", "2022-05-01"), ("bad2", "2024-05-01")):
+        (tmp_path / f"content/{name}.md").write_text(
+            f"---\ndate: {day}\n---\n\n没有标题。\n", encoding="utf-8"
+        )
+    checked = sitegen(tmp_path, "check")
+    assert checked.returncode == 1
+    assert "bad1.md" in checked.stderr and "bad2.md" in checked.stderr
+    assert "Traceback" not in checked.stderr

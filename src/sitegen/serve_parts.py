@@ -10,7 +10,6 @@ nothing to do, the others are built as `sitegen build` builds them, and every op
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -19,6 +18,7 @@ from sitegen.config import SiteConfig
 from sitegen.parts import part_output
 from sitegen.pipeline import Progress, Report, build_parts, quiet
 from sitegen.pipeline.changes import Changes
+from sitegen.pipeline.report import joined
 from sitegen.served import MISSING, Answer, Served
 
 
@@ -70,23 +70,6 @@ def parts_served(config: SiteConfig, output: Path, live: bool) -> PartsServed:
     return PartsServed(each[0].root, each[0].base_path, live=live, parts=each)
 
 
-def _joined(reports: list[Report], output: Path) -> Report:
-    """The parts' reports as one (the server prints one summary)."""
-    joined = Report(output=output, pages=Counter())
-    for report in reports:
-        joined.articles += report.articles
-        joined.drafts += report.drafts
-        joined.pages.update(report.pages)
-        joined.held.extend(report.held)
-        joined.warnings.extend(report.warnings)
-        joined.skipped.extend(report.skipped)
-        joined.written += report.written
-        joined.unchanged += report.unchanged
-        joined.rendered += report.rendered
-        joined.seconds += report.seconds
-    return joined
-
-
 class LiveParts:
     """An archive in parts served with --watch: all its parts built, again after each change."""
 
@@ -99,7 +82,7 @@ class LiveParts:
     def build(self, progress: Progress = quiet) -> Report:
         with self._lock:
             built = build_parts(self.config, self.output, progress, **self.options)
-        return _joined([report for _, report in built], self.output)
+        return joined([report for _, report in built], self.output)
 
     def update(self, changes: Changes, *, on_edited: object = None) -> Report:
         """Every part again (those with nothing to do are left alone); every tab reloads."""

@@ -66,8 +66,9 @@ def _days_chunk(files: list[tuple[str, Path]], timezone: str) -> list[int]:
     return [_day_of(path, rel_path, tz) for rel_path, path in files]
 
 
-def _days(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, int]:
-    """Every content file's day, read where its stamp changed since the last build."""
+def _days(config: SiteConfig, folder: Path | None, jobs: int, keep: bool) -> dict[str, int]:
+    """Every content file's day, read where its stamp changed since the last build (kept for
+    the next unless only reading)."""
     root = config.content_path.resolve()
     path = None if folder is None else folder / "days.pickle"
     salt = f"{_VERSION}\0{config.timezone}\0{root}"
@@ -83,7 +84,7 @@ def _days(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, int]:
     for chunk in map_chunks(_days_chunk, files, jobs_for(len(files), jobs), config.timezone):
         for day in chunk:
             days[next(pending)] = day
-    if todo or len(known.files) != len(found):
+    if keep and (todo or len(known.files) != len(found)):
         entries = {
             rel_path: (stamp, day or 0)
             for (rel_path, _), stamp, day in zip(found, stamps, days, strict=True)
@@ -93,14 +94,17 @@ def _days(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, int]:
     return {rel_path: day or 0 for (rel_path, _), day in zip(found, days, strict=True)}
 
 
-def shares(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, frozenset[str]]:
+def shares(
+    config: SiteConfig, folder: Path | None, jobs: int, *, keep: bool = True
+) -> dict[str, frozenset[str]]:
     """Each part's content files (relative paths), by part name: the record's word for a file it
     lists, else its date's part; the front door takes the files no span holds (its build says
-    why each is wrong). `folder`: the cache's, where the dates are kept (None: read them all)."""
+    why each is wrong). `folder`: the cache's, where the dates are kept (None: read them all);
+    `keep`: keep them there."""
     recorded = recorded_parts(config, url_record.read(config.root)[0])
     front = config.parts[0].name
     found: dict[str, set[str]] = {part.name: set() for part in config.parts}
-    for rel_path, day in _days(config, folder, jobs).items():
+    for rel_path, day in _days(config, folder, jobs, keep).items():
         part = recorded.get(rel_path) or (
             day_part(config.parts, date.fromordinal(day)) if day else ""
         )
