@@ -164,6 +164,22 @@ def copies_from(config: SiteConfig, url: str) -> SiteConfig:
     return replace(config, images=replace(config.images, base_url=url + COPIES))
 
 
+def address(httpd: HTTPServer) -> str:
+    """http://host:port of a bound server (with the port picked when asked for port 0)."""
+    host, port = httpd.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else str(host)
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def served(config: SiteConfig, output: Path, live: bool) -> Served:
+    """What the HTTP side answers: the output under base_url's path (each part's, in parts)."""
+    if config.parts:
+        return parts_served(config, output, live)
+    store = store_path(config) if config.images.publish == "copies" else None
+    return Served(output, config.base_path, live=live, store=store)
+
+
 class DevServer:
     """Build once into a temporary folder, serve it, and with `watch` rebuild on every change.
 
@@ -184,14 +200,10 @@ class DevServer:
         on_rebuild: Callable[[Rebuilt], None] = lambda rebuilt: None,
         quiet: float = QUIET_SECONDS,
     ) -> None:
-        self.config_path = config_path
-        self.config = load_config(config_path)
+        self.config_path, self.config = config_path, load_config(config_path)
         self.host, self.port = host, port
-        self.watch = watch
-        self.drafts = drafts
-        self.jobs = jobs
-        self.on_rebuild = on_rebuild
-        self.broadcast = Broadcast()
+        self.watch, self.drafts, self.jobs = watch, drafts, jobs
+        self.on_rebuild, self.broadcast = on_rebuild, Broadcast()
         self._changes = _Changes(quiet)
         self._pending: set[Path] = set()
         self._workdir: Path | None = None
@@ -201,8 +213,7 @@ class DevServer:
         self._trees: tuple[Path, ...] = ()
         self._threads: list[threading.Thread] = []
         self._httpd: HTTPServer | None = None
-        self._stopped = threading.Event()
-        self._closing = False
+        self._stopped, self._closing = threading.Event(), False
         self.live: Live | LiveParts | None = None
 
     @property
@@ -215,16 +226,15 @@ class DevServer:
     def url(self) -> str:
         """The address actually served (with the port picked when asked for port 0)."""
         assert self._httpd is not None
-        host, port = self._httpd.server_address[:2]
-        host = host.decode() if isinstance(host, bytes) else str(host)
-        shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}{self.config.base_path}"
+        return address(self._httpd) + self.config.base_path
 
     def start(self, progress: Progress = quiet) -> Report:
         """Bind, build, serve; raises ServeError, ConfigError, ContentErrors or TemplateProblem."""
         self._workdir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
         try:
-            self._httpd = bind(self.host, self.port, self._served(self.config), self.broadcast)
+            self._httpd = bind(
+                self.host, self.port, served(self.config, self.output, self.watch), self.broadcast
+            )
             if self.watch:
                 self._watch(self.config)
                 self._observer.start()
@@ -268,23 +278,14 @@ class DevServer:
         thread.start()
 
     def _live(self, config: SiteConfig) -> Live | LiveParts:
-        """What builds the served site: its session; an archive in parts, all its parts at the
-        server's address (sitegen.serve_parts)."""
+        """Its session; an archive in parts: all its parts, at this server (sitegen.serve_parts)."""
         if not config.parts:
             return Live(self._session(config))
-        address = self.url.removesuffix(config.base_path)
-        served = served_at(config, address)
-        return LiveParts(served, self.output, drafts=self.drafts, jobs=self.jobs)
+        return LiveParts(served_at(config, self.url), self.output, self.drafts, self.jobs)
 
     def _session(self, config: SiteConfig) -> Session:
         config = copies_from(config, self.url)
         return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False)
-
-    def _served(self, config: SiteConfig) -> Served:
-        if config.parts:
-            return parts_served(config, self.output, self.watch)
-        store = store_path(config) if config.images.publish == "copies" else None
-        return Served(self.output, config.base_path, live=self.watch, store=store)
 
     def _watch(self, config: SiteConfig) -> None:
         """Watch content/, templates/ and static/ where they really are, and site.toml's folder."""
@@ -374,7 +375,7 @@ class DevServer:
             report = self.live.reconfigure(self._session(config), changes)
         self.config = config
         assert self._httpd is not None
-        self._httpd.served = self._served(config)
+        self._httpd.served = served(self.config, self.output, self.watch)
         if self.watch:
             self._watch(config)
         return report

@@ -32,9 +32,9 @@ def paths(config: SiteConfig) -> list[str]:
     return found
 
 
-def served_at(config: SiteConfig, address: str) -> SiteConfig:
-    """The archive as the local server at `address` (http://host:port) serves it."""
-    local = paths(config)
+def served_at(config: SiteConfig, url: str) -> SiteConfig:
+    """The archive as the local server whose front door is at `url` serves it."""
+    address, local = url.removesuffix(config.base_path), paths(config)
     parts = tuple(
         replace(part, base_url=address + path if n else "")
         for n, (part, path) in enumerate(zip(config.parts, local, strict=True))
@@ -73,7 +73,7 @@ def parts_served(config: SiteConfig, output: Path, live: bool) -> PartsServed:
 class LiveParts:
     """An archive in parts served with --watch: all its parts built, again after each change."""
 
-    def __init__(self, config: SiteConfig, output: Path, *, drafts: bool, jobs: int | None) -> None:
+    def __init__(self, config: SiteConfig, output: Path, drafts: bool, jobs: int | None) -> None:
         self.config = config
         self.output = output
         self.options = {"drafts": drafts, "jobs": jobs, "keeps_record": False}
