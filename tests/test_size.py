@@ -89,3 +89,41 @@ def test_the_summary_shows_the_upload_size_and_warns_past_80_percent_of_the_limi
 
     roomy = build(tmp_path, str(int(total / 0.7)))
     assert "size_limit" not in roomy.stderr
+
+
+@pytest.mark.skipif(not shutil.which("tar"), reason="no tar on this machine")
+def test_a_build_counts_its_output_from_what_it_placed_as_a_walk_of_it_does(
+    tmp_path: Path,
+) -> None:
+    """The summary's size comes from the pages and files the build stamped (and the search
+    index's folder), not a walk of the whole tree: after a cold build, an edit, a removal, a
+    build with nothing to do and one with search turned off, it is what the walk and tar say."""
+    from sitegen.pipeline import build as build_site
+
+    from .conftest import make_config
+
+    shutil.copytree(SEEDS, tmp_path / "content")
+    (tmp_path / "static" / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "static" / "deep" / "er" / "file.txt").write_text("静态", encoding="utf-8")
+    config = make_config(tmp_path, base_url="https://user.github.io/archive/")
+    seeds = sorted((tmp_path / "content").iterdir())
+    steps = [
+        lambda: None,
+        lambda: seeds[0].write_text(
+            seeds[0].read_text(encoding="utf-8") + "\n<p>又一段。</p>\n", encoding="utf-8"
+        ),
+        lambda: seeds[1].unlink(),
+        lambda: None,
+    ]
+    for step in steps:
+        step()
+        report = build_site(config, jobs=1)
+        assert report.size is not None
+        assert report.size == measure(tmp_path / "build")
+        assert report.size.bytes == tar_bytes(tmp_path / "build")
+    off = make_config(
+        tmp_path, base_url="https://user.github.io/archive/", search={"enabled": False}
+    )
+    report = build_site(off, jobs=1)
+    assert report.size == measure(tmp_path / "build")
+    assert not (tmp_path / "build" / "search-index").exists()

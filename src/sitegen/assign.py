@@ -250,13 +250,12 @@ class _Articles:
         owner: dict[str, int] = {}
         for i, (article, url) in enumerate(zip(articles, plain, strict=True)):
             file = article.source_path
-            forms = [url]
-            if not article.explicit_slug:
-                forms.append(urls.article(article, f"{article.slug}-{short_hash(article.id)}"))
-            url = next((u for u in forms if holder.get(u) == file), "")
-            if not url:
-                taken = counts[forms[0]] > 1 or holder.get(forms[0], file) != file
-                url = forms[-1] if taken else forms[0]
+            if holder.get(url) != file:  # the hashed form, only where the plain one is not its own
+                hashed = url
+                if not article.explicit_slug:
+                    hashed = urls.article(article, f"{article.slug}-{short_hash(article.id)}")
+                taken = counts[url] > 1 or holder.get(url, file) != file
+                url = hashed if holder.get(hashed) == file or taken else url
             other = holder.get(url, file)
             if other != file and other not in present:
                 message = (

@@ -222,6 +222,42 @@ class InPlace(_Folder):
             self.remove(relative)
 
 
+def _remove_entry(entry: os.DirEntry[str]) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
+
+
+def _mirror(source: str, copy: str) -> None:
+    """Make `copy` the same tree as `source`, its files hard links to source's: a file already
+    linked (the same inode) stays, so only what changed since costs a syscall."""
+    try:
+        os.mkdir(copy)
+    except FileExistsError:
+        if not S_ISDIR(os.lstat(copy).st_mode):
+            os.unlink(copy)
+            os.mkdir(copy)
+    with os.scandir(copy) as entries:
+        held = {entry.name: entry for entry in entries}
+    with os.scandir(source) as entries:
+        for entry in entries:
+            old = held.pop(entry.name, None)
+            target = f"{copy}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if old is not None and not old.is_dir(follow_symlinks=False):
+                    os.unlink(old.path)
+                _mirror(entry.path, target)
+                continue
+            if old is not None:
+                if not old.is_dir(follow_symlinks=False) and old.inode() == entry.inode():
+                    continue
+                _remove_entry(old)
+            os.link(entry.path, target)
+    for old in held.values():
+        _remove_entry(old)
+
+
 class Staging(_Folder):
     """The output's twin: a folder beside it, brought up to date in place, then exchanged with it.
 
@@ -286,8 +322,7 @@ class Staging(_Folder):
         previous = self.target / checked(relative)
         if not previous.is_dir() or previous.is_symlink():
             return False
-        shutil.rmtree(self.path / relative, ignore_errors=True)
-        shutil.copytree(previous, self.path / relative, copy_function=os.link)
+        _mirror(str(previous), f"{self.path}/{relative}")
         return True
 
     def copy_tree(self, source: Path, files: Iterable[str]) -> None:

@@ -229,4 +229,4 @@ def _record_urls(directory: Path) -> None:
     sites, _ = prepare(
         load_config(directory / "site.toml"), drafts=False, skip_bad=False, jobs=1, cache=False
     )
-    url_record.save(directory, sites[0].record)
+    url_record.save(directory, sites[0].record, url_record.read_text(directory))

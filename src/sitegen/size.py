@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,26 +72,49 @@ def tar_total(entries: int) -> int:
     return -(-(entries + 2 * BLOCK) // RECORD) * RECORD
 
 
-def measure(folder: Path) -> OutputSize:
-    """Walk the output once (a 100,000-article site: about 230,000 entries, a second or so),
-    counting the tar's bytes as the Pages workflow writes it, entries named ./path."""
+def tally(files: Iterable[tuple[str, int]], folders: Iterable[str]) -> OutputSize:
+    """The tar of these files (relative paths, sizes) and folders (relative paths), entries
+    named ./path as the Pages workflow writes them."""
     tar = tar_entry("./")
-    files = folders = content = 0
-    stack = [(str(folder), "./")]
+    count = content = 0
+    for path, size in files:
+        tar += tar_entry(f"./{path}", size)
+        content += size
+        count += 1
+    listed = list(folders)
+    tar += sum(tar_entry(f"./{folder}/") for folder in listed)
+    return OutputSize(tar_total(tar), count, len(listed), content)
+
+
+def folders_of(paths: Iterable[str]) -> set[str]:
+    """The folders these files (relative paths) are in, each with its parents."""
+    found: set[str] = set()
+    for path in paths:
+        while "/" in path and (path := path.rsplit("/", 1)[0]) not in found:
+            found.add(path)
+    return found
+
+
+def listing(folder: Path, prefix: str = "") -> tuple[list[tuple[str, int]], list[str]]:
+    """Walk a folder once: its files (relative paths under `prefix`, sizes) and its folders."""
+    files: list[tuple[str, int]] = []
+    folders: list[str] = []
+    stack = [(str(folder), prefix)]
     while stack:
         path, name = stack.pop()
         with os.scandir(path) as entries:
             for entry in entries:
                 if entry.is_dir():
                     stack.append((entry.path, f"{name}{entry.name}/"))
-                    tar += tar_entry(f"{name}{entry.name}/")
-                    folders += 1
+                    folders.append(f"{name}{entry.name}")
                 elif entry.is_file():
-                    size = entry.stat().st_size
-                    tar += tar_entry(name + entry.name, size)
-                    content += size
-                    files += 1
-    return OutputSize(tar_total(tar), files, folders, content)
+                    files.append((name + entry.name, entry.stat().st_size))
+    return files, folders
+
+
+def measure(folder: Path) -> OutputSize:
+    """Walk the output once (a 100,000-article site: about 230,000 entries, a second or so)."""
+    return tally(*listing(folder))
 
 
 def human(size: int) -> str:

@@ -41,7 +41,7 @@ HEADER = (
     "# The URLs this site has given (sitegen). Commit this file with the content: a URL listed "
     "here stays\n# its owner's. Delete a line to free its URL (a removed article's notice goes).\n"
 )
-_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _ESCAPED = re.compile(r"\\(.)")
 _PLAIN = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _AFTER = re.compile(r"after=([1-9][0-9]{0,8})")  # a part's name never holds "="
@@ -64,7 +64,7 @@ UrlRecord = Mapping[str, Entry]
 
 
 def _escape(text: str) -> str:
-    return "".join(_ESCAPES.get(char, char) for char in text)
+    return text.translate(_ESCAPES)
 
 
 def _unescape(text: str) -> str:
@@ -111,26 +111,32 @@ def write(record: UrlRecord) -> str:
     return "".join(lines)
 
 
-def read(root: Path) -> tuple[dict[str, Entry], str]:
-    """The site's record and its text ({} and "" when there is none yet)."""
+def read_text(root: Path) -> str:
+    """The site's record as written ("" when there is none yet)."""
     path = root / RECORD_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}, ""
+        return ""
     except (UnicodeDecodeError, IsADirectoryError) as exc:
         raise ContentError(path, 1, f"cannot read the URL record: {exc}") from None
-    return parse(text, path), text
 
 
-def save(root: Path, record: UrlRecord) -> bool:
+def read(root: Path) -> tuple[dict[str, Entry], str]:
+    """The site's record and its text ({} and "" when there is none yet)."""
+    text = read_text(root)
+    return parse(text, root / RECORD_FILE), text
+
+
+def save(root: Path, record: UrlRecord, before: str) -> str | None:
     """Write the record when it changed (a build that gave no new URL leaves it untouched; a
-    site that gave none yet has none); whether it wrote."""
+    site that gave none yet has none); the text written, else None. `before`: the text as the
+    build read it (`read_text`), not read again."""
     path = root / RECORD_FILE
     text = write(record)
     if not path.is_file() and not record:
-        return False
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
+        return None
+    if path.is_file() and before == text:
+        return None
     write_atomically(path, text.encode("utf-8"))
-    return True
+    return text

@@ -104,7 +104,7 @@ def _summarize(
 ) -> str:
     """A build's summary (a part's, in an archive in parts), its size against the limit; near
     it, the span to declare next; past it, for a part, the error that fails the build."""
-    size = measure(report.output or config.output_path)
+    size = report.size or measure(report.output or config.output_path)
     limit = config.publish.size_limit
     proposal = parts.next_span(config, part, today) if part and part.end is None else ""
     over = part is not None and size.bytes > limit

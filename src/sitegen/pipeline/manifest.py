@@ -15,6 +15,7 @@ from sitegen.cache import load_pickled, save_pickled
 from sitegen.errors import ContentError
 from sitegen.names import SEARCH_FOLDER, output_file
 from sitegen.output import all_stamped
+from sitegen.size import OutputSize
 
 PageStamp = tuple[str, int, int]  # page key, file size, file mtime_ns
 
@@ -32,6 +33,7 @@ class Manifest:
     articles: int = 0
     kinds: dict[str, int] = field(default_factory=dict)
     skipped: tuple[ContentError, ...] = ()  # what --skip-bad left out, to say so again
+    size: OutputSize | None = None  # the tree as the host counts it (None: walk it to know)
 
     def intact(self, root: Path) -> bool:
         """Whether the folder still holds every file as this manifest stamped it."""

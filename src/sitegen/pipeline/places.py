@@ -20,6 +20,7 @@ from sitegen.pipeline.changes import Changes
 from sitegen.pipeline.emit import Writer
 from sitegen.pipeline.manifest import Manifest, PageStamp, manifest_path
 from sitegen.pipeline.report import Report
+from sitegen.size import OutputSize, folders_of, listing, tally
 
 
 class Place(Protocol):
@@ -124,15 +125,19 @@ class Twin:
         staging.prune(set(self.twin.files) - expected)
         if not index:
             shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
+        static = {path: staging.stamp(path) for path in sorted(statics.files)}
+        stamps = {page.url: self.stamps[page.url] for page in pages}
+        report.size = _size(staging.path, stamps, static, bool(index))
         manifest = Manifest(
-            {page.url: self.stamps[page.url] for page in pages},
+            stamps,
             index,
             tuple(sorted(expected)),
-            {path: staging.stamp(path) for path in sorted(statics.files)},
+            static,
             inputs,
             report.articles,
             dict(report.pages),
             tuple(report.skipped),
+            report.size,
         )
         staging.commit()
         if self.live_path and self.twin_path and self.live_path.exists():
@@ -144,6 +149,19 @@ class Twin:
     def abort(self) -> None:
         if self._staging is not None:
             self._staging.discard()
+
+
+def _size(
+    root: Path, pages: dict[str, PageStamp], static: dict[str, tuple[int, int]], search: bool
+) -> OutputSize:
+    """The output as the host counts it, from what this build placed (every page's and static
+    file's size is stamped): only the search index's folder is walked, not the whole tree."""
+    files = [(output_file(url), stamp[1]) for url, stamp in pages.items()]
+    files.extend((path, stamp[0]) for path, stamp in static.items())
+    found, folders = listing(root / SEARCH_FOLDER, f"{SEARCH_FOLDER}/") if search else ([], [])
+    files.extend(found)
+    folders.extend([SEARCH_FOLDER] if search else [])
+    return tally(files, folders_of(path for path, _ in files) | set(folders))
 
 
 class Current:

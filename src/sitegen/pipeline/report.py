@@ -12,6 +12,7 @@ from sitegen.errors import ContentError, ContentWarning
 
 if TYPE_CHECKING:
     from sitegen.search.writer import Changes
+    from sitegen.size import OutputSize
 
 Progress = Callable[[str, int, int], None]
 
@@ -42,6 +43,7 @@ class Report:
     up_to_date: bool = False  # nothing changed since the last build: the output was left alone
     workers: frozenset[int] = frozenset()  # the processes that rendered pages (--jobs at work)
     shadowed: tuple[str, ...] = ()  # generated files left out: the site's own static file wins
+    size: OutputSize | None = None  # the output as the host counts it, when the build knows it
 
 
 def joined(reports: list[Report], output: Path | None = None) -> Report:

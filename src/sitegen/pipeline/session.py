@@ -8,6 +8,7 @@ server's folder in place) is the only difference between `sitegen build` and `se
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -154,6 +155,7 @@ def _up_to_date(live: Manifest, report: Report) -> Made:
     report.articles = live.articles
     report.pages.update(live.kinds)
     report.unchanged = len(live.pages) + len(live.static)
+    report.size = live.size
     return Made({url: stamp[0] for url, stamp in live.pages.items()})
 
 
@@ -236,18 +238,22 @@ class Session:
             site, self.config, body_of=self.bodies.of, rendering=rendering, showing=self.showing
         )
 
-    def site(self, report: Report, rendering: str, statics: Statics) -> tuple[Site, Plan]:
+    def site(
+        self, report: Report, rendering: str, statics: Statics, recorded: str | None = None
+    ) -> tuple[Site, Plan]:
         """The site and the plan of every page (but those a static file replaces), with every
         content error found at once: a file's own, an article on another's URL, an article on a
         generated page's URL. With errors the build stops (ContentErrors, naming them all); with
-        `skip_bad` it goes on without those articles, listed in `report.skipped` with why."""
+        `skip_bad` it goes on without those articles, listed in `report.skipped` with why.
+        `recorded`: the URL record's text as the build read it (None: read it here)."""
         articles = collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
         errors, report.errors = report.errors, []
         urls = Urls(self.config)
         self.showing = published.showing(self.config, urls.href("/"))
         root = self.config.content_path.resolve()
         try:
-            given, _ = url_record.read(self.config.root)
+            text = url_record.read_text(self.config.root) if recorded is None else recorded
+            given = url_record.parse(text, self.config.root / url_record.RECORD_FILE)
         except ContentError as error:
             raise ContentErrors([*errors, error]) from None
         known = _learn_collation(self.cache)
@@ -301,7 +307,12 @@ class Session:
             first()
         rendering = rendering_digest(self.config)
         place = place or Twin(self.output, self.cache.folder)
-        inputs = _inputs(self, rendering)
+        try:
+            recorded: str | None = url_record.read_text(self.config.root)
+        except ContentError:
+            recorded = None  # self.site says so, beside the other errors
+        inputs_of = _inputs(self, rendering)
+        inputs = inputs_of(recorded)
         done = place.current(inputs)
         if done is not None:  # nothing to do: touch nothing
             collect(self.outcomes.values(), self.drafts, self.bodies, report, self.holding)
@@ -310,7 +321,7 @@ class Session:
             return report
         with frozen():  # what the build made lives to its end: the collector skips it
             statics = static_listing(static_dirs(self.config))
-            site, planned = self.site(report, rendering, statics)
+            site, planned = self.site(report, rendering, statics, recorded)
             refreeze()  # and so do the site and its plan
             try:
                 place.open(statics, changes)
@@ -330,10 +341,11 @@ class Session:
                     )
                     index = report.search.digest
                 report.pages.update(emitted.kinds)
-                saved = self.keeps_record and url_record.save(self.config.root, site.record)
-                named = self.keeps_record and keep_names(self.config, self.cache.folder, site.links)
-                if saved or named:  # the record it leaves, the names it had: the next's input
-                    inputs = _inputs(self, rendering)
+                if self.keeps_record:
+                    saved = url_record.save(self.config.root, site.record, recorded or "")
+                    named = keep_names(self.config, self.cache.folder, site.links)
+                    if saved is not None or named:  # the record it leaves, the names it had:
+                        inputs = inputs_of(recorded if saved is None else saved)  # the next's input
                 place.finish(planned.pages, statics, index, report, inputs)
             except BaseException:
                 place.abort()
@@ -348,31 +360,31 @@ class Session:
             return report
 
 
-def _inputs(session: Session, rendering: str) -> str:
+def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
     """A digest of everything the output is made from: content files, config, options,
-    templates and code (`rendering`), static files. Equal to the live output's, no page can
-    differ from it."""
+    templates and code (`rendering`), static files, and the URL record's text (given: a build
+    that writes the record asks again with the text it leaves). Equal to the live output's, no
+    page can differ from it."""
     static = [
         (str(path), stamp_of(path))
         for folder in static_dirs(session.config)
         for path in sorted(folder.rglob("*"))
     ]
-    articles = sorted(
-        (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
-        for path, outcome in session.outcomes.items()
+    articles = digest(
+        sorted(
+            (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
+            for path, outcome in session.outcomes.items()
+        )
     )
     search = search_step.code() if session.config.search.enabled else ""
     held = _held(session.outcomes, session.holding)
     names = session.cache.folder if session.keeps_record else None
-    given = record_key(session.config, names)
     pictures = stamp_of(manifest_path_of(session.config))  # what `sitegen images` last learnt
-    options = (
-        session.drafts,
-        session.skip_bad,
-        search,
-        given,
-        held,
-        session.holding.publish,
-        pictures,
-    )
-    return digest(session.cache.salt, repr(session.config), rendering, options, static, articles)
+    options = (session.drafts, session.skip_bad, search, held, session.holding.publish, pictures)
+    made = digest(session.cache.salt, repr(session.config), rendering, options, static, articles)
+
+    def of(recorded: str | None) -> str:
+        given = "\0unreadable" if recorded is None else record_key(session.config, recorded, names)
+        return digest(made, hashlib.blake2b(given.encode()).hexdigest())
+
+    return of

@@ -129,15 +129,16 @@ def keep_names(config: SiteConfig, folder: Path | None, links: Urls) -> bool:
     return True
 
 
-def record_key(config: SiteConfig, folder: Path | None = None) -> str:
-    """What of the URL record a build's output is made from: all of it; in an archive in parts,
-    the part's share: its articles' lines, their aliases', and the lines of the names its last
-    build had (`folder`: the cache's, where keep_names kept them; every name's when unknown).
+def record_key(config: SiteConfig, text: str, folder: Path | None = None) -> str:
+    """What of the URL record (`text`, as read) a build's output is made from: all of it; in an
+    archive in parts, the part's share: its articles' lines, their aliases', and the lines of
+    the names its last build had (`folder`: the cache's, where keep_names kept them; every
+    name's when unknown).
     Its articles unchanged, a part has the same names, each holding the URL its line gives
     whatever other lines say (sitegen.assign), so another part's new names leave it as it is."""
-    record, text = url_record.read(config.root)
     if not config.parts:
         return text
+    record = url_record.parse(text, config.root / url_record.RECORD_FILE)
     mine = split_record(config, record)[0]
     used = load_pickled(_names_path(config, folder), frozenset)
     if used is not None:
