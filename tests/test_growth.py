@@ -80,11 +80,11 @@ def test_a_tail_update_keeps_the_bases_own_file_of_the_same_token(tmp_path: Path
     out = Folder(tmp_path)
     own = bytes([fmt.VERSION, fmt.BITMAP]) + b"\xff" * (fmt.EXTERNAL + 1)  # the base's long list
     out.put(fmt.outside_path(token), own)
-    postings.update_shard(out, tail, tail.shard_of(token), {token}, {token: [(1, True)]}, {})
+    postings.update_shards(out, tail, {tail.shard_of(token): {token}}, {token: [(1, True)]}, {})
     assert (tmp_path / fmt.outside_path(token)).read_bytes() == own
     held = fmt.decode_shard((tmp_path / tail.path(tail.shard_of(token))).read_bytes())[token]
     assert held.kind != fmt.OUTSIDE
-    postings.update_shard(out, tail, tail.shard_of(token), {token}, {}, {token: [1]})
+    postings.update_shards(out, tail, {tail.shard_of(token): {token}}, {}, {token: [1]})
     assert (tmp_path / fmt.outside_path(token)).read_bytes() == own
     assert base.outside and not tail.outside
 

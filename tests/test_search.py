@@ -23,8 +23,8 @@ from sitegen.models import Source
 from sitegen.pipeline import Report, Session, build, quiet
 from sitegen.pipeline.articles import collect
 from sitegen.pipeline.changes import classify
+from sitegen.search import codes, postings, writer
 from sitegen.search import format as fmt
-from sitegen.search import postings, writer
 from sitegen.search.tokens import query, tokens
 
 from .conftest import SEEDS, make_config
@@ -49,11 +49,7 @@ def urls_of(folder: Path) -> list[str]:
     """Every indexed URL by id, from the metadata blocks."""
     meta = json.loads((folder / fmt.INDEX).read_text(encoding="utf-8"))
     blocks = -(-meta["docs"] // meta["meta_block"])
-    return [
-        row[0]
-        for block in range(blocks)
-        for row in json.loads((folder / fmt.meta_path(block)).read_text(encoding="utf-8"))
-    ]
+    return [row[0] for block in range(blocks) for row in fmt.meta_rows(folder, block)]
 
 
 def found(folder: Path, text: str) -> set[str]:
@@ -67,24 +63,34 @@ def found(folder: Path, text: str) -> set[str]:
 
 def test_varints_round_trip_small_and_large_values() -> None:
     values = np.array([0, 1, 127, 128, 16383, 16384, 2**21, 2**28 - 1, 2**32 - 1, 2**34])
-    data = fmt.varints(values)
+    data = codes.varints(values)
     assert data[:4] == bytes([0, 1, 0x7F, 0x80]) and data[4] == 1
-    assert fmt.read_varints(data).tolist() == values.tolist()
-    assert fmt.varint(300) == fmt.varints(np.array([300])) == bytes([0xAC, 0x02])
-    assert fmt.read_varint(bytes([0xAC, 0x02, 5]), 0) == (300, 2)
+    assert codes.read_varints(data).tolist() == values.tolist()
+    assert codes.varint(300) == codes.varints(np.array([300])) == bytes([0xAC, 0x02])
+    assert codes.read_varint(bytes([0xAC, 0x02, 5]), 0) == (300, 2)
     with pytest.raises(fmt.FormatError):
-        fmt.read_varints(bytes([0x80]))
+        codes.read_varints(bytes([0x80]))
 
 
-def test_postings_are_gaps_when_sparse_and_a_bitmap_when_dense() -> None:
+def test_postings_are_gaps_when_few_rice_when_many_and_a_bitmap_when_dense() -> None:
     sparse = np.array([3, 4, 1000, 70000], dtype=np.uint32)
     kind, data = fmt.encode_postings(sparse)
     assert kind == fmt.GAPS
-    assert data == fmt.varints(np.array([3, 0, 995, 68999]))
+    assert data == codes.varints(np.array([3, 0, 995, 68999]))
     dense = np.arange(0, 400, 2, dtype=np.uint32)
     kind, data = fmt.encode_postings(dense)
     assert kind == fmt.BITMAP and len(data) == 50 and data[0] == 0b01010101
-    for ids in (sparse, dense, np.array([0], dtype=np.uint32)):
+    many = np.sort(np.random.default_rng(5).choice(1_000_000, 3000, replace=False)).astype(
+        np.uint32
+    )
+    kind, data = fmt.encode_postings(many)
+    gaps = np.diff(many.astype(np.int64), prepend=-1) - 1
+    assert kind == fmt.RICE and len(data) < 0.75 * len(codes.varints(gaps))
+    head, at = codes.read_varint(data, 0)  # n << 5 | k
+    k = head & 31
+    assert head >> 5 == 3000 and 2**k <= gaps.mean() < 2 ** (k + 2)
+    assert data[at] & 1 == many[0] & 1  # the first gap's lowest bit comes first
+    for ids in (sparse, dense, many, np.array([0], dtype=np.uint32), np.arange(3, dtype=np.uint32)):
         assert fmt.decode_postings(*fmt.encode_postings(ids)).tolist() == ids.tolist()
     with pytest.raises(fmt.FormatError):
         fmt.decode_postings(7, b"")
@@ -96,10 +102,17 @@ def test_a_partition_encoded_at_once_equals_each_token_on_its_own() -> None:
         5: np.array([1, 2, 3], dtype=np.uint32),
         9: np.sort(rng.choice(5000, 2000, replace=False)).astype(np.uint32),
         11: np.array([4999], dtype=np.uint32),
+        12: np.sort(rng.choice(90_000, 700, replace=False)).astype(np.uint32),
+        13: np.sort(rng.choice(2**31, 50, replace=False)).astype(np.uint32),
     }
     keys = np.concatenate([np.full(len(v), k, dtype=np.uint32) for k, v in lists.items()])
     ids = np.concatenate(list(lists.values()))
-    assert fmt.encode_runs(keys, ids) == [fmt.encode_postings(v) for v in lists.values()]
+    runs = fmt.encode_runs(keys, ids)
+    assert runs == [fmt.encode_postings(v) for v in lists.values()]
+    assert {kind for kind, _ in runs} == {fmt.GAPS, fmt.BITMAP, fmt.RICE}
+    assert [fmt.decode_postings(*run).tolist() for run in runs] == [
+        v.tolist() for v in lists.values()
+    ]
 
 
 def test_shards_round_trip_and_long_postings_get_their_own_file() -> None:
@@ -173,7 +186,7 @@ def test_seed_build_indexes_the_articles_with_their_metadata(tmp_path: Path) -> 
     assert meta["version"] == fmt.VERSION and meta["docs"] == 2
     assert meta["years"] == [[2021, 0], [2022, 1]]
     assert report.search is not None and report.search.docs == 2 and report.search.full
-    rows = json.loads((folder / fmt.meta_path(0)).read_text(encoding="utf-8"))
+    rows = fmt.meta_rows(folder, 0)
     url, title, day, group = rows[1]
     assert url.startswith("/2022/03/") and title.startswith(SEED_TITLE) and day == "2022-03-14"
     assert meta["sources"] == ["工业和信息化部办公厅", "工业和信息化部规划司、办公厅"]

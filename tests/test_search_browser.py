@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sitegen.pipeline import build
+from sitegen.search import format as fmt
 
 from .conftest import CHROMIUM, CORPUS, SEEDS, make_config
 
@@ -388,7 +389,7 @@ def test_every_article_containing_a_phrase_is_found(sites: dict[str, Served], pa
     urls = [
         row[0]
         for block in range(-(-index["docs"] // index["meta_block"]))
-        for row in json.loads((folder / f"m/{block}.json").read_text(encoding="utf-8"))
+        for row in fmt.meta_rows(folder, block)
     ]
     page.goto(f"{served.url}search/")
     found = page.evaluate(

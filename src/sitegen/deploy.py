@@ -39,6 +39,22 @@ class DeployError(Exception):
 
 
 @dataclass(frozen=True)
+class DeployOptions:
+    """How `sitegen deploy` publishes (its options, made in one place by the command), the same
+    for one site (deploy) and for an archive in parts (sitegen.deploy_parts): the remote and
+    branch, the commit message (None: the page count and source commit), whether to push,
+    processes, whether uncommitted changes may be published, and what is held back."""
+
+    remote: str = "origin"
+    branch: str = "gh-pages"
+    message: str | None = None
+    push: bool = True
+    jobs: int | None = None
+    allow_dirty: bool = False
+    holding: Holding | None = None
+
+
+@dataclass(frozen=True)
 class Published:
     commit: str
     branch: str
@@ -324,21 +340,12 @@ def _undo_if_unchanged(repo: Path, branch: str) -> tuple[str, bool]:
     return parent, False
 
 
-def deploy(
-    config: SiteConfig,
-    *,
-    remote: str = "origin",
-    branch: str = "gh-pages",
-    message: str | None = None,
-    push: bool = True,
-    jobs: int | None = None,
-    allow_dirty: bool = False,
-    holding: Holding | None = None,
-) -> Published:
-    """Check, build afresh into the output folder, commit it to `branch`, push it to `remote`.
+def deploy(config: SiteConfig, options: DeployOptions) -> Published:
+    """Check, build afresh into the output folder, commit it to the branch, push it to the remote.
 
     The remote is needed only to push: `push=False` commits to the local branch alone.
     """
+    remote, branch, push = options.remote, options.branch, options.push
     check_cname(config.cname)
     check_base_url(config.base_url)
     repo = repository(config.root)
@@ -347,12 +354,12 @@ def deploy(
     if push:
         check_remote(repo, remote)
     dirty = uncommitted(repo, config)
-    check_clean(dirty, allow_dirty)
+    check_clean(dirty, options.allow_dirty)
     if push:
         fetch_branch(repo, remote, branch)
-    report = build(config, jobs=jobs, holding=holding)
+    report = build(config, jobs=options.jobs, holding=options.holding)
     check_articles(report, config)
-    check_record(repo, config, allow_dirty)
+    check_record(repo, config, options.allow_dirty)
     output = report.output or config.output_path
     check_size(output, config.publish.size_limit)
     commit, changed, pushed = commit_output(
@@ -360,7 +367,7 @@ def deploy(
         output,
         remote=remote,
         branch=branch,
-        message=message or default_message(repo, report, bool(dirty)),
+        message=options.message or default_message(repo, report, bool(dirty)),
         push=push,
         cname=config.cname,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sitegen.config import SiteConfig
 from sitegen.deploy import (
     DeployError,
+    DeployOptions,
     check_articles,
     check_base_url,
     check_branch,
@@ -29,7 +30,6 @@ from sitegen.deploy import (
     repository,
     uncommitted,
 )
-from sitegen.holding import Holding
 from sitegen.parts import Part, part_config, part_output
 from sitegen.pipeline import Report, build_parts
 
@@ -58,18 +58,9 @@ def remote_of(part: Part, front: bool, remote: str) -> str:
     )
 
 
-def deploy_parts(
-    config: SiteConfig,
-    *,
-    remote: str = "origin",
-    branch: str = "gh-pages",
-    message: str | None = None,
-    push: bool = True,
-    jobs: int | None = None,
-    allow_dirty: bool = False,
-    holding: Holding | None = None,
-) -> list[PartPublished]:
+def deploy_parts(config: SiteConfig, options: DeployOptions) -> list[PartPublished]:
     """Check every part, build them all afresh, commit each changed one and push it."""
+    remote, branch, push = options.remote, options.branch, options.push
     check_cname(config.cname)
     remotes = [remote_of(p, i == 0, remote) for i, p in enumerate(config.parts)]
     branches = [branch if i == 0 else f"{branch}-{p.name}" for i, p in enumerate(config.parts)]
@@ -81,13 +72,13 @@ def deploy_parts(
         check_branch(repo, local)
     check_identity(repo)
     dirty = uncommitted(repo, config)
-    check_clean(dirty, allow_dirty)
+    check_clean(dirty, options.allow_dirty)
     if push:
         for where, ref in zip(remotes, tracking, strict=True):
             fetch_branch(repo, where, branch, ref)
-    built = build_parts(config, jobs=jobs, holding=holding)
+    built = build_parts(config, jobs=options.jobs, holding=options.holding)
     check_articles(Report(articles=sum(report.articles for _, report in built)), config)
-    check_record(repo, config, allow_dirty)
+    check_record(repo, config, options.allow_dirty)
     for part, _ in built:
         try:
             check_size(part_output(config.output_path, part), config.publish.size_limit)
@@ -100,7 +91,7 @@ def deploy_parts(
             part_output(config.output_path, part),
             remote=where,
             branch=local,
-            message=message or default_message(repo, report, bool(dirty)),
+            message=options.message or default_message(repo, report, bool(dirty)),
             push=push,
             cname=config.cname if part is config.parts[0] else "",
             tracking=ref,

@@ -43,6 +43,10 @@ A site built with sitegen. Install it with `pip install -r requirements.txt`, bu
 - Or from your machine: `sitegen deploy` builds afresh, commits build/ to the `gh-pages` branch
   and pushes it (Settings → Pages → Source: Deploy from a branch, `gh-pages`).
 - A custom domain: `cname = "archive.example.org"` in site.toml, and base_url on that domain.
+- An archive in parts (`[[parts]]` in site.toml): the workflow builds a job per part and pushes
+  each part after the first to its own repository, with the secret `SITEGEN_PARTS_TOKEN` (a
+  fine-grained token that may write those repositories' contents): see sitegen's README, "An
+  archive in parts".
 - Size: GitHub Pages publishes at most 1 GB, counted as the tar of build/ that is uploaded.
   `sitegen build` shows that size and warns past 80% of `[publish] size_limit` (default "1 GB");
   `sitegen deploy` refuses more. The workflow keeps
@@ -60,6 +64,12 @@ REQUIREMENTS = """\
 PAGES_WORKFLOW = """\
 # Builds the site and publishes it with GitHub Pages on every push to the default branch.
 # Enable it once: Settings → Pages → Build and deployment → Source: "GitHub Actions".
+# An archive in parts (site.toml's [[parts]]) is built a part per job (`parts` below): the front
+# door is published here, every other part pushed to the gh-pages branch of its own repository
+# (its `remote`). That push needs one secret: a fine-grained personal access token with
+# "Contents: Read and write" on the parts' repositories, saved in this repository as
+# SITEGEN_PARTS_TOKEN (Settings → Secrets and variables → Actions). sitegen's README, "An
+# archive in parts", says how, step by step.
 name: Publish to GitHub Pages
 
 on:
@@ -76,9 +86,39 @@ concurrency:
   cancel-in-progress: false
 
 jobs:
-  build:
+  plan:
     # Pushes to other branches start the workflow (`on:` cannot name the default branch) and stop here.
     if: github.ref_name == github.event.repository.default_branch
+    runs-on: ubuntu-latest
+    outputs:
+      parts: ${{ steps.parts.outputs.parts }}
+    steps:
+      - uses: actions/checkout@v7
+        with:
+          sparse-checkout: site.toml
+          sparse-checkout-cone-mode: false
+      - name: Read the parts site.toml declares (none for a site in one piece)
+        id: parts
+        shell: python3 {0}
+        run: |
+          import json, os, re, sys, tomllib
+          with open("site.toml", "rb") as file:
+              declared = tomllib.load(file).get("parts", [])
+          legs = []
+          for i, part in enumerate(declared):
+              remote = part.get("remote", "")
+              found = re.search(r"github[.]com[:/]([^/]+/[^/]+?)(?:[.]git)?/?$", remote)
+              if i and not found:
+                  sys.exit(f"part {part['name']!r}: remote must name its GitHub repository "
+                           f"(git@github.com:USER/REPO.git), got {remote!r}")
+              repository = found[1] if i and found else ""
+              legs.append({"name": part["name"], "front": i == 0, "repository": repository})
+          with open(os.environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as out:
+              print(f"parts={json.dumps(legs) if legs else ''}", file=out)
+
+  build:
+    needs: plan
+    if: needs.plan.outputs.parts == ''
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v7
@@ -137,6 +177,98 @@ jobs:
       url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - name: Publish
+        id: deployment
+        uses: actions/deploy-pages@v5
+
+  # An archive in parts: a job per part, each on a runner of its own with a cache of its own, one
+  # after another (each takes the record of URLs, urls.txt, as the one before left it).
+  parts:
+    needs: plan
+    if: needs.plan.outputs.parts != ''
+    runs-on: ubuntu-latest
+    strategy:
+      max-parallel: 1
+      matrix:
+        part: ${{ fromJSON(needs.plan.outputs.parts) }}
+    env:
+      PART: ${{ matrix.part.name }}
+      REPOSITORY: ${{ matrix.part.repository }}
+    steps:
+      - name: Stop without the secret that pushes to the parts' repositories
+        if: ${{ !matrix.part.front }}
+        env:
+          TOKEN: ${{ secrets.SITEGEN_PARTS_TOKEN }}
+        run: |
+          if [ -z "$TOKEN" ]; then
+            echo "::error::part $PART is pushed to $REPOSITORY: add the secret SITEGEN_PARTS_TOKEN (see the top of this file)"
+            exit 1
+          fi
+      - uses: actions/checkout@v7
+      - uses: actions/setup-python@v7
+        with:
+          python-version: "3.11"
+          cache: pip
+      - name: Install sitegen
+        run: pip install -r requirements.txt
+      - name: Find the front door's Pages address
+        id: pages
+        uses: actions/configure-pages@v6
+      - name: Restore this part's cache and its last output
+        uses: actions/cache@v6
+        with:
+          path: |
+            .sitegen-cache
+            build/${{ matrix.part.name }}
+          key: sitegen-${{ matrix.part.name }}-${{ hashFiles('requirements.txt') }}-${{ github.sha }}
+          restore-keys: sitegen-${{ matrix.part.name }}-${{ hashFiles('requirements.txt') }}-
+      - name: Take the record of URLs as the part before left it
+        run: |
+          git fetch --quiet origin "$GITHUB_REF_NAME"
+          git checkout FETCH_HEAD -- urls.txt
+      - name: Build this part
+        env:
+          BASE_URL: ${{ steps.pages.outputs.base_url }}
+        run: sitegen build --part "$PART" --base-url "$BASE_URL"
+      - name: Commit the record of URLs given
+        run: |
+          git reset --quiet FETCH_HEAD  # the branch as it is now: the commit changes urls.txt only
+          git add urls.txt
+          if ! git diff --cached --quiet; then
+            bot="github-actions[bot]"
+            git -c user.name="$bot" -c user.email="41898282+$bot@users.noreply.github.com" commit --quiet -m "urls.txt: the URLs part $PART gave"
+            git push --quiet origin "HEAD:${GITHUB_REF_NAME}"
+          fi
+      - name: Stop before uploading what Pages would not publish (a tar over 1 GB)
+        run: |
+          size=$(tar --dereference --hard-dereference -C "build/$PART" -cf - . | wc -c)
+          if [ "$size" -gt 1000000000 ]; then
+            echo "::error::part $PART (a tar of build/$PART) is $size bytes, over GitHub Pages' 1 GB: close it and declare the next (README: An archive in parts)"
+            exit 1
+          fi
+      - if: matrix.part.front
+        uses: actions/upload-pages-artifact@v5
+        with:
+          path: build/${{ matrix.part.name }}
+      - name: Push this part to its repository's gh-pages (one commit, the build as it is)
+        if: ${{ !matrix.part.front }}
+        uses: peaceiris/actions-gh-pages@v4
+        with:
+          personal_token: ${{ secrets.SITEGEN_PARTS_TOKEN }}
+          external_repository: ${{ matrix.part.repository }}
+          publish_branch: gh-pages
+          publish_dir: build/${{ matrix.part.name }}
+          force_orphan: true
+          user_name: "github-actions[bot]"
+          user_email: "41898282+github-actions[bot]@users.noreply.github.com"
+
+  deploy-front-door:
+    needs: parts
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - name: Publish the front door
         id: deployment
         uses: actions/deploy-pages@v5
 """

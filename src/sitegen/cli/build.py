@@ -26,6 +26,7 @@ from sitegen.cli.options import (
 from sitegen.cli.summary import as_json as summary_json
 from sitegen.cli.summary import summary
 from sitegen.config import SiteConfig
+from sitegen.errors import ConfigError
 from sitegen.holding import Holding
 from sitegen.images.published import described
 from sitegen.parts import Part
@@ -52,6 +53,13 @@ from sitegen.size import measure, near_limit
     is_flag=True,
     help="Normalize every article afresh and render every page (ignores .sitegen-cache/).",
 )
+@click.option(
+    "--part",
+    "only",
+    metavar="NAME",
+    default="",
+    help="In an archive in parts, build only this part (into its folder under the output).",
+)
 @json_option
 @holding_options
 def build_command(
@@ -62,6 +70,7 @@ def build_command(
     skip_bad: bool,
     jobs: int | None,
     no_cache: bool,
+    only: str,
     as_json: bool,
     holding: Holding,
 ) -> None:
@@ -77,12 +86,15 @@ def build_command(
     def action() -> None:
         config = load(config_path, base_url)
         holder.append(config)
+        if only and only not in (names := [part.name for part in config.parts]):
+            declared = ", ".join(names) or "none: site.toml declares no [[parts]]"
+            raise ConfigError("--part", f"no part named {only!r} (parts: {declared})")
         options = {"drafts": drafts, "skip_bad": skip_bad, "jobs": jobs, "cache": not no_cache}
         where = Path(output) if output else None
         built: list[tuple[Part | None, Report]] = []
         with progress(err.is_terminal) as shown, json_errors(as_json):
             if config.parts:
-                built.extend(build_parts(config, where, shown, holding=holding, **options))
+                built.extend(build_parts(config, where, shown, only, holding=holding, **options))
             else:
                 built.append((None, build(config, where, shown, holding=holding, **options)))
         today = holding.now.astimezone(config.tz).date()

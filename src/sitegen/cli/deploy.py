@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
@@ -54,7 +54,7 @@ def deploy_command(
     uncommitted changes (unless --allow-dirty) or no articles, or the build fails; nor when the
     build is the same as what the branch holds.
     """
-    from sitegen.deploy import DeployError, deploy
+    from sitegen.deploy import DeployError, DeployOptions, deploy
     from sitegen.deploy_parts import deploy_parts
 
     holder: list[SiteConfig] = []
@@ -69,20 +69,20 @@ def deploy_command(
                 soft_wrap=True,
             )
         err.print(f"deploy: checking git, then building afresh for {escape(config.base_url)} …")
-        options: dict[str, Any] = {
-            "remote": remote,
-            "branch": branch,
-            "message": message,
-            "push": not no_push,
-            "jobs": jobs,
-            "allow_dirty": allow_dirty,
-            "holding": holding,
-        }
+        options = DeployOptions(
+            remote=remote,
+            branch=branch,
+            message=message,
+            push=not no_push,
+            jobs=jobs,
+            allow_dirty=allow_dirty,
+            holding=holding,
+        )
         try:
             if config.parts:
-                _said_per_part(config, deploy_parts(config, **options))
+                _said_per_part(config, deploy_parts(config, options))
                 return
-            published = deploy(config, **options)
+            published = deploy(config, options)
         except DeployError as exc:
             err.print(f"[bold red]error[/] {escape(str(exc))}", soft_wrap=True)
             sys.exit(1)

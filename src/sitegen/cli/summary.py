@@ -35,7 +35,7 @@ KIND_NAMES = {
     "data": "data files",
     "parts": "parts list",
     "alias": "redirects (old URLs, aliases)",
-    "redirect": "redirects (joined document names)",
+    "redirect": "document redirects",
     "withdrawn": "withdrawal notices",
 }
 

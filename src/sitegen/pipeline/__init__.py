@@ -99,16 +99,23 @@ def build(
 
 
 def build_parts(
-    config: SiteConfig, output: Path | None = None, progress: Progress = quiet, **options: Any
+    config: SiteConfig,
+    output: Path | None = None,
+    progress: Progress = quiet,
+    only: str = "",
+    **options: Any,
 ) -> list[tuple[Part, Report]]:
     """Build an archive in parts (sitegen.parts), each into its folder under the output, one
     after another: one Session at a time, each reading its own files only (pipeline.shares), so
-    memory is bounded by a part, not the archive."""
+    memory is bounded by a part, not the archive. `only`: the one part to build (a job of the
+    Pages workflow's matrix builds its own)."""
     output = output or config.output_path
     folder = config.root / CACHE_DIR if options.get("cache", True) else None
     found = shares(config, folder, options.get("jobs") or os.cpu_count() or 1)
     reports = []
     for part in config.parts:
+        if only and part.name != only:
+            continue
         where = part_output(output, part)
         session = Session(part_config(config, part), where, share=found[part.name], **options)
         reports.append((part, session.build(progress=progress)))

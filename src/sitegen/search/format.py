@@ -1,4 +1,4 @@
-"""The index on disk, version 1: what search.js reads, and nothing it does not need.
+"""The index on disk, version 2: what search.js reads, and nothing it does not need.
 
 Documents have ids 0…n-1 in date order, oldest first (ties by URL), so ids are a pure function
 of the set of documents and a new article appends. Every file is canonical: the same documents
@@ -25,8 +25,9 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     A token whose postings in the base take more than EXTERNAL bytes (kind OUTSIDE in its shard): the
     version byte, the kind byte and the postings. So a shard stays small for the queries that
     only need its rare tokens.
-`m/<block>.json`
-    Per article of ids block·meta_block…: [url (site-relative), title, day, group].
+`m/<block>.json.gz`
+    Per article of ids block·meta_block…: [url (site-relative), title, day, group], gzipped (a
+    URL repeats much of its title: a third of the bytes; blocks of 32, a tar header per 32).
 `f/<block>.gz`
     Per article of ids block·facet_block…: its group's index, uint16 little endian, gzipped.
 `fold/<block>.txt`
@@ -35,14 +36,14 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     So search.js fetches a few small files to fold a query's characters, and with them every pair
     that folds to one of them, to mark a hit written in either script.
 
-Postings are doc ids, ascending, as GAPS (varints of each id less the previous less one, the
-first less -1) or as a BITMAP (bit i of byte i // 8, lowest first, up to the last id), whichever
-is shorter (GAPS on a tie).
+Postings are doc ids, ascending, in the shortest of three codes (codes.py): GAPS (varints of the
+gaps), RICE (the gaps Rice-coded: fewer bits on long lists) or a BITMAP.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 from collections.abc import Iterator
 from itertools import pairwise
@@ -50,129 +51,28 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
-VERSION = 1
+from sitegen.search.codes import BITMAP as BITMAP
+from sitegen.search.codes import GAPS as GAPS
+from sitegen.search.codes import OUTSIDE as OUTSIDE
+from sitegen.search.codes import RICE as RICE
+from sitegen.search.codes import FormatError as FormatError
+from sitegen.search.codes import Ids as Ids
+from sitegen.search.codes import decode_postings as decode_postings
+from sitegen.search.codes import encode_postings as encode_postings
+from sitegen.search.codes import encode_runs as encode_runs
+from sitegen.search.codes import read_varint as read_varint
+from sitegen.search.codes import sliced
+
+VERSION = 2
 SHARD_BITS = 12
 TAIL_SEGMENT = 1024  # the tail holds fewer articles than this: its bitmaps stay within EXTERNAL
 TAIL_BITS = (
     4  # 16 files: what one new article changes of the index, with a meta block and index.json
 )
-META_BLOCK = 16
+META_BLOCK = 32
 FACET_BLOCK = 4096
 EXTERNAL = 1024
-GAPS, BITMAP, OUTSIDE = 0, 1, 2
-
-Ids = npt.NDArray[np.uint32]
-
-
-class FormatError(ValueError):
-    """A file that is not of this format or version."""
-
-
-def _lengths(v: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-    lengths = np.ones(len(v), dtype=np.int64)
-    for k in range(1, 5):
-        lengths += v >= np.uint64(1 << (7 * k))
-    return lengths
-
-
-def varints(values: npt.NDArray[np.integer]) -> bytes:
-    """LEB128 varints of non-negative integers below 2**35, all at once."""
-    v = values.astype(np.uint64)
-    lengths = _lengths(v)
-    out = np.zeros(int(lengths.sum()), dtype=np.uint8)
-    starts = np.cumsum(lengths) - lengths
-    for k in range(5):
-        here = lengths > k
-        if not here.any():
-            break
-        byte = (v[here] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        more = (lengths[here] > k + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[here] + k] = (byte | more).astype(np.uint8)
-    return out.tobytes()
-
-
-def read_varints(data: bytes) -> npt.NDArray[np.uint64]:
-    """Every varint in `data`, all at once (the inverse of `varints`)."""
-    b = np.frombuffer(data, dtype=np.uint8)
-    if not len(b):
-        return np.zeros(0, dtype=np.uint64)
-    ends = np.flatnonzero(b < 0x80)
-    if not len(ends) or ends[-1] != len(b) - 1:
-        raise FormatError("a varint runs past the end")
-    starts = np.concatenate(([0], ends[:-1] + 1))
-    place = np.arange(len(b)) - np.repeat(starts, ends - starts + 1)
-    parts = (b & 0x7F).astype(np.uint64) << (np.uint64(7) * place.astype(np.uint64))
-    return np.add.reduceat(parts, starts)
-
-
-def read_varint(data: bytes, at: int) -> tuple[int, int]:
-    """One varint at `at`: (value, where the next thing starts)."""
-    value = shift = 0
-    while True:
-        byte = data[at]
-        value |= (byte & 0x7F) << shift
-        at += 1
-        if byte < 0x80:
-            return value, at
-        shift += 7
-
-
-def varint(value: int) -> bytes:
-    """One varint, in plain Python: the many small headers of a shard."""
-    out = bytearray()
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def _bitmap(ids: Ids) -> bytes:
-    present = np.zeros((int(ids[-1]) // 8 + 1) * 8, dtype=np.bool_)
-    present[ids] = True
-    return np.packbits(present, bitorder="little").tobytes()
-
-
-def encode_postings(ids: Ids) -> tuple[int, bytes]:
-    """(kind, bytes) of ascending doc ids: gaps or a bitmap, whichever is shorter."""
-    return encode_runs(np.zeros(len(ids), dtype=np.uint32), ids)[0] if len(ids) else (GAPS, b"")
-
-
-def encode_runs(keys: npt.NDArray[np.uint32], ids: Ids) -> list[tuple[int, bytes]]:
-    """`encode_postings` of the ids of each run of equal keys (sorted by key, then id), all at
-    once: the varints of a whole partition in one go."""
-    if not len(keys):
-        return []
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    ends = np.append(starts[1:], len(keys))
-    previous = np.empty(len(ids), dtype=np.int64)
-    previous[1:] = ids[:-1]
-    previous[starts] = -1
-    gaps = (ids.astype(np.int64) - previous - 1).astype(np.uint64)
-    offsets = np.concatenate(([0], np.cumsum(_lengths(gaps))))
-    data = varints(gaps)
-    gap_bytes = offsets[ends] - offsets[starts]
-    bitmap_bytes = ids[ends - 1].astype(np.int64) // 8 + 1
-    runs = []
-    for s, e, gapped, bitmapped in zip(
-        starts.tolist(), ends.tolist(), gap_bytes.tolist(), bitmap_bytes.tolist(), strict=True
-    ):
-        if bitmapped < gapped:
-            runs.append((BITMAP, _bitmap(ids[s:e])))
-        else:
-            runs.append((GAPS, data[int(offsets[s]) : int(offsets[e])]))
-    return runs
-
-
-def decode_postings(kind: int, data: bytes) -> Ids:
-    if kind == GAPS:
-        return (np.cumsum(read_varints(data) + np.uint64(1)) - np.uint64(1)).astype(np.uint32)
-    if kind == BITMAP:
-        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
-        return np.flatnonzero(bits).astype(np.uint32)
-    raise FormatError(f"unknown postings kind {kind}")
 
 
 class Entry(NamedTuple):
@@ -228,13 +128,6 @@ def encode_shard(entries: dict[int, Entry], bits: int = SHARD_BITS) -> bytes:
     return next(encode_shards(tokens, [entries[t] for t in tokens], bits))[1]
 
 
-def _sliced(values: npt.NDArray[np.int64]) -> list[bytes]:
-    """Each value's varint, encoded all at once."""
-    data = varints(values)
-    ends = np.cumsum(_lengths(values.astype(np.uint64))).tolist()
-    return [data[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
-
-
 def encode_shards(
     tokens: list[int], entries: list[Entry], bits: int = SHARD_BITS
 ) -> Iterator[tuple[int, bytes]]:
@@ -250,7 +143,7 @@ def encode_shards(
     titled = np.array([len(e.title) > 0 for e in entries], dtype=np.int64)
     heads = np.array([len(e.data) << 3 | e.kind << 1 for e in entries], dtype=np.int64) | titled
     title_heads = np.array([len(e.title) << 2 | e.title_kind for e in entries], dtype=np.int64)
-    gap_bytes, head_bytes, title_bytes = _sliced(gaps), _sliced(heads), _sliced(title_heads)
+    gap_bytes, head_bytes, title_bytes = sliced(gaps), sliced(heads), sliced(title_heads)
     bounds = [*starts.tolist(), len(tokens)]
     for first, end in pairwise(bounds):
         parts = [bytes([VERSION])]
@@ -306,7 +199,7 @@ def outside_path(token: int) -> str:
 
 
 def meta_path(block: int) -> str:
-    return f"m/{block}.json"
+    return f"m/{block}.json.gz"
 
 
 def facet_path(block: int) -> str:
@@ -332,6 +225,11 @@ def _lookup_in(folder: Path, segment: Segment, token: int) -> tuple[Ids, Ids]:
     else:
         ids = decode_postings(held.kind, held.data)
     return ids + np.uint32(segment.first), title + np.uint32(segment.first)
+
+
+def meta_rows(folder: Path, block: int) -> list[list[object]]:
+    """A meta block's rows, as search.js reads them."""
+    return json.loads(gzip.decompress((folder / meta_path(block)).read_bytes()))  # type: ignore[no-any-return]
 
 
 def lookup(folder: Path, token: int) -> tuple[Ids, Ids]:

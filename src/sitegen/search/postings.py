@@ -191,45 +191,70 @@ def stored_tokens(block: list[tuple[str, str, bytes]], i: int, url: str) -> dict
     return as_dict(*token_pairs(title, zlib.decompress(packed).decode("utf-8")))
 
 
-def update_shard(
+def update_shards(
     out: Folder,
     segment: fmt.Segment,
-    shard: int,
-    affected: set[int],
+    by_shard: dict[int, set[int]],
     gained: dict[int, list[tuple[int, bool]]],
     lost: dict[int, list[int]],
 ) -> None:
-    """Shard `shard` of the segment with the tokens its documents (ids less its first) gained or
-    lost."""
-    data = out.read(segment.path(shard))
-    entries = fmt.decode_shard(data) if data else {}
-    for token in sorted(affected):
-        held = entries.get(token)
-        ids = title = np.zeros(0, np.uint32)
-        if held is not None:
-            title = fmt.decode_postings(held.title_kind, held.title)
-            if held.kind == fmt.OUTSIDE:
-                own = out.read(fmt.outside_path(token))
-                ids = fmt.decode_outside(own) if own else ids
-            else:
-                ids = fmt.decode_postings(held.kind, held.data)
-        drop = np.array(lost.get(token, []), dtype=np.uint32)
-        ids, title = np.setdiff1d(ids, drop), np.setdiff1d(title, drop)
-        add = gained.get(token, [])
-        ids = np.union1d(ids, np.array([i for i, _ in add], dtype=np.uint32)).astype(np.uint32)
-        title = np.union1d(title, np.array([i for i, t in add if t], dtype=np.uint32))
-        if not len(ids):
-            entries.pop(token, None)
-            if segment.outside:
-                out.drop(fmt.outside_path(token))
-            continue
-        encoded = fmt.encode_postings(ids), fmt.encode_postings(title.astype(np.uint32))
-        entries[token], own = fmt.entry(*encoded, segment.outside)
+    """The segment's shards with the tokens (by shard) their documents (ids less its first)
+    gained or lost; the new postings of every token encoded at once (a call per token would
+    cost more than the codes themselves)."""
+    shards: dict[int, dict[int, fmt.Entry]] = {}
+    kept: list[tuple[int, int]] = []
+    lists: list[fmt.Ids] = []
+    titles: list[fmt.Ids] = []
+    for shard, affected in sorted(by_shard.items()):
+        data = out.read(segment.path(shard))
+        entries = shards[shard] = fmt.decode_shard(data) if data else {}
+        for token in sorted(affected):
+            ids, title = _held(out, token, entries.get(token))
+            drop = np.array(lost.get(token, []), dtype=np.uint32)
+            ids, title = np.setdiff1d(ids, drop), np.setdiff1d(title, drop)
+            add = gained.get(token, [])
+            ids = np.union1d(ids, np.array([i for i, _ in add], dtype=np.uint32))
+            if not len(ids):
+                entries.pop(token, None)
+                if segment.outside:
+                    out.drop(fmt.outside_path(token))
+                continue
+            title = np.union1d(title, np.array([i for i, t in add if t], dtype=np.uint32))
+            kept.append((shard, token))
+            lists.append(ids.astype(np.uint32))
+            titles.append(title.astype(np.uint32))
+    encoded = zip(kept, _encoded(lists), _encoded(titles), strict=True)
+    for (shard, token), code, title_code in encoded:
+        shards[shard][token], own = fmt.entry(code, title_code, segment.outside)
         if own is not None:
             out.put(fmt.outside_path(token), own)
         elif segment.outside:
             out.drop(fmt.outside_path(token))
-    if entries:
-        out.put(segment.path(shard), fmt.encode_shard(entries, segment.bits))
-    else:
-        out.drop(segment.path(shard))
+    for shard, entries in shards.items():
+        if entries:
+            out.put(segment.path(shard), fmt.encode_shard(entries, segment.bits))
+        else:
+            out.drop(segment.path(shard))
+
+
+def _held(out: Folder, token: int, held: fmt.Entry | None) -> tuple[fmt.Ids, fmt.Ids]:
+    """A token's postings as its shard (or its own file) holds them: every article, by title."""
+    none = np.zeros(0, np.uint32)
+    if held is None:
+        return none, none
+    title = fmt.decode_postings(held.title_kind, held.title)
+    if held.kind != fmt.OUTSIDE:
+        return fmt.decode_postings(held.kind, held.data), title
+    own = out.read(fmt.outside_path(token))
+    return (fmt.decode_outside(own) if own else none), title
+
+
+def _encoded(lists: list[fmt.Ids]) -> list[tuple[int, bytes]]:
+    """Each list's code (an empty one: no postings), all encoded in one go."""
+    full = [n for n, ids in enumerate(lists) if len(ids)]
+    keys = np.repeat(np.arange(len(full), dtype=np.uint32), [len(lists[n]) for n in full])
+    ids = np.concatenate([lists[n] for n in full]) if full else np.zeros(0, np.uint32)
+    codes: list[tuple[int, bytes]] = [(fmt.GAPS, b"")] * len(lists)
+    for n, code in zip(full, fmt.encode_runs(keys, ids), strict=True):
+        codes[n] = code
+    return codes

@@ -225,8 +225,7 @@ class SearchIndex:
             by_shard: dict[int, set[int]] = defaultdict(set)
             for token in gained[segment].keys() | lost[segment].keys():
                 by_shard[segment.shard_of(token)].add(token)
-            for shard, affected in sorted(by_shard.items()):
-                postings.update_shard(out, segment, shard, affected, gained[segment], lost[segment])
+            postings.update_shards(out, segment, by_shard, gained[segment], lost[segment])
         for block, records in texts.items():
             write_atomically(work / "texts" / f"{block}.pickle", pickle.dumps(records))
         return {i // fmt.META_BLOCK for i in changed}
@@ -260,7 +259,7 @@ def _write_tables(out: Folder, docs: list[Doc], dirty: set[int], digest: str) ->
     for block in sorted(b for b in dirty if b < blocks):
         part = docs[block * fmt.META_BLOCK : (block + 1) * fmt.META_BLOCK]
         rows = [[d.url, d.title, d.day, number[(d.source, d.categories)]] for d in part]
-        out.put(fmt.meta_path(block), _json(rows))
+        out.put(fmt.meta_path(block), gzip.compress(_json(rows), mtime=0))
     column = np.array([number[(d.source, d.categories)] for d in docs], dtype="<u2")
     facet_blocks = -(-len(docs) // fmt.FACET_BLOCK)
     for block in range(facet_blocks):

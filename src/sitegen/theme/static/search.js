@@ -16,9 +16,9 @@
 // then newest first) is each part's, newest part first; facet counts add up. A part that cannot
 // be reached is named, and the rest are shown.
 
-const VERSION = 1;
+const VERSION = 2;
 const [UNIGRAM, BIGRAM, WORD] = [1, 2, 3];
-const [GAPS, BITMAP, OUTSIDE] = [0, 1, 2];
+const [GAPS, BITMAP, OUTSIDE, RICE] = [0, 1, 2, 3];
 const RUN_RANGES = [
   [0x3000, 0xa000],
   [0xf900, 0xfb00],
@@ -225,6 +225,23 @@ function postings(kind, bytes) {
       id += gap + 1;
       ids.push(id);
     }
+  } else if (kind === RICE) {
+    // varint n << 5 | k, then each gap's low k bits, then each gap's high part in unary (0s, a 1)
+    const [head, start] = varint(bytes, 0);
+    const n = Math.floor(head / 32);
+    const k = head % 32;
+    const bit = (i) => (bytes[start + (i >> 3)] >> (i & 7)) & 1;
+    for (let j = 0, unary = n * k, id = -1; j < n; j++) {
+      let high = 0;
+      while (!bit(unary++)) {
+        if (start + (unary >> 3) >= bytes.length) throw new Error("a Rice-coded list runs past the end");
+        high++;
+      }
+      let low = 0;
+      for (let b = k - 1; b >= 0; b--) low = low * 2 + bit(j * k + b);
+      id += high * 2 ** k + low + 1;
+      ids.push(id);
+    }
   } else if (kind === BITMAP) {
     bytes.forEach((byte, i) => {
       for (let bit = 0; byte; bit++, byte >>= 1) if (byte & 1) ids.push(i * 8 + bit);
@@ -384,7 +401,8 @@ function shownCategory(paths) {
 }
 
 async function metaOf({ id, index }) {
-  const rows = await index.load(`m/${Math.floor(id / index.meta_block)}.json`, "json");
+  const block = await index.load(`m/${Math.floor(id / index.meta_block)}.json.gz`, "gzip");
+  const rows = JSON.parse(new TextDecoder().decode(block));
   const [url, title, day, group] = rows[id % index.meta_block];
   const [source, paths] = index.groups[group];
   const href = index.base + encodeURI(url.replace(/^\//, ""));
