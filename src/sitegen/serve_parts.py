@@ -74,14 +74,20 @@ class LiveParts:
     """An archive in parts served with --watch: all its parts built, again after each change."""
 
     def __init__(self, config: SiteConfig, output: Path, drafts: bool, jobs: int | None) -> None:
-        self.config = config
-        self.output = output
-        self.options = {"drafts": drafts, "jobs": jobs, "keeps_record": False}
+        self.config, self.output = config, output
+        self.drafts, self.jobs = drafts, jobs
         self._lock = threading.Lock()
 
     def build(self, progress: Progress = quiet) -> Report:
         with self._lock:
-            built = build_parts(self.config, self.output, progress, **self.options)
+            built = build_parts(
+                self.config,
+                self.output,
+                progress,
+                drafts=self.drafts,
+                jobs=self.jobs,
+                keeps_record=False,  # the dev server only reads urls.txt
+            )
         return joined([report for _, report in built], self.output)
 
     def update(self, changes: Changes, *, on_edited: object = None) -> Report:
