@@ -194,7 +194,8 @@ def assign(placed: Placed, names: Names, afters: Sequence[int] = ()) -> Assigned
     )
     redirects = {**placed.redirects, **found.redirects}
     marks = zip(placed.urls, afters or [0] * len(placed.urls), strict=True)
-    marked = {url: replace(placed.entries[url], after=n) for url, n in marks}
+    entries = placed.entries  # a line is replaced only where its mark changes
+    marked = {url: e if (e := entries[url]).after == n else replace(e, after=n) for url, n in marks}
     return Assigned(
         Urls(config, named),
         tuple(redirects[url] for url in sorted(redirects)),
@@ -236,9 +237,9 @@ class _Articles:
                     if url != target:
                         self.redirects[url] = Redirect(url, target, file)
                 kept_part = part if kind == "article" else ""
-                self.entries[url] = Entry(kind, (file,), digest, kept_part, after)
+                self.entries[url] = _line(record, url, kind, file, digest, kept_part, after)
         for file, (article, target) in placed.items():
-            self.entries[target] = Entry("article", (file,), article.body_digest, part)
+            self.entries[target] = _line(record, target, "article", file, article.body_digest, part)
             self._aliases(article, target, holder)
 
     def _place(self, articles: Sequence[Article], urls: Urls, holder: dict[str, str]) -> None:
@@ -284,6 +285,17 @@ class _Articles:
                 continue
             self.redirects[alias] = Redirect(alias, target, file)
             self.entries.setdefault(alias, Entry("alias", (file,)))
+
+
+def _line(
+    record: UrlRecord, url: str, kind: str, file: str, digest: str, part: str, after: int = 0
+) -> Entry:
+    """A URL's line of the record as this build leaves it: the record's own object where it
+    stays as it was (most lines, every build), else a new one."""
+    old, line = record.get(url), (kind, (file,), digest, part, after)
+    if old is not None and (old.kind, old.owner, old.digest, old.part, old.after) == line:
+        return old
+    return Entry(*line)
 
 
 def _owned(articles: Sequence[Article], record: UrlRecord) -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ from sitegen.content.load import discover, file_digest, is_candidate, load_data,
 from sitegen.errors import ContentError, ContentWarning
 from sitegen.holding import Holding
 from sitegen.models import Article
-from sitegen.parallel import jobs_for, map_chunks
+from sitegen.parallel import jobs_for, map_chunks, uncollected
 from sitegen.pipeline.report import Progress, Report, quiet
 
 Outcome = Article | ContentError | ContentWarning
@@ -65,13 +65,15 @@ def normalize_all(
     unless their bytes are in the cache. Rewriting the index costs more than reading a few
     files, so it waits until it lags by more than a few."""
     root = config.content_path.resolve()
-    index = cache.load_index(root)
-    checked_ns = time.time_ns()
-    found = [file for file in discover(root) if share is None or file[0] in share]
-    stamps = [stamp_of(path) for _, path in found]
-    outcomes: list[Outcome | None] = [
-        index.article(rel_path, stamp) for (rel_path, _), stamp in zip(found, stamps, strict=True)
-    ]
+    with uncollected():
+        index = cache.load_index(root)
+        checked_ns = time.time_ns()
+        found = [file for file in discover(root) if share is None or file[0] in share]
+        stamps = [stamp_of(path) for _, path in found]
+        outcomes: list[Outcome | None] = [
+            index.article(rel_path, stamp)
+            for (rel_path, _), stamp in zip(found, stamps, strict=True)
+        ]
     todo = [n for n, outcome in enumerate(outcomes) if outcome is None]
     done = len(found) - len(todo)
     pending = iter(todo)

@@ -30,7 +30,7 @@ from sitegen.models import Article
 from sitegen.names import UnsafePath, output_file
 from sitegen.output import Statics, static_listing
 from sitegen.pages import Page, Plan, Views, digest, plan_of
-from sitegen.parallel import frozen, refreeze
+from sitegen.parallel import frozen, uncollected
 from sitegen.pipeline import search_step
 from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
 from sitegen.pipeline.changes import EVERYTHING, Changes
@@ -321,8 +321,8 @@ class Session:
             return report
         with frozen():  # what the build made lives to its end: the collector skips it
             statics = static_listing(static_dirs(self.config))
-            site, planned = self.site(report, rendering, statics, recorded)
-            refreeze()  # and so do the site and its plan
+            with uncollected():  # and so do the site and its plan, made uncollected
+                site, planned = self.site(report, rendering, statics, recorded)
             try:
                 place.open(statics, changes)
                 emitted = emit(planned, place, self.env, jobs=self.jobs, progress=progress)
