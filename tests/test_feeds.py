@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -208,3 +209,25 @@ def test_sitemap_is_split_into_parts_over_the_limit(
     assert len(locs) == len(set(locs))
     index = lxml.etree.parse(str(output / "sitemap.xml")).getroot()
     assert sorted(loc.rsplit("/", 1)[-1] for loc in index.itertext() if "sitemap-" in loc) == parts
+
+
+def test_a_new_article_leaves_the_sitemap_parts_of_older_articles_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles are listed oldest first, the other pages after them: one more article changes
+    the part it joins and those after it, never a part of older articles."""
+    monkeypatch.setattr(sitemap, "SITEMAP_LIMIT", 1)
+    site, output = feed_site(tmp_path, "https://user.github.io/archive/")
+    before = {p.name: p.read_bytes() for p in output.glob("sitemap-*.xml")}
+    yesterday = f"{datetime.now(UTC) - timedelta(days=1):%Y-%m-%d %H:%M:%S}"  # due, and newest
+    (tmp_path / "content" / "newest.md").write_text(
+        f"---\ntitle: 最新的一篇\ndate: {yesterday}\n---\n<p>今天的新文章。</p>\n",
+        encoding="utf-8",
+    )
+    build(site)
+    after = {p.name: p.read_bytes() for p in output.glob("sitemap-*.xml")}
+    articles = sum(1 for _ in output.glob("20[0-9][0-9]/*/*/index.html"))
+    kept = articles - 1  # a part a page: those of the articles older than the new one
+    assert kept >= 3
+    for n in range(1, kept + 1):
+        assert after[f"sitemap-{n}.xml"] == before[f"sitemap-{n}.xml"], n

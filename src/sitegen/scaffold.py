@@ -26,6 +26,11 @@ timezone = "Asia/Shanghai"
 per_page = 50
 # cname = "archive.example.org"   # a custom domain for GitHub Pages (then base_url on it too)
 # disable_kinds = ["sources"]     # pages not made (and not linked): documents, sources, tags
+
+# Each article a file, 2026/01/slug.html (GitHub Pages serves it at /2026/01/slug too), not a
+# folder: about 600 B less an article of what Pages counts. Its URLs are published: keep it.
+[permalinks]
+article = "/{year}/{month}/{slug}.html"
 """
 
 README = """\

@@ -17,7 +17,7 @@ SITEMAP_LIMIT = 50_000
 def sitemap_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
     """A sitemap index over parts of at most 50,000 URLs, and robots.txt pointing at it."""
     urls = views.urls
-    listed = [(p.url, p.lastmod) for p in pages if p.lastmod is not None]
+    listed = [(p.url, p.lastmod) for p in appending(pages) if p.lastmod is not None]
     parts = [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [[]]
     part_entries = []
     for n, part in enumerate(parts, 1):
@@ -38,6 +38,14 @@ def sitemap_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
         raw = listing(config.parts, config.base_url)
         url = f"/{PARTS_FILE}"
         yield ready(url, "parts", "", views.key(url, raw), None, raw=raw)
+
+
+def appending(pages: list[Page]) -> list[Page]:
+    """The articles oldest first, then every other page: a new article goes after the articles
+    before it, so the parts that hold only older articles keep their bytes (in the pages' own
+    order, newest first, one new article moved every entry along, and every part changed)."""
+    articles = [page for page in pages if page.kind == "article"]
+    return [*reversed(articles), *(page for page in pages if page.kind != "article")]
 
 
 def context(url: str, stamped: tuple[tuple[str, str], ...], views: Views) -> dict[str, Any]:
