@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # without npm those tests skip. --ignore-scripts: vnu-jar's own Java download is not wanted (Debian's is used).
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build serve test bench bench-copies lint clean
+.PHONY: build serve test bench bench-parts bench-copies lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ $(NODE_STAMP): package.json package-lock.json
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# An archive built as three parts, and one search across them throttled (BENCH_SIZE=300000).
+bench-parts: $(TEST_STAMP)
+	$(BIN)/python benchmarks/parts_bench.py
 
 # Many copies of one story against as many distinct articles (BENCH_COPIES=4000,40000 by default).
 bench-copies: $(TEST_STAMP)

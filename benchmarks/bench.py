@@ -45,6 +45,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 import corpus
@@ -111,8 +112,8 @@ def children_cpu() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
 
 
-def timed(command: list[str], cwd: Path) -> Run:
-    """Run a command, sampling the memory of its whole process tree.
+def timed(command: list[str], cwd: Path, stdout: IO[bytes] | int = subprocess.DEVNULL) -> Run:
+    """Run a command (its output to `stdout`), sampling the memory of its whole process tree.
 
     Reading smaps_rollup walks a process's page tables, which costs milliseconds at a gigabyte:
     the sampler waits ten times as long as its last sample took (at least 20 ms), so that it never
@@ -121,7 +122,7 @@ def timed(command: list[str], cwd: Path) -> Run:
     peak = 0
     cpu = children_cpu()
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE)
     done = threading.Event()
 
     def sample() -> None:

@@ -404,7 +404,7 @@ def visible_text(html: str) -> str:
 @pytest.mark.corpus
 def test_corpus_no_text_of_one_article_leaks_into_another(corpus_builds: dict) -> None:
     config, _ = corpus_builds["root"]
-    site, _ = prepare(config, drafts=False, skip_bad=False, jobs=2, progress=lambda *_: None)
+    (site,), _ = prepare(config, drafts=False, skip_bad=False, jobs=2, progress=lambda *_: None)
     bodies = ArticleCache(config.root / CACHE_DIR, config.timezone)
     for article, url in zip(site.articles, site.urls, strict=True):
         page = parse(config.output_path / output_file(url))

@@ -177,14 +177,21 @@ def test_an_edit_in_an_old_span_changes_only_that_parts_files(tmp_path: Path) ->
 def test_an_edit_in_the_newest_part_leaves_the_closed_ones_with_nothing_to_do(
     tmp_path: Path,
 ) -> None:
-    """A new article and an edited one in the open part: only its build plans anything."""
+    """An edited article, and a new one with a category and a tag no part had, in the open
+    part: only its build plans anything (the names' new lines in urls.txt are not the closed
+    parts' inputs: their own names' lines are)."""
     (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
     write(tmp_path / "content", {**ARTICLES, **LATER})
     build(tmp_path)
     edited = tmp_path / "content/c2.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
-    write(tmp_path / "content", {"c3": ("2024-07-01", "金融", "稳增长 又一篇")})
+    (tmp_path / "content/c3.md").write_text(
+        "---\ntitle: 文章c3\ndate: 2024-07-01\ncategories: [新领域]\ntags: [新标签]\n---\n\n又一篇。\n",
+        encoding="utf-8",
+    )
     built = summaries(tmp_path)
+    record = (tmp_path / RECORD_FILE).read_text(encoding="utf-8")
+    assert "\tcategory\t新领域\n" in record and "\ttag\t新标签\n" in record
     assert [built[name]["up_to_date"] for name in ("main", "p2023", "p2024")] == [
         True,
         True,
@@ -192,6 +199,8 @@ def test_an_edit_in_the_newest_part_leaves_the_closed_ones_with_nothing_to_do(
     ]
     assert built["p2024"]["articles"] == 3
     assert (tmp_path / "build/p2024/2024/07/c3/index.html").is_file()
+    again = summaries(tmp_path)  # the record as the open part left it: still nothing to do
+    assert [again[name]["up_to_date"] for name in ("main", "p2023", "p2024")] == [True] * 3
 
 
 def test_each_part_reads_only_its_own_files(tmp_path: Path) -> None:
@@ -329,3 +338,27 @@ def test_a_tiny_size_limit_proposes_the_next_span_and_fails_naming_the_part(tmp_
     assert "close part 'p2024' (to = 2025-01-15)" in said
     assert 'name = "p20250116", from = 2025-01-16' in said
     assert "Traceback" not in failed.stderr
+
+
+def test_check_and_list_read_every_part(tmp_path: Path) -> None:
+    """`sitegen check` checks each part as its build reads it, naming every part's errors at
+    once; `sitegen list` gives each article the URL of its part."""
+    (tmp_path / "site.toml").write_text(SITE + PARTS, encoding="utf-8")
+    write(tmp_path / "content", {**ARTICLES, **LATER})
+    listed = sitegen(tmp_path, "list")
+    assert listed.returncode == 0, listed.stderr
+    urls = {line.split(",")[0]: line.rsplit(",", 1)[1] for line in listed.stdout.splitlines()[1:]}
+    assert urls["a1.md"] == "https://user.github.io/archive/2022/03/a1/"
+    assert urls["b3.md"] == "https://user.github.io/archive-2023/2023/10/b3/"
+    assert urls["c2.md"] == "https://user.github.io/archive-2024/2024/06/c2/"
+    checked = sitegen(tmp_path, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert "7 articles, no errors" in checked.stdout
+    for name, day in (("bad1", "2022-05-01"), ("bad2", "2024-05-01")):
+        (tmp_path / f"content/{name}.md").write_text(
+            f"---\ndate: {day}\n---\n\n没有标题。\n", encoding="utf-8"
+        )
+    checked = sitegen(tmp_path, "check")
+    assert checked.returncode == 1
+    assert "bad1.md" in checked.stderr and "bad2.md" in checked.stderr
+    assert "Traceback" not in checked.stderr

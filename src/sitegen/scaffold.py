@@ -363,7 +363,7 @@ def _record_urls(directory: Path) -> None:
     and the first deploy publishes URLs already committed."""
     from sitegen.pipeline import prepare  # here: only init needs the pipeline
 
-    site, _ = prepare(
+    sites, _ = prepare(
         load_config(directory / "site.toml"), drafts=False, skip_bad=False, jobs=1, cache=False
     )
-    url_record.save(directory, site.record, url_record.read_text(directory))
+    url_record.save(directory, sites[0].record, url_record.read_text(directory))

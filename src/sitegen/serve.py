@@ -36,6 +36,7 @@ from sitegen.live import Live
 from sitegen.names import ignored
 from sitegen.pipeline import Progress, Report, Session, quiet
 from sitegen.pipeline.changes import Changes, classify
+from sitegen.serve_parts import LiveParts, parts_served, served_at
 from sitegen.served import COPIES, Broadcast, HTTPServer, Served, bind
 from sitegen.served import ServeError as ServeError  # the CLI reports it: part of this API
 
@@ -155,20 +156,28 @@ def describe(error: ContentError, config: SiteConfig) -> str:
     return f"{shown}:{error.line}: {error.message}"
 
 
-def _one_site(config: SiteConfig) -> SiteConfig:
-    """The dev server serves one site: an archive in parts is built (`sitegen build`) for now."""
-    if config.parts:
-        message = "serving an archive in parts is not built yet: `sitegen build`, then serve a part"
-        raise ConfigError("parts", message)
-    return config
-
-
 def copies_from(config: SiteConfig, url: str) -> SiteConfig:
     """A site showing kept copies of its pictures shows them from the server at `url` (its
     store, under COPIES) while served."""
     if config.images.publish != "copies":
         return config
     return replace(config, images=replace(config.images, base_url=url + COPIES))
+
+
+def address(httpd: HTTPServer) -> str:
+    """http://host:port of a bound server (with the port picked when asked for port 0)."""
+    host, port = httpd.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else str(host)
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def served(config: SiteConfig, output: Path, live: bool) -> Served:
+    """What the HTTP side answers: the output under base_url's path (each part's, in parts)."""
+    if config.parts:
+        return parts_served(config, output, live)
+    store = store_path(config) if config.images.publish == "copies" else None
+    return Served(output, config.base_path, live=live, store=store)
 
 
 class DevServer:
@@ -191,14 +200,10 @@ class DevServer:
         on_rebuild: Callable[[Rebuilt], None] = lambda rebuilt: None,
         quiet: float = QUIET_SECONDS,
     ) -> None:
-        self.config_path = config_path
-        self.config = _one_site(load_config(config_path))
+        self.config_path, self.config = config_path, load_config(config_path)
         self.host, self.port = host, port
-        self.watch = watch
-        self.drafts = drafts
-        self.jobs = jobs
-        self.on_rebuild = on_rebuild
-        self.broadcast = Broadcast()
+        self.watch, self.drafts, self.jobs = watch, drafts, jobs
+        self.on_rebuild, self.broadcast = on_rebuild, Broadcast()
         self._changes = _Changes(quiet)
         self._pending: set[Path] = set()
         self._workdir: Path | None = None
@@ -208,9 +213,8 @@ class DevServer:
         self._trees: tuple[Path, ...] = ()
         self._threads: list[threading.Thread] = []
         self._httpd: HTTPServer | None = None
-        self._stopped = threading.Event()
-        self._closing = False
-        self.live: Live | None = None
+        self._stopped, self._closing = threading.Event(), False
+        self.live: Live | LiveParts | None = None
 
     @property
     def output(self) -> Path:
@@ -222,20 +226,19 @@ class DevServer:
     def url(self) -> str:
         """The address actually served (with the port picked when asked for port 0)."""
         assert self._httpd is not None
-        host, port = self._httpd.server_address[:2]
-        host = host.decode() if isinstance(host, bytes) else str(host)
-        shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}{self.config.base_path}"
+        return address(self._httpd) + self.config.base_path
 
     def start(self, progress: Progress = quiet) -> Report:
         """Bind, build, serve; raises ServeError, ConfigError, ContentErrors or TemplateProblem."""
         self._workdir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
         try:
-            self._httpd = bind(self.host, self.port, self._served(self.config), self.broadcast)
+            self._httpd = bind(
+                self.host, self.port, served(self.config, self.output, self.watch), self.broadcast
+            )
             if self.watch:
                 self._watch(self.config)
                 self._observer.start()
-            self.live = Live(self._session(self.config))
+            self.live = self._live(self.config)
             report = self.live.build(progress)
             self._spawn(partial(self._httpd.serve_forever, poll_interval=0.1), "http")
             if self.watch:
@@ -274,13 +277,15 @@ class DevServer:
         self._threads.append(thread)
         thread.start()
 
+    def _live(self, config: SiteConfig) -> Live | LiveParts:
+        """Its session; an archive in parts: all its parts, at this server (sitegen.serve_parts)."""
+        if not config.parts:
+            return Live(self._session(config))
+        return LiveParts(served_at(config, self.url), self.output, self.drafts, self.jobs)
+
     def _session(self, config: SiteConfig) -> Session:
         config = copies_from(config, self.url)
         return Session(config, self.output, drafts=self.drafts, jobs=self.jobs, keeps_record=False)
-
-    def _served(self, config: SiteConfig) -> Served:
-        store = store_path(config) if config.images.publish == "copies" else None
-        return Served(self.output, config.base_path, live=self.watch, store=store)
 
     def _watch(self, config: SiteConfig) -> None:
         """Watch content/, templates/ and static/ where they really are, and site.toml's folder."""
@@ -363,10 +368,14 @@ class DevServer:
         when they cannot differ (same content folder and time zone)."""
         assert self.live is not None
         config = load_config(self.config_path)
-        report = self.live.reconfigure(self._session(config), changes)
+        if config.parts or isinstance(self.live, LiveParts):
+            self.live = self._live(config)
+            report = self.live.build(quiet)
+        else:
+            report = self.live.reconfigure(self._session(config), changes)
         self.config = config
         assert self._httpd is not None
-        self._httpd.served = self._served(config)
+        self._httpd.served = served(self.config, self.output, self.watch)
         if self.watch:
             self._watch(config)
         return report

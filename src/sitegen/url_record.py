@@ -41,7 +41,8 @@ HEADER = (
     "# The URLs this site has given (sitegen). Commit this file with the content: a URL listed "
     "here stays\n# its owner's. Delete a line to free its URL (a removed article's notice goes).\n"
 )
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_SPECIAL = re.compile(r"[\\\t\n\r]")
 _ESCAPED = re.compile(r"\\(.)")
 _PLAIN = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _AFTER = re.compile(r"after=([1-9][0-9]{0,8})")  # a part's name never holds "="
@@ -64,7 +65,8 @@ UrlRecord = Mapping[str, Entry]
 
 
 def _escape(text: str) -> str:
-    return text.translate(_ESCAPES)
+    """A pattern's scan, not a table's lookup per character: almost no name holds one."""
+    return _SPECIAL.sub(lambda m: _ESCAPES[m[0]], text)
 
 
 def _unescape(text: str) -> str:

@@ -33,7 +33,7 @@ def list_command(kind: str, config_path: str, holding: Holding) -> None:
     def action() -> None:
         config = load(config_path, None)
         holder.append(config)
-        site, _ = prepare(
+        sites, _ = prepare(
             config,
             drafts=True,
             skip_bad=True,
@@ -42,7 +42,10 @@ def list_command(kind: str, config_path: str, holding: Holding) -> None:
         )
         rows = csv.writer(sys.stdout, lineterminator="\n")
         rows.writerow(["path", "title", "date", "draft", "held", "url"])
-        for article, url in zip(site.articles, site.urls, strict=True):
+        found = (
+            (site, a, u) for site in sites for a, u in zip(site.articles, site.urls, strict=True)
+        )
+        for site, article, url in found:
             held = holding.reason(article)
             wanted = {
                 "drafts": article.draft,

@@ -22,11 +22,12 @@ from typing import Any
 
 from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig
+from sitegen.errors import ContentErrors
 from sitegen.holding import Holding
 from sitegen.output import static_listing
 from sitegen.parallel import PARALLEL_FROM
 from sitegen.parts import Part, part_config, part_output
-from sitegen.pipeline.report import Progress, Report, quiet
+from sitegen.pipeline.report import Progress, Report, joined, quiet
 from sitegen.pipeline.session import Session, check_output_folder
 from sitegen.pipeline.shares import shares
 from sitegen.render import rendering_digest, static_dirs
@@ -54,23 +55,40 @@ def prepare(
     progress: Progress = quiet,
     cache: bool = True,
     holding: Holding | None = None,
-) -> tuple[Site, Report]:
+) -> tuple[tuple[Site, ...], Report]:
     """Load, normalize, index and plan, finding every error but writing nothing (`sitegen
-    check`): the cache is only read."""
-    session = Session(
-        config,
-        drafts=drafts,
-        skip_bad=skip_bad,
-        jobs=jobs,
-        cache=cache,
-        read_only=True,
-        holding=holding,
-        relations=False,
-    )
-    report = Report()
-    session.load(progress=progress)
-    site, _ = session.site(report, rendering_digest(config), static_listing(static_dirs(config)))
-    return site, report
+    check`): the cache is only read. The site (each part's, in an archive in parts), and one
+    report; the errors of every part at once."""
+    found: dict[str, frozenset[str] | None] = {"": None}
+    if config.parts:
+        folder = config.root / CACHE_DIR if cache else None
+        found.update(shares(config, folder, jobs, keep=False))  # the cache is only read
+    sites, reports, errors = [], [], []
+    for part in config.parts or (None,):
+        session = Session(
+            part_config(config, part) if part else config,
+            drafts=drafts,
+            skip_bad=skip_bad,
+            jobs=jobs,
+            cache=cache,
+            read_only=True,
+            holding=holding,
+            relations=False,
+            share=found[part.name if part else ""],
+        )
+        report = Report()
+        session.load(progress=progress)
+        statics = static_listing(static_dirs(config))
+        try:
+            site, _ = session.site(report, rendering_digest(config), statics)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        sites.append(site)
+        reports.append(report)
+    if errors:
+        raise ContentErrors(errors)
+    return tuple(sites), joined(reports)
 
 
 def build(

@@ -44,3 +44,21 @@ class Report:
     workers: frozenset[int] = frozenset()  # the processes that rendered pages (--jobs at work)
     shadowed: tuple[str, ...] = ()  # generated files left out: the site's own static file wins
     size: OutputSize | None = None  # the output as the host counts it, when the build knows it
+
+
+def joined(reports: list[Report], output: Path | None = None) -> Report:
+    """The reports of an archive's parts as one (`sitegen check`, the dev server's summary)."""
+    whole = Report(output=output)
+    for report in reports:
+        whole.articles += report.articles
+        whole.drafts += report.drafts
+        whole.pages.update(report.pages)
+        whole.held.extend(report.held)
+        whole.errors.extend(report.errors)
+        whole.warnings.extend(report.warnings)
+        whole.skipped.extend(report.skipped)
+        whole.written += report.written
+        whole.unchanged += report.unchanged
+        whole.rendered += report.rendered
+        whole.seconds += report.seconds
+    return whole

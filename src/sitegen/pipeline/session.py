@@ -38,7 +38,7 @@ from sitegen.pipeline.emit import emit
 from sitegen.pipeline.manifest import Manifest
 from sitegen.pipeline.places import Place, Twin
 from sitegen.pipeline.report import Progress, Report, quiet
-from sitegen.pipeline.shares import record_key
+from sitegen.pipeline.shares import keep_names, record_key
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.urls import Urls
@@ -343,8 +343,9 @@ class Session:
                 report.pages.update(emitted.kinds)
                 if self.keeps_record:
                     saved = url_record.save(self.config.root, site.record, recorded or "")
-                    if saved is not None:  # the record it leaves is the next build's input
-                        inputs = inputs_of(saved)
+                    named = keep_names(self.config, self.cache.folder, site.links)
+                    if saved is not None or named:  # the record it leaves, the names it had:
+                        inputs = inputs_of(recorded if saved is None else saved)  # the next's input
                 place.finish(planned.pages, statics, index, report, inputs)
             except BaseException:
                 place.abort()
@@ -377,12 +378,13 @@ def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
     )
     search = search_step.code() if session.config.search.enabled else ""
     held = _held(session.outcomes, session.holding)
+    names = session.cache.folder if session.keeps_record else None
     pictures = stamp_of(manifest_path_of(session.config))  # what `sitegen images` last learnt
     options = (session.drafts, session.skip_bad, search, held, session.holding.publish, pictures)
     made = digest(session.cache.salt, repr(session.config), rendering, options, static, articles)
 
     def of(recorded: str | None) -> str:
-        given = "\0unreadable" if recorded is None else record_key(session.config, recorded)
+        given = "\0unreadable" if recorded is None else record_key(session.config, recorded, names)
         return digest(made, hashlib.blake2b(given.encode()).hexdigest())
 
     return of

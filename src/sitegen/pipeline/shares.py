@@ -19,14 +19,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sitegen import url_record
-from sitegen.assign import recorded_parts, split_record
+from sitegen.assign import ARTICLE_KINDS, recorded_parts, split_record
 from sitegen.cache import RACY_NS, Stamp, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.content.load import discover, load_data, read_file
 from sitegen.content.normalize import parse_date
 from sitegen.errors import ContentError
+from sitegen.kinds import BY_NAME
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.parts import day_part
+from sitegen.urls import Urls
 
 _VERSION = "sitegen-days-1"
 
@@ -64,8 +66,9 @@ def _days_chunk(files: list[tuple[str, Path]], timezone: str) -> list[int]:
     return [_day_of(path, rel_path, tz) for rel_path, path in files]
 
 
-def _days(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, int]:
-    """Every content file's day, read where its stamp changed since the last build."""
+def _days(config: SiteConfig, folder: Path | None, jobs: int, keep: bool) -> dict[str, int]:
+    """Every content file's day, read where its stamp changed since the last build (kept for
+    the next unless only reading)."""
     root = config.content_path.resolve()
     path = None if folder is None else folder / "days.pickle"
     salt = f"{_VERSION}\0{config.timezone}\0{root}"
@@ -81,7 +84,7 @@ def _days(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, int]:
     for chunk in map_chunks(_days_chunk, files, jobs_for(len(files), jobs), config.timezone):
         for day in chunk:
             days[next(pending)] = day
-    if todo or len(known.files) != len(found):
+    if keep and (todo or len(known.files) != len(found)):
         entries = {
             rel_path: (stamp, day or 0)
             for (rel_path, _), stamp, day in zip(found, stamps, days, strict=True)
@@ -91,14 +94,17 @@ def _days(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, int]:
     return {rel_path: day or 0 for (rel_path, _), day in zip(found, days, strict=True)}
 
 
-def shares(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, frozenset[str]]:
+def shares(
+    config: SiteConfig, folder: Path | None, jobs: int, *, keep: bool = True
+) -> dict[str, frozenset[str]]:
     """Each part's content files (relative paths), by part name: the record's word for a file it
     lists, else its date's part; the front door takes the files no span holds (its build says
-    why each is wrong). `folder`: the cache's, where the dates are kept (None: read them all)."""
+    why each is wrong). `folder`: the cache's, where the dates are kept (None: read them all);
+    `keep`: keep them there."""
     recorded = recorded_parts(config, url_record.read(config.root)[0])
     front = config.parts[0].name
     found: dict[str, set[str]] = {part.name: set() for part in config.parts}
-    for rel_path, day in _days(config, folder, jobs).items():
+    for rel_path, day in _days(config, folder, jobs, keep).items():
         part = recorded.get(rel_path) or (
             day_part(config.parts, date.fromordinal(day)) if day else ""
         )
@@ -106,11 +112,39 @@ def shares(config: SiteConfig, folder: Path | None, jobs: int) -> dict[str, froz
     return {name: frozenset(files) for name, files in found.items()}
 
 
-def record_key(config: SiteConfig, text: str) -> str:
+def _names_path(config: SiteConfig, folder: Path | None) -> Path | None:
+    return None if folder is None or not config.parts else folder / f"names-{config.part}.pickle"
+
+
+def keep_names(config: SiteConfig, folder: Path | None, links: Urls) -> bool:
+    """Keep the names a part's build gave URLs (the record's kind and owner of each), for the
+    next build's record_key; whether they changed."""
+    path = _names_path(config, folder)
+    named = links.named
+    used = {("category", path_) for path_ in named.categories}
+    used |= {(BY_NAME[kind].one, (name,)) for kind, names in named.kinds.items() for name in names}
+    if path is None or load_pickled(path, frozenset) == used:
+        return False
+    save_pickled(path, frozenset(used))
+    return True
+
+
+def record_key(config: SiteConfig, text: str, folder: Path | None = None) -> str:
     """What of the URL record (`text`, as read) a build's output is made from: all of it; in an
-    archive in parts, the part's share (its articles' lines, their aliases', the names'), so
-    that another part's new articles leave it as it is."""
+    archive in parts, the part's share: its articles' lines, their aliases', and the lines of
+    the names its last build had (`folder`: the cache's, where keep_names kept them; every
+    name's when unknown).
+    Its articles unchanged, a part has the same names, each holding the URL its line gives
+    whatever other lines say (sitegen.assign), so another part's new names leave it as it is."""
     if not config.parts:
         return text
     record = url_record.parse(text, config.root / url_record.RECORD_FILE)
-    return url_record.write(split_record(config, record)[0])
+    mine = split_record(config, record)[0]
+    used = load_pickled(_names_path(config, folder), frozenset)
+    if used is not None:
+        mine = {
+            url: entry
+            for url, entry in mine.items()
+            if entry.kind in ARTICLE_KINDS or (entry.kind, entry.owner) in used
+        }
+    return url_record.write(mine)
