@@ -62,6 +62,15 @@ def stamp_of(path: Path) -> Stamp | None:
     return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
+def kept(entry: tuple[Stamp, T] | None, stamp: Stamp | None, checked_ns: int) -> T | None:
+    """What an index keeps for a file, if the file still has the stamp it had then and that stamp
+    is older than the index by more than RACY_NS (a file written in the same tick could change
+    without its stamp changing)."""
+    if entry is None or stamp is None or entry[0] != stamp:
+        return None
+    return entry[1] if stamp[1] < checked_ns - RACY_NS else None
+
+
 @dataclass
 class Index:
     """Content files by relative path → (stamp, article without body), as of `checked_ns`."""
@@ -72,10 +81,7 @@ class Index:
 
     def article(self, rel_path: str, stamp: Stamp | None) -> Article | None:
         """The indexed article, if the file still has the stamp it had, long enough before."""
-        entry = self.files.get(rel_path)
-        if entry is None or stamp is None or entry[0] != stamp:
-            return None
-        return entry[1] if stamp[1] < self.checked_ns - RACY_NS else None
+        return kept(self.files.get(rel_path), stamp, self.checked_ns)
 
 
 class ArticleCache:

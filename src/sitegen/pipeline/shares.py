@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen import url_record
 from sitegen.assign import ARTICLE_KINDS, recorded_parts, split_record
-from sitegen.cache import RACY_NS, Stamp, load_pickled, save_pickled, stamp_of
+from sitegen.cache import Stamp, kept, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.content.load import discover, load_data, read_file
 from sitegen.content.normalize import parse_date
@@ -43,10 +43,7 @@ class Days:
     files: dict[str, tuple[Stamp, int]] = field(default_factory=dict)
 
     def day(self, rel_path: str, stamp: Stamp | None) -> int | None:
-        entry = self.files.get(rel_path)
-        if entry is None or stamp is None or entry[0] != stamp:
-            return None
-        return entry[1] if stamp[1] < self.checked_ns - RACY_NS else None
+        return kept(self.files.get(rel_path), stamp, self.checked_ns)
 
 
 def _day_of(path: Path, rel_path: str, tz: ZoneInfo) -> int:
