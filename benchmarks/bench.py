@@ -253,7 +253,11 @@ ARTICLE_PARTS = {
     ),
     "head": re.compile(r"<head>.*?</head>", re.S),
     "related": re.compile(r'<section class="related".*?</section>\n?', re.S),
-    "site header, footer": re.compile(r'<(header|footer) class="site-.*?</\1>\n?', re.S),
+    # the site's header and footer carry no class (the article's header opens with its trail or
+    # title, its footer has a class)
+    "site header, footer": re.compile(
+        r"<header>\n<a href.*?</header>\n?|<footer>.*?</footer>\n?", re.S
+    ),
     "trails": re.compile(r'<nav class="article-trails".*?</nav>\n?', re.S),
 }
 
