@@ -185,9 +185,8 @@ class Session:
         """`keeps_record`: write the record of URLs given (never with drafts, nor when only
         reading: the dev server and `check` read it, and give the same URLs). Without
         `relations` (`check`, `list`: no page is written) stories and related lists are not
-        looked for, which spares numpy and scipy. `share`: the content files of the part
-        `config` builds (pipeline.shares), the only ones read; `size_limit`: past it, that
-        part's build keeps nothing (parts.judge)."""
+        looked for, which spares numpy and scipy. `share`: the files of `config`'s part, the
+        only ones read (pipeline.shares); past `size_limit` that part keeps nothing."""
         self.config = config
         folder = config.root / CACHE_DIR if cache else None
         self.cache = ArticleCache(
@@ -211,8 +210,7 @@ class Session:
         self.keeps_record = keeps_record and not drafts and not read_only
         self.holding = holding or Holding(datetime.now(UTC))
         self.relations = relations
-        today = self.holding.now.astimezone(config.tz).date()
-        self.judge = parts.judge(config, size_limit, today) if size_limit else None
+        self.judge = parts.judge(config, size_limit, self.holding.now) if size_limit else None
         check_output_folder(config, self.output)
 
     @cached_property
