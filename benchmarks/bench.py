@@ -63,6 +63,7 @@ from sitegen.render import THEME
 from sitegen.scaffold import SITE_TOML
 from sitegen.serve import DevServer
 from sitegen.size import OutputSize, measure, tar_entry
+from sitegen.url_record import RECORD_FILE
 from sitegen.urls import Urls
 
 HERE = Path(__file__).resolve().parent
@@ -358,6 +359,10 @@ def bench_cold_only(root: Path, size: int, runs: int, layout: str = "folders") -
     its output by kind, each article page's parts: what a size costs, without the hour the other
     scenarios take at 100,000."""
     write_config(root, search=True, extra=LAYOUTS[layout])
+    record = root / RECORD_FILE
+    kept = record.read_bytes() if record.is_file() else None
+    if layout != "folders":  # a new site: no URL given yet (else each recorded one redirects)
+        record.unlink(missing_ok=True)
     try:
         result = cold_result(root, size, runs, "cold, with search")
         result.output_search, result.output = result.output, None
@@ -366,6 +371,10 @@ def bench_cold_only(root: Path, size: int, runs: int, layout: str = "folders") -
     finally:
         write_config(root, search=False)
         reset(root)  # the next build starts from nothing, whatever its layout
+        if kept is not None:
+            record.write_bytes(kept)
+        elif layout != "folders":
+            record.unlink(missing_ok=True)
     return result
 
 
