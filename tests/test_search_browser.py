@@ -120,8 +120,8 @@ def test_the_header_box_finds_the_seed_article(
 ) -> None:
     served = sites[name]
     page.goto(served.url)
-    page.locator(".site-search input[name=q]").fill("工业和信息化部")
-    page.locator(".site-search input[name=q]").press("Enter")
+    page.locator("body > header > [role=search] input[name=q]").fill("工业和信息化部")
+    page.locator("body > header > [role=search] input[name=q]").press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
     assert page.url.startswith(f"{served.url}search/")
     assert found(page) >= 1
