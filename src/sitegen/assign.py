@@ -310,9 +310,9 @@ def _owned(articles: Sequence[Article], record: UrlRecord) -> dict[str, list[str
                 digests[entry.owner[0]] = entry.digest
     present = {a.source_path for a in articles}
     newcomers: dict[str, list[str]] = defaultdict(list)
-    for article in sorted(articles, key=lambda a: a.source_path):
-        if article.source_path not in owned:
-            newcomers[article.body_digest].append(article.source_path)
+    unowned = (a for a in articles if a.source_path not in owned)  # few: sort only those
+    for article in sorted(unowned, key=lambda a: a.source_path):
+        newcomers[article.body_digest].append(article.source_path)
     for file in sorted(owned.keys() - present):
         if file in digests and newcomers.get(digests[file]):
             owned[newcomers[digests[file]].pop(0)] = owned.pop(file)
