@@ -259,7 +259,7 @@ ARTICLE_PARTS = {
     "site header, footer": re.compile(
         r"<header>\n<a href.*?</header>\n?|<footer>.*?</footer>\n?", re.S
     ),
-    "trails": re.compile(r'<nav class="article-trails".*?</nav>\n?', re.S),
+    "trails": re.compile(r'<nav aria-label="所属分类">.*?</nav>\n?', re.S),
 }
 
 

@@ -53,7 +53,7 @@ def test_home_to_article_to_its_category_and_back(page: Page, site_url: str) -> 
     page.get_by_role("link", name=SEED_TITLE).first.click()
     expect(page.locator("h1")).to_have_text(SEED_TITLE)
     expect(page.locator("main")).to_contain_text("2022年3月14日 16:58")
-    trail = page.locator("nav.article-trails a")
+    trail = page.locator(".article > header > nav a")
     expect(trail).to_have_text(["金融", "新浪财经", "新浪财经－国內"])
     shoot(page, "article-desktop")
     trail.nth(1).click()
