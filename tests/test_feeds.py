@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import feedparser
 import lxml.etree
+import lxml.html
 import pytest
 
 from sitegen.config import SiteConfig
@@ -149,6 +150,22 @@ def test_full_content_only_when_configured(tmp_path: Path) -> None:
     assert entry.summary.strip()
     root = lxml.etree.parse(str(output / "atom.xml")).getroot()
     assert not root.xpath("//*[local-name() = 'b' or local-name() = 'p']"), "HTML stays escaped"
+
+
+def test_a_picture_sends_no_referer_from_its_page_nor_from_a_feed_reader(tmp_path: Path) -> None:
+    """A hot-linked host refuses foreign Referer headers. The page says so once for all its
+    pictures (its referrer meta); a feed reader shows a body under its own policy, so each picture
+    of the feed keeps its own."""
+    _, output = feed_site(tmp_path, "https://user.github.io/archive", feeds={"full_content": True})
+    pages = [p for p in output.glob("20*/*/*/index.html") if "<img " in p.read_text()]
+    assert pages
+    for page in map(parse, pages):
+        assert page.xpath("//head/meta[@name='referrer']/@content") == ["same-origin"]
+        assert page.xpath("//main//img") and not page.xpath("//img[@referrerpolicy]")
+    feed = lxml.etree.parse(str(output / "atom.xml")).getroot()  # feedparser drops the attribute
+    contents = feed.xpath("//*[local-name() = 'content']/text()")
+    pictures = [img for c in contents for img in lxml.html.fromstring(c).iter("img")]
+    assert pictures and all(img.get("referrerpolicy") == "no-referrer" for img in pictures)
 
 
 def test_feed_limit(tmp_path: Path) -> None:
