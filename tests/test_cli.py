@@ -5,6 +5,7 @@ Each refusal must name what to fix and write nothing: no output, no cache, no lo
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +13,8 @@ from urllib.parse import urljoin
 from urllib.request import urlopen
 
 import pytest
+
+from sitegen.cli.console import SCREENFUL
 
 from .conftest import FIXTURES, REPO, SEEDS, sitegen, start_serve
 
@@ -222,3 +225,20 @@ def test_a_javascript_head_image_is_left_out_of_the_page_with_a_warning_naming_f
     assert "content/坏图.md:1: thumbnail: 'data:text/html," in said
     built = "".join(p.read_text(encoding="utf-8") for p in (site / "build").rglob("*.html"))
     assert "javascript:" not in built and "data:text/html" not in built
+
+
+def test_thousands_of_errors_show_a_screenful_and_a_count_and_json_lists_every_one(
+    tmp_path: Path,
+) -> None:
+    """A list of errors is cut after a screenful (25,063 once scrolled every line away)."""
+    site = make_site(tmp_path / "site")
+    for n in range(SCREENFUL + 7):
+        (site / "content" / f"bad{n:02}.md").write_text("---\ntitle: [\n---\n正文\n", "utf-8")
+    result = sitegen(site, "check")
+    assert result.returncode == 1
+    shown = [line for line in result.stderr.splitlines() if line.startswith("error content/bad")]
+    assert len(shown) == SCREENFUL
+    assert "… and 7 more error(s) (`sitegen check --json` lists every one)" in result.stderr
+    assert f"{SCREENFUL + 7} error(s): nothing was written" in result.stderr
+    listed = json.loads(sitegen(site, "check", "--json").stdout)
+    assert len(listed["errors"]) == SCREENFUL + 7

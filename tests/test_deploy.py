@@ -679,6 +679,14 @@ def test_deploy_pushes_each_part_to_its_repository_then_only_changed_ones(
     assert second["p2024"] == first["p2024"]
     assert "part main: unchanged, skipped" in again.stdout
     assert "part p2023: published" in again.stdout
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text("utf-8") + '\n[publish]\nsize_limit = "1 KB"\n', "utf-8")
+    commit_all(site, env, "a tiny limit")
+    refused = sitegen(site, env, "deploy")
+    assert refused.returncode == 1
+    assert "part 'p2024' is" in " ".join(refused.stderr.split())
+    assert "Nothing was committed" in refused.stderr
+    assert part_heads(tmp_path, env) == second
 
 
 def test_a_part_without_a_remote_is_refused_before_anything_is_built(

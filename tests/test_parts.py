@@ -330,11 +330,21 @@ def test_a_tiny_size_limit_proposes_the_next_span_and_fails_naming_the_part(tmp_
     assert "of [publish] size_limit" in warned.stderr
     tiny = '\n[publish]\nsize_limit = "1 KB"\n'
     (tmp_path / "site.toml").write_text(SITE + PARTS + tiny, encoding="utf-8")
+    record, built = (tmp_path / RECORD_FILE).read_bytes(), files(tmp_path / "build")
+    write(
+        tmp_path / "content",
+        {"b5": ("2023-11-01", "新类", "晚到"), "c3": ("2024-07-01", "金融", "新")},
+    )
     failed = sitegen(tmp_path, "build", "--now", "2025-01-15T12:00:00+08:00")
     assert failed.returncode == 1
     said = " ".join(failed.stderr.split())
-    assert "part 'p2024' is" in said
+    for name in ("main", "p2023", "p2024"):
+        assert f"part {name!r} is" in said
     assert "over [publish] size_limit (1.0 KB)" in said
+    assert "nothing of it was kept" in said
+    # a build past the limit publishes nothing: not its output, not its URLs' record
+    assert (tmp_path / RECORD_FILE).read_bytes() == record
+    assert files(tmp_path / "build") == built
     assert "close part 'p2024' (to = 2025-01-15)" in said
     assert 'name = "p20250116", from = 2025-01-16' in said
     assert "Traceback" not in failed.stderr

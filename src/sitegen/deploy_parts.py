@@ -23,7 +23,6 @@ from sitegen.deploy import (
     check_cname,
     check_identity,
     check_record,
-    check_size,
     commit_output,
     default_message,
     fetch_branch,
@@ -79,11 +78,8 @@ def deploy_parts(config: SiteConfig, options: DeployOptions) -> list[PartPublish
     built = build_parts(config, jobs=options.jobs, holding=options.holding)
     check_articles(Report(articles=sum(report.articles for _, report in built)), config)
     check_record(repo, config, options.allow_dirty)
-    for part, _ in built:
-        try:
-            check_size(part_output(config.output_path, part), config.publish.size_limit)
-        except DeployError as exc:
-            raise DeployError(f"part {part.name!r}: {exc}") from None
+    if refused := [report.refused for _, report in built if report.refused]:
+        raise DeployError(f"{'; '.join(refused)}. Nothing was committed.")
     published = []
     for (part, report), where, local, ref in zip(built, remotes, branches, tracking, strict=True):
         commit, changed, pushed = commit_output(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -217,5 +217,16 @@ def too_big(part: Part, size: int, limit: int, proposal: str) -> str:
     advice = proposal or "it is closed: only its own edits and late arrivals grow it"
     return (
         f"part {part.name!r} is {human(size)} as uploaded, over [publish] size_limit "
-        f"({human(limit)}): the host would refuse it; {advice}"
+        f"({human(limit)}): the host would refuse it, so nothing of it was kept (its previous "
+        f"output and its lines of urls.txt stay); {advice}"
     )
+
+
+def judge(config: SiteConfig, limit: int, now: datetime) -> Callable[[int], str]:
+    """A part's verdict on its output's bytes as uploaded, before anything of it is kept: ""
+    within the limit, else why the build fails (`config`: the part's; `now`: the open part
+    would close today)."""
+    part = next(p for p in config.parts if p.name == config.part)
+    today = now.astimezone(config.tz).date()
+    proposal = next_span(config, part, today) if part.end is None else ""
+    return lambda size: too_big(part, size, limit, proposal) if size > limit else ""

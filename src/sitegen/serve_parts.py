@@ -87,6 +87,7 @@ class LiveParts:
                 drafts=self.drafts,
                 jobs=self.jobs,
                 keeps_record=False,  # the dev server only reads urls.txt
+                size_limit=None,  # and publishes nothing
             )
         return joined([report for _, report in built], self.output)
 

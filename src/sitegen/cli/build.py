@@ -115,22 +115,21 @@ def _summarize(
     config: SiteConfig, part: Part | None, report: Report, as_json: bool, today: date
 ) -> str:
     """A build's summary (a part's, in an archive in parts), its size against the limit; near
-    it, the span to declare next; past it, for a part, the error that fails the build."""
+    it, the span to declare next; past it, for a part, the error that fails the build (the
+    part's build judged it before keeping anything: parts.judge)."""
     size = report.size or measure(report.output or config.output_path)
-    limit = config.publish.size_limit
-    proposal = parts.next_span(config, part, today) if part and part.end is None else ""
-    over = part is not None and size.bytes > limit
     if as_json:
         click.echo(summary_json(report, size))
-        return parts.too_big(part, size.bytes, limit, proposal) if part and over else ""
+        return report.refused
     show_warnings(report, config)
     pictures = described(config, report.output or config.output_path)
     title = f"sitegen: built {config.title}" + (f", part {part.name}" if part else "")
     summary(report, title, size, pictures)
-    if (warning := near_limit(size, limit)) and not over:
-        warning += f"; {proposal}" if proposal else ""
+    if (warning := near_limit(size, config.publish.size_limit)) and not report.refused:
+        if part and part.end is None:
+            warning += f"; {parts.next_span(config, part, today)}"
         err.print(f"[yellow]warning[/] {escape(warning)}", soft_wrap=True)
-    return parts.too_big(part, size.bytes, limit, proposal) if part and over else ""
+    return report.refused
 
 
 @click.command("check")

@@ -51,8 +51,12 @@ def relative(path: Path | str) -> str:
         return str(path)
 
 
+SCREENFUL = 40  # errors shown one a line; past it, a count (thousands once scrolled away the rest)
+
+
 def show_errors(errors: list[ContentError], config: SiteConfig | None = None) -> None:
-    for error in errors:
+    """The first screenful of errors, each `path:line: message`, then how many more there are."""
+    for error in errors[:SCREENFUL]:
         path = (
             error.path
             if error.path.is_absolute() or config is None
@@ -61,6 +65,12 @@ def show_errors(errors: list[ContentError], config: SiteConfig | None = None) ->
         err.print(
             f"[bold red]error[/] {relative(path)}:{error.line}: {error.message}",
             markup=True,
+            soft_wrap=True,
+        )
+    if len(errors) > SCREENFUL:
+        err.print(
+            f"[bold red]… and {len(errors) - SCREENFUL} more error(s)[/] (`sitegen check --json` "
+            "lists every one)",
             soft_wrap=True,
         )
 

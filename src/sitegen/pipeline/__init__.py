@@ -108,7 +108,9 @@ def build_parts(
     """Build an archive in parts (sitegen.parts), each into its folder under the output, one
     after another: one Session at a time, each reading its own files only (pipeline.shares), so
     memory is bounded by a part, not the archive. `only`: the one part to build (a job of the
-    Pages workflow's matrix builds its own)."""
+    Pages workflow's matrix builds its own). A part past `[publish] size_limit` keeps nothing
+    (its report says why: `refused`) unless `size_limit=None` is given (the dev server)."""
+    options.setdefault("size_limit", config.publish.size_limit)
     output = output or config.output_path
     folder = config.root / CACHE_DIR if options.get("cache", True) else None
     found = shares(config, folder, options.get("jobs") or os.cpu_count() or 1)

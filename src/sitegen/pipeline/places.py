@@ -10,6 +10,7 @@ Session.build does everything else the same way for both.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -51,6 +52,12 @@ class Place(Protocol):
         """The folder the search index is updated in."""
         ...
 
+    def fits(self, pages: list[Page], statics: Statics, index: str, report: Report) -> bool:
+        """Before anything is kept (the output, the URL record): the output's size as the host
+        counts it (`report.size`), and whether it may be kept (else `report.refused` says why,
+        and the place is as it was)."""
+        ...
+
     def finish(
         self, pages: list[Page], statics: Statics, index: str, report: Report, inputs: str
     ) -> None:
@@ -67,18 +74,23 @@ class Twin:
     """A whole build, made in the output's twin and exchanged with the output atomically.
 
     A page whose key the twin's manifest or the live output's has for its file is kept or
-    hard-linked instead of rendered; the search index starts from the live one's files.
+    hard-linked instead of rendered; the search index starts from the live one's files. `judge`
+    (a part's: parts.judge) refuses an output past the size limit, which is then not exchanged.
     """
 
     whole = True
 
-    def __init__(self, output: Path, cache_folder: Path | None) -> None:
+    def __init__(
+        self, output: Path, cache_folder: Path | None, judge: Callable[[int], str] | None = None
+    ) -> None:
         self.output = output
+        self.judge = judge
         self.live_path = manifest_path(cache_folder, output, "live")
         self.twin_path = manifest_path(cache_folder, output, "twin")
         self.live = Manifest.load(self.live_path)
         self.twin = Manifest()
         self.stamps: dict[str, PageStamp] = {}
+        self.static: dict[str, tuple[int, int]] = {}
         self._staging: Staging | None = None
 
     @property
@@ -117,6 +129,15 @@ class Twin:
         self.writer.link_previous_tree(SEARCH_FOLDER)  # updated from the live one
         return self.writer.path / SEARCH_FOLDER
 
+    def fits(self, pages: list[Page], statics: Statics, index: str, report: Report) -> bool:
+        self.static = {path: self.writer.stamp(path) for path in sorted(statics.files)}
+        self.stamps = {page.url: self.stamps[page.url] for page in pages}
+        report.size = _size(self.writer.path, self.stamps, self.static, bool(index))
+        report.refused = self.judge(report.size.bytes) if self.judge else ""
+        if report.refused:
+            self.abort()
+        return not report.refused
+
     def finish(
         self, pages: list[Page], statics: Statics, index: str, report: Report, inputs: str
     ) -> None:
@@ -125,14 +146,11 @@ class Twin:
         staging.prune(set(self.twin.files) - expected)
         if not index:
             shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
-        static = {path: staging.stamp(path) for path in sorted(statics.files)}
-        stamps = {page.url: self.stamps[page.url] for page in pages}
-        report.size = _size(staging.path, stamps, static, bool(index))
         manifest = Manifest(
-            stamps,
+            self.stamps,  # fits() kept the placed pages' only
             index,
             tuple(sorted(expected)),
-            static,
+            self.static,
             inputs,
             report.articles,
             dict(report.pages),
@@ -203,6 +221,9 @@ class Current:
 
     def search_folder(self) -> Path:
         return self.output / SEARCH_FOLDER
+
+    def fits(self, pages: list[Page], statics: Statics, index: str, report: Report) -> bool:
+        return True  # the dev server's folder is published by none
 
     def finish(
         self, pages: list[Page], statics: Statics, index: str, report: Report, inputs: str

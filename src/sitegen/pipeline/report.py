@@ -44,6 +44,7 @@ class Report:
     workers: frozenset[int] = frozenset()  # the processes that rendered pages (--jobs at work)
     shadowed: tuple[str, ...] = ()  # generated files left out: the site's own static file wins
     size: OutputSize | None = None  # the output as the host counts it, when the build knows it
+    refused: str = ""  # why the build kept nothing it made (a part past the size limit)
 
 
 def joined(reports: list[Report], output: Path | None = None) -> Report:

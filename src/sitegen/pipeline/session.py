@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import collation, url_record
+from sitegen import collation, parts, url_record
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
@@ -38,7 +38,7 @@ from sitegen.pipeline.emit import emit
 from sitegen.pipeline.manifest import Manifest
 from sitegen.pipeline.places import Place, Twin
 from sitegen.pipeline.report import Progress, Report, quiet
-from sitegen.pipeline.shares import keep_names, record_key
+from sitegen.pipeline.shares import keep_record, record_key
 from sitegen.render import make_environment, rendering_digest, static_dirs
 from sitegen.site import Site, index
 from sitegen.urls import Urls
@@ -180,12 +180,13 @@ class Session:
         holding: Holding | None = None,
         relations: bool = True,
         share: frozenset[str] | None = None,
+        size_limit: int | None = None,
     ) -> None:
         """`keeps_record`: write the record of URLs given (never with drafts, nor when only
         reading: the dev server and `check` read it, and give the same URLs). Without
         `relations` (`check`, `list`: no page is written) stories and related lists are not
-        looked for, which spares numpy and scipy. `share`: the content files of the part
-        `config` builds (pipeline.shares), the only ones read."""
+        looked for, which spares numpy and scipy. `share`: the files of `config`'s part, the
+        only ones read (pipeline.shares); past `size_limit` that part keeps nothing."""
         self.config = config
         folder = config.root / CACHE_DIR if cache else None
         self.cache = ArticleCache(
@@ -209,6 +210,7 @@ class Session:
         self.keeps_record = keeps_record and not drafts and not read_only
         self.holding = holding or Holding(datetime.now(UTC))
         self.relations = relations
+        self.judge = parts.judge(config, size_limit, self.holding.now) if size_limit else None
         check_output_folder(config, self.output)
 
     @cached_property
@@ -306,7 +308,7 @@ class Session:
         if first is not None:
             first()
         rendering = rendering_digest(self.config)
-        place = place or Twin(self.output, self.cache.folder)
+        place = place or Twin(self.output, self.cache.folder, self.judge)
         try:
             recorded: str | None = url_record.read_text(self.config.root)
         except ContentError:
@@ -341,12 +343,11 @@ class Session:
                     )
                     index = report.search.digest
                 report.pages.update(emitted.kinds)
-                if self.keeps_record:
-                    saved = url_record.save(self.config.root, site.record, recorded or "")
-                    named = keep_names(self.config, self.cache.folder, site.links)
-                    if saved is not None or named:  # the record it leaves, the names it had:
-                        inputs = inputs_of(recorded if saved is None else saved)  # the next's input
-                place.finish(planned.pages, statics, index, report, inputs)
+                if place.fits(planned.pages, statics, index, report):  # else nothing is kept
+                    if self.keeps_record:  # the record it leaves, the names it had: next's input
+                        kept = keep_record(self.config, self.cache.folder, site, recorded or "")
+                        inputs = inputs if kept is None else inputs_of(kept)
+                    place.finish(planned.pages, statics, index, report, inputs)
             except BaseException:
                 place.abort()
                 raise

@@ -28,7 +28,7 @@ from sitegen.errors import ContentError
 from sitegen.kinds import BY_NAME
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.parts import day_part
-from sitegen.urls import Urls
+from sitegen.site import Site
 
 _VERSION = "sitegen-days-1"
 
@@ -113,23 +113,26 @@ def _names_path(config: SiteConfig, folder: Path | None) -> Path | None:
     return None if folder is None or not config.parts else folder / f"names-{config.part}.pickle"
 
 
-def keep_names(config: SiteConfig, folder: Path | None, links: Urls) -> bool:
-    """Keep the names a part's build gave URLs (the record's kind and owner of each), for the
-    next build's record_key; whether they changed."""
+def keep_record(config: SiteConfig, folder: Path | None, site: Site, recorded: str) -> str | None:
+    """Save the URL record the build leaves and the names a part's build gave URLs (the
+    record's kind and owner of each, for the next build's record_key): the record's text the
+    next build's inputs are made from, None when neither changed."""
+    saved = url_record.save(config.root, site.record, recorded)
     path = _names_path(config, folder)
-    named = links.named
+    named = site.links.named
     used = {("category", path_) for path_ in named.categories}
     used |= {(BY_NAME[kind].one, (name,)) for kind, names in named.kinds.items() for name in names}
-    if path is None or load_pickled(path, frozenset) == used:
-        return False
-    save_pickled(path, frozenset(used))
-    return True
+    if path is not None and load_pickled(path, frozenset) != used:
+        save_pickled(path, frozenset(used))
+    elif saved is None:
+        return None
+    return recorded if saved is None else saved
 
 
 def record_key(config: SiteConfig, text: str, folder: Path | None = None) -> str:
     """What of the URL record (`text`, as read) a build's output is made from: all of it; in an
     archive in parts, the part's share: its articles' lines, their aliases', and the lines of
-    the names its last build had (`folder`: the cache's, where keep_names kept them; every
+    the names its last build had (`folder`: the cache's, where keep_record kept them; every
     name's when unknown).
     Its articles unchanged, a part has the same names, each holding the URL its line gives
     whatever other lines say (sitegen.assign), so another part's new names leave it as it is."""
