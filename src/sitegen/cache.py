@@ -117,6 +117,7 @@ class ArticleCache:
         self.salt = f"{code_version()}\0{timezone}\0{sketching}\0"
         self._made: set[str] = set()
         self._background = Background()
+        self._writing: set[str] = set()  # keys `put` but maybe not on disk yet
         self.templates = None if folder is None or read_only else folder / "templates"
         if self.templates is not None:
             self.templates.mkdir(parents=True, exist_ok=True)
@@ -131,6 +132,8 @@ class ArticleCache:
     def _read(self, key: str) -> tuple[Article, Body] | None:
         if self.folder is None:
             return None
+        if key in self._writing:
+            self.flush()
         path = self._path(key)
         try:
             with open(path, "rb") as file:
@@ -168,12 +171,15 @@ class ArticleCache:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
         self._background.submit(lambda: _store(path, data))
+        self._writing.add(key)
         return bodiless
 
     def flush(self) -> None:
         """Every entry `put` asked for is on disk (a thread of this process writes them, so
-        normalizing goes on while the file system makes each file)."""
+        normalizing goes on while the file system makes each file); reading an entry not yet
+        written waits for it too."""
         self._background.wait()
+        self._writing.clear()
 
     def body(self, article: Article) -> Body | None:
         """The body and text stored with this article, or None when its entry is gone or unreadable."""
