@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from sitegen.assign import Names, assign, place
 from sitegen.config import SiteConfig
+from sitegen.errors import ConfigError
 from sitegen.kinds import BY_NAME
 from sitegen.models import Article, CategoryPath
 from sitegen.names import (
@@ -21,6 +23,8 @@ from sitegen.names import (
     name_segments,
     output_file,
 )
+from sitegen.scaffold import SITE_TOML
+from sitegen.size import NAME_FIELD
 from sitegen.urls import Urls
 
 from .conftest import make_config
@@ -60,6 +64,26 @@ def assigned(config: SiteConfig, *paths: CategoryPath, source: str = "") -> Urls
 def test_article_url_uses_the_day_in_the_site_time_zone() -> None:
     urls = Urls(make_config(Path()))
     assert urls.article(ARTICLE) == "/2022/01/稳增长/"
+
+
+def test_a_new_sites_made_slugs_keep_article_paths_within_a_tar_header() -> None:
+    """`sitegen init`'s bound: a path over 100 bytes costs the upload 1 KB. A long made slug (also
+    assign's, with its hash) is cut to the bound with a hash of it; a short one and an editor's
+    explicit one stay as they are, and a site without the key (one already published) too."""
+    config = tomllib.loads(SITE_TOML)["permalinks"]
+    urls = Urls(make_config(Path(), permalinks=config))
+    title = "国务院办公厅关于进一步优化支付服务提升支付便利性的意见全文发布"  # 93 bytes
+    long = replace(ARTICLE, slug=title)
+    made = {urls.article(long), urls.article(long, f"{title}-1a2b3c"), urls.article(ARTICLE)}
+    assert len(made) == 3 and "/2022/01/稳增长.html" in made
+    for url in made:
+        assert len(f".{url}".encode()) <= NAME_FIELD and good_segment(url.split("/")[-1])
+    assert urls.article(long).startswith(f"/2022/01/{title[:26]}-")  # 78 bytes and a hash
+    explicit = replace(long, explicit_slug=True)
+    assert urls.article(explicit) == f"/2022/01/{title}.html"
+    assert Urls(make_config(Path())).article(long) == f"/2022/01/{title}/"
+    with pytest.raises(ConfigError, match="slug_max_bytes"):
+        make_config(Path(), permalinks={"slug_max_bytes": 10})
 
 
 def test_href_is_an_iri_under_the_base_path_and_absolute_is_percent_encoded() -> None:

@@ -33,6 +33,9 @@ class Permalinks:
     tags: str = "/tags/"
     page: str = "page/{n}/"
     sitemap_part: str = "/sitemap-{n}.xml"
+    # A slug made from a file name (not an explicit one) cut, with a hash, to this many bytes:
+    # a tar header holds a path of 100 bytes, a longer one costs the upload 1 KB (0: no bound).
+    slug_max_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,13 @@ def _check_images(images: Images) -> Images:
 
 
 def _check_permalinks(links: Permalinks) -> None:
-    """A sitemap part is one file per number: `{n}` in a name ending in .xml or .xml.gz."""
+    """A sitemap part is one file per number: `{n}` in a name ending in .xml or .xml.gz; a slug's
+    bound leaves room for its hash."""
+    if links.slug_max_bytes and links.slug_max_bytes < 16:
+        raise ConfigError(
+            "permalinks.slug_max_bytes",
+            f"must be 0 (no bound) or at least 16 (a hash takes 7), got {links.slug_max_bytes}",
+        )
     part = links.sitemap_part
     if "{n}" not in part or not part.endswith((".xml", ".xml.gz")):
         raise ConfigError(

@@ -71,16 +71,21 @@ def check_segment(segment: str) -> str:
     return segment
 
 
-def made_segment(text: str, name: str, *, changed: bool, digits: int = SHORT_DIGITS) -> str:
+def made_segment(
+    text: str, name: str, *, changed: bool, digits: int = SHORT_DIGITS, max_bytes: int = 0
+) -> str:
     """`text`, made from `name` and holding nothing a segment may not, bounded: cut to
-    SEGMENT_MAX_CHARS, with a hash of `name` (`digits` long) when it was cut, is empty or
-    `changed` from it, so that two names never make one segment and the same name always makes
-    the same."""
+    SEGMENT_MAX_CHARS (and, given `max_bytes`, to that many bytes with its hash), with a hash of
+    `name` (`digits` long) when it was cut, is empty or `changed` from it, so that two names never
+    make one segment and the same name always makes the same."""
     text = _DASHES.sub("-", text).strip("-_. ")
     if not text:
         return short_hash(name, digits)
     if changed or len(text) > SEGMENT_MAX_CHARS:
-        return f"{text[:SEGMENT_MAX_CHARS].rstrip('-_. ')}-{short_hash(name, digits)}"
+        cut = text[:SEGMENT_MAX_CHARS]
+        if max_bytes:
+            cut = cut.encode("utf-8")[: max_bytes - 1 - digits].decode("utf-8", "ignore")
+        return f"{cut.rstrip('-_. ')}-{short_hash(name, digits)}"
     return text
 
 

@@ -29,10 +29,13 @@ per_page = 50
 
 # Each article a file, 2026/01/slug.html (GitHub Pages serves it at /2026/01/slug too), not a
 # folder: about 600 B less an article of what Pages counts; the sitemap's parts gzipped (crawlers
-# read them as they are; 250 B less an article). Their URLs are published: keep both.
+# read them as they are; 250 B less an article); a slug made from a long file name cut to 85 bytes
+# with a hash, so that `./2026/01/<slug>.html` fits a tar header (a longer path costs the upload
+# 1 KB: 120 B an article on real titles). Their URLs are published: keep all three.
 [permalinks]
 article = "/{year}/{month}/{slug}.html"
 sitemap_part = "/sitemap-{n}.xml.gz"
+slug_max_bytes = 85
 """
 
 README = """\

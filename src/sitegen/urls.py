@@ -17,7 +17,7 @@ from urllib.parse import quote
 from sitegen.config import SiteConfig
 from sitegen.kinds import Kind
 from sitegen.models import Article, CategoryPath
-from sitegen.names import UnsafePath, check_segment
+from sitegen.names import UnsafePath, check_segment, made_segment
 
 _SAFE = "/#?=&%-._~"
 _ASCII = re.compile(r"[\x00-\x7f]+")
@@ -69,8 +69,17 @@ class Urls:
             year=f"{local.year:04d}",
             month=f"{local.month:02d}",
             day=f"{local.day:02d}",
-            slug=check_segment(slug or article.slug),
+            slug=check_segment(self._bounded(article, slug or article.slug)),
         )
+
+    def _bounded(self, article: Article, slug: str) -> str:
+        """A made slug within `[permalinks] slug_max_bytes` (sitegen init writes it: a new site's
+        article paths stay within a tar header's 100 bytes); an explicit slug as its editor wrote
+        it."""
+        limit = self.links.slug_max_bytes
+        if not limit or article.explicit_slug or len(slug.encode("utf-8")) <= limit:
+            return slug
+        return made_segment(slug, slug, changed=True, max_bytes=limit)
 
     def category(self, path: CategoryPath) -> str:
         return self.named.categories[path]
