@@ -67,9 +67,10 @@ from sitegen.search.codes import sliced
 VERSION = 2
 SHARD_BITS = 12
 TAIL_SEGMENT = 1024  # the tail holds fewer articles than this: its bitmaps stay within EXTERNAL
-TAIL_BITS = (
-    4  # 16 files: what one new article changes of the index, with a meta block and index.json
-)
+# 256 files: what one new article changes of the index (with a meta block and index.json). A
+# query fetches one tail shard per token (in every part of an archive in parts): a full tail is
+# ~1.4 KB an article, so 256 shards keep one within ~6 KB, as a base shard (16 held ~90 KB).
+TAIL_BITS = 8
 META_BLOCK = 32
 FACET_BLOCK = 4096
 EXTERNAL = 1024

@@ -348,7 +348,9 @@ function countsOf(index, ids, groupOf, filters) {
  * filters (the page asks when the filters are opened); `missing`, the parts not reached. */
 export async function find(query, filters = {}, sort = "") {
   const { indexes, missing } = await reached();
-  const found = await Promise.all(indexes.map((index) => findIn(index, query, filters, sort)));
+  await folded(indexes[0], query); // folding is the same in every part (OpenCC's): read once
+  const phrases = phrasesOf(query, indexes[0].fold);
+  const found = await Promise.all(indexes.map((index) => findIn(index, phrases, filters, sort)));
   const titled = sort === "date" ? [] : found.flatMap((part) => part.titled);
   const results = [...titled, ...found.flatMap((part) => part.rest)];
   const counts = async () => {
@@ -360,13 +362,11 @@ export async function find(query, filters = {}, sort = "") {
     }
     return sums;
   };
-  return { phrases: found[0].phrases, results, counts, index: indexes[0], missing };
+  return { phrases, results, counts, index: indexes[0], missing };
 }
 
 // One index's part of a search: its title hits and the rest (all in `rest` with sort "date").
-async function findIn(index, query, filters, sort) {
-  await folded(index, query);
-  const phrases = phrasesOf(query, index.fold);
+async function findIn(index, phrases, filters, sort) {
   let candidates = [];
   let inTitle = new Set();
   if (phrases.length) {
@@ -387,7 +387,7 @@ async function findIn(index, query, filters, sort) {
   const titled = sort === "date" ? [] : kept.filter((result) => inTitle.has(result.id));
   const rest = sort === "date" ? kept : kept.filter((result) => !inTitle.has(result.id));
   const counts = async () => countsOf(index, candidates, await groupsOf(index, candidates), filters);
-  return { phrases, titled, rest, counts };
+  return { titled, rest, counts };
 }
 
 // The first trail, whole: its levels come first among the group's category paths.
