@@ -18,12 +18,17 @@ and the index update within it: seconds and files rewritten), and in Chromium (w
 a fixed list of 20 queries each in a fresh browser context (cold cache): bytes transferred (index
 files, and the result pages fetched for excerpts) and the time until the first result shows.
 
+Two layouts (--layouts): "folders", the default permalinks (a folder per article, as every site
+made before `sitegen init` wrote its own), measured in every scenario; and "init", the
+`[permalinks]` that `sitegen init` writes today (what a new user gets: `slug.html` pages), its cold
+build with search and its output by kind beside the first.
+
 What each optional feature costs (FEATURE_OFF): cold and one edited article with only that feature
 off; the table prints all on − feature off. `--features-only` measures just that (and the all-on
 cold and edited builds it is compared with).
 
     python benchmarks/bench.py [--sizes 1000,10000,100000] [--runs 3] [--work benchmarks/work]
-                               [--features-only] [--corpus real|synthetic]
+                               [--features-only] [--corpus real|synthetic] [--layouts folders,init]
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import sys
 import sysconfig
 import threading
 import time
+import tomllib
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -54,8 +60,10 @@ from sitegen.config import load_config
 from sitegen.names import SEARCH_FOLDER
 from sitegen.pipeline import build
 from sitegen.render import THEME
+from sitegen.scaffold import SITE_TOML
 from sitegen.serve import DevServer
 from sitegen.size import OutputSize, measure, tar_entry
+from sitegen.url_record import RECORD_FILE
 from sitegen.urls import Urls
 
 HERE = Path(__file__).resolve().parent
@@ -70,6 +78,17 @@ FEATURE_OFF: dict[str, str] = {
     "data": "[data]\nenabled = false\n",  # the archive's data for download
 }
 Write = Callable[..., list[Path]]  # (count, folder, seed=, first=) → the files written
+
+
+def init_permalinks() -> str:
+    """The `[permalinks]` table `sitegen init` writes today, as site.toml text ("" if none)."""
+    table = tomllib.loads(SITE_TOML).get("permalinks", {})
+    lines = "".join(f"{key} = {json.dumps(value)}\n" for key, value in table.items())
+    return f"[permalinks]\n{lines}" if lines else ""
+
+
+# A layout's name → the site.toml text giving its permalinks.
+LAYOUTS: dict[str, str] = {"folders": "", "init": init_permalinks()}
 CORPORA: dict[str, tuple[Write, str]] = {  # name → its writer and version
     "real": (real_corpus.write, real_corpus.VERSION),
     "synthetic": (corpus.write, corpus.CORPUS_VERSION),
@@ -177,6 +196,7 @@ class SizeResult:
     features: dict[str, dict[str, Stat]] = field(default_factory=dict)  # FEATURE_OFF: off builds
     parts: dict[str, float] = field(default_factory=dict)  # article_parts
     corpus: str = "real"
+    layout: str = "folders"  # LAYOUTS
     output: OutputSize | None = None  # the cold build's, as the host counts it
     output_search: OutputSize | None = None  # the same with search on
     hugo_output: OutputSize | None = None
@@ -194,7 +214,7 @@ def kind_of(relative: str) -> str:
         return "search index"
     if head in ("documents", "sources", "authorities", "data"):  # with the feeds: all each adds
         return head
-    if relative.endswith(".xml") or relative == "robots.txt":
+    if relative.endswith((".xml", ".xml.gz")) or relative == "robots.txt":
         return "sitemaps" if relative.startswith("sitemap") else "feeds"
     if head.isdigit():
         return "articles"
@@ -234,17 +254,20 @@ ARTICLE_PARTS = {
     ),
     "head": re.compile(r"<head>.*?</head>", re.S),
     "related": re.compile(r'<section class="related".*?</section>\n?', re.S),
-    "site header, footer": re.compile(r'<(header|footer) class="site-.*?</\1>\n?', re.S),
+    # the site's header and footer carry no class (the article's header opens with its trail or
+    # title, its footer has a class)
+    "site header, footer": re.compile(
+        r"<header>\n<a href.*?</header>\n?|<footer>.*?</footer>\n?", re.S
+    ),
     "trails": re.compile(r'<nav class="article-trails".*?</nav>\n?', re.S),
 }
 
 
 def article_parts(output: Path) -> dict[str, float]:
-    """Bytes per article page that each of ARTICLE_PARTS takes."""
+    """Bytes per article page (`index.html` in its folder, or `slug.html`) that each of
+    ARTICLE_PARTS takes."""
     pages = [
-        p
-        for p in output.rglob("index.html")
-        if kind_of(p.relative_to(output).as_posix()) == "articles"
+        p for p in output.rglob("*.html") if kind_of(p.relative_to(output).as_posix()) == "articles"
     ]
     totals = dict.fromkeys(ARTICLE_PARTS, 0)
     for page in pages:
@@ -331,16 +354,27 @@ def bench_features_only(root: Path, size: int, runs: int, features: tuple[str, .
     return result
 
 
-def bench_cold_only(root: Path, size: int, runs: int) -> SizeResult:
-    """`--cold-only`: the cold build with search (the defaults), its output by kind, each article
-    page's parts: what a size costs, without the hour the other scenarios take at 100,000."""
-    write_config(root, search=True)
+def bench_cold_only(root: Path, size: int, runs: int, layout: str = "folders") -> SizeResult:
+    """`--cold-only` (and the "init" layout always): the cold build with search (the defaults),
+    its output by kind, each article page's parts: what a size costs, without the hour the other
+    scenarios take at 100,000."""
+    write_config(root, search=True, extra=LAYOUTS[layout])
+    record = root / RECORD_FILE
+    kept = record.read_bytes() if record.is_file() else None
+    if layout != "folders":  # a new site: no URL given yet (else each recorded one redirects)
+        record.unlink(missing_ok=True)
     try:
         result = cold_result(root, size, runs, "cold, with search")
         result.output_search, result.output = result.output, None
         result.kinds = by_kind(root / "build")
+        result.layout = layout
     finally:
         write_config(root, search=False)
+        reset(root)  # the next build starts from nothing, whatever its layout
+        if kept is not None:
+            record.write_bytes(kept)
+        elif layout != "folders":
+            record.unlink(missing_ok=True)
     return result
 
 
@@ -678,6 +712,8 @@ def table(results: list[SizeResult]) -> str:
         f"{'pages/s':>8} {'peak MiB':>9} {'vs Hugo cold':>12}"
     ]
     for result in results:
+        if result.layout != "folders":
+            lines.append(f"{result.articles:>9} layout {result.layout}: {LAYOUTS[result.layout]!r}")
         hugo_cold = result.hugo.get("cold")
         for name, stat in result.scenarios.items():
             serve = name.startswith("serve")  # Hugo's server is not timed: no ratio
@@ -767,7 +803,15 @@ def main() -> None:
         default=os.environ.get("BENCH_FEATURES", ",".join(FEATURE_OFF)),
         help=f"the features measured off, a comma list of: {', '.join(FEATURE_OFF)}",
     )
+    parser.add_argument(
+        "--layouts",
+        default=os.environ.get("BENCH_LAYOUTS", ",".join(LAYOUTS)),
+        help="the permalinks measured: folders (every scenario), init (`sitegen init`'s, cold)",
+    )
     args = parser.parse_args()
+    layouts = [name for name in args.layouts.split(",") if name]
+    if not set(layouts) <= set(LAYOUTS):
+        parser.error(f"unknown layout in {args.layouts!r}; known: {', '.join(LAYOUTS)}")
     features = tuple(f for f in args.features.split(",") if f)
     unknown = sorted(set(features) - set(FEATURE_OFF))
     if unknown:
@@ -787,16 +831,23 @@ def main() -> None:
             print(table(results[-1:]), flush=True)
             continue
         with_search = size <= args.search_up_to
-        if args.cold_only:
-            result = bench_cold_only(root, size, args.runs)
-        else:
-            result = bench_sitegen(
-                root, size, args.runs, with_search, write, () if args.skip_features else features
-            )
-        result.corpus = args.corpus
-        result.hugo, result.hugo_output = bench_hugo(root, args.runs)
-        results.append(result)
-        print(table([result]), flush=True)
+        for layout in layouts:
+            if args.cold_only or layout != "folders":
+                result = bench_cold_only(root, size, args.runs, layout)
+            else:
+                result = bench_sitegen(
+                    root,
+                    size,
+                    args.runs,
+                    with_search,
+                    write,
+                    () if args.skip_features else features,
+                )
+            result.corpus = args.corpus
+            if layout == layouts[0]:
+                result.hugo, result.hugo_output = bench_hugo(root, args.runs)
+            results.append(result)
+            print(table([result]), flush=True)
     print()
     print(table(results))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

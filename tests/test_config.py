@@ -45,6 +45,8 @@ def test_an_empty_file_means_defaults(tmp_path: Path) -> None:
         ({"base_url": "example.com"}, "base_url"),
         ({"permalinks": {"artcle": "/x/"}}, "permalinks.artcle"),
         ({"permalinks": "x"}, "permalinks"),
+        ({"permalinks": {"sitemap_part": "/sitemap.xml"}}, "permalinks.sitemap_part"),
+        ({"permalinks": {"sitemap_part": "/sitemap-{n}.txt"}}, "permalinks.sitemap_part"),
         ({"category_slugs": {"金融": 1}}, "category_slugs"),
         ({"category_slugs": {"金融": "../finance"}}, "category_slugs.金融"),
         ({"category_slugs": {"金融": "fin?"}}, "category_slugs.金融"),

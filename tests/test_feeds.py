@@ -6,8 +6,10 @@ and one whose title carries characters XML forbids.
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
+import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -20,12 +22,14 @@ from sitegen.config import SiteConfig
 from sitegen.names import name_segment
 from sitegen.pages import sitemap
 from sitegen.pipeline import build
+from sitegen.scaffold import SITE_TOML
 
 from .conftest import FIXTURES, SEEDS, make_config
 from .sitecheck import parse
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+W3C_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # a page's lastmod: the day is enough for crawlers
 W3C_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 MARKUP_TITLE = '<script>alert(1)</script> & "引号" 标题'
 MARKUP_CATEGORIES = ["A&B", '<em>要闻 & "解读"']
@@ -162,9 +166,10 @@ def sitemap_locs(output: Path, prefix: str) -> list[str]:
     for part in index:
         assert part.tag == f"{SITEMAP}sitemap"
         loc = part.findtext(f"{SITEMAP}loc")
-        assert re.fullmatch(re.escape(prefix) + r"sitemap-\d+\.xml", loc)
+        assert re.fullmatch(re.escape(prefix) + r"sitemap-\d+\.xml(\.gz)?", loc)
         assert W3C_DATETIME.match(part.findtext(f"{SITEMAP}lastmod"))
-        urlset = lxml.etree.parse(str(output / loc.removeprefix(prefix))).getroot()
+        data = (output / loc.removeprefix(prefix)).read_bytes()
+        urlset = lxml.etree.fromstring(gzip.decompress(data) if loc.endswith(".gz") else data)
         assert urlset.tag == f"{SITEMAP}urlset"
         assert len(urlset) <= sitemap.SITEMAP_LIMIT
         newest = max(url.findtext(f"{SITEMAP}lastmod") for url in urlset)
@@ -172,7 +177,7 @@ def sitemap_locs(output: Path, prefix: str) -> list[str]:
         for url in urlset:
             assert [child.tag for child in url] == [f"{SITEMAP}loc", f"{SITEMAP}lastmod"]
             assert url.findtext(f"{SITEMAP}loc").startswith(prefix)
-            assert W3C_DATETIME.match(url.findtext(f"{SITEMAP}lastmod"))
+            assert W3C_DATE.match(url.findtext(f"{SITEMAP}lastmod"))
             locs.append(url.findtext(f"{SITEMAP}loc"))
     return locs
 
@@ -209,6 +214,23 @@ def test_sitemap_is_split_into_parts_over_the_limit(
     assert len(locs) == len(set(locs))
     index = lxml.etree.parse(str(output / "sitemap.xml")).getroot()
     assert sorted(loc.rsplit("/", 1)[-1] for loc in index.itertext() if "sitemap-" in loc) == parts
+
+
+def test_a_new_site_gzips_the_sitemap_parts_and_lists_the_same_pages(tmp_path: Path) -> None:
+    """`sitegen init` writes `sitemap_part = "/sitemap-{n}.xml.gz"`: each part is the plain one
+    gzipped without a time stamp (the same bytes every build), and the index names it."""
+    prefix = "https://user.github.io/archive/"
+    init_links = tomllib.loads(SITE_TOML)["permalinks"]
+    assert init_links["sitemap_part"] == "/sitemap-{n}.xml.gz"
+    _, plain = feed_site(tmp_path / "plain", prefix)
+    _, zipped = feed_site(
+        tmp_path / "new", prefix, permalinks={"sitemap_part": "/sitemap-{n}.xml.gz"}
+    )
+    assert sitemap_locs(zipped, prefix) == sitemap_locs(plain, prefix)
+    part = (zipped / "sitemap-1.xml.gz").read_bytes()
+    assert gzip.decompress(part) == (plain / "sitemap-1.xml").read_bytes()
+    assert len(part) < (plain / "sitemap-1.xml").stat().st_size / 3
+    assert not list(zipped.glob("sitemap-*.xml"))
 
 
 def test_a_new_article_leaves_the_sitemap_parts_of_older_articles_as_they_were(

@@ -12,6 +12,9 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
+import numpy as np
+import numpy.typing as npt
+
 # Chinese characters, kana, CJK symbols and compatibility ideographs, then the supplementary
 # ideographic planes; of these, letters and numbers make runs (search.js has the same ranges).
 RUN_RANGES = ((0x3000, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
@@ -51,8 +54,29 @@ class _Folding(dict[int, str]):
 
 
 _FOLDING = _Folding()
+_UNKNOWN = 0xFFFFFFFF  # a code point not folded yet in this process
+_LONGER = 0xFFFFFFFE  # one that folds to more than one character (㍿ → 株式会社): rare
+_TABLE = np.full(0x110000, _UNKNOWN, dtype=np.uint32)
+"""Each code point's fold as one code point, filled from `_FOLDING` as characters are first seen."""
+
+
+def fold_points(text: str) -> npt.NDArray[np.uint32]:
+    """The folded text's code points: a table lookup for the whole text at once (str.translate
+    asks a dict once per character, the most of folding's time)."""
+    normal = unicodedata.normalize("NFC", text)
+    points = np.frombuffer(normal.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = _TABLE[points]
+    if (folded == _UNKNOWN).any():
+        for point in np.unique(points[folded == _UNKNOWN]).tolist():
+            one = _FOLDING[point]
+            _TABLE[point] = ord(one) if len(one) == 1 else _LONGER
+        folded = _TABLE[points]
+    if (folded == _LONGER).any():
+        longer = normal.translate(_FOLDING).encode("utf-32-le", "surrogatepass")
+        return np.frombuffer(longer, dtype=np.uint32)
+    return folded
 
 
 def fold(text: str) -> str:
     """The text as the index sees it (search.js folds a query the same way)."""
-    return unicodedata.normalize("NFC", text).translate(_FOLDING)
+    return fold_points(text).tobytes().decode("utf-32-le", "surrogatepass")

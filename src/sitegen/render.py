@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import traceback
 from pathlib import Path
@@ -128,13 +129,15 @@ def _locate(exc: Exception, page: Page) -> str:
 
 
 def render(env: Environment, page: Page, context: dict[str, Any]) -> bytes:
-    """The page's template filled with its data (`Plan.context`); a page without a template
-    is a file made in code (sitegen.pages.data), its bytes in its data."""
+    """The page's template filled with its data (`Plan.context`), gzipped if its URL ends in
+    .gz (sitemap parts: `[permalinks] sitemap_part`); a page without a template is a file made in
+    code (sitegen.pages.data), its bytes in its data."""
     if not page.template:
         return bytes(context["raw"])
     from jinja2 import TemplateError
 
     try:
-        return env.get_template(page.template).render(context).encode("utf-8")
+        text = env.get_template(page.template).render(context).encode("utf-8")
+        return gzip.compress(text, mtime=0) if page.url.endswith(".gz") else text
     except TemplateError as exc:
         raise TemplateProblem(_locate(exc, page), f"{type(exc).__name__}: {exc.message}") from None

@@ -28,9 +28,11 @@ per_page = 50
 # disable_kinds = ["sources"]     # pages not made (and not linked): documents, sources, tags
 
 # Each article a file, 2026/01/slug.html (GitHub Pages serves it at /2026/01/slug too), not a
-# folder: about 600 B less an article of what Pages counts. Its URLs are published: keep it.
+# folder: about 600 B less an article of what Pages counts; the sitemap's parts gzipped (crawlers
+# read them as they are; 250 B less an article). Their URLs are published: keep both.
 [permalinks]
 article = "/{year}/{month}/{slug}.html"
+sitemap_part = "/sitemap-{n}.xml.gz"
 """
 
 README = """\

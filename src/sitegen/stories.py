@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sitegen.arrays import sorted_unique
 from sitegen.folding import fold as search_fold
 from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
 
@@ -89,7 +90,7 @@ def _shingles(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     hashed = np.zeros(count, dtype=np.uint64)
     for offset in range(SHINGLE):
         hashed = hashed * np.uint64(0x100000001B3) + points[offset : offset + count]
-    return np.unique(hashed)
+    return sorted_unique(hashed)
 
 
 def _minhash(shingles: npt.NDArray[np.uint64]) -> bytes:

@@ -126,7 +126,7 @@ class Urls:
         return "/sitemap.xml"
 
     def sitemap_part(self, n: int) -> str:
-        return f"/sitemap-{n}.xml"
+        return self._fill(self.links.sitemap_part, n=str(n))
 
     def robots(self) -> str:
         return "/robots.txt"

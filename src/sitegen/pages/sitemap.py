@@ -25,7 +25,7 @@ def sitemap_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
         newest = max((moment for _, moment in part), default=None)
         lastmod = newest.isoformat() if newest else ""
         part_entries.append(SitemapEntry(urls.absolute(url), lastmod))
-        stamped = tuple((page_url, moment.isoformat()) for page_url, moment in part)
+        stamped = tuple((page_url, moment.date().isoformat()) for page_url, moment in part)
         yield Page(url, "sitemap", "sitemap.xml", views.key(url, stamped), None, "sitemap", stamped)
     index = {"parts": tuple(part_entries)}
     url = urls.sitemap()

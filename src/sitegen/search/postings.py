@@ -1,7 +1,9 @@
 """The postings of the index: which documents hold each token, in shards (format.py).
 
 From scratch, documents are tokenized a chunk at a time and each chunk's (token, doc id) pairs
-are spilled to disk by partition (a range of the base's shards, or the whole tail); then each
+are spilled to disk, one file a chunk, ordered by partition (a range of the base's shards, or the
+whole tail: a file per chunk and partition cost more in creating and removing files than the
+tokens themselves); then each
 partition is read back alone, sorted and written as its shards: memory is a chunk's pairs plus one
 partition's. Afterwards a
 shard is updated in place with the tokens documents gained or lost, known from the texts the
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from sitegen.arrays import sorted_unique
 from sitegen.output import write_atomically
 from sitegen.search import format as fmt
 from sitegen.search.tokens import tokens
@@ -33,8 +36,9 @@ PARTITIONS = list(range(TAIL + 1))
 
 def token_pairs(title: str, text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """A document's tokens (title and text) and which of them its title holds."""
-    every = tokens(f"{title}\n{text}")
-    return every, np.isin(every, tokens(title), assume_unique=True)
+    every, titled = tokens(f"{title}\n{text}"), tokens(title)
+    at = np.searchsorted(titled, every).clip(max=max(len(titled) - 1, 0))
+    return every, titled[at] == every if len(titled) else np.zeros(len(every), np.bool_)
 
 
 class Folder:
@@ -90,13 +94,22 @@ def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path, tai
     partition = every >> np.uint32(32 - PARTITION_BITS)
     partition[values >> np.uint32(1) >= tail] = TAIL
     order = np.argsort(partition, kind="stable")
-    bounds = np.searchsorted(partition[order], np.arange(len(PARTITIONS) + 1))
-    for p in PARTITIONS:
-        here = order[bounds[p] : bounds[p + 1]]
-        if len(here):
-            data = np.column_stack((every[here], values[here])).astype("<u4").tobytes()
-            (spill / f"{p:02x}-{start:09d}").write_bytes(data)
+    bounds = np.searchsorted(partition[order], np.arange(len(PARTITIONS) + 1)).astype("<u8")
+    data = np.column_stack((every[order], values[order])).astype("<u4")
+    (spill / f"{start:09d}").write_bytes(bounds.tobytes() + data.tobytes())
     write_atomically(spill.parent / "texts" / f"{start // CHUNK}.pickle", pickle.dumps(texts))
+
+
+_HEAD = (len(PARTITIONS) + 1) * 8  # a spill file's partition bounds, in pairs, before its pairs
+
+
+def _spilled(path: Path, p: int) -> npt.NDArray[np.uint32]:
+    """Partition p's pairs of one chunk's spill file."""
+    with path.open("rb") as file:
+        bounds = np.frombuffer(file.read(_HEAD), dtype="<u8")
+        file.seek(_HEAD + int(bounds[p]) * 8)
+        data = file.read(int(bounds[p + 1] - bounds[p]) * 8)
+    return np.frombuffer(data, dtype="<u4").reshape(-1, 2)
 
 
 def merge_partitions(
@@ -116,11 +129,8 @@ def merge_partitions(
 
 def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Folder:
     folder = Folder(out)
-    files = sorted(spill.glob(f"{p:02x}-*"))
-    pairs = np.concatenate(
-        [np.frombuffer(f.read_bytes(), dtype="<u4").reshape(-1, 2) for f in files]
-        or [np.zeros((0, 2), dtype="<u4")]
-    )
+    files = sorted(spill.iterdir())
+    pairs = np.concatenate([_spilled(f, p) for f in files] or [np.zeros((0, 2), dtype="<u4")])
     order = np.argsort(pairs[:, 0], kind="stable")
     every, values = pairs[order, 0], pairs[order, 1]
     starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
@@ -131,7 +141,7 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
     encoded = fmt.encode_runs(every, ids)
     title = dict(
         zip(
-            np.unique(every[titled]).tolist(),
+            sorted_unique(every[titled]).tolist(),
             fmt.encode_runs(every[titled], ids[titled]),
             strict=True,
         )
@@ -144,8 +154,6 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
             folder.put(fmt.outside_path(token), own)
     for shard, data in fmt.encode_shards(unique, entries, segment.bits):
         folder.put(segment.path(shard), data)
-    for f in files:
-        f.unlink()
     return folder
 
 

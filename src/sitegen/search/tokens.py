@@ -18,7 +18,8 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from sitegen.folding import RUN_RANGES, fold
+from sitegen.arrays import sorted_unique
+from sitegen.folding import RUN_RANGES, fold_points
 
 UNIGRAM, BIGRAM, WORD = 1, 2, 3
 Tokens = npt.NDArray[np.uint32]
@@ -75,16 +76,14 @@ def fnv1a(word: str) -> int:
     return h
 
 
-def _points(folded: str) -> npt.NDArray[np.uint32]:
-    return np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
-
-
-def _parts(folded: str) -> tuple[list[int], npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+def _parts(
+    points: npt.NDArray[np.uint32],
+) -> tuple[list[int], npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """A folded text's code points, which of them are run characters, and its words' hashes."""
-    points = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
     classes = _classes()[points]
     wordy = np.concatenate(([False], classes == WORDY, [False]))
     edges = np.flatnonzero(wordy[1:] != wordy[:-1]).tolist()
+    folded = points.tobytes().decode("utf-32-le", "surrogatepass") if edges else ""
     words = [fnv1a(folded[start:end]) for start, end in zip(edges[::2], edges[1::2], strict=True)]
     return words, points, classes == RUN
 
@@ -102,15 +101,15 @@ def _hashed(
 
 def tokens(text: str) -> Tokens:
     """The set of tokens of a text, sorted: unigrams and bigrams of its runs, and its words."""
-    words, points, run = _parts(fold(text))
+    words, points, run = _parts(fold_points(text))
     pairs = run[:-1] & run[1:]
-    return np.unique(_hashed(points[run], (points[:-1][pairs], points[1:][pairs]), words))
+    return sorted_unique(_hashed(points[run], (points[:-1][pairs], points[1:][pairs]), words))
 
 
 def query(text: str) -> list[int]:
     """The tokens every article that holds the query must hold, sorted: a run of one character
     gives its unigram, a longer run its bigrams, a word itself (search.js does the same)."""
-    words, points, run = _parts(fold(text))
+    words, points, run = _parts(fold_points(text))
     pairs = run[:-1] & run[1:]
     inside = np.concatenate(([False], pairs)) | np.concatenate((pairs, [False]))
     alone = run & ~inside

@@ -2,7 +2,7 @@
 with the archive.
 
 From scratch, documents are tokenized a chunk at a time (over worker processes when there are
-many) and each chunk's (token, doc id) pairs are spilled to disk by partition, a partition being
+many) and each chunk's (token, doc id) pairs are spilled to disk ordered by partition, a partition being
 a range of shards; then each partition is read back alone, sorted and written as its shards.
 Memory is a chunk's pairs plus one partition's.
 
