@@ -222,24 +222,28 @@ class _Articles:
             for i, url in zip(self.kept, self.urls, strict=True)
         }
         self.withdrawn = [url for file, us in owned.items() if file not in placed for url in us]
-        self.ranks = [
-            max((record[u].after for u in owned[a.source_path]), default=0)
-            if a.source_path in owned
-            else NEW
-            for a in (articles[i] for i in self.kept)
+        self.ranks = [  # `placed` is in the order kept
+            NEW if (us := owned.get(file)) is None else max(record[u].after for u in us)
+            for file in placed
         ]
         for file, us in owned.items():
+            got = placed.get(file)
             for url in us:
-                kind, digest, after = record[url].kind, record[url].digest, record[url].after
-                if file in placed:
-                    article, target = placed[file]
+                entry = record[url]
+                kind, digest, after = entry.kind, entry.digest, entry.after
+                if got is not None:
+                    article, target = got
                     digest, after = article.body_digest if kind == "article" else "", 0
                     if url != target:
                         self.redirects[url] = Redirect(url, target, file)
                 kept_part = part if kind == "article" else ""
                 self.entries[url] = _line(record, url, kind, file, digest, kept_part, after)
         for file, (article, target) in placed.items():
-            self.entries[target] = _line(record, target, "article", file, article.body_digest, part)
+            line = self.entries.get(target)  # its own article line, made above: no one else's
+            if line is None or line.kind != "article":
+                self.entries[target] = _line(
+                    record, target, "article", file, article.body_digest, part
+                )
             self._aliases(article, target, holder)
 
     def _place(self, articles: Sequence[Article], urls: Urls, holder: dict[str, str]) -> None:
@@ -310,9 +314,9 @@ def _owned(articles: Sequence[Article], record: UrlRecord) -> dict[str, list[str
                 digests[entry.owner[0]] = entry.digest
     present = {a.source_path for a in articles}
     newcomers: dict[str, list[str]] = defaultdict(list)
-    for article in sorted(articles, key=lambda a: a.source_path):
-        if article.source_path not in owned:
-            newcomers[article.body_digest].append(article.source_path)
+    unowned = (a for a in articles if a.source_path not in owned)  # few: sort only those
+    for article in sorted(unowned, key=lambda a: a.source_path):
+        newcomers[article.body_digest].append(article.source_path)
     for file in sorted(owned.keys() - present):
         if file in digests and newcomers.get(digests[file]):
             owned[newcomers[digests[file]].pop(0)] = owned.pop(file)

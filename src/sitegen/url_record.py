@@ -79,7 +79,8 @@ def parse(text: str, path: Path) -> dict[str, Entry]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        url, kind, *fields = (_unescape(field) for field in f"{line}\t".split("\t")[:-1])
+        split = f"{line}\t".split("\t")[:-1]  # a line without a backslash has nothing to unescape
+        url, kind, *fields = map(_unescape, split) if "\\" in line else split
         after = _AFTER.fullmatch(fields[-1]) if kind == "article" and fields else None
         if after:
             fields.pop()
@@ -109,7 +110,9 @@ def write(record: UrlRecord) -> str:
         digest, part = (entry.digest,) if entry.digest else (), (entry.part,) if entry.part else ()
         after = (f"after={entry.after}",) if entry.after else ()
         fields = [url, entry.kind, *digest, *entry.owner, *part, *after]
-        lines.append("\t".join(map(_escape, fields)) + "\n")
+        line = "\t".join(fields)  # one scan finds whether any field needs escaping (few do)
+        special = len(fields) - 1 != line.count("\t") or _SPECIAL.search(line.replace("\t", " "))
+        lines.append(("\t".join(map(_escape, fields)) if special else line) + "\n")
     return "".join(lines)
 
 

@@ -34,8 +34,12 @@ class Named:
 
 
 @cache
-def _names_file(pattern: str) -> bool:
-    return "." in re.sub(r"\{\w+\}", "", pattern.rstrip("/").rsplit("/", 1)[-1])
+def _pieces(pattern: str) -> tuple[tuple[str, ...], bool, bool]:
+    """A pattern split once (literals at even places, placeholders at odd), whether a literal
+    holds a stray brace, and whether it names a file (its own last segment has a dot)."""
+    pieces = tuple(_PLACEHOLDER.split(pattern))
+    stray = any("{" in literal for literal in pieces[::2])
+    return pieces, stray, "." in re.sub(r"\{\w+\}", "", pattern.rstrip("/").rsplit("/", 1)[-1])
 
 
 class Urls:
@@ -50,11 +54,11 @@ class Urls:
 
     def _fill(self, pattern: str, **values: str) -> str:
         """Fill a pattern; it names a file (`{slug}.html`) when its own last segment has a dot."""
-        names_file = _names_file(pattern)
-        if "{" in _PLACEHOLDER.sub(lambda m: "" if m[1] in values else m[0], pattern):
+        pieces, stray, names_file = _pieces(pattern)
+        if stray or not all(name in values for name in pieces[1::2]):
             raise UnsafePath(f"unknown placeholder in permalink pattern {pattern!r}")
-        pattern = _PLACEHOLDER.sub(lambda m: values[m[1]], pattern)
-        url = "/" + pattern.strip("/")
+        filled = "".join(values[piece] if n % 2 else piece for n, piece in enumerate(pieces))
+        url = "/" + filled.strip("/")
         return url if url == "/" or names_file else url + "/"
 
     def article(self, article: Article, slug: str = "") -> str:

@@ -162,10 +162,11 @@ def data_files(views: Views) -> list[DataFile]:
     site, tz = views.site, views.config.tz
     periods: dict[str, list[int]] = defaultdict(list)
     years: dict[int, int] = defaultdict(int)
-    for article in site.articles:
-        years[article.date.astimezone(tz).year] += 1
+    dates = [article.date.astimezone(tz) for article in site.articles]
+    for local in dates:
+        years[local.year] += 1
     for i in reversed(range(len(site.articles))):  # oldest first
-        local = site.articles[i].date.astimezone(tz)
+        local = dates[i]
         split = years[local.year] > SPLIT_FROM
         periods[f"{local.year}-{local.month:02d}" if split else str(local.year)].append(i)
     files = [

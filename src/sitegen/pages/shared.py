@@ -32,7 +32,7 @@ from sitegen.views import (
 )
 
 BodyOf = Callable[[Article], str]
-Token = tuple[str, str, str, tuple[str, int, int]]
+Token = str  # a digest of what one article shows of itself on other pages (Views.token)
 ALSO_NAMED = 3  # a story's other copies a card and a page name (也见于); the rest are counted
 
 
@@ -120,8 +120,9 @@ class Views:
         self._cards: dict[int, Card] = {}
         self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
         self._stories: dict[int, str] = {}  # a story's digest, by its earliest copy
+        self.thumbnails = [self._thumbnail(a) for a in site.articles]
         self.tokens: list[Token] = [
-            (a.digest, u, self._story(i), self._thumbnail(a))
+            digest(a.digest, u, self._story(i), self.thumbnails[i])
             for i, (a, u) in enumerate(zip(site.articles, site.urls, strict=True))
         ]
         self.modified_at = [a.updated or a.date for a in site.articles]
@@ -141,8 +142,11 @@ class Views:
         )
 
     def token(self, i: int) -> Token:
-        """What one article contributes to a page's key: its content digest, its URL and its
-        story's digest (its card and page name some of the other copies and count the rest)."""
+        """What one article contributes to a page's key: a digest of its content digest, its URL,
+        its story's digest (its card and page name some of the other copies and count the rest)
+        and its thumbnail. Made once per article, so that the keys of the pages showing it (its
+        own, its neighbours', lists, feeds, data files) hold 32 characters for it, not the four
+        values each time: writing the keys out was the largest share of planning."""
         return self.tokens[i]
 
     def _story(self, i: int) -> str:
@@ -176,7 +180,7 @@ class Views:
     def og_image(self, i: int) -> str:
         """The picture a link preview shows: the thumbnail where one is published, else the
         original, unless it is lost."""
-        thumbnail = self.tokens[i][3][0]
+        thumbnail = self.thumbnails[i][0]
         if thumbnail:
             return self.config.origin + thumbnail
         image = self.site.articles[i].image
@@ -206,12 +210,12 @@ class Views:
                 date_short=f"{local:%Y-%m-%d}",
                 trails=tuple(self.trail(path) for path in article.categories),
                 summary=article.summary,
-                thumbnail=self.tokens[i][3][0],
+                thumbnail=self.thumbnails[i][0],
                 source=article.source,
                 also_in=also_in,
                 also_more=also_more,
-                thumbnail_width=self.tokens[i][3][1],
-                thumbnail_height=self.tokens[i][3][2],
+                thumbnail_width=self.thumbnails[i][1],
+                thumbnail_height=self.thumbnails[i][2],
             )
         return self._cards[i]
 
