@@ -68,6 +68,7 @@ def test_a_damaged_entry_is_a_miss_and_removed(tmp_path: Path) -> None:
     cache = ArticleCache(tmp_path / CACHE_DIR, "Asia/Shanghai")
     key = cache.key("digest-of-a.md")
     cache.put(key, article("<p>正文</p>"))
+    cache.flush()  # entries are written by a thread: on disk once flushed
     [entry] = (tmp_path / CACHE_DIR / "articles").rglob(key)
     entry.write_bytes(b"sitegen-article-cache-2\n" + b"not a pickle")
     assert cache.get(key) is None

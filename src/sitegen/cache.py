@@ -25,6 +25,7 @@ from sitegen import code
 from sitegen.errors import ContentError, ContentErrors
 from sitegen.models import SKETCH_ALL, Article, Body, Sketching
 from sitegen.output import write_atomically, write_new
+from sitegen.parallel import Background
 
 MAGIC = b"sitegen-article-cache-3\n"
 CACHE_DIR = ".sitegen-cache"
@@ -84,6 +85,16 @@ class Index:
         return kept(self.files.get(rel_path), stamp, self.checked_ns)
 
 
+def _store(path: str, data: bytes) -> bool:
+    with suppress(FileExistsError):  # another build stored the same article meanwhile
+        try:
+            write_new(path, data)
+        except FileNotFoundError:  # the cache was cleaned since this folder was made
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            write_new(path, data)
+    return True
+
+
 class ArticleCache:
     """Articles by key under `folder`; with folder None it stores nothing (`--no-cache`), and
     read-only it uses what is there and writes nothing (`sitegen check`)."""
@@ -105,6 +116,8 @@ class ArticleCache:
         self.sketching = sketching  # what normalizing sketches, read from the config as the zone is
         self.salt = f"{code_version()}\0{timezone}\0{sketching}\0"
         self._made: set[str] = set()
+        self._background = Background()
+        self._writing: set[str] = set()  # keys `put` but maybe not on disk yet
         self.templates = None if folder is None or read_only else folder / "templates"
         if self.templates is not None:
             self.templates.mkdir(parents=True, exist_ok=True)
@@ -119,6 +132,8 @@ class ArticleCache:
     def _read(self, key: str) -> tuple[Article, Body] | None:
         if self.folder is None:
             return None
+        if key in self._writing:
+            self.flush()
         path = self._path(key)
         try:
             with open(path, "rb") as file:
@@ -155,13 +170,16 @@ class ArticleCache:
         if folder not in self._made:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
-        with suppress(FileExistsError):  # another build stored the same article meanwhile
-            try:
-                write_new(path, data)
-            except FileNotFoundError:  # the cache was cleaned since this folder was made
-                Path(folder).mkdir(parents=True, exist_ok=True)
-                write_new(path, data)
+        self._background.submit(lambda: _store(path, data))
+        self._writing.add(key)
         return bodiless
+
+    def flush(self) -> None:
+        """Every entry `put` asked for is on disk (a thread of this process writes them, so
+        normalizing goes on while the file system makes each file); reading an entry not yet
+        written waits for it too."""
+        self._background.wait()
+        self._writing.clear()
 
     def body(self, article: Article) -> Body | None:
         """The body and text stored with this article, or None when its entry is gone or unreadable."""

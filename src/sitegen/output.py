@@ -18,11 +18,13 @@ import os
 import posixpath
 import shutil
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
 from sitegen.names import UnsafePath, unsafe_segment
+from sitegen.parallel import Background
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -134,6 +136,9 @@ class _Folder:
         self.stats = WriteStats()
         self._folders: dict[str, bool] = {"": False}
 
+    def flush(self) -> None:
+        """Every write asked for is done (writes here are done at once)."""
+
     def full(self, relative: str) -> str:
         return f"{self.root}/{checked(relative)}"
 
@@ -141,6 +146,7 @@ class _Folder:
         """Make sure the folder exists as a real folder; True if this call made it (so it is empty).
 
         A file or symlink where a folder must go is one of our stale outputs: it is removed.
+        Threads may race to make one folder: the one that loses finds a folder there (False).
         """
         made = self._folders.get(relative)
         if made is not None:
@@ -280,28 +286,40 @@ class Staging(_Folder):
         super().__init__(self.path)
         self._folders[""] = fresh
         self.previous = str(self.target)
+        self._background = Background()
 
     def write(self, relative: str, data: bytes) -> None:
-        """Write one file; same bytes as the twin's or the live output's file mean no write at all."""
+        """Write one page, by a thread of this process: `flush` waits for it. Only distinct
+        paths come this way (pages), so no two writes of one file race."""
         destination = self.full(relative)
+        self._background.submit(lambda: self._write(relative, destination, data))
+
+    def flush(self) -> None:
+        written = self._background.wait()
+        self.stats.written += sum(written)
+        self.stats.unchanged += len(written) - sum(written)
+
+    def _write(self, relative: str, destination: str, data: bytes) -> bool:
+        """Write one file (True), unless the twin's file or the live output's has the same bytes
+        (False: no write at all, or a link to the live one)."""
         fresh = self._folders.get(posixpath.dirname(relative), False)
         if not fresh and _same_bytes(destination, data):
-            self.stats.unchanged += 1
-            return
+            return False
         previous = f"{self.previous}/{relative}"
         if _same_bytes(previous, data):
             self._place(relative, lambda path: os.link(previous, path))
-            self.stats.unchanged += 1
-            return
+            return False
         self._place(relative, lambda path: write_new(path, data))
-        self.stats.written += 1
+        return True
 
     def holds(self, relative: str, size: int, mtime_ns: int) -> bool:
         """Whether the twin's file is still the one with this stamp (only looks: no check needed)."""
+        self.flush()
         return _stamped(f"{self.root}/{relative}", size, mtime_ns)
 
     def link_previous(self, relative: str, size: int, mtime_ns: int) -> bool:
         """Take the live output's file, if it is still the one with this stamp."""
+        self.flush()
         previous = f"{self.previous}/{checked(relative)}"
         if not _stamped(previous, size, mtime_ns):
             return False
@@ -314,11 +332,13 @@ class Staging(_Folder):
 
     def stamp(self, relative: str) -> tuple[int, int]:
         """A written file's size and mtime, which the manifest keeps to know it again."""
+        self.flush()
         stat = os.lstat(self.full(relative))
         return stat.st_size, stat.st_mtime_ns
 
     def link_previous_tree(self, relative: str) -> bool:
         """Take a whole folder of the live output (the search index) as it is."""
+        self.flush()
         previous = self.target / checked(relative)
         if not previous.is_dir() or previous.is_symlink():
             return False
@@ -327,17 +347,22 @@ class Staging(_Folder):
 
     def copy_tree(self, source: Path, files: Iterable[str]) -> None:
         """Copy a static folder's files (`static_files`) verbatim (following symlinks, so nothing
-        outside is linked in)."""
+        outside is linked in); at once, in order: a later folder's file replaces an earlier's."""
+        self.flush()
         for relative in files:
-            self.write(relative, (source / relative).read_bytes())
+            written = self._write(relative, self.full(relative), (source / relative).read_bytes())
+            self.stats.written += written
+            self.stats.unchanged += not written
 
     def prune(self, stale: set[str]) -> None:
         """Remove the twin's files the new output no longer has, and folders left empty."""
+        self.flush()
         for relative in sorted(stale):
             self.remove(relative)
 
     def commit(self) -> None:
         """Exchange twin and output; the old output becomes the twin for the next build."""
+        self.flush()
         if not (self.target.exists() and _exchange(self.path, self.target)):
             if self.target.exists():
                 shutil.rmtree(self.target)
@@ -346,6 +371,8 @@ class Staging(_Folder):
 
     def discard(self) -> None:
         """After a failure: the live output is untouched; the twin is rebuilt next time."""
+        with suppress(Exception):  # the failure is what the build reports, not a write's
+            self.flush()
         self.close()
 
     def close(self) -> None:

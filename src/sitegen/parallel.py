@@ -10,8 +10,9 @@ cores.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any, TypeVar
@@ -93,3 +94,28 @@ def uncollected() -> Iterator[None]:
         if enabled:
             gc.enable()
         gc.freeze()
+
+
+class Background:
+    """Writes done by a few threads of the process that asks for them, so that rendering goes on
+    while the file system makes folders and files (on a busy disk each new file waits a
+    millisecond or more: most of a cold build's writing time). Each process has its own threads
+    (forked workers inherit none); `wait` returns once all are done, raising the first error."""
+
+    THREADS = 4
+
+    def __init__(self) -> None:
+        self._pid = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[Future[bool]] = []
+
+    def submit(self, job: Callable[[], bool]) -> None:
+        if self._pool is None or self._pid != os.getpid():
+            self._pid, self._pending = os.getpid(), []
+            self._pool = ThreadPoolExecutor(self.THREADS)
+        self._pending.append(self._pool.submit(job))
+
+    def wait(self) -> list[bool]:
+        """The jobs' results, in the order they were given."""
+        pending, self._pending = self._pending, []
+        return [job.result() for job in pending]

@@ -57,7 +57,10 @@ def _may_run_over(reach: str) -> re.Pattern[str]:
     return re.compile(rf"<[a-zA-Z][^<>]*?(?:{reach})|=\s*(?:\"[^\"<]*?|'[^'<]*?)(?:{reach})")
 
 
-_MAY_RUN_OVER = {False: _may_run_over("<"), True: _may_run_over(f"<|{_BLANK_LINE}")}  # by markdown
+_MAY_RUN_OVER = {  # by markdown; reaching only "<", possessive runs read a body in one pass
+    False: re.compile(r"<[a-zA-Z][^<>]*+<|=\s*+(?:\"[^\"<]*+|'[^'<]*+)<"),
+    True: _may_run_over(f"<|{_BLANK_LINE}"),
+}
 
 
 _BOGUS_END = re.compile("[<>]")

@@ -50,7 +50,9 @@ def _normalize_chunk(
     files: list[tuple[str, Path]], cache: ArticleCache, timezone: str
 ) -> list[Outcome]:
     tz = ZoneInfo(timezone)
-    return [normalize_file(path, rel_path, tz, cache) for rel_path, path in files]
+    outcomes = [normalize_file(path, rel_path, tz, cache) for rel_path, path in files]
+    cache.flush()
+    return outcomes
 
 
 def normalize_all(
@@ -127,6 +129,7 @@ def renormalize(
                 and (share is None or rel_path in share)
             ):
                 outcomes[path] = normalize_file(path, rel_path, config.tz, cache)
+    cache.flush()
 
 
 def collect(

@@ -30,6 +30,10 @@ class Writer(Protocol):
 
     def write(self, relative: str, data: bytes) -> None: ...
 
+    def flush(self) -> None:
+        """Every write asked for is done, and counted in `stats`."""
+        ...
+
 
 class Place(Protocol):
     """Where pages go: what it already holds, and the writer for the rest."""
@@ -68,6 +72,7 @@ def _render_chunk(pages: list[Page], plan: Plan, env: Environment, writer: Write
         data = render(env, page, plan.context(page))
         writer.write(output_file(page.url), data)
         result.kinds[page.kind] += 1
+    writer.flush()
     result.written = writer.stats.written - before[0]
     result.unchanged = writer.stats.unchanged - before[1]
     writer.stats.written, writer.stats.unchanged = before

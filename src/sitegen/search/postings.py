@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from sitegen.arrays import sorted_unique
 from sitegen.output import write_atomically
+from sitegen.parallel import Background
 from sitegen.search import format as fmt
 from sitegen.search.tokens import tokens
 
@@ -42,10 +43,12 @@ def token_pairs(title: str, text: str) -> tuple[npt.NDArray[np.uint32], npt.NDAr
 
 
 class Folder:
-    """The index folder: writes a file only when its bytes change, and remembers what it did."""
+    """The index folder: writes a file only when its bytes change, and remembers what it did.
+    With `background`, its threads write (`flush` waits): a new index's thousands of shards."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, background: Background | None = None) -> None:
         self.path = path
+        self.background = background
         self.written: list[str] = []
         self.removed: list[str] = []
         self.produced: list[str] = []
@@ -58,9 +61,21 @@ class Folder:
 
     def put(self, relative: str, data: bytes) -> None:
         self.produced.append(relative)
-        if self.read(relative) != data:
+        if self.background is None:
+            self._put(relative, data)
+        else:
+            self.background.submit(lambda: self._put(relative, data))
+
+    def _put(self, relative: str, data: bytes) -> bool:
+        changed = self.read(relative) != data
+        if changed:
             write_atomically(self.path / relative, data)
             self.written.append(relative)
+        return changed
+
+    def flush(self) -> None:
+        if self.background is not None:
+            self.background.wait()
 
     def drop(self, relative: str) -> None:
         if (self.path / relative).exists():
@@ -127,8 +142,11 @@ def merge_partitions(
     return produced, written
 
 
+_WRITES = Background()  # the shards' writes, by threads of the process that merges
+
+
 def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Folder:
-    folder = Folder(out)
+    folder = Folder(out, _WRITES)
     files = sorted(spill.iterdir())
     pairs = np.concatenate([_spilled(f, p) for f in files] or [np.zeros((0, 2), dtype="<u4")])
     order = np.argsort(pairs[:, 0], kind="stable")
@@ -154,6 +172,7 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
             folder.put(fmt.outside_path(token), own)
     for shard, data in fmt.encode_shards(unique, entries, segment.bits):
         folder.put(segment.path(shard), data)
+    folder.flush()
     return folder
 
 
