@@ -134,6 +134,32 @@ def test_a_file_stamped_just_before_a_build_is_read_again_by_the_next(site: Site
     assert "会议认为" in (site.output_path / SEED_PAGE).read_text(encoding="utf-8")
 
 
+def test_the_stamp_index_is_rewritten_only_once_it_lags_by_more_than_a_few_files(
+    tmp_path: Path,
+) -> None:
+    synthetic(tmp_path / "content", 160)  # it may lag by 159 // 50 = 3 files, then 160 // 50
+    config = make_config(tmp_path, search={"enabled": False})
+    age(config.content_path, 3600)
+    build(config)
+    index = tmp_path / ".sitegen-cache/index.pickle"
+    first = index.stat().st_mtime_ns
+    files = sorted(config.content_path.iterdir())
+    files[0].unlink()
+    for path in files[1:3]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
+    build(config)  # one file gone, two read again: a lag of 3
+    assert index.stat().st_mtime_ns == first
+    (config.content_path / "new.md").write_text(
+        "---\ntitle: 新文章\ndate: 2023-05-01 10:00\n---\n正文。\n", encoding="utf-8"
+    )
+    build(config)  # and one new: 4
+    kept = ArticleCache(tmp_path / ".sitegen-cache", config.timezone).load_index(
+        config.content_path.resolve()
+    )
+    assert index.stat().st_mtime_ns != first
+    assert set(kept.files) == {p.name for p in config.content_path.iterdir()}
+
+
 def test_with_nothing_changed_a_build_touches_nothing_but_mends_a_damaged_output(
     site: SiteConfig,
 ) -> None:

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen import __version__, parts
 from sitegen.config import SiteConfig
@@ -33,7 +33,20 @@ from sitegen.views import (
 
 BodyOf = Callable[[Article], str]
 Token = str  # a digest of what one article shows of itself on other pages (Views.token)
+T = TypeVar("T")
 ALSO_NAMED = 3  # a story's other copies a card and a page name (也见于); the rest are counted
+
+
+class Memo(dict[int, T]):
+    """Values by article index, each made by `make` when first asked for (and kept)."""
+
+    def __init__(self, make: Callable[[int], T]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, i: int) -> T:
+        self[i] = value = self.make(i)
+        return value
 
 
 def digest(*parts: object) -> str:
@@ -120,12 +133,11 @@ class Views:
         self._cards: dict[int, Card] = {}
         self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
         self._stories: dict[int, str] = {}  # a story's digest, by its earliest copy
-        self.thumbnails = [self._thumbnail(a) for a in site.articles]
-        self.tokens: list[Token] = [
-            digest(a.digest, u, self._story(i), self.thumbnails[i])
-            for i, (a, u) in enumerate(zip(site.articles, site.urls, strict=True))
-        ]
-        self.modified_at = [a.updated or a.date for a in site.articles]
+        # made when first asked for: the dev server's fast render of one edited page asks for a
+        # few, not 100,000 (a plan asks for every one, each once)
+        self.thumbnails = Memo(lambda i: self._thumbnail(site.articles[i]))
+        self.tokens: Memo[Token] = Memo(self._token)
+        self.modified_at = Memo(lambda i: site.articles[i].updated or site.articles[i].date)
         self.named = self.urls.named.kinds
         # every name of a document → its record's page (the names joined to it redirect there)
         documents = self.named.get("documents", {})
@@ -148,6 +160,10 @@ class Views:
         own, its neighbours', lists, feeds, data files) hold 32 characters for it, not the four
         values each time: writing the keys out was the largest share of planning."""
         return self.tokens[i]
+
+    def _token(self, i: int) -> Token:
+        site = self.site
+        return digest(site.articles[i].digest, site.urls[i], self._story(i), self.thumbnails[i])
 
     def _story(self, i: int) -> str:
         """A digest of article i's story, each copy's feed and URL: made once per story, so that a

@@ -86,13 +86,21 @@ def normalize_all(
             outcomes[next(pending)] = outcome
         done += len(chunk)
         progress("normalize", done, len(found))
-    indexed = {
-        rel_path: (stamp, outcome)
-        for (rel_path, _), stamp, outcome in zip(found, stamps, outcomes, strict=True)
-        if stamp is not None and isinstance(outcome, Article)
-    }
-    stale = len(todo) + len(index.files.keys() - indexed.keys())
+    # The index's lag, counted without making the new index (a dict of every file) that only a
+    # lagging one is replaced by: the files read, and its entries no file kept (gone, or read
+    # again and no article now). Every file not read kept its entry.
+    renewed = sum(
+        1
+        for n in todo
+        if found[n][0] in index.files and stamps[n] is not None and isinstance(outcomes[n], Article)
+    )
+    stale = len(todo) + len(index.files) - (len(found) - len(todo)) - renewed
     if stale > min(INDEX_SLACK, len(found) // 50):
+        indexed = {
+            rel_path: (stamp, outcome)
+            for (rel_path, _), stamp, outcome in zip(found, stamps, outcomes, strict=True)
+            if stamp is not None and isinstance(outcome, Article)
+        }
         cache.save_index(Index(index.salt, checked_ns, indexed))
     return [
         (path, outcome)
