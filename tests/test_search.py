@@ -119,11 +119,12 @@ def test_shards_round_trip_and_long_postings_get_their_own_file() -> None:
     short = np.array([1, 5], dtype=np.uint32)
     long = np.arange(0, 3 * fmt.EXTERNAL * 8, 3, dtype=np.uint32)
     none = np.zeros(0, dtype=np.uint32)
-    first, own = fmt.entry(fmt.encode_postings(short), fmt.encode_postings(short[:1]))
+    first, own = fmt.entry(fmt.encode_postings(short), fmt.encode_postings(short[:1]), 2)
     assert own is None
-    second, own = fmt.entry(fmt.encode_postings(long), fmt.encode_postings(none))
+    second, own = fmt.entry(fmt.encode_postings(long), fmt.encode_postings(none), len(long))
     assert second.kind == fmt.OUTSIDE and own is not None
     assert fmt.decode_outside(own).tolist() == long.tolist()
+    assert fmt.read_varint(second.data, 0) == (len(long), len(second.data))  # its count
     token_a, token_b = 0x12345678, 0x1234FFFF
     assert fmt.shard_of(token_a) == fmt.shard_of(token_b) == 0x123
     assert fmt.shard_path(0x123) == "s/123.bin" and fmt.outside_path(token_a) == "p/12345678.bin"
@@ -133,6 +134,14 @@ def test_shards_round_trip_and_long_postings_get_their_own_file() -> None:
     assert list(entries) == [token_a, token_b]
     assert entries == {token_a: first, token_b: second}
     assert fmt.decode_postings(entries[token_a].title_kind, entries[token_a].title).tolist() == [1]
+
+
+def test_the_base_has_more_shards_as_it_grows_and_the_tail_never_moves_it() -> None:
+    """A shard of a part of 75,000 articles would hold 10 KB at 4,096 shards: a query pays one
+    per token and part. The bits follow the base alone, so a day's articles change none."""
+    assert [fmt.segments(n)[0].bits for n in (1, 32_768, 33_791)] == [12, 12, 12]
+    assert [fmt.segments(n)[0].bits for n in (33_792, 65_536, 74_898)] == [13, 13, 14]
+    assert fmt.segments(75_000)[0].path(0x3FFF) == "s/3fff.bin"
 
 
 def test_a_reader_refuses_another_version() -> None:

@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +21,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sitegen.pipeline import build
+from sitegen.render import THEME
 from sitegen.search import format as fmt
+from sitegen.search import tokens
+from sitegen.search.doc import Doc
+from sitegen.search.writer import SearchIndex
 
 from .conftest import CHROMIUM, CORPUS, SEEDS, make_config
 
@@ -410,3 +415,40 @@ def test_every_article_containing_a_phrase_is_found(sites: dict[str, Served], pa
                 f"{phrase}: {len(wanted - got)} of {len(wanted)} missed, e.g. {min(wanted - got)}"
             )
     assert not misses, f"recall {len(phrases) - len(misses)}/{len(phrases)}:\n" + "\n".join(misses)
+
+
+def test_a_phrase_fetches_the_postings_of_its_rarest_pairs_only(tmp_path: Path, page: Page) -> None:
+    """推动, 质量 and 发展 in every one of 9,300 articles: their postings are long enough for
+    files of their own (as a third of a real part's articles hold 发展). A search for the phrase
+    reads their counts in their shards and pins its candidates with its rarer pairs; a search for
+    发展 alone fetches its file."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    texts = {f"/a{n}/": "推动工作，讲质量，谋发展。" for n in range(9300)}
+    texts["/a7/"] += "推动高质量发展。"
+    texts["/a9000/"] += "带动高质量发展。"  # holds every pair, 推动 apart: a candidate
+    docs = [
+        Doc(url, f"第{n}号", start + timedelta(minutes=n), "2024-01-01", 2024, "", (), url)
+        for n, url in enumerate(texts)
+    ]
+    folder = tmp_path / "site"
+    SearchIndex(tmp_path / "state").update(folder / "search-index", docs, lambda d: texts[d.url])
+    shutil.copyfile(THEME / "static" / "search.js", folder / "search.js")
+    (folder / "index.html").write_text("<!doctype html><title>t</title>", encoding="utf-8")
+    common = {fmt.outside_path(tokens.query(pair)[0]) for pair in ("推动", "质量", "发展")}
+    assert all((folder / "search-index" / path).exists() for path in common)
+    handler = partial(Handler, directory=str(folder), base="/")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        ask = """async (q) => (await (await import("./search.js")).find(q)).results.map((r) => r.id)"""
+        assert sorted(page.evaluate(ask, "推动高质量发展")) == [7, 9000]
+        assert not [url for url in fetched if "/p/" in url]
+        assert len(page.evaluate(ask, "发展")) == 9300
+        own = [url.split("/search-index/")[1] for url in fetched if "/p/" in url]
+        assert own == [fmt.outside_path(tokens.query("发展")[0])]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -24,6 +24,7 @@ from sitegen.cache import CACHE_DIR
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentErrors
 from sitegen.holding import Holding
+from sitegen.names import output_file
 from sitegen.output import static_listing
 from sitegen.parallel import PARALLEL_FROM
 from sitegen.parts import Part, part_config, part_output
@@ -119,9 +120,10 @@ def build_parts(
         if only and part.name != only:
             continue
         where = part_output(output, part)
-        session = Session(part_config(config, part), where, share=found[part.name], **options)
+        session = Session(part_config(config, part), where, share=found.pop(part.name), **options)
         reports.append((part, session.build(progress=progress)))
         del session
+        output_file.cache_clear()  # nothing of a part outlives it: its pages' files are its own
     _clear_strays(output, config.parts)
     return reports
 

@@ -1,4 +1,4 @@
-"""The index on disk, version 2: what search.js reads, and nothing it does not need.
+"""The index on disk, version 3: what search.js reads, and nothing it does not need.
 
 Documents have ids 0…n-1 in date order, oldest first (ties by URL), so ids are a pure function
 of the set of documents and a new article appends. Every file is canonical: the same documents
@@ -17,14 +17,17 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     change its `2 ** tail_bits` files, not the base's thousands; the tail joins the base when the
     archive passes the next multiple, so where it starts is a function of the number of articles
     and a build from scratch writes the same files). In a tail shard ids are stored less "tail".
+    The base has more shards as it grows (`shard_bits`: SHARD_BITS up to 32,768 articles, one bit
+    more per doubling past it), so a shard stays a few KB: a query fetches one per token and part.
     A shard holds the tokens whose top `shard_bits` (`tail_bits`) bits are <shard>, ascending: per token a varint of the
     gap from the previous token (the first from 0), a varint `length << 3 | kind << 1 | titled`
     and its postings; when `titled`, a varint `length << 2 | kind` and the postings of the
     articles whose title holds the token. The file starts with the version byte.
 `p/<token as 8 hex digits>.bin`
-    A token whose postings in the base take more than EXTERNAL bytes (kind OUTSIDE in its shard): the
-    version byte, the kind byte and the postings. So a shard stays small for the queries that
-    only need its rare tokens.
+    A token whose postings in the base take more than EXTERNAL bytes (kind OUTSIDE in its shard,
+    its postings there a varint: how many articles hold it): the version byte, the kind byte and
+    the postings. So a shard stays small for the queries that only need its rare tokens, and
+    search.js knows a phrase's rarest pairs before it fetches any token's own file.
 `m/<block>.json.gz`
     Per article of ids block·meta_block…: [url (site-relative), title, day, group], gzipped (a
     URL repeats much of its title: a third of the bytes; blocks of 32, a tar header per 32).
@@ -62,14 +65,15 @@ from sitegen.search.codes import decode_postings as decode_postings
 from sitegen.search.codes import encode_postings as encode_postings
 from sitegen.search.codes import encode_runs as encode_runs
 from sitegen.search.codes import read_varint as read_varint
-from sitegen.search.codes import sliced
+from sitegen.search.codes import sliced, varint
 
-VERSION = 2
-SHARD_BITS = 12
+VERSION = 3
+SHARD_BITS = 12  # the fewest: a base of up to 32,768 articles (base_bits)
 TAIL_SEGMENT = 1024  # the tail holds fewer articles than this: its bitmaps stay within EXTERNAL
-TAIL_BITS = (
-    4  # 16 files: what one new article changes of the index, with a meta block and index.json
-)
+# 256 files: what one new article changes of the index (with a meta block and index.json). A
+# query fetches one tail shard per token (in every part of an archive in parts): a full tail is
+# ~1.4 KB an article, so 256 shards keep one within ~6 KB, as a base shard (16 held ~90 KB).
+TAIL_BITS = 8
 META_BLOCK = 32
 FACET_BLOCK = 4096
 EXTERNAL = 1024
@@ -105,19 +109,28 @@ class Segment(NamedTuple):
         return f"{self.folder}/{shard:0{-(-self.bits // 4)}x}.bin"
 
 
+def base_bits(docs: int) -> int:
+    """The base's shard bits for a base of `docs` articles: 4 to 8 articles a shard past 32,768
+    (~550 bytes of rare tokens' postings an article: shards of 2-4 KB, where 4,096 shards of a
+    75,000-article part held 10 KB, most of a phrase's bytes in every part)."""
+    return max(SHARD_BITS, (docs - 1).bit_length() - 3)
+
+
 def segments(docs: int) -> tuple[Segment, Segment]:
     """The base and the tail of an index of `docs` articles."""
-    return Segment("s", SHARD_BITS, 0), Segment("t", TAIL_BITS, docs - docs % TAIL_SEGMENT)
+    first = docs - docs % TAIL_SEGMENT
+    return Segment("s", base_bits(first), 0), Segment("t", TAIL_BITS, first)
 
 
 def entry(
-    encoded: tuple[int, bytes], title: tuple[int, bytes], outside: bool = True
+    encoded: tuple[int, bytes], title: tuple[int, bytes], count: int, outside: bool = True
 ) -> tuple[Entry, bytes | None]:
-    """A token's entry in its shard from its encoded postings and, when they are long (and the
-    segment has files of its own), its own file."""
+    """A token's entry in its shard from its encoded postings (of `count` articles) and, when
+    they are long (and the segment has files of its own), its own file."""
     (kind, data), (title_kind, title_data) = encoded, title
     if outside and len(data) > EXTERNAL:
-        return Entry(OUTSIDE, b"", title_kind, title_data), bytes([VERSION, kind]) + data
+        held = Entry(OUTSIDE, varint(count), title_kind, title_data)
+        return held, bytes([VERSION, kind]) + data
     return Entry(kind, data, title_kind, title_data), None
 
 

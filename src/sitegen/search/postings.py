@@ -165,8 +165,10 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
         )
     )
     entries = []
-    for token, postings in zip(unique, encoded, strict=True):
-        made, own = fmt.entry(postings, title.get(token, (fmt.GAPS, b"")), segment.outside)
+    counts = np.diff(starts).tolist()
+    for token, postings, count in zip(unique, encoded, counts, strict=True):
+        no_title = (fmt.GAPS, b"")
+        made, own = fmt.entry(postings, title.get(token, no_title), count, segment.outside)
         entries.append(made)
         if own is not None:
             folder.put(fmt.outside_path(token), own)
@@ -250,9 +252,9 @@ def update_shards(
             kept.append((shard, token))
             lists.append(ids.astype(np.uint32))
             titles.append(title.astype(np.uint32))
-    encoded = zip(kept, _encoded(lists), _encoded(titles), strict=True)
-    for (shard, token), code, title_code in encoded:
-        shards[shard][token], own = fmt.entry(code, title_code, segment.outside)
+    encoded = zip(kept, _encoded(lists), _encoded(titles), lists, strict=True)
+    for (shard, token), code, title_code, ids in encoded:
+        shards[shard][token], own = fmt.entry(code, title_code, len(ids), segment.outside)
         if own is not None:
             out.put(fmt.outside_path(token), own)
         elif segment.outside:

@@ -273,7 +273,7 @@ def _write_tables(out: Folder, docs: list[Doc], dirty: set[int], digest: str) ->
         "version": fmt.VERSION,
         "digest": digest,
         "docs": len(docs),
-        "shard_bits": fmt.SHARD_BITS,
+        "shard_bits": fmt.segments(len(docs))[0].bits,
         "tail": fmt.segments(len(docs))[1].first,
         "tail_bits": fmt.TAIL_BITS,
         "meta_block": fmt.META_BLOCK,

@@ -4,9 +4,11 @@
 // character bigrams, sharded by token. A query is folded and cut into tokens exactly as
 // sitegen.search.tokens cuts an article (each character alone, each pair of neighbours, each
 // Latin word), and only the shards of those tokens are fetched: the articles that hold every
-// token are the candidates. Excerpts come from the result's own page, fetched for the results
-// the reader can see; an article whose text turns out not to hold the phrase (its pairs stood
-// apart) is dropped there. The facet column (each article's category and source) is read only
+// token are the candidates. A long phrase is pinned by its rarest pairs: the articles that hold
+// its RAREST rarest hold the rest too but for a few (a shard tells how many articles hold each
+// token, so the others' postings, a third of all articles for 发展, are never fetched).
+// Excerpts come from the result's own page, fetched for the results the reader can see; an
+// article whose text turns out not to hold the phrase (its pairs stood apart) is dropped there. The facet column (each article's category and source) is read only
 // to filter, or to count once the filters are opened. Nothing leaves the site and nothing runs
 // on a server.
 //
@@ -16,7 +18,7 @@
 // then newest first) is each part's, newest part first; facet counts add up. A part that cannot
 // be reached is named, and the rest are shown.
 
-const VERSION = 2;
+const VERSION = 3;
 const [UNIGRAM, BIGRAM, WORD] = [1, 2, 3];
 const [GAPS, BITMAP, OUTSIDE, RICE] = [0, 1, 2, 3];
 const RUN_RANGES = [
@@ -27,6 +29,12 @@ const RUN_RANGES = [
 const ALNUM = /^[\p{L}\p{N}]$/u;
 const [OTHER, RUN, WORDY] = [0, 1, 2];
 const PAGE = 10;
+// The pairs of a phrase whose every article is fetched: its three rarest give the candidates of
+// all its pairs but for a few in a hundred (measured at 75,000 articles a part).
+const RAREST = 3;
+// A token held by this few articles in all is in its shard in every part (its postings take
+// under EXTERNAL bytes there): using it too costs nothing.
+const FREE = 256;
 
 // --- the index's files --------------------------------------------------------------------------
 
@@ -252,12 +260,14 @@ function postings(kind, bytes) {
   return ids;
 }
 
-// A token's postings in one segment (s/: the base, t/: the tail, its ids stored less `first`).
-async function lookupIn(index, folder, bits, first, token) {
+// A token in one segment (s/: the base, t/: the tail, its ids stored less `first`): how many
+// articles hold it, those whose title does, and every one (null: in its own file, p/).
+async function entryIn(index, folder, bits, first, token) {
+  const none = { count: 0, all: [], title: [] };
   const digits = Math.ceil(bits / 4);
   const shard = (token >>> (32 - bits)).toString(16).padStart(digits, "0");
   const bytes = await index.load(`${folder}/${shard}.bin`);
-  if (!bytes) return { all: [], title: [] };
+  if (!bytes) return none;
   if (bytes[0] !== VERSION) throw new Error(`shard ${shard}: version ${bytes[0]}`);
   for (let at = 1, current = 0; at < bytes.length; ) {
     let gap, head;
@@ -279,21 +289,40 @@ async function lookupIn(index, folder, bits, first, token) {
     if (current > token) break;
     if (current < token) continue;
     const moved = (ids) => (first ? ids.map((id) => id + first) : ids);
-    if (kind !== OUTSIDE) return { all: moved(postings(kind, data)), title: moved(title) };
-    const own = await index.load(`p/${token.toString(16).padStart(8, "0")}.bin`);
-    return { all: own ? postings(own[1], own.subarray(2)) : [], title };
+    if (kind === OUTSIDE) return { count: varint(data, 0)[0], all: null, title };
+    const all = moved(postings(kind, data));
+    return { count: all.length, all, title: moved(title) };
   }
-  return { all: [], title: [] };
+  return none;
 }
 
-// A token's postings: every article that holds it, and those whose title does (base, then tail).
-async function lookup(index, token) {
-  const none = { all: [], title: [] };
+// A token in one index (base and tail): how many articles hold it, those whose title does, and
+// `all()`, every one (the base's own file is fetched then, only for the tokens a search uses).
+async function held(index, token) {
+  const none = { count: 0, all: [], title: [] };
   const [base, tail] = await Promise.all([
-    index.tail > 0 ? lookupIn(index, "s", index.shard_bits, 0, token) : none,
-    index.tail < index.docs ? lookupIn(index, "t", index.tail_bits, index.tail, token) : none,
+    index.tail > 0 ? entryIn(index, "s", index.shard_bits, 0, token) : none,
+    index.tail < index.docs ? entryIn(index, "t", index.tail_bits, index.tail, token) : none,
   ]);
-  return { all: base.all.concat(tail.all), title: base.title.concat(tail.title) };
+  const own = async () => {
+    const data = await index.load(`p/${token.toString(16).padStart(8, "0")}.bin`);
+    return data ? postings(data[1], data.subarray(2)) : [];
+  };
+  const all = async () => (base.all ?? (await own())).concat(tail.all);
+  return { count: base.count + tail.count, title: base.title.concat(tail.title), all };
+}
+
+// The tokens whose every article a search fetches: each phrase's RAREST rarest (by the articles
+// that hold them in all parts, as one index would count them) and those held by at most FREE.
+function used(phrases, totals) {
+  const chosen = new Set();
+  for (const { tokens } of phrases) {
+    const rarest = [...tokens].sort((a, b) => totals.get(a) - totals.get(b) || a - b);
+    rarest.forEach((token, i) => {
+      if (i < RAREST || totals.get(token) <= FREE) chosen.add(token);
+    });
+  }
+  return chosen;
 }
 
 function intersect(lists) {
@@ -348,7 +377,14 @@ function countsOf(index, ids, groupOf, filters) {
  * filters (the page asks when the filters are opened); `missing`, the parts not reached. */
 export async function find(query, filters = {}, sort = "") {
   const { indexes, missing } = await reached();
-  const found = await Promise.all(indexes.map((index) => findIn(index, query, filters, sort)));
+  await folded(indexes[0], query); // folding is the same in every part (OpenCC's): read once
+  const phrases = phrasesOf(query, indexes[0].fold);
+  const tokens = [...new Set(phrases.flatMap((p) => p.tokens))];
+  const entries = await Promise.all(indexes.map((index) => Promise.all(tokens.map((t) => held(index, t)))));
+  const totals = new Map(tokens.map((t, i) => [t, entries.reduce((sum, part) => sum + part[i].count, 0)]));
+  const chosen = used(phrases, totals);
+  const pinning = tokens.map((t) => chosen.has(t));
+  const found = await Promise.all(indexes.map((index, n) => findIn(index, entries[n], pinning, filters, sort)));
   const titled = sort === "date" ? [] : found.flatMap((part) => part.titled);
   const results = [...titled, ...found.flatMap((part) => part.rest)];
   const counts = async () => {
@@ -360,20 +396,17 @@ export async function find(query, filters = {}, sort = "") {
     }
     return sums;
   };
-  return { phrases: found[0].phrases, results, counts, index: indexes[0], missing };
+  return { phrases, results, counts, index: indexes[0], missing };
 }
 
-// One index's part of a search: its title hits and the rest (all in `rest` with sort "date").
-async function findIn(index, query, filters, sort) {
-  await folded(index, query);
-  const phrases = phrasesOf(query, index.fold);
+// One index's part of a search, from its entries of the query's tokens (`pinning`: those whose
+// every article is fetched): its title hits and the rest (all in `rest` with sort "date").
+async function findIn(index, entries, pinning, filters, sort) {
   let candidates = [];
   let inTitle = new Set();
-  if (phrases.length) {
-    const tokens = [...new Set(phrases.flatMap((p) => p.tokens))];
-    const found = await Promise.all(tokens.map((token) => lookup(index, token)));
-    candidates = intersect(found.map((f) => f.all));
-    inTitle = new Set(intersect(found.map((f) => f.title)));
+  if (entries.length) {
+    candidates = intersect(await Promise.all(entries.filter((_, i) => pinning[i]).map((e) => e.all())));
+    inTitle = new Set(intersect(entries.map((e) => e.title)));
   }
   let kept = candidates;
   if (Object.keys(filters).length) {
@@ -387,7 +420,7 @@ async function findIn(index, query, filters, sort) {
   const titled = sort === "date" ? [] : kept.filter((result) => inTitle.has(result.id));
   const rest = sort === "date" ? kept : kept.filter((result) => !inTitle.has(result.id));
   const counts = async () => countsOf(index, candidates, await groupsOf(index, candidates), filters);
-  return { phrases, titled, rest, counts };
+  return { titled, rest, counts };
 }
 
 // The first trail, whole: its levels come first among the group's category paths.
