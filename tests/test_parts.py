@@ -132,6 +132,16 @@ def test_parts_json_lists_every_part_on_the_front_door(archive: Path) -> None:
     assert not (archive / "build/p2023/parts.json").exists()
 
 
+def test_a_closed_parts_search_index_has_no_tail_and_the_open_one_has(archive: Path) -> None:
+    """A part with an end grows no more: a query would fetch its tail's files for nothing."""
+    tails = {}
+    for name in ("main", "p2023", "p2024"):
+        folder = archive / "build" / name / "search-index"
+        index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        tails[name] = (index["tail"] == index["docs"], (folder / "t").exists())
+    assert tails == {"main": (True, False), "p2023": (True, False), "p2024": (False, True)}
+
+
 def test_each_part_links_under_its_own_address(archive: Path) -> None:
     page = (archive / "build/p2024/2024/02/c1/index.html").read_text(encoding="utf-8")
     assert 'href="/archive-2024/' in page

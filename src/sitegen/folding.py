@@ -9,6 +9,7 @@ the same story. A leaf: normalizing imports it without loading any of search's w
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -80,3 +81,32 @@ def fold_points(text: str) -> npt.NDArray[np.uint32]:
 def fold(text: str) -> str:
     """The text as the index sees it (search.js folds a query the same way)."""
     return fold_points(text).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+OTHER, RUN, WORDY = 0, 1, 2
+
+
+def _every_character() -> str:
+    """All of Unicode's code points, in order, as one string (lone surrogates included)."""
+    return np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _run_characters(every: str) -> list[str]:
+    """The letters and numbers of RUN_RANGES (Unicode category L or N)."""
+    category = unicodedata.category
+    return [c for low, high in RUN_RANGES for c in every[low:high] if category(c)[0] in "LN"]
+
+
+@cache
+def classes() -> npt.NDArray[np.uint8]:
+    """Each code point's class: RUN (a run character), WORDY (another letter or digit), OTHER.
+
+    A regular expression finds the letters and digits (`[^\\W_]` is exactly str.isalnum), a
+    tenth of the time of asking each of the 1.1 million code points in Python: every build that
+    indexes or sketches starts with this table."""
+    every = _every_character()
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for match in re.finditer(r"[^\W_]+", every):
+        table[match.start() : match.end()] = WORDY
+    table[[ord(c) for c in _run_characters(every)]] = RUN
+    return table

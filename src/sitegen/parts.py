@@ -163,6 +163,12 @@ def part_config(config: SiteConfig, part: Part) -> SiteConfig:
     return replace(config, base_url=part.base_url or config.base_url, part=part.name, parts=parts)
 
 
+def closed(config: SiteConfig) -> bool:
+    """Whether the part this configuration builds has an end: it grows no more (but for a late
+    arrival), so its search index has no tail (search.format), which every query would fetch."""
+    return any(part.name == config.part and part.end is not None for part in config.parts)
+
+
 def part_output(output: Path, part: Part) -> Path:
     """Each part's folder under the build's output."""
     return output / part.name

@@ -30,7 +30,6 @@ list and an edit recomputes only the lists it touches.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -40,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen.arrays import sorted_unique
-from sitegen.folding import fold as search_fold
+from sitegen.folding import OTHER, classes, fold_points
 from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
@@ -71,16 +70,15 @@ def _permutations() -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     return a, b
 
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
+def _letters(text: str) -> npt.NDArray[np.uint32]:
+    """Letters and digits only, folded as search folds them (ｑ３ → q3, 發展 → 发展): looked up in
+    search's table of classes, a third of the time of a regular expression over the folded text."""
+    points = fold_points(text)
+    return points[classes()[points] != OTHER]
 
 
-def fold(text: str) -> str:
-    """Letters and digits only, folded as search folds them (ｑ３ → q3, 發展 → 发展)."""
-    return _NOT_ALNUM.sub("", search_fold(text))
-
-
-def _points(text: str) -> npt.NDArray[np.uint64]:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+def _text(letters: npt.NDArray[np.uint32]) -> str:
+    return letters.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _shingles(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -132,15 +130,17 @@ def sketch(title: str, text: str, wanted: Sketching = SKETCH_ALL) -> Sketch:
 
     A text too short for MinHash (a video's one-line caption, an empty page) is a copy only of
     one with the same title and the same text: `exact` digests both, folded."""
-    folded = fold(text)
-    points = _points(folded)
+    letters = _letters(text)
+    points = letters.astype(np.uint64)
     topics = _topics(points) if wanted.topics and len(points) > 1 else b""
     if not wanted.copies:
         return Sketch(topics=topics)
     shingles = _shingles(points)
     if len(shingles) >= MIN_SHINGLES:
         return Sketch(minhash=_minhash(shingles), topics=topics, size=len(shingles))
-    exact = hashlib.blake2b(f"{fold(title)}\0{folded}".encode(), digest_size=8).digest()
+    exact = hashlib.blake2b(
+        f"{_text(_letters(title))}\0{_text(letters)}".encode(), digest_size=8
+    ).digest()
     return Sketch(exact=exact, topics=topics)
 
 

@@ -41,8 +41,13 @@ def drop_title_heading(root: etree._Element, title: str) -> None:
 
 
 def drop_empty(root: etree._Element) -> None:
-    """Empty paragraphs and wrappers go, innermost first, so that emptied parents go too."""
+    """Empty paragraphs and wrappers go, innermost first, so that emptied parents go too.
+
+    An element whose own text is not blank keeps (most paragraphs): only the others' whole text
+    is read, which serializes the subtree."""
     for element in reversed(list(root.iterdescendants(*_DROP_WHEN_EMPTY))):
+        if not is_space(element.text or ""):
+            continue
         if is_space(text_of(element)) and next(element.iter(*_SOLID), None) is None:
             remove(element)
 

@@ -13,10 +13,11 @@ import hashlib
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sitegen.cache import ArticleCache, Bodies
 from sitegen.code import SEARCH, digest
+from sitegen.config import SiteConfig
+from sitegen.parts import closed
 from sitegen.pipeline.report import Progress, quiet
 from sitegen.site import Site
 
@@ -32,7 +33,7 @@ def code() -> str:
 
 def update_index(
     site: Site,
-    tz: ZoneInfo,
+    config: SiteConfig,
     cache: ArticleCache,
     bodies: Bodies,
     output: Path,
@@ -46,6 +47,7 @@ def update_index(
     from sitegen.search.writer import SearchIndex
 
     by_url = {site.urls[i]: site.articles[i] for i in site.leads}  # a story is found once
+    tz = config.tz
     docs = [doc_of(site.articles[i], site.urls[i], site.source_of[i], tz) for i in site.leads]
 
     def text(doc: Doc) -> str:
@@ -53,7 +55,7 @@ def update_index(
         return text_of(article, bodies.text(article))
 
     def update(state: Path) -> Changes:
-        index = SearchIndex(state, jobs)
+        index = SearchIndex(state, jobs, closed(config))
         return index.update(folder, docs, text, lambda done, total: progress("search", done, total))
 
     if cache.folder is None or cache.read_only:

@@ -333,7 +333,7 @@ class Session:
                 if self.config.search.enabled and (place.whole or gone or emitted.rendered):
                     report.search = search_step.update_index(
                         site,
-                        self.config.tz,
+                        self.config,
                         self.cache,
                         self.bodies,
                         self.output,

@@ -16,7 +16,9 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     (`t/`, ids from "tail", the articles past the last whole TAIL_SEGMENT: a day's new articles
     change its `2 ** tail_bits` files, not the base's thousands; the tail joins the base when the
     archive passes the next multiple, so where it starts is a function of the number of articles
-    and a build from scratch writes the same files). In a tail shard ids are stored less "tail".
+    and a build from scratch writes the same files). A closed part (one whose span has an end) grows
+    no more: its index is all base ("tail" is "docs"), and a query fetches no tail file of it.
+    In a tail shard ids are stored less "tail".
     The base has more shards as it grows (`shard_bits`: SHARD_BITS up to 32,768 articles, one bit
     more per doubling past it), so a shard stays a few KB: a query fetches one per token and part.
     A shard holds the tokens whose top `shard_bits` (`tail_bits`) bits are <shard>, ascending: per token a varint of the
@@ -116,9 +118,9 @@ def base_bits(docs: int) -> int:
     return max(SHARD_BITS, (docs - 1).bit_length() - 3)
 
 
-def segments(docs: int) -> tuple[Segment, Segment]:
-    """The base and the tail of an index of `docs` articles."""
-    first = docs - docs % TAIL_SEGMENT
+def segments(docs: int, closed: bool = False) -> tuple[Segment, Segment]:
+    """The base and the tail of an index of `docs` articles (a closed part's: all base)."""
+    first = docs if closed else docs - docs % TAIL_SEGMENT
     return Segment("s", base_bits(first), 0), Segment("t", TAIL_BITS, first)
 
 
@@ -248,8 +250,9 @@ def meta_rows(folder: Path, block: int) -> list[list[object]]:
 def lookup(folder: Path, token: int) -> tuple[Ids, Ids]:
     """A token's postings in the index in `folder`: (every article, articles by title), base
     then tail, as search.js reads them (the tests ask the index this way)."""
-    docs = json.loads((folder / INDEX).read_bytes())["docs"]
-    found = [_lookup_in(folder, segment, token) for segment in segments(docs)]
+    index = json.loads((folder / INDEX).read_bytes())
+    held = segments(index["docs"], index["tail"] == index["docs"])
+    found = [_lookup_in(folder, segment, token) for segment in held]
     return (
         np.concatenate([f[0] for f in found]).astype(np.uint32),
         np.concatenate([f[1] for f in found]).astype(np.uint32),

@@ -128,13 +128,13 @@ def _spilled(path: Path, p: int) -> npt.NDArray[np.uint32]:
 
 
 def merge_partitions(
-    partitions: list[int], spill: Path, out: Path, docs: int
+    partitions: list[int], spill: Path, out: Path, docs: int, closed: bool
 ) -> tuple[list[str], list[str]]:
     """Read partitions' pairs back, sorted by token (ids stay ascending), write their shards
     (the base's, or the tail's for TAIL); returns the files they made and those of them written."""
     produced: list[str] = []
     written: list[str] = []
-    base, tail = fmt.segments(docs)
+    base, tail = fmt.segments(docs, closed)
     for p in partitions:
         folder = _merge_partition(p, spill, out, tail if p == TAIL else base)
         produced.extend(folder.produced)

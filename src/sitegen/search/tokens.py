@@ -11,47 +11,14 @@ step then drops, never lose one.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import cache
-
 import numpy as np
 import numpy.typing as npt
 
 from sitegen.arrays import sorted_unique
-from sitegen.folding import RUN_RANGES, fold_points
+from sitegen.folding import RUN, WORDY, classes, fold_points
 
 UNIGRAM, BIGRAM, WORD = 1, 2, 3
 Tokens = npt.NDArray[np.uint32]
-
-
-OTHER, RUN, WORDY = 0, 1, 2
-
-
-def _every_character() -> str:
-    """All of Unicode's code points, in order, as one string (lone surrogates included)."""
-    return np.arange(0x110000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-
-
-def _run_characters(every: str) -> list[str]:
-    """The letters and numbers of RUN_RANGES (Unicode category L or N)."""
-    category = unicodedata.category
-    return [c for low, high in RUN_RANGES for c in every[low:high] if category(c)[0] in "LN"]
-
-
-@cache
-def _classes() -> npt.NDArray[np.uint8]:
-    """Each code point's class: RUN (a run character), WORDY (another letter or digit), OTHER.
-
-    A regular expression finds the letters and digits (`[^\\W_]` is exactly str.isalnum), a
-    tenth of the time of asking each of the 1.1 million code points in Python: every build that
-    indexes starts with this table."""
-    every = _every_character()
-    table = np.zeros(0x110000, dtype=np.uint8)
-    for match in re.finditer(r"[^\W_]+", every):
-        table[match.start() : match.end()] = WORDY
-    table[[ord(c) for c in _run_characters(every)]] = RUN
-    return table
 
 
 def _mix(
@@ -80,12 +47,12 @@ def _parts(
     points: npt.NDArray[np.uint32],
 ) -> tuple[list[int], npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """A folded text's code points, which of them are run characters, and its words' hashes."""
-    classes = _classes()[points]
-    wordy = np.concatenate(([False], classes == WORDY, [False]))
+    kinds = classes()[points]
+    wordy = np.concatenate(([False], kinds == WORDY, [False]))
     edges = np.flatnonzero(wordy[1:] != wordy[:-1]).tolist()
     folded = points.tobytes().decode("utf-32-le", "surrogatepass") if edges else ""
     words = [fnv1a(folded[start:end]) for start, end in zip(edges[::2], edges[1::2], strict=True)]
-    return words, points, classes == RUN
+    return words, points, kinds == RUN
 
 
 def _hashed(

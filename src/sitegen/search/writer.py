@@ -82,9 +82,10 @@ def ordered(docs: Sequence[Doc]) -> list[Doc]:
 class SearchIndex:
     """One output's search index, and its state in the folder `state` (the cache's)."""
 
-    def __init__(self, state: Path, jobs: int = 1) -> None:
+    def __init__(self, state: Path, jobs: int = 1, closed: bool = False) -> None:
         self.state_path = state
         self.jobs = jobs
+        self.closed = closed  # a closed part's: all base (format.segments)
 
     def _load(self) -> _State:
         try:
@@ -110,7 +111,7 @@ class SearchIndex:
         out = Folder(folder)
         current = _index_value(out, "digest")
         same_start = [u for u, _, _ in state.ids] == [u for u, _, _ in ids[: len(state.ids)]]
-        tail = fmt.segments(len(docs))[1].first
+        tail = fmt.segments(len(docs), self.closed)[1].first
         full = not (
             state.salt == salt
             and current is not None
@@ -128,7 +129,7 @@ class SearchIndex:
                 full, out = True, Folder(folder)
         if dirty is None:
             dirty = self._from_scratch(out, docs, text_of, progress)
-        _write_tables(out, docs, dirty, digest)
+        _write_tables(out, docs, dirty, digest, fmt.segments(len(docs), self.closed))
         sizes = dict(state.sizes) if not full else {}
         if full:  # whatever the index does not hold any more (fewer articles, another version)
             made = set(out.produced)
@@ -165,7 +166,7 @@ class SearchIndex:
         simplified()
         chunk = postings.CHUNK
         jobs = jobs_for(len(docs), self.jobs, PARALLEL_FROM)
-        tail = fmt.segments(len(docs))[1].first
+        tail = fmt.segments(len(docs), self.closed)[1].first
         try:
             starts = list(range(0, len(docs), chunk))
             spilled = map_chunks(
@@ -181,6 +182,7 @@ class SearchIndex:
                 spill,
                 out.path,
                 len(docs),
+                self.closed,
                 size=1,
             )
             for produced, written in merged:
@@ -205,7 +207,7 @@ class SearchIndex:
                 texts[block] = postings.load_texts(work / "texts" / f"{block}.pickle")
             return texts[block]
 
-        segments = fmt.segments(len(docs))
+        segments = fmt.segments(len(docs), self.closed)
         gained: dict[fmt.Segment, dict[int, list[tuple[int, bool]]]] = {
             s: defaultdict(list) for s in segments
         }
@@ -247,7 +249,9 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _write_tables(out: Folder, docs: list[Doc], dirty: set[int], digest: str) -> None:
+def _write_tables(
+    out: Folder, docs: list[Doc], dirty: set[int], digest: str, segments: tuple[fmt.Segment, ...]
+) -> None:
     groups = sorted({(d.source, d.categories) for d in docs})
     sources = sorted({source for source, _ in groups})
     categories = sorted({path for _, paths in groups for path in paths})
@@ -273,8 +277,8 @@ def _write_tables(out: Folder, docs: list[Doc], dirty: set[int], digest: str) ->
         "version": fmt.VERSION,
         "digest": digest,
         "docs": len(docs),
-        "shard_bits": fmt.segments(len(docs))[0].bits,
-        "tail": fmt.segments(len(docs))[1].first,
+        "shard_bits": segments[0].bits,
+        "tail": segments[1].first,
         "tail_bits": fmt.TAIL_BITS,
         "meta_block": fmt.META_BLOCK,
         "facet_block": fmt.FACET_BLOCK,
