@@ -37,7 +37,10 @@ SEED = "000_f847cc9c3667cd96.txt"
 SEED_URL = "/2022/03/000_f847cc9c3667cd96/"
 OTHER_URL = "/2021/12/001_c31c58ede6f3a8cb/"
 CATEGORY = "/categories/金融/新浪财经/"
-DEADLINE = 10.0
+# How long a test waits before it calls the server hung: a guard, not a timing. stop() alone may
+# wait 5 s for the watcher and 10 s for a rebuild in flight; a loaded machine (load 8-10 on 2 cores)
+# made 10 s too short for Ctrl-C to a whole `sitegen serve --watch`.
+DEADLINE = 30.0
 
 
 def article(title: str, date: str, text: str) -> str:
