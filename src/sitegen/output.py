@@ -295,7 +295,10 @@ class Staging(_Folder):
         self._background.submit(lambda: self._write(relative, destination, data))
 
     def flush(self) -> None:
-        written = self._background.wait()
+        self._tally(self._background.wait())
+
+    def _tally(self, written: list[bool]) -> None:
+        """Count files by `_write`'s answers: written, or kept as they were."""
         self.stats.written += sum(written)
         self.stats.unchanged += len(written) - sum(written)
 
@@ -349,10 +352,12 @@ class Staging(_Folder):
         """Copy a static folder's files (`static_files`) verbatim (following symlinks, so nothing
         outside is linked in); at once, in order: a later folder's file replaces an earlier's."""
         self.flush()
-        for relative in files:
-            written = self._write(relative, self.full(relative), (source / relative).read_bytes())
-            self.stats.written += written
-            self.stats.unchanged += not written
+        self._tally(
+            [
+                self._write(relative, self.full(relative), (source / relative).read_bytes())
+                for relative in files
+            ]
+        )
 
     def prune(self, stale: set[str]) -> None:
         """Remove the twin's files the new output no longer has, and folders left empty."""

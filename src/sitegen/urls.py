@@ -45,7 +45,7 @@ def _pieces(pattern: str) -> tuple[str, frozenset[str], bool] | None:
     template = "".join(
         "{" + piece + "}" if n % 2 else piece.replace("}", "}}") for n, piece in enumerate(pieces)
     )
-    names_file = "." in re.sub(r"\{\w+\}", "", pattern.rstrip("/").rsplit("/", 1)[-1])
+    names_file = "." in _PLACEHOLDER.sub("", pattern.rstrip("/").rsplit("/", 1)[-1])
     return template, frozenset(names), names_file
 
 
