@@ -83,7 +83,10 @@ TAIL_BITS = 8
 FOLD_FILL = 512  # a tar record
 META_BLOCK = 32
 FACET_BLOCK = 4096
-EXTERNAL = 1024
+# A list of more goes to its own file (p/): at 75,000 articles a part, 2,048 rather than 1,024
+# puts 4,201 of 7,639 lists in their shards: 46 B an article less in the tar (a p/ file costs a
+# 512-byte header and ~256 of padding), a shard 2.7 KB rather than 2.3 (a query fetches one a token)
+EXTERNAL = 2048
 
 
 class Entry(NamedTuple):
