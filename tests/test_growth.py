@@ -74,6 +74,20 @@ def test_new_articles_change_only_the_tail_until_it_joins_the_base_as_from_scrat
         assert fmt.candidates(folder, query(f"第{n}篇")).tolist() == [n]
 
 
+def test_the_tail_has_a_shard_for_about_four_articles_and_grows_as_from_scratch(
+    tmp_path: Path,
+) -> None:
+    docs = [doc(n) for n in range(9)]
+    index, folder = SearchIndex(tmp_path / "state"), tmp_path / "index"
+    for n, shards in ((2, 1), (4, 1), (5, 2), (8, 2), (9, 4)):  # one file, not 256, for a tiny site
+        assert index.update(folder, docs[:n], text_of).full == (n == 2)
+        assert len(list((folder / "t").iterdir())) == shards
+        fresh = tmp_path / f"fresh-{n}"
+        SearchIndex(tmp_path / f"fresh-state-{n}").update(fresh, docs[:n], text_of)
+        assert tree_digest(fresh) == tree_digest(folder), n
+    assert fmt.candidates(folder, query("第7篇")).tolist() == [7]
+
+
 def test_a_tail_update_keeps_the_bases_own_file_of_the_same_token(tmp_path: Path) -> None:
     base, tail = fmt.segments(fmt.TAIL_SEGMENT * 9 + 3)
     token = 0x12345678

@@ -10,6 +10,7 @@ import pytest
 
 from sitegen.config import load_config
 from sitegen.errors import ConfigError
+from sitegen.pages.across import hashed
 from sitegen.size import measure
 from sitegen.url_record import RECORD_FILE
 
@@ -326,6 +327,69 @@ def test_every_link_resolves_across_parts(archive: Path) -> None:
                 assert any(resolve(f, b, target) for b, f in roots.items()), (path, target)
             if base != "/archive/" and page.find(".//footer") is not None:
                 assert "/archive/" in targets, path
+
+
+ROOTS = {"main": "/archive/", "p2023": "/archive-2023/", "p2024": "/archive-2024/"}
+
+
+def held(folder: Path, key: str) -> int:
+    """How many articles of the list whose page is `key` a part's part-counts/ says it holds
+    (sitegen.pages.across), read as parts.js reads it."""
+    bits = json.loads((folder / "part-counts/index.json").read_bytes())["bits"]
+    h = hashed(key)
+    data = (folder / f"part-counts/{h >> (48 - bits):x}.bin").read_bytes()
+    assert data[0] == 1
+    entries = {data[i : i + 6]: data[i + 6 : i + 10] for i in range(1, len(data), 10)}
+    return int.from_bytes(entries.get(h.to_bytes(6, "big"), b"\0"), "big")
+
+
+def test_each_part_counts_its_lists_for_the_others_and_every_link_they_make_resolves(
+    archive: Path,
+) -> None:
+    """Every list page asking the other parts (its data-key) is counted in its own part as the
+    page counts it; in each other part, a count where that part has the page, none where it has
+    not: parts.js links a part's page of the list only where the part counts it. The archive's
+    years and months in part-counts/index.json are each a page of their part, counted as it
+    says."""
+    asked: dict[str, dict[str, int]] = {}
+    for name in ROOTS:
+        folder = archive / "build" / name
+        for path in html_files(folder):
+            page = parse(path)
+            for more in page.xpath("//main//p[@data-key]"):
+                # without JavaScript: this part's, it says, and parts.json lists every part
+                assert more.xpath("a/@href") == ["https://user.github.io/archive/parts.json"]
+                if "data-archive" not in more.attrib:
+                    said = page.find_class("list-stats")[0].text_content()  # the first: its own
+                    asked.setdefault(more.get("data-key"), {})[name] = int(said.split()[1])
+    assert {"/categories/金融/", "/tags/两会/", "/archives/2023/", "/archives/2023/10/"} <= set(
+        asked
+    )
+    assert asked["/archives/2023/"] == {"main": 2, "p2023": 1}
+    for key, counts in asked.items():
+        for name, base in ROOTS.items():
+            folder = archive / "build" / name
+            assert held(folder, key) == counts.get(name, 0), (name, key)
+            assert bool(resolve(folder, base, base + key[1:])) == (name in counts), (name, key)
+    for name, base in ROOTS.items():
+        folder = archive / "build" / name
+        index = json.loads((folder / "part-counts/index.json").read_bytes())
+        for _, year_path, months in index["years"]:
+            assert resolve(folder, base, base + year_path[1:]), (name, year_path)
+            for _, month_path, count in months:
+                assert held(folder, month_path) == count > 0, (name, month_path)
+                assert resolve(folder, base, base + month_path[1:]), (name, month_path)
+    assert [row[0] for row in index["years"]] == [2024]  # p2024's
+
+
+def test_without_parts_nothing_is_counted_for_other_parts(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text(SITE, encoding="utf-8")
+    write(tmp_path / "content", ARTICLES)
+    build(tmp_path)
+    assert not (tmp_path / "build/part-counts").exists()
+    assert not (tmp_path / "build/parts.js").exists()
+    for path in html_files(tmp_path / "build"):
+        assert "parts" not in path.read_text(encoding="utf-8"), path
 
 
 def test_a_tiny_size_limit_proposes_the_next_span_and_fails_naming_the_part(tmp_path: Path) -> None:

@@ -158,3 +158,86 @@ def test_an_unreachable_part_is_named_and_the_rest_shown(served: str, page: Page
     assert "无法连接" in status
     assert found == [path for path in whole if not re.match(r"2023/(09|1[0-2])/", path)]
     assert len(found) < len(whole)
+
+
+def resolves(page: Page, hrefs: list[str]) -> None:
+    """Each link parts.js made lands on a page of the server (every part's folder)."""
+    for href in hrefs:
+        assert page.request.get(href).ok, href
+
+
+def years(page: Page) -> list[str]:
+    """The archive page's years and months, as its list reads: 2024年 20 篇 12月 2 篇…"""
+    return page.locator(".years").inner_text().split()
+
+
+def test_the_archive_page_shows_every_parts_years_each_linking_into_its_part(
+    served: str, page: Page
+) -> None:
+    """On any part, the archive's years, months and chart are the whole archive's (as one site
+    shows them), each month linking into the part whose span holds it."""
+    page.goto(f"{served}/one/archives/")
+    whole, cells = years(page), page.locator(".chart-grid a").count()
+    for part in ("archive", "archive-2023", "archive-2024"):
+        page.goto(f"{served}/{part}/archives/")
+        expect(page.locator("[data-key]")).to_contain_text("全档案共 60 篇", timeout=WAIT_MS)
+        assert years(page) == whole
+        assert page.locator(".chart-grid a").count() == cells
+        months = page.locator(".years .months a, .chart-grid a").evaluate_all(
+            "as => as.map(a => a.href)"
+        )
+        for href in months:
+            year, month = map(int, re.findall(r"/(\d{4})/(\d{2})/$", href)[0])
+            holder = "archive-2024" if year == 2024 else "archive"
+            if (year, month) >= (2023, 9) and year == 2023:
+                holder = "archive-2023"
+            assert href.startswith(f"{served}/{holder}/archives/"), href
+        links = page.locator("[data-key] a, .years a").evaluate_all("as => as.map(a => a.href)")
+        resolves(page, links + months)
+    cell = page.locator(".chart-grid a").first
+    month = (cell.get_attribute("title") or "").split("：")[0]
+    cell.click()
+    expect(page.locator("h1")).to_have_text(month, timeout=WAIT_MS)
+
+
+def category_count(page: Page, url: str) -> int:
+    page.goto(url)
+    return int(
+        re.findall(r"共 (\d+) 篇", page.locator(".list-stats:not([data-key])").inner_text())[0]
+    )
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_a_category_page_says_how_many_of_its_articles_the_other_parts_hold(
+    served: str, page: Page, category: str
+) -> None:
+    whole = category_count(page, f"{served}/one/categories/{category}/")
+    here = category_count(page, f"{served}/archive-2023/categories/{category}/")
+    more = page.locator("[data-key]")
+    expect(more).to_contain_text(f"本档案的其他部分另有 {whole - here} 篇", timeout=WAIT_MS)
+    links = more.locator("a")
+    hrefs = links.evaluate_all("as => as.map(a => a.href)")
+    assert [unquote(urlsplit(h).path) for h in hrefs] == [
+        f"/{part}/categories/{category}/" for part in ("archive", "archive-2024")
+    ]
+    resolves(page, hrefs)
+    counted = [int(n) for n in re.findall(r"(\d+) 篇", more.inner_text())[1:]]
+    assert counted == [category_count(page, href) for href in hrefs]
+
+
+def test_an_unreachable_part_is_reported_on_lists_and_the_archive(served: str, page: Page) -> None:
+    page.route(re.compile(r".*/archive-2023/part-counts/.*"), lambda route: route.abort())
+    page.goto(f"{served}/archive-2024/categories/金融/")
+    more = page.locator("[data-key]")
+    expect(more).to_contain_text("无法连接本档案的部分 p2023", timeout=WAIT_MS)
+    assert "其中的文章未计入" in more.inner_text()
+    assert urlsplit(more.locator("a").first.get_attribute("href") or "").path == (
+        "/archive/categories/%E9%87%91%E8%9E%8D/"
+    )
+    page.goto(f"{served}/archive/archives/")
+    expect(more).to_contain_text("无法连接本档案的部分 p2023", timeout=WAIT_MS)
+    assert "2023-09-01 至 2023-12-31" in more.inner_text()
+    assert not any(
+        re.search(r"/2023/(09|1[0-2])/", href)
+        for href in more.page.locator(".chart-grid a").evaluate_all("as => as.map(a => a.href)")
+    )

@@ -29,6 +29,9 @@ def test_serve_watch_serves_every_part_and_rebuilds_an_edited_one(tmp_path: Path
         assert shows(server, "/archive-2024/2024/02/c1/", "文章c1")
         assert f'href="{address}/archive/"' in page(server, "/archive-2024/").text  # older part
         assert page(server, "/archive-2024/2023/10/b3/").status == 404  # each part its own
+        counts = json.loads(page(server, "/archive-2023/part-counts/index.json").text)
+        assert [year for year, _, _ in counts["years"]] == [2023]  # what other parts read
+        assert page(server, "/archive-2024/parts.js").status == 200
         edited = tmp_path / "content/b3.md"
         text = edited.read_text(encoding="utf-8").replace("晚到的文章", "晚到的文章（改过了）")
         edited.write_text(text, encoding="utf-8")

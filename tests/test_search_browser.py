@@ -418,14 +418,14 @@ def test_every_article_containing_a_phrase_is_found(sites: dict[str, Served], pa
 
 
 def test_a_phrase_fetches_the_postings_of_its_rarest_pairs_only(tmp_path: Path, page: Page) -> None:
-    """推动, 质量 and 发展 in every one of 9,300 articles: their postings are long enough for
+    """推动, 质量 and 发展 in every one of 17,500 articles: their postings are long enough for
     files of their own (as a third of a real part's articles hold 发展). A search for the phrase
     reads their counts in their shards and pins its candidates with its rarer pairs; a search for
     发展 alone fetches its file."""
     start = datetime(2024, 1, 1, tzinfo=UTC)
-    texts = {f"/a{n}/": "推动工作，讲质量，谋发展。" for n in range(9300)}
+    texts = {f"/a{n}/": "推动工作，讲质量，谋发展。" for n in range(17500)}
     texts["/a7/"] += "推动高质量发展。"
-    texts["/a9000/"] += "带动高质量发展。"  # holds every pair, 推动 apart: a candidate
+    texts["/a16000/"] += "带动高质量发展。"  # holds every pair, 推动 apart: a candidate
     docs = [
         Doc(url, f"第{n}号", start + timedelta(minutes=n), "2024-01-01", 2024, "", (), url)
         for n, url in enumerate(texts)
@@ -444,9 +444,9 @@ def test_a_phrase_fetches_the_postings_of_its_rarest_pairs_only(tmp_path: Path, 
         fetched: list[str] = []
         page.on("request", lambda request: fetched.append(request.url))
         ask = """async (q) => (await (await import("./search.js")).find(q)).results.map((r) => r.id)"""
-        assert sorted(page.evaluate(ask, "推动高质量发展")) == [7, 9000]
+        assert sorted(page.evaluate(ask, "推动高质量发展")) == [7, 16000]
         assert not [url for url in fetched if "/p/" in url]
-        assert len(page.evaluate(ask, "发展")) == 9300
+        assert len(page.evaluate(ask, "发展")) == 17500
         own = [url.split("/search-index/")[1] for url in fetched if "/p/" in url]
         assert own == [fmt.outside_path(tokens.query("发展")[0])]
     finally:

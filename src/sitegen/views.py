@@ -206,11 +206,13 @@ class SiteView:
 class PartsView:
     """An archive in parts, as a page's footer links it: this part's name, the older parts'
     homes (static links go to older parts only: they never move), and the front door's
-    parts.json, which the page reads to link the newer ones."""
+    parts.json, which the page reads to link the newer ones; this part's span, as lists say
+    what they show of the archive."""
 
     name: str
     older: tuple[Link, ...]
     listing: str
+    span: str
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.kinds import Kind
 from sitegen.models import Page
-from sitegen.pages import articles, data, documents, feeds, lists, sitemap, taxonomies
+from sitegen.pages import across, articles, data, documents, feeds, lists, sitemap, taxonomies
 from sitegen.pages.fixed import not_found_page, redirect_pages, search_page, withdrawn_pages
 from sitegen.pages.lists import HOME_PAGES
 from sitegen.pages.shared import BodyOf, Views, digest, own_body
@@ -101,7 +101,7 @@ def _all_pages(views: Views) -> list[Page]:
         *feeds.feed_pages(views),
         *(data.data_pages(views) if config.data.enabled else ()),
     ]
-    return [*pages, *sitemap.sitemap_pages(views, pages)]
+    return [*pages, *sitemap.sitemap_pages(views, pages), *across.count_pages(views, pages)]
 
 
 def plan(

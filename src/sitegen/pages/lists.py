@@ -9,6 +9,7 @@ from typing import Any
 
 from sitegen.chart import month_chart
 from sitegen.models import Page
+from sitegen.pages import across
 from sitegen.pages.feeds import category_feed_link
 from sitegen.pages.shared import Views, pagination, ready
 from sitegen.site import filed_in
@@ -134,6 +135,9 @@ def context(url: str, data: ListPage, views: Views) -> dict[str, Any]:
         if data.quotes
         else (),
         "neighbours": data.neighbours,
+        "across": across.key(views, url)
+        if across.asked(views, data.kind, data.pagination.current == 1)
+        else "",
     }
 
 
@@ -251,6 +255,7 @@ def links_page(
         total=len(members),
         latest=False,
         more=None,
+        across=across.key(views, url) if across.asked(views, kind, True) else "",
     )
 
 
@@ -281,4 +286,5 @@ def archives_page(views: Views) -> Page:
         years=years_views,
         chart=chart,
         total=total,
+        across=across.key(views, url) if views.config.parts else "",
     )

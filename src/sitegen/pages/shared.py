@@ -84,7 +84,8 @@ def _parts_view(config: SiteConfig) -> PartsView | None:
     if not config.parts:
         return None
     older = tuple(Link(text, href) for text, href in parts.older(config))
-    return PartsView(config.part, older, parts.listing_url(config))
+    own = next(part for part in config.parts if part.name == config.part)
+    return PartsView(config.part, older, parts.listing_url(config), parts.span_text(own))
 
 
 class Views:

@@ -1,4 +1,4 @@
-"""The index on disk, version 3: what search.js reads, and nothing it does not need.
+"""The index on disk, version 4: what search.js reads, and nothing it does not need.
 
 Documents have ids 0…n-1 in date order, oldest first (ties by URL), so ids are a pure function
 of the set of documents and a new article appends. Every file is canonical: the same documents
@@ -10,11 +10,12 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
      "sources": [source…], "categories": [category path…] (sorted),
      "groups": [[source's index, [category path's index…]]…] (the distinct pairs, sorted; an
      article's first trail comes first, each level a path: "金融", "金融 › 新浪财经"…),
-     "fold": [block…] (the blocks that have a folding file)}
+     "fold": [[first block, last block]…] (each folding file's)}
 `s/<shard>.bin`, `t/<shard>.bin`
     Two segments of ids, each sharded by token: the base (`s/`, ids below "tail") and the tail
     (`t/`, ids from "tail", the articles past the last whole TAIL_SEGMENT: a day's new articles
-    change its `2 ** tail_bits` files, not the base's thousands; the tail joins the base when the
+    change its `2 ** tail_bits` files, not the base's thousands (a file for about 4 of its articles,
+    so a small site writes a few); the tail joins the base when the
     archive passes the next multiple, so where it starts is a function of the number of articles
     and a build from scratch writes the same files). A closed part (one whose span has an end) grows
     no more: its index is all base ("tail" is "docs"), and a query fetches no tail file of it.
@@ -37,7 +38,9 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     Per article of ids block·facet_block…: its group's index, uint16 little endian, gzipped.
 `fold/<block>.txt`
     Traditional → Simplified (OpenCC's characters), pairs of characters without separators: every
-    pair whose Traditional or Simplified character has the code point block (code point >> 8).
+    pair whose Traditional or Simplified character has a code point block (code point >> 8) from
+    <block> to the file's last (index.json's "fold"). Neighbouring blocks share a file while it
+    stays within FOLD_FILL bytes: 314 files of ~190 bytes cost a tar 1 KB each; 114 cost 136 KB.
     So search.js fetches a few small files to fold a query's characters, and with them every pair
     that folds to one of them, to mark a hit written in either script.
 
@@ -69,16 +72,21 @@ from sitegen.search.codes import encode_runs as encode_runs
 from sitegen.search.codes import read_varint as read_varint
 from sitegen.search.codes import sliced, varint
 
-VERSION = 3
+VERSION = 4
 SHARD_BITS = 12  # the fewest: a base of up to 32,768 articles (base_bits)
 TAIL_SEGMENT = 1024  # the tail holds fewer articles than this: its bitmaps stay within EXTERNAL
-# 256 files: what one new article changes of the index (with a meta block and index.json). A
-# query fetches one tail shard per token (in every part of an archive in parts): a full tail is
-# ~1.4 KB an article, so 256 shards keep one within ~6 KB, as a base shard (16 held ~90 KB).
+# At most 256 files: what one new article changes of the index (with a meta block and
+# index.json). A query fetches one tail shard per token (in every part of an archive in parts): a
+# full tail is ~1.4 KB an article, so 256 shards keep one within ~6 KB, as a base shard (16 held
+# ~90 KB); a shorter tail has fewer (tail_bits).
 TAIL_BITS = 8
+FOLD_FILL = 512  # a tar record
 META_BLOCK = 32
 FACET_BLOCK = 4096
-EXTERNAL = 1024
+# A list of more goes to its own file (p/): at 75,000 articles a part, 2,048 rather than 1,024
+# puts 4,201 of 7,639 lists in their shards: 46 B an article less in the tar (a p/ file costs a
+# 512-byte header and ~256 of padding), a shard 2.7 KB rather than 2.3 (a query fetches one a token)
+EXTERNAL = 2048
 
 
 class Entry(NamedTuple):
@@ -105,7 +113,7 @@ class Segment(NamedTuple):
         return self.folder == "s"
 
     def shard_of(self, token: int) -> int:
-        return token >> (32 - self.bits)
+        return token >> (32 - self.bits)  # 0 bits: one shard, 0
 
     def path(self, shard: int) -> str:
         return f"{self.folder}/{shard:0{-(-self.bits // 4)}x}.bin"
@@ -118,10 +126,17 @@ def base_bits(docs: int) -> int:
     return max(SHARD_BITS, (docs - 1).bit_length() - 3)
 
 
+def tail_bits(docs: int) -> int:
+    """The tail's shard bits for a tail of `docs` articles: a shard for about 4 (~6 KB, as a full
+    tail's 256), up to TAIL_BITS. A 2-article site writes one file, not 256; the bits change 8
+    times on the way to a full tail (the tail is made anew then: at most its own files)."""
+    return max(0, min(TAIL_BITS, (docs - 1).bit_length() - 2))
+
+
 def segments(docs: int, closed: bool = False) -> tuple[Segment, Segment]:
     """The base and the tail of an index of `docs` articles (a closed part's: all base)."""
     first = docs if closed else docs - docs % TAIL_SEGMENT
-    return Segment("s", base_bits(first), 0), Segment("t", TAIL_BITS, first)
+    return Segment("s", base_bits(first), 0), Segment("t", tail_bits(docs - first), first)
 
 
 def entry(
@@ -251,7 +266,7 @@ def lookup(folder: Path, token: int) -> tuple[Ids, Ids]:
     """A token's postings in the index in `folder`: (every article, articles by title), base
     then tail, as search.js reads them (the tests ask the index this way)."""
     index = json.loads((folder / INDEX).read_bytes())
-    held = segments(index["docs"], index["tail"] == index["docs"])
+    held = Segment("s", index["shard_bits"], 0), Segment("t", index["tail_bits"], index["tail"])
     found = [_lookup_in(folder, segment, token) for segment in held]
     return (
         np.concatenate([f[0] for f in found]).astype(np.uint32),

@@ -226,16 +226,17 @@ def update_shards(
     by_shard: dict[int, set[int]],
     gained: dict[int, list[tuple[int, bool]]],
     lost: dict[int, list[int]],
+    fresh: bool = False,
 ) -> None:
     """The segment's shards with the tokens (by shard) their documents (ids less its first)
-    gained or lost; the new postings of every token encoded at once (a call per token would
-    cost more than the codes themselves)."""
+    gained or lost (`fresh`: into empty shards, whatever the folder holds); the new postings of
+    every token encoded at once (a call per token would cost more than the codes themselves)."""
     shards: dict[int, dict[int, fmt.Entry]] = {}
     kept: list[tuple[int, int]] = []
     lists: list[fmt.Ids] = []
     titles: list[fmt.Ids] = []
     for shard, affected in sorted(by_shard.items()):
-        data = out.read(segment.path(shard))
+        data = None if fresh else out.read(segment.path(shard))
         entries = shards[shard] = fmt.decode_shard(data) if data else {}
         for token in sorted(affected):
             ids, title = _held(out, token, entries.get(token))

@@ -111,36 +111,38 @@ class SearchIndex:
         out = Folder(folder)
         current = _index_value(out, "digest")
         same_start = [u for u, _, _ in state.ids] == [u for u, _, _ in ids[: len(state.ids)]]
-        tail = fmt.segments(len(docs), self.closed)[1].first
+        tail = fmt.segments(len(docs), self.closed)[1]
         full = not (
             state.salt == salt
             and current is not None
             and current == state.digest
             and same_start
-            and state.tail == tail
+            and state.tail == tail.first
         )
+        # the tail grew past a power of two: its shards are others, made anew from its texts
+        new_tail = tail.bits != fmt.tail_bits(len(state.ids) - state.tail)
         # Until this update is done, the state matches no index: one cut short is made anew.
         write_atomically(self.state_path / "state.pickle", pickle.dumps(_State()))
         dirty = None
         if not full:
             try:
-                dirty = self._incremental(out, docs, state.ids, text_of)
+                dirty = self._incremental(out, docs, state.ids, text_of, new_tail)
             except fmt.FormatError:  # a damaged file or state: made anew, like everything else
                 full, out = True, Folder(folder)
         if dirty is None:
             dirty = self._from_scratch(out, docs, text_of, progress)
         _write_tables(out, docs, dirty, digest, fmt.segments(len(docs), self.closed))
         sizes = dict(state.sizes) if not full else {}
-        if full:  # whatever the index does not hold any more (fewer articles, another version)
-            made = set(out.produced)
+        if full or new_tail:  # whatever the index does not hold any more (fewer articles, another
+            made = set(out.produced)  # version, the tail's old shards)
             for path in _files(folder):
-                if path not in made:
+                if path not in made and (full or path.startswith("t/")):
                     out.drop(path)
         for path in out.removed:
             sizes.pop(path, None)
         for path in out.produced if full else out.written:
             sizes[path] = (folder / path).stat().st_size
-        new_state = _State(STATE_VERSION, salt, digest, ids, tail, sizes)
+        new_state = _State(STATE_VERSION, salt, digest, ids, tail.first, sizes)
         write_atomically(self.state_path / "state.pickle", pickle.dumps(new_state))
         return Changes(
             len(docs),
@@ -194,12 +196,22 @@ class SearchIndex:
         return set(range(-(-len(docs) // fmt.META_BLOCK)))
 
     def _incremental(
-        self, out: Folder, docs: list[Doc], old: list[tuple[str, str, str]], text_of: TextOf
+        self,
+        out: Folder,
+        docs: list[Doc],
+        old: list[tuple[str, str, str]],
+        text_of: TextOf,
+        new_tail: bool,
     ) -> set[int]:
-        """Only the tokens that edited and added documents gained or lost; returns the meta
-        blocks that hold a changed document."""
+        """Only the tokens that edited and added documents gained or lost (with `new_tail`, the
+        tail's every token, into empty shards); returns the meta blocks that hold a changed
+        document."""
         work, chunk = self.state_path, postings.CHUNK
-        changed = [i for i, doc in enumerate(docs) if i >= len(old) or old[i] != doc.key]
+        segments = fmt.segments(len(docs), self.closed)
+        anew = segments[1].first if new_tail else len(docs)  # from here on, in no shard yet
+        changed = [
+            i for i, doc in enumerate(docs) if i >= len(old) or old[i] != doc.key or i >= anew
+        ]
         texts: dict[int, list[tuple[str, str, bytes]]] = {}
 
         def chunk_texts(block: int) -> list[tuple[str, str, bytes]]:
@@ -207,14 +219,13 @@ class SearchIndex:
                 texts[block] = postings.load_texts(work / "texts" / f"{block}.pickle")
             return texts[block]
 
-        segments = fmt.segments(len(docs), self.closed)
         gained: dict[fmt.Segment, dict[int, list[tuple[int, bool]]]] = {
             s: defaultdict(list) for s in segments
         }
         lost: dict[fmt.Segment, dict[int, list[int]]] = {s: defaultdict(list) for s in segments}
         for i in changed:
             stored = chunk_texts(i // chunk)
-            was = postings.stored_tokens(stored, i, old[i][0]) if i < len(old) else {}
+            was = postings.stored_tokens(stored, i, old[i][0]) if i < min(len(old), anew) else {}
             text = text_of(docs[i])
             now = postings.as_dict(*postings.token_pairs(docs[i].title, text))
             record = (docs[i].url, docs[i].title, zlib.compress(text.encode("utf-8"), 1))
@@ -227,7 +238,8 @@ class SearchIndex:
             by_shard: dict[int, set[int]] = defaultdict(set)
             for token in gained[segment].keys() | lost[segment].keys():
                 by_shard[segment.shard_of(token)].add(token)
-            postings.update_shards(out, segment, by_shard, gained[segment], lost[segment])
+            fresh = new_tail and segment is segments[1]
+            postings.update_shards(out, segment, by_shard, gained[segment], lost[segment], fresh)
         for block, records in texts.items():
             write_atomically(work / "texts" / f"{block}.pickle", pickle.dumps(records))
         return {i // fmt.META_BLOCK for i in changed}
@@ -279,18 +291,18 @@ def _write_tables(
         "docs": len(docs),
         "shard_bits": segments[0].bits,
         "tail": segments[1].first,
-        "tail_bits": fmt.TAIL_BITS,
+        "tail_bits": segments[1].bits,
         "meta_block": fmt.META_BLOCK,
         "facet_block": fmt.FACET_BLOCK,
         "years": years,
         "sources": sources,
         "categories": categories,
         "groups": listed,
-        "fold": sorted(_fold_blocks()),
+        "fold": [[first, last] for first, last, _ in _fold_files()],
     }
     out.put(fmt.INDEX, _json(index))
-    for block, pairs in sorted(_fold_blocks().items()):
-        out.put(fmt.fold_path(block), "".join(pairs).encode("utf-8"))
+    for first, _, pairs in _fold_files():
+        out.put(fmt.fold_path(first), pairs)
 
 
 @cache
@@ -301,6 +313,20 @@ def _fold_blocks() -> dict[int, list[str]]:
         for block in sorted({point >> 8, ord(folded) >> 8}):
             blocks[block].append(chr(point) + folded)
     return dict(blocks)
+
+
+@cache
+def _fold_files() -> list[tuple[int, int, bytes]]:
+    """The folding files: (first block, last block, their pairs), neighbouring blocks together
+    while a file stays within FOLD_FILL bytes."""
+    files: list[tuple[int, int, bytes]] = []
+    for block, pairs in sorted(_fold_blocks().items()):
+        data = "".join(pairs).encode("utf-8")
+        if files and len(files[-1][2]) + len(data) <= fmt.FOLD_FILL:
+            files[-1] = (files[-1][0], block, files[-1][2] + data)
+        else:
+            files.append((block, block, data))
+    return files
 
 
 def _files(folder: Path) -> list[str]:

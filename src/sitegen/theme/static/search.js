@@ -18,7 +18,7 @@
 // then newest first) is each part's, newest part first; facet counts add up. A part that cannot
 // be reached is named, and the rest are shown.
 
-const VERSION = 3;
+const VERSION = 4;
 const [UNIGRAM, BIGRAM, WORD] = [1, 2, 3];
 const [GAPS, BITMAP, OUTSIDE, RICE] = [0, 1, 2, 3];
 const RUN_RANGES = [
@@ -76,7 +76,7 @@ function open(url = indexUrl, pages = base) {
     const made = load("index.json", "json").then((index) => {
       if (!index || index.version !== VERSION) throw new Error(`search index version ${index?.version}, want ${VERSION}`);
       const groups = index.groups.map(([source, paths]) => [index.sources[source], paths.map((p) => index.categories[p])]);
-      return { ...index, groups, fold: new Map(), folds: new Set(index.fold), load, base: pages };
+      return { ...index, groups, fold: new Map(), folds: index.fold, load, base: pages };
     });
     made.catch(() => opened.delete(url));
     opened.set(url, made);
@@ -131,10 +131,11 @@ async function catalog() {
   return { years: years.map((year) => [year]), sources: union("sources"), categories: union("categories"), missing, fold: indexes[0].fold };
 }
 
-// Load the folding pairs of these characters' blocks (those that have any) into index.fold.
+// Load the folding pairs of these characters' blocks (the files that hold them) into index.fold.
 async function loadFolding(index, chars) {
-  const blocks = [...new Set(chars.map((c) => c.codePointAt(0) >> 8))].filter((b) => index.folds.has(b));
-  const texts = await Promise.all(blocks.map((b) => index.load(`fold/${b.toString(16)}.txt`, "text")));
+  const fileOf = (block) => index.folds.find(([first, last]) => first <= block && block <= last)?.[0];
+  const files = [...new Set(chars.map((c) => fileOf(c.codePointAt(0) >> 8)))].filter((f) => f !== undefined);
+  const texts = await Promise.all(files.map((f) => index.load(`fold/${f.toString(16)}.txt`, "text")));
   for (const text of texts) {
     const pairs = [...(text ?? "")];
     for (let i = 0; i + 1 < pairs.length; i += 2) index.fold.set(pairs[i], pairs[i + 1]);
@@ -265,7 +266,7 @@ function postings(kind, bytes) {
 async function entryIn(index, folder, bits, first, token) {
   const none = { count: 0, all: [], title: [] };
   const digits = Math.ceil(bits / 4);
-  const shard = (token >>> (32 - bits)).toString(16).padStart(digits, "0");
+  const shard = (bits ? token >>> (32 - bits) : 0).toString(16).padStart(digits, "0"); // >>> 32 is >>> 0
   const bytes = await index.load(`${folder}/${shard}.bin`);
   if (!bytes) return none;
   if (bytes[0] !== VERSION) throw new Error(`shard ${shard}: version ${bytes[0]}`);

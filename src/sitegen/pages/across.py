@@ -1,0 +1,107 @@
+"""What the other parts of an archive in parts read of this one (sitegen.parts), family "ready":
+its months and lists counted, so that any part's archive page shows every year and a list page
+says how many of its articles the other parts hold, and links there. Pure.
+
+parts.json stays still (the front door is the oldest part, closed), so the counts, which change
+daily, are each part's own, in `part-counts/`, fetched by `parts.js` when a page loads, as search
+fetches each part's index:
+
+`index.json`
+    {"version", "bits", "years": [[year, its page, [[month, its page, articles]…]]…] (newest
+    first)}: the archive page's chart and years across parts.
+`<shard>.bin`
+    Every list this part has a page of (a category, tag, source, document, issuing body, year,
+    month): its page's path under the part's address (the same in every part: names' URLs are
+    the archive's) hashed to 48 bits (FNV-1a, 64 bits, the top 48), and its articles, in
+    `2 ** bits` shards by the hash's top bits: the version byte, then per list, by hash, the
+    hash (6 bytes) and the count (4), big-endian. 10 bytes a list, so a page fetches one small
+    file a part.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from sitegen.models import Page
+from sitegen.pages.shared import Views, ready
+
+FOLDER = "part-counts"
+VERSION = 1
+PER_SHARD = 512  # lists: a shard stays within ~5 KB
+_MASK = (1 << 64) - 1
+
+
+def key(views: Views, url: str) -> str:
+    """A page's path under its part's address, as its links write it: the same page in every
+    part has the same key, and a part's address plus the key is that page."""
+    return views.urls.href(url)[len(views.urls.base_path.rstrip("/")) :]
+
+
+def hashed(text: str) -> int:
+    """A key's 48 bits (parts.js hashes the same way): one false count in a part of 100,000
+    lists comes once in ~3 billion page views."""
+    h = 0xCBF29CE484222325
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x100000001B3) & _MASK
+    return h >> 16
+
+
+# Lists that ask no other part: home's (the footer links the other parts' homes), and the index of
+# tags (a list of lists).
+_UNASKED = ("home", "tags")
+
+
+def asked(views: Views, kind: str, first: bool) -> bool:
+    """Whether a list's page asks the other parts how many of its articles they hold: its first
+    page, in an archive in parts."""
+    return bool(views.config.parts) and first and kind not in _UNASKED
+
+
+def counted(pages: list[Page]) -> Iterator[tuple[str, int]]:
+    """Each asking list's page and its articles, as the page says them (sitegen.pages.lists: a
+    list's pages, and a page of counted links, a year's)."""
+    for page in pages:
+        if page.template != "list.html" or page.kind in _UNASKED:
+            continue
+        if page.family == "ready":
+            yield page.url, dict(page.data)["total"]
+        elif page.data.pagination.current == 1:
+            yield page.url, page.data.count
+
+
+def bits(lists: int) -> int:
+    """How many bits of a key's hash pick its shard: a shard holds PER_SHARD lists or fewer."""
+    return max(0, -(-lists // PER_SHARD) - 1).bit_length()
+
+
+def count_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
+    """`part-counts/` and `parts.js` of a part; nothing without parts."""
+    if not views.config.parts:
+        return
+    urls, site = views.urls, views.site
+    shards = bits(sum(1 for _ in counted(pages)))
+    years: dict[int, list[list[object]]] = {}
+    for month in site.months:
+        row = [month.month, key(views, urls.month(month.year, month.month)), len(month.articles)]
+        years.setdefault(month.year, []).append(row)
+    table = [[year, key(views, urls.year(year)), months] for year, months in years.items()]
+    raw = json.dumps(
+        {"version": VERSION, "bits": shards, "years": table},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    url = f"/{FOLDER}/index.json"
+    yield ready(url, "counts", "", views.key(url, raw), None, raw=raw.encode("utf-8"))
+    held: list[list[tuple[int, int]]] = [[] for _ in range(1 << shards)]
+    for page_url, count in counted(pages):
+        h = hashed(key(views, page_url))
+        held[h >> (48 - shards)].append((h, count))
+    for n, entries in enumerate(held):
+        data = bytes([VERSION]) + b"".join(
+            h.to_bytes(6, "big") + count.to_bytes(4, "big") for h, count in sorted(entries)
+        )
+        url = f"/{FOLDER}/{n:x}.bin"
+        yield ready(url, "counts", "", views.key(url, data), None, raw=data)
+    url = "/parts.js"
+    yield ready(url, "script", "parts.js", views.key(url), None)
