@@ -13,7 +13,7 @@ import pytest
 from sitegen import cache as cache_module
 from sitegen.cache import ArticleCache
 from sitegen.config import SiteConfig
-from sitegen.pipeline import PARALLEL_FROM, build
+from sitegen.pipeline import PARALLEL_FROM, Session, build
 from sitegen.url_record import RECORD_FILE
 
 from .conftest import REPO, SEEDS, make_config
@@ -199,6 +199,41 @@ def test_an_incremental_build_equals_a_clean_build_byte_for_byte(
     shutil.copy(site.root / RECORD_FILE, clean.root / RECORD_FILE)  # the same URLs given
     build(clean, cache=False)
     assert tree_digest(site.output_path) == tree_digest(clean.output_path)
+
+
+def _same_as_clean(site: SiteConfig, clean_root: Path) -> None:
+    """A build from scratch of the same files and URL record gives the same bytes and record."""
+    clean = replace(site, root=clean_root, content_dir=str(site.content_path))
+    clean.root.mkdir()
+    shutil.copy(site.root / RECORD_FILE, clean.root / RECORD_FILE)
+    build(clean, cache=False)
+    assert tree_digest(site.output_path) == tree_digest(clean.output_path)
+    assert (site.root / RECORD_FILE).read_bytes() == (clean.root / RECORD_FILE).read_bytes()
+
+
+def test_edits_in_place_swapped_into_the_last_site_build_what_a_clean_build_does(
+    site: SiteConfig, tmp_path: Path
+) -> None:
+    more = sorted((site.content_path / "more").iterdir())
+    body, title, category = more[3], more[4], more[5]
+    build(site)  # no record read: the next build, given the one it left, makes the site anew
+    for _ in range(2):  # then each edit to a body is swapped into the site the last left
+        text = body.read_text(encoding="utf-8")
+        body.write_text(text.replace("</p>", "另据报道，会议还研究了其他事项。</p>", 1), "utf-8")
+        session = Session(site)
+        session.build()
+    assert session.last.swapped
+    text = title.read_text(encoding="utf-8")
+    title.write_text(text.replace("title: '", "title: '修订：", 1), encoding="utf-8")
+    session = Session(site)
+    assert session.build().rendered and session.last.swapped
+    _same_as_clean(site, tmp_path / "clean")
+    text = category.read_text(encoding="utf-8")
+    category.write_text(text.replace("categories: \n", "categories: \n - 新栏目\n", 1), "utf-8")
+    session = Session(site)
+    session.build()
+    assert not session.last.swapped  # a new category: the site is made anew
+    _same_as_clean(site, tmp_path / "clean-again")
 
 
 def test_unchanged_files_keep_their_mtime_across_builds(site: SiteConfig) -> None:

@@ -24,18 +24,8 @@ from sitegen.pipeline.changes import EVERYTHING, Changes
 from sitegen.pipeline.emit import emit
 from sitegen.pipeline.places import Current
 from sitegen.render import rendering_digest
+from sitegen.site import same_place
 from sitegen.urls import Urls
-
-
-def _same_place(old: Article, new: Article) -> bool:
-    """Whether an edited article keeps its URL, its place in the lists and its related articles."""
-    return (old.date, old.slug, old.categories, old.draft, old.aliases) == (
-        new.date,
-        new.slug,
-        new.categories,
-        new.draft,
-        new.aliases,
-    )
 
 
 class Live:
@@ -131,7 +121,7 @@ class Live:
             return report
 
     def _fast(self, paths: frozenset[Path] | None) -> tuple[str, ...]:
-        """Pages of articles edited in place (same date, slug, categories), rendered at once against
+        """Pages of articles edited in place (site.same_place), rendered at once against
         the last site, so the editor sees them before the rest of the update: Hugo's fast render.
         Returns their hrefs; the update then finds their keys current and leaves them."""
         session = self.session
@@ -151,7 +141,7 @@ class Live:
             if not isinstance(new, Article):
                 continue
             i = position.get(new.source_path, -1)
-            if i >= 0 and new.digest != articles[i].digest and _same_place(articles[i], new):
+            if i >= 0 and new.digest != articles[i].digest and same_place(articles[i], new):
                 articles[i] = session.bodies.take(new)
                 edited.append(i)
         if not edited:

@@ -4,10 +4,10 @@ groups of every kind of grouping (sitegen.kinds). Pure."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import islice
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sitegen import records
 from sitegen.assign import Names, Redirect, assign, place
@@ -16,7 +16,7 @@ from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
 from sitegen.kinds import KINDS, Grouped, Kind, earliest_holders, grouped, listed_here, source_name
 from sitegen.leads import afters
-from sitegen.models import Article, CategoryPath, Stories
+from sitegen.models import Article, CategoryPath, Sketch, Stories
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
 
@@ -84,6 +84,9 @@ class Site:
     """Per article: the articles it quotes whole (a digest's), not copies of it."""
     quoted_in: tuple[tuple[int, ...], ...] = ()
     """Per article: the articles quoting it whole."""
+    ranks: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    """Per article: its place among its story's copies as the record gives it (sitegen.leads),
+    what finding its stories again needs (`swap`)."""
 
     @property
     def documents(self) -> tuple[records.Record, ...]:
@@ -226,7 +229,111 @@ def index(
         memo=found.memo,
         quotes=found.quotes,
         quoted_in=found.quoted_in,
+        ranks=tuple(placed.ranks),
     )
+
+
+# What `index` never reads of an article, only its pages show: blanked, the rest is its place.
+# The sketch is read (stories, related lists), but `swap` finds those again and compares them.
+_SHOWN_ONLY: dict[str, Any] = {
+    "title": "",
+    "updated": None,
+    "author": "",
+    "editor": "",
+    "original_title": "",
+    "image": "",
+    "body_html": "",
+    "summary": "",
+    "digest": "",
+    "warnings": (),
+    "notice": "",
+    "has_time": True,
+    "sketch": Sketch(),
+    "link": "",
+    "body_digest": "",
+    "images": (),
+    "text": "",
+}
+
+
+def same_place(old: Article, new: Article) -> bool:
+    """Whether an edited article keeps its place in the site: its URL, order, lists, groups and
+    records (all `index` reads of it but its sketch; a field added to Article counts here until
+    it is named in _SHOWN_ONLY)."""
+    return replace(old, **_SHOWN_ONLY) == replace(new, **_SHOWN_ONLY)
+
+
+def swap(
+    last: Site,
+    known: Sequence[tuple[str, str]],
+    articles: Sequence[Article],
+    old_of: Callable[[str], Article | None],
+    related: int = 3,
+    memo: stories.Memo | None = None,
+) -> Site | None:
+    """The site `index` makes of `articles` given the record `last` was made from, when they
+    are last's articles but some edited in place (`same_place`): last with them swapped in,
+    without placing, grouping and giving URLs again. A changed sketch finds the stories and
+    related lists again, which must come out as last's. None: not so (index the articles).
+
+    `last` is kept without its articles: `known` has each one's file and digest, and `old_of`
+    gives an article by its digest (the cache), for the few edited. Each one's record line
+    takes its body's new digest, which only the line of a file gone is read for (a moved
+    file), so the record it leaves gives this site again."""
+    by_path = {a.source_path: a for a in articles}
+    if len(articles) != len(known) or last.left_out:
+        return None
+    final: list[Article] = []
+    edited: dict[str, Article] = {}
+    sketched = False
+    for path, digest in known:
+        new = by_path.get(path)
+        if new is None:
+            return None
+        if new.digest != digest:
+            old = old_of(digest)
+            if old is None or not same_place(old, new):
+                return None
+            edited[path] = new
+            sketched = sketched or new.sketch != old.sketch
+        final.append(new)
+    ordered = tuple(final)
+    if sketched:
+        found = _stories(ordered, related, memo, last.ranks)
+        whole = (found.copies, found.quotes, found.quoted_in)
+        if whole != (last.copies, last.quotes, last.quoted_in) or last.related != _related(
+            ordered, last.categories, found, related
+        ):
+            return None
+        memo = found.memo
+    record = _redigested(last.record, edited)
+    return replace(last, articles=ordered, record=record, memo=memo)
+
+
+def same_given(read: UrlRecord, left: UrlRecord, present: Iterable[str]) -> bool:
+    """Whether a build given `left` gives what one given `read` did (with the same articles,
+    the files `present`): the two differ at most in the body digests of present files' lines,
+    which only a file gone is known by (assign: a moved file)."""
+    if read.keys() != left.keys():
+        return False
+    files = set(present)
+    for url, entry in left.items():
+        old = read[url]
+        if old is not entry and old != entry:
+            same = replace(old, digest=entry.digest) == entry
+            if not same or entry.kind != "article" or entry.owner[0] not in files:
+                return False
+    return True
+
+
+def _redigested(record: Mapping[str, Entry], edited: dict[str, Article]) -> dict[str, Entry]:
+    """The record with the article lines of edited files holding their bodies' digests now."""
+    lines = dict(record)
+    for url, entry in record.items():
+        new = edited.get(entry.owner[0]) if entry.kind == "article" else None
+        if new is not None and entry.digest != new.body_digest:
+            lines[url] = replace(entry, digest=new.body_digest)
+    return lines
 
 
 def _stories(

@@ -35,6 +35,7 @@ from sitegen.pipeline import search_step
 from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
 from sitegen.pipeline.changes import EVERYTHING, Changes
 from sitegen.pipeline.emit import emit
+from sitegen.pipeline.last import LastSite
 from sitegen.pipeline.manifest import Manifest
 from sitegen.pipeline.places import Place, Twin
 from sitegen.pipeline.report import Progress, Report, quiet
@@ -45,8 +46,6 @@ from sitegen.urls import Urls
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-
-    from sitegen.stories import Memo
 
 
 def check_output_folder(config: SiteConfig, output: Path) -> None:
@@ -205,20 +204,12 @@ class Session:
         self.outcomes: dict[Path, Outcome] = {}
         self.made = Made()
         self.showing = Showing()  # what the picture manifest said at the last plan
-        memo = f"related-{config.part}.pickle" if config.part else "related.pickle"
-        self.memo_path = None if folder is None else folder / memo
+        self.last = LastSite(folder, self.cache, config, drafts, read_only or not relations)
         self.keeps_record = keeps_record and not drafts and not read_only
         self.holding = holding or Holding(datetime.now(UTC))
         self.relations = relations
         self.judge = parts.judge(config, size_limit, self.holding.now) if size_limit else None
         check_output_folder(config, self.output)
-
-    @cached_property
-    def memo(self) -> Memo | None:
-        """The last build's related lists, read when a build first needs them."""
-        from sitegen.stories import Memo
-
-        return load_pickled(self.memo_path, Memo)
 
     @cached_property
     def env(self) -> Environment:
@@ -259,14 +250,16 @@ class Session:
         except ContentError as error:
             raise ContentErrors([*errors, error]) from None
         known = _learn_collation(self.cache)
+        last = self.last
+        swapped = None if errors else last.swap(rendering, text, articles)
         while True:
-            if self.relations:
-                site = index(articles, self.config, self.config.related, self.memo, given)
-                self.memo = site.memo
+            if self.relations:  # the last site, articles edited in place swapped in, or anew
+                site = swapped or index(
+                    articles, self.config, self.config.related, last.memo, given
+                )
+                last.memo, swapped = site.memo, None
             else:
                 site = index(articles, self.config, 0, None, given, relations=False)
-            if not self.cache.read_only:
-                save_pickled(self.memo_path, self.memo)
             try:
                 planned = plan_of(self.views(site, rendering))
             except UnsafePath as exc:
@@ -280,6 +273,7 @@ class Session:
             bad = {e.path.as_posix() for e in found}
             articles = [a for a in articles if a.source_path not in bad]
         _keep_collation(self.cache, known)
+        self.last.made(site, given)
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
         pages, report.shadowed = _unshadowed(planned.pages, statics.files)
@@ -344,10 +338,12 @@ class Session:
                     index = report.search.digest
                 report.pages.update(emitted.kinds)
                 if place.fits(planned.pages, statics, index, report):  # else nothing is kept
+                    kept = None
                     if self.keeps_record:  # the record it leaves, the names it had: next's input
                         kept = keep_record(self.config, self.cache.folder, site, recorded or "")
                         inputs = inputs if kept is None else inputs_of(kept)
                     place.finish(planned.pages, statics, index, report, inputs)
+                    self.last.keep(rendering, recorded, kept, place.whole)
             except BaseException:
                 place.abort()
                 raise
@@ -355,8 +351,10 @@ class Session:
             report.workers = frozenset(emitted.workers)
             report.rendered = len(emitted.rendered)
             report.rewritten = (*(page.url for page in emitted.rendered), *gone)
-            stats = place.writer.stats
-            report.written, report.unchanged = stats.written, stats.unchanged
+            report.written, report.unchanged = (
+                place.writer.stats.written,
+                place.writer.stats.unchanged,
+            )
             report.seconds = time.perf_counter() - started
             return report
 

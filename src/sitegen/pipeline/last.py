@@ -1,0 +1,109 @@
+"""What a build's index leaves for the next one: its related lists (sitegen.stories.Memo), and the
+site itself: a build whose articles were only edited in place swaps them into it
+(sitegen.site.swap) instead of indexing every article again.
+
+The site is kept in memory by the dev server's session, and in the cache beside the articles for
+the next `sitegen build`, without its articles (each one's file and digest: the cache has them),
+and serves only a build made of the same config, templates and code, options and URL record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitegen.cache import ArticleCache, load_pickled, save_pickled
+from sitegen.config import SiteConfig
+from sitegen.models import Article
+from sitegen.pages import digest
+from sitegen.site import Site, same_given, swap
+from sitegen.url_record import UrlRecord
+
+if TYPE_CHECKING:
+    from sitegen.stories import Memo
+
+
+@dataclass(frozen=True)
+class Last:
+    """A site without its articles (`known`: each one's file and digest, in order), and a
+    digest of what it was made from but them (`salt`)."""
+
+    salt: str
+    site: Site
+    known: tuple[tuple[str, str], ...]
+
+
+class LastSite:
+    """What the last index of one site's builds left, kept in the cache's `folder` (None: in
+    memory only); `reading`: a check's (nothing saved, no site kept)."""
+
+    def __init__(
+        self,
+        folder: Path | None,
+        cache: ArticleCache,
+        config: SiteConfig,
+        drafts: bool,
+        reading: bool,
+    ) -> None:
+        memo = f"related-{config.part}.pickle" if config.part else "related.pickle"
+        self.memo_path = None if folder is None else folder / memo
+        self.saves = not cache.read_only and not reading
+        fast = not reading and not config.parts  # a part's URL record is its share, read apart
+        self.path = folder / "site.pickle" if folder is not None and fast else None
+        self.cache = cache
+        self.made_of = (cache.salt, repr(config), drafts)
+        self.related = config.related
+        self._kept: Last | None = None
+        self.swapped = False  # whether the last site came of the one before, edits swapped in
+        self._site: Site | None = None  # the last site made
+        self._settles = False  # whether the record it leaves gives it again
+
+    def _salt(self, rendering: str, recorded: str) -> str:
+        return digest(*self.made_of, rendering, recorded)
+
+    @cached_property
+    def memo(self) -> Memo | None:
+        """The last build's related lists, read when a build first needs them."""
+        from sitegen import stories  # here: numpy, which a build with nothing to do never needs
+
+        return load_pickled(self.memo_path, stories.Memo)
+
+    def swap(self, rendering: str, recorded: str, articles: Sequence[Article]) -> Site | None:
+        """The last site with `articles` swapped in, when it was made of these templates
+        (`rendering`) and URL record's text (`recorded`) and `swap` can; else None."""
+        self.swapped = False
+        last = None if self.path is None else self._kept or load_pickled(self.path, Last)
+        if last is None or last.salt != self._salt(rendering, recorded):
+            return None
+        swapped = swap(last.site, last.known, articles, self._cached, self.related, self.memo)
+        self.swapped = swapped is not None
+        return swapped
+
+    def made(self, site: Site, given: UrlRecord) -> None:
+        """The site a build made of the URL record `given`, to keep once the build is kept; its
+        related lists kept at once."""
+        if self.saves:
+            save_pickled(self.memo_path, self.memo)
+        if self.path is not None:
+            self._site = site
+            self._settles = same_given(given, site.record, (a.source_path for a in site.articles))
+
+    def _cached(self, article_digest: str) -> Article | None:
+        """The article of this digest the cache holds (without its body)."""
+        return self.cache.get(self.cache.key(article_digest))
+
+    def keep(self, rendering: str, recorded: str | None, left: str | None, save: bool) -> None:
+        """Keep the site made for the next build, which reads the URL record's text this one
+        read (`recorded`), or the one it left (`left`, None: the same) when that gives the same
+        site (only bodies' digests changed: site.same_given). `save`: on disk too, for the next
+        process."""
+        site, read = self._site, (self._settles and left) or recorded
+        if self.path is not None and site is not None and read is not None:
+            known = tuple((a.source_path, a.digest) for a in site.articles)
+            bare = replace(site, articles=(), memo=None)  # the articles are the cache's
+            self._kept = Last(self._salt(rendering, read), bare, known)
+            if save:
+                save_pickled(self.path, self._kept)
