@@ -26,6 +26,7 @@ editor deletes the line. Tabs, newlines and backslashes in names are written `\\
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,7 @@ _PLAIN = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _AFTER = re.compile(r"after=([1-9][0-9]{0,8})")  # a part's name never holds "="
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # no dict each: every part's build holds the whole record
 class Entry:
     """Who owns a URL: `kind` (KINDS), `owner` (the file, or the names), `digest` (an article's
     body, so that a moved file is known), `part` (an article's part, "" on the front door),
@@ -93,6 +94,8 @@ def parse(text: str, path: Path) -> dict[str, Entry]:
             raise ContentError(path, number, f"{url} is listed twice")
         digest = fields.pop(0) if kind == "article" else ""
         part = fields.pop() if kind == "article" and len(fields) == 2 else ""
+        # the few kinds and parts one string each, not one a line (a part holds the whole record)
+        kind, part = sys.intern(kind), sys.intern(part)
         record[url] = Entry(kind, tuple(fields), digest, part, int(after[1]) if after else 0)
     return record
 
