@@ -4,7 +4,8 @@
 // articles each other part holds and links that part's page of the list; the archive page draws
 // its chart and its years from every part's months, each linking into the part that holds it. A
 // part that cannot be reached is named. Without this script the page says that it shows this
-// part's articles and links the footer's list of parts.
+// part's articles and links parts.json, the one list of every part (a part's footer links the
+// older parts only: a closed part never changes for a newer one).
 
 const VERSION = 1;
 const nav = document.getElementById("parts");
@@ -172,6 +173,6 @@ json(nav.dataset.parts).then(
   ({ parts }) => ("archive" in here.dataset ? archive(parts) : list(parts)),
   () => {
     here.textContent = "无法读取本档案的部分列表（parts.json），其他部分的文章未计入；";
-    here.append(Object.assign(document.createElement("a"), { href: "#parts", textContent: "本档案的其他部分" }), "见页脚。");
+    here.append(Object.assign(document.createElement("a"), { href: "#parts", textContent: "页脚" }), "列出了较早的部分。");
   },
 );
