@@ -15,6 +15,7 @@ top of this package; the build knows no server.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -124,6 +125,7 @@ def build_parts(
         reports.append((part, session.build(progress=progress)))
         del session
         output_file.cache_clear()  # nothing of a part outlives it: its pages' files are its own
+        gc.collect()  # nor its site: cycles (the views' memos) the next part's freeze would keep
     _clear_strays(output, config.parts)
     return reports
 
