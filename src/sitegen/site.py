@@ -87,6 +87,9 @@ class Site:
     ranks: tuple[int, ...] = field(default=(), compare=False, repr=False)
     """Per article: its place among its story's copies as the record gives it (sitegen.leads),
     what finding its stories again needs (`swap`)."""
+    akin: tuple[tuple[int, ...], ...] = field(default=(), compare=False, repr=False)
+    """Per article: the articles related to it by content alone (stories.find), which `related`
+    is made of with the category tree: what `swap` compares."""
 
     @property
     def documents(self) -> tuple[records.Record, ...]:
@@ -230,6 +233,7 @@ def index(
         quotes=found.quotes,
         quoted_in=found.quoted_in,
         ranks=tuple(placed.ranks),
+        akin=found.related,
     )
 
 
@@ -300,11 +304,9 @@ def swap(
     ordered = tuple(final)
     if sketched:
         found = _stories(ordered, related, memo, last.ranks)
-        whole = (found.copies, found.quotes, found.quoted_in)
-        if whole != (last.copies, last.quotes, last.quoted_in) or last.related != _related(
-            ordered, last.categories, found, related
-        ):
-            return None
+        whole = (found.copies, found.quotes, found.quoted_in, found.related)
+        if whole != (last.copies, last.quotes, last.quoted_in, last.akin):
+            return None  # else the related lists, made of these and the tree, are last's too
         memo = found.memo
     record = _redigested(last.record, edited)
     return replace(last, articles=ordered, record=record, memo=memo)

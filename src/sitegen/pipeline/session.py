@@ -252,6 +252,7 @@ class Session:
         known = _learn_collation(self.cache)
         last = self.last
         swapped = None if errors else last.swap(rendering, text, articles)
+        clashes = swapped is None  # a swapped site's pages have the last's URLs, which had none
         while True:
             if self.relations:  # the last site, articles edited in place swapped in, or anew
                 site = swapped or index(
@@ -264,7 +265,7 @@ class Session:
                 planned = plan_of(self.views(site, rendering))
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
-            found = [*site.left_out, *_clashes(planned.pages, site)]
+            found = [*site.left_out, *(_clashes(planned.pages, site) if clashes else [])]
             errors.extend(ContentError(root / e.path, e.line, e.message) for e in found)
             if errors and not self.skip_bad:
                 raise ContentErrors(errors)
