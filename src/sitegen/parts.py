@@ -228,11 +228,16 @@ def too_big(part: Part, size: int, limit: int, proposal: str) -> str:
     )
 
 
+def own(config: SiteConfig) -> Part:
+    """The part a part's `config` builds."""
+    return next(part for part in config.parts if part.name == config.part)
+
+
 def judge(config: SiteConfig, limit: int, now: datetime) -> Callable[[int], str]:
     """A part's verdict on its output's bytes as uploaded, before anything of it is kept: ""
     within the limit, else why the build fails (`config`: the part's; `now`: the open part
     would close today)."""
-    part = next(p for p in config.parts if p.name == config.part)
+    part = own(config)
     today = now.astimezone(config.tz).date()
     proposal = next_span(config, part, today) if part.end is None else ""
     return lambda size: too_big(part, size, limit, proposal) if size > limit else ""

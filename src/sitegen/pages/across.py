@@ -52,10 +52,10 @@ def hashed(text: str) -> int:
 _UNASKED = ("home", "tags")
 
 
-def asked(views: Views, kind: str, first: bool) -> bool:
-    """Whether a list's page asks the other parts how many of its articles they hold: its first
-    page, in an archive in parts."""
-    return bool(views.config.parts) and first and kind not in _UNASKED
+def asking(views: Views, url: str, kind: str, first: bool = True) -> str:
+    """The key a list's page asks the other parts by, how many of its articles they hold (its
+    first page, in an archive in parts); "": it asks none."""
+    return key(views, url) if views.config.parts and first and kind not in _UNASKED else ""
 
 
 def counted(pages: list[Page]) -> Iterator[tuple[str, int]]:

@@ -135,9 +135,7 @@ def context(url: str, data: ListPage, views: Views) -> dict[str, Any]:
         if data.quotes
         else (),
         "neighbours": data.neighbours,
-        "across": across.key(views, url)
-        if across.asked(views, data.kind, data.pagination.current == 1)
-        else "",
+        "across": across.asking(views, url, data.kind, data.pagination.current == 1),
     }
 
 
@@ -255,7 +253,7 @@ def links_page(
         total=len(members),
         latest=False,
         more=None,
-        across=across.key(views, url) if across.asked(views, kind, True) else "",
+        across=across.asking(views, url, kind),
     )
 
 
@@ -286,5 +284,5 @@ def archives_page(views: Views) -> Page:
         years=years_views,
         chart=chart,
         total=total,
-        across=across.key(views, url) if views.config.parts else "",
+        across=across.asking(views, url, "archives"),
     )

@@ -84,8 +84,9 @@ def _parts_view(config: SiteConfig) -> PartsView | None:
     if not config.parts:
         return None
     older = tuple(Link(text, href) for text, href in parts.older(config))
-    own = next(part for part in config.parts if part.name == config.part)
-    return PartsView(config.part, older, parts.listing_url(config), parts.span_text(own))
+    return PartsView(
+        config.part, older, parts.listing_url(config), parts.span_text(parts.own(config))
+    )
 
 
 class Views:
