@@ -22,6 +22,7 @@ from sitegen.urls import Urls
 
 if TYPE_CHECKING:
     from sitegen import stories
+    from sitegen.older import Across, Older
 
 
 UNCATEGORIZED: CategoryPath = ("未分类",)
@@ -87,6 +88,9 @@ class Site:
     ranks: tuple[int, ...] = field(default=(), compare=False, repr=False)
     """Per article: its place among its story's copies as the record gives it (sitegen.leads),
     what finding its stories again needs (`swap`)."""
+    across: Across | None = field(default=None, compare=False, repr=False)
+    """In an archive in parts, what was found over this part and the older ones (sitegen.older):
+    `related` then counts the older articles after this part's (index ≥ len(articles))."""
     akin: tuple[tuple[int, ...], ...] = field(default=(), compare=False, repr=False)
     """Per article: the articles related to it by content alone (stories.find), which `related`
     is made of with the category tree: what `swap` compares."""
@@ -179,6 +183,7 @@ def index(
     kinds: Sequence[Kind] = KINDS,
     *,
     relations: bool = True,
+    older: Older | None = None,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its lead (sitegen.leads: its earliest copy, but a published one
@@ -186,12 +191,31 @@ def index(
     where an edit can change them. Every kind of grouping is grouped (one may read another's
     groups), then those `disable_kinds` turns off are left out: no URL, no page, no link.
     Without `relations` (a check) no story nor related list is looked for, and numpy is never
-    loaded."""
+    loaded. `older`: the older parts' articles (sitegen.older), among which a part's are copied
+    and related too."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
     source_of = tuple(map(source_name, final))  # search names sources so, pages or not
-    found = _stories(final, related, memo, placed.ranks) if relations else Stories.none(len(final))
+    found = (
+        _stories(final, related, memo, placed.ranks, older)
+        if relations
+        else Stories.none(len(final))
+    )
+    leads_of = [story[0] if story else i for i, story in enumerate(found.copies)]
+    across = None
+    if older is not None and relations:
+        from sitegen.older import split
+
+        copies, across = split(found.copies, found.related, len(final), older)
+        n = len(final)
+        found = replace(
+            found,
+            copies=copies,
+            related=found.related[:n],
+            quotes=tuple(tuple(j for j in q if j < n) for q in found.quotes[:n]),
+            quoted_in=tuple(tuple(j for j in q if j < n) for q in found.quoted_in[:n]),
+        )
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = config.tz
@@ -218,7 +242,7 @@ def index(
         urls=placed.urls,
         categories=tree,
         months=month_list,
-        related=_related(final, tree, found, related),
+        related=_related(final, tree, found.related, leads_of, related),
         copies=found.copies,
         leads=leads,
         kinds=on,
@@ -234,6 +258,7 @@ def index(
         quoted_in=found.quoted_in,
         ranks=tuple(placed.ranks),
         akin=found.related,
+        across=across,
     )
 
 
@@ -339,29 +364,42 @@ def _redigested(record: Mapping[str, Entry], edited: dict[str, Article]) -> dict
 
 
 def _stories(
-    final: tuple[Article, ...], related: int, memo: stories.Memo | None, ranks: Sequence[int]
+    final: tuple[Article, ...],
+    related: int,
+    memo: stories.Memo | None,
+    ranks: Sequence[int],
+    older: Older | None = None,
 ) -> Stories:
+    """The stories and related lists of `final`, with the `older` parts' articles after them
+    (the archive's order: each part's span is older than the next's)."""
     from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
     sketches = [a.sketch for a in final]
     times = [a.date.timestamp() for a in final]
-    return stories.find(sketches, [a.id for a in final], times, related, memo, ranks)
+    ids = [a.id for a in final]
+    if older is not None:
+        sketches += older.sketches
+        times += older.times
+        ids += older.hrefs
+        ranks = [*(ranks or (0,) * len(final)), *older.ranks]
+    return stories.find(sketches, ids, times, related, memo, ranks)
 
 
 def _related(
     articles: tuple[Article, ...],
     tree: tuple[CategoryNode, ...],
-    found: Stories,
+    akin: Sequence[tuple[int, ...]],
+    story: Sequence[int],
     limit: int,
 ) -> tuple[tuple[int, ...], ...]:
-    """For "相关文章": the articles saying the most of the same things, then those of the same
-    deepest category nearest in time, alternating newer/older; never a copy of the article."""
+    """For "相关文章": the articles saying the most of the same things (`akin`), then those of
+    the same deepest category nearest in time, alternating newer/older; never a copy of the
+    article (`story`: each one's story's first copy, or itself)."""
     nodes = {node.path: node for node in _walk(tree)}
     position = {path: {i: pos for pos, i in enumerate(n.articles)} for path, n in nodes.items()}
-    story = [copies[0] if copies else i for i, copies in enumerate(found.copies)]
     result: list[tuple[int, ...]] = []
     for i, article in enumerate(articles):
-        near: list[int] = list(found.related[i])
+        near: list[int] = list(akin[i])
         if article.categories and limit > 0:
             members = nodes[article.categories[0]].articles
             pos = position[article.categories[0]].get(i)

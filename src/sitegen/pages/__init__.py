@@ -101,7 +101,12 @@ def _all_pages(views: Views) -> list[Page]:
         *feeds.feed_pages(views),
         *(data.data_pages(views) if config.data.enabled else ()),
     ]
-    return [*pages, *sitemap.sitemap_pages(views, pages), *across.count_pages(views, pages)]
+    return [
+        *pages,
+        *sitemap.sitemap_pages(views, pages),
+        *across.count_pages(views, pages),
+        *across.link_pages(views),
+    ]
 
 
 def plan(

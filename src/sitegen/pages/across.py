@@ -23,8 +23,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from sitegen import older
+from sitegen.config import SiteConfig
 from sitegen.models import Page
-from sitegen.pages.shared import Views, ready
+from sitegen.pages.shared import Views, feed_name, ready
+from sitegen.site import Site
 
 FOLDER = "part-counts"
 VERSION = 1
@@ -105,3 +108,62 @@ def count_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
         yield ready(url, "counts", "", views.key(url, data), None, raw=data)
     url = "/parts.js"
     yield ready(url, "script", "parts.js", views.key(url), None)
+
+
+def shelf(site: Site, config: SiteConfig) -> older.Shelf:
+    """This part's articles as the newer parts' builds read them (sitegen.older)."""
+    urls = site.links
+    cut = len(urls.base_path.rstrip("/"))
+    return older.shelf(
+        config.origin + urls.base_path.rstrip("/"),
+        [urls.href(url)[cut:] for url in site.urls],
+        [a.title for a in site.articles],
+        [feed_name(a) for a in site.articles],
+        [a.date.timestamp() for a in site.articles],
+        [a.sketch for a in site.articles],
+        site.ranks,
+    )
+
+
+LINKS = "part-links"
+PER_LINKS_SHARD = 64  # older articles: a shard stays within ~20 KB
+
+
+def link_pages(views: Views) -> Iterator[Page]:
+    """`part-links/` of a part after the first: what it adds to the older parts' article pages,
+    which read it when they load (static links go from newer parts to older ones only). Per older
+    article it adds to, by its key (its page's path under its part's address): this part's copies
+    of its story [[feed, page]…] and its related list over this part and the older ones
+    [[title, page]…] when one of this part's is in it (else []); pages absolute. In shards by the
+    key's hash (`hashed`), `index.json` saying how many bits pick one and how long a related list
+    is."""
+    config, site = views.config, views.site
+    if not config.parts or config.part == config.parts[0].name:
+        return
+    entries: list[tuple[str, list[list[list[str]]]]] = []
+    if site.across is not None:
+        far, n = site.across.older, len(site.articles)
+
+        def shown(j: int, text: str) -> list[str]:  # a copy by its feed, a related one by title
+            if j < n:
+                own = site.articles[j]
+                return [
+                    feed_name(own) if text == "feed" else own.title,
+                    views.urls.iri(site.urls[j]),
+                ]
+            return [far.feed(j - n) if text == "feed" else far.title(j - n), far.href(j - n)]
+
+        for k, copies, related in site.across.ahead:
+            made = [[shown(j, "feed") for j in copies], [shown(j, "title") for j in related]]
+            entries.append((far.key(k), made))
+    shards = max(0, -(-len(entries) // PER_LINKS_SHARD) - 1).bit_length()
+    raw = json.dumps({"version": VERSION, "bits": shards, "related": config.related})
+    url = f"/{LINKS}/index.json"
+    yield ready(url, "links", "", views.key(url, raw), None, raw=raw.encode("utf-8"))
+    held: list[dict[str, object]] = [{} for _ in range(1 << shards)]
+    for key_, made in entries:
+        held[hashed(key_) >> (48 - shards)][key_] = made
+    for shard, table in enumerate(held):
+        data = json.dumps(table, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        url = f"/{LINKS}/{shard:x}.json"
+        yield ready(url, "links", "", views.key(url, data), None, raw=data.encode("utf-8"))

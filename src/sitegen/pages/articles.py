@@ -14,6 +14,7 @@ from sitegen.documents import label
 from sitegen.images.place import placeholder
 from sitegen.kinds import BY_NAME
 from sitegen.models import Article, Page
+from sitegen.pages import across
 from sitegen.pages.shared import Views, display_date
 from sitegen.views import ArticleView, Link
 
@@ -109,4 +110,5 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         "head": views.head(article.title, url, None, "article", views.og_image(i)),
         "article": view,
         "related": tuple(views.card(j) for j in site.related[i]),
+        "links": across.key(views, url) if config.parts else "",
     }

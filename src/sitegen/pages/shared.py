@@ -165,30 +165,48 @@ class Views:
 
     def _token(self, i: int) -> Token:
         site = self.site
+        if i >= len(site.articles):  # an older part's (sitegen.older): its page and title
+            return digest(*self._member(i), self._far_title(i))
         return digest(site.articles[i].digest, site.urls[i], self._story(i), self.thumbnails[i])
+
+    def _far_title(self, j: int) -> str:
+        assert self.site.across is not None
+        return self.site.across.older.title(j - len(self.site.articles))
 
     def _story(self, i: int) -> str:
         """A digest of article i's story, each copy's feed and URL: made once per story, so that a
         story of n copies costs n, not n² (each copy's key holding every other)."""
-        story = self.site.copies[i]
+        story = self._copies(i)
         if not story:
             return ""
         if story[0] not in self._stories:
-            site = self.site
-            self._stories[story[0]] = digest(
-                *((feed_name(site.articles[j]), site.urls[j]) for j in story)
-            )
+            self._stories[story[0]] = digest(*map(self._member, story))
         return self._stories[story[0]]
+
+    def _copies(self, i: int) -> tuple[int, ...]:
+        """Article i's story: over this part and the older ones where an older one holds a copy
+        (indexes past this part's articles: the older ones, sitegen.older)."""
+        across = self.site.across
+        return (across and across.stories[i]) or self.site.copies[i]
+
+    def _member(self, j: int) -> tuple[str, str]:
+        """A copy's feed and URL (an older part's: its page's, absolute)."""
+        site, n = self.site, len(self.site.articles)
+        if j < n:
+            return feed_name(site.articles[j]), site.urls[j]
+        assert site.across is not None
+        return site.across.older.feed(j - n), site.across.older.href(j - n)
 
     def _also_in(self, i: int) -> tuple[tuple[Link, ...], int]:
         """Links to the first ALSO_NAMED other copies of article i's story (earliest first), each
         named by its feed, and how many more there are."""
-        site, story = self.site, self.site.copies[i]
+        story, n = self._copies(i), len(self.site.articles)
         named = tuple(islice((j for j in story if j != i), ALSO_NAMED))
-        links = tuple(
-            Link(feed_name(site.articles[j]), self.urls.href(site.urls[j])) for j in named
-        )
-        return links, max(len(story) - 1 - len(named), 0)
+        links = []
+        for j in named:
+            feed, url = self._member(j)
+            links.append(Link(feed, self.urls.href(url) if j < n else url))
+        return tuple(links), max(len(story) - 1 - len(named), 0)
 
     def _thumbnail(self, article: Article) -> tuple[str, int, int]:
         """The published thumbnail of the article's picture, as its card shows it."""
@@ -216,6 +234,10 @@ class Views:
         return self._trails[path]
 
     def card(self, i: int) -> Card:
+        """Article i as lists show it; an older part's (sitegen.older) by its title and page."""
+        if i >= len(self.site.articles):
+            href = self._member(i)[1]
+            return Card(self._far_title(i), href, "", "", "", (), "", "", "")
         if i not in self._cards:
             article = self.site.articles[i]
             local = article.date.astimezone(self.config.tz)

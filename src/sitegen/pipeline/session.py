@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import collation, parts, url_record
+from sitegen import collation, older, parts, url_record
 from sitegen.cache import CACHE_DIR, ArticleCache, Bodies, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
 from sitegen.errors import ConfigError, ContentError, ContentErrors, in_order
@@ -256,7 +256,12 @@ class Session:
         while True:
             if self.relations:  # the last site, articles edited in place swapped in, or anew
                 site = swapped or index(
-                    articles, self.config, self.config.related, last.memo, given
+                    articles,
+                    self.config,
+                    self.config.related,
+                    last.memo,
+                    given,
+                    older=older.read(self.config, self.cache.folder),
                 )
                 last.memo, swapped = site.memo, None
             else:
@@ -382,6 +387,8 @@ def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
     pictures = stamp_of(manifest_path_of(session.config))  # what `sitegen images` last learnt
     options = (session.drafts, session.skip_bad, search, held, session.holding.publish, pictures)
     made = digest(session.cache.salt, repr(session.config), rendering, options, static, articles)
+    if session.config.parts and session.relations:  # the older parts' articles it links
+        made = digest(made, older.stamps(session.config, session.cache.folder))
 
     def of(recorded: str | None) -> str:
         given = "\0unreadable" if recorded is None else record_key(session.config, recorded, names)

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitegen import url_record
+from sitegen import older, url_record
 from sitegen.assign import ARTICLE_KINDS, recorded_parts, split_record
 from sitegen.cache import Stamp, kept, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
@@ -26,6 +26,7 @@ from sitegen.content.load import discover, load_data, read_file
 from sitegen.content.normalize import parse_date
 from sitegen.errors import ContentError
 from sitegen.kinds import BY_NAME
+from sitegen.pages.across import shelf
 from sitegen.parallel import jobs_for, map_chunks
 from sitegen.parts import day_part
 from sitegen.site import Site
@@ -115,9 +116,12 @@ def _names_path(config: SiteConfig, folder: Path | None) -> Path | None:
 
 def keep_record(config: SiteConfig, folder: Path | None, site: Site, recorded: str) -> str | None:
     """Save the URL record the build leaves and the names a part's build gave URLs (the
-    record's kind and owner of each, for the next build's record_key): the record's text the
-    next build's inputs are made from, None when neither changed."""
+    record's kind and owner of each, for the next build's record_key), and a part's shelf for
+    the newer parts' builds (sitegen.older): the record's text the next build's inputs are made
+    from, None when neither changed."""
     saved = url_record.save(config.root, site.record, recorded)
+    if config.parts:
+        older.keep(folder, config.part, shelf(site, config))
     path = _names_path(config, folder)
     named = site.links.named
     used = {("category", path_) for path_ in named.categories}

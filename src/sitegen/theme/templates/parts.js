@@ -1,11 +1,13 @@
-// An archive in parts (sitegen.parts), on a list's page or the archive page: what the other parts
-// hold, read as the page loads from each part's part-counts/ (sitegen.pages.across), the parts
-// from the front door's parts.json (the footer's data-parts). A list's page says how many of its
-// articles each other part holds and links that part's page of the list; the archive page draws
-// its chart and its years from every part's months, each linking into the part that holds it. A
-// part that cannot be reached is named. Without this script the page says that it shows this
-// part's articles and links parts.json, the one list of every part (a part's footer links the
-// older parts only: a closed part never changes for a newer one).
+// An archive in parts (sitegen.parts), on a list's page, the archive page or an article's page:
+// what the other parts hold, read as the page loads from each part's part-counts/ and
+// part-links/ (sitegen.pages.across), the parts from the front door's parts.json (the footer's
+// data-parts). A list's page says how many of its articles each other part holds and links that
+// part's page of the list; the archive page draws its chart and its years from every part's
+// months, each linking into the part that holds it. A part that cannot be reached is named.
+// Without this script the page says that it shows this part's articles and links parts.json, the
+// one list of every part (a part's footer links the older parts only: a closed part never
+// changes for a newer one). An article's page links its copies and related articles in older
+// parts itself; those in newer parts are added here, from what each newer part published.
 
 const VERSION = 1;
 const nav = document.getElementById("parts");
@@ -169,9 +171,63 @@ function listYears(years, months) {
   document.querySelector(".years").replaceChildren(...sections);
 }
 
+// What a part adds to an older part's article page (its key): [copies, related] or undefined.
+async function added(part, key) {
+  const index = await json(new URL("part-links/index.json", part.url));
+  if (index.version !== VERSION) throw new Error(`${part.name}: part-links version ${index.version}`);
+  const shard = Number(hashed(key) >> BigInt(48 - index.bits)).toString(16);
+  return { limit: index.related, entry: (await json(new URL(`part-links/${shard}.json`, part.url)))[key] };
+}
+
+const anchor = ([text, href]) => Object.assign(document.createElement("a"), { href, textContent: text });
+
+// An article's page: its story's copies in the newer parts after its own (earliest first, as
+// its own part names them: ALSO named, the rest counted); its related list as the newest part
+// that changed it made it (over that part and every older one), then its own, each once. The
+// page says when it has asked (data-asked): a newer part unreachable adds nothing.
+async function article(parts, page) {
+  await addNewer(parts, page);
+  page.dataset.asked = "";
+}
+
+async function addNewer(parts, page) {
+  const newer = parts.slice(parts.findIndex((p) => p.name === nav.dataset.part) + 1);
+  const { answered } = await ask(newer, (p) => added(p, page.dataset.links));
+  const found = answered.filter(([, { entry }]) => entry);
+  const copies = found.flatMap(([, { entry }]) => entry[0]);
+  if (copies.length) {
+    const ALSO = 3;
+    let also = page.querySelector(".article-also-in");
+    if (!also) {
+      also = element("p", { class: "article-also-in", "data-more": "0" }, element("span", { class: "label" }, "也见于："));
+      page.querySelector(".article-meta").before(also);
+    }
+    const named = [...also.querySelectorAll("a")].map((a) => [a.textContent, a.getAttribute("href")]);
+    const more = Number(also.dataset.more) + Math.max(0, named.length + copies.length - ALSO);
+    const shown = [...named, ...copies].slice(0, ALSO);
+    also.replaceChildren(also.querySelector(".label"));
+    shown.forEach((copy, i) => also.append(i ? "、" : "", anchor(copy)));
+    if (more) also.append(`，另有 ${more} 处`);
+  }
+  const changed = found.filter(([, { entry }]) => entry[1].length).pop();
+  if (!changed) return;
+  const [, { limit, entry }] = changed;
+  let section = document.querySelector("section.related");
+  if (!section) {
+    section = element("section", { class: "related" }, element("h2", {}, "相关文章"), element("ul"));
+    page.after(section);
+  }
+  const own = [...section.querySelectorAll("li a")].map((a) => [a.textContent, a.getAttribute("href")]);
+  const seen = new Set();
+  const kept = [...entry[1], ...own].filter(([, href]) => !seen.has(new URL(href, location.href).href) && seen.add(new URL(href, location.href).href));
+  section.querySelector("ul").replaceChildren(...kept.slice(0, limit).map((item) => element("li", {}, anchor(item))));
+}
+
+const page = document.querySelector("[data-links]");
 json(nav.dataset.parts).then(
-  ({ parts }) => ("archive" in here.dataset ? archive(parts) : list(parts)),
+  ({ parts }) => (page ? article(parts, page) : "archive" in here.dataset ? archive(parts) : list(parts)),
   () => {
+    if (page) return;
     here.textContent = "无法读取本档案的部分列表（parts.json），其他部分的文章未计入；";
     here.append(Object.assign(document.createElement("a"), { href: "#parts", textContent: "页脚" }), "列出了较早的部分。");
   },
