@@ -4,33 +4,34 @@ places among copies) and as far as a link to them needs (their address, title an
 a part finds copies and related articles in older parts without loading their articles.
 
 Each part's build keeps its own `Shelf` in the cache (`shelf-<part>.pickle`, written only when it
-changed, so its stamp says when it did); a newer part's build reads the shelves of the parts
+changed); a newer part's build reads the shelves of the parts
 before it. Static links go from newer parts to older ones only: a closed part never changes for
 a newer one, which publishes what it adds to an older part's pages (sitegen.pages.across).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import load_pickled, save_pickled, stamp_of
+from sitegen.cache import load_pickled, save_pickled
 from sitegen.config import SiteConfig
 from sitegen.models import Sketch
+from sitegen.parts import Part
 
-_VERSION = 1
+_VERSION = 2
 
 
 @dataclass(frozen=True)
 class Shelf:
     """One part's articles, newest first: each one's page's key (its path under the part's
-    address, as links write it), title, feed (as 也见于 names it), time, sketch and place
+    address, as links write it: the reading part's config gives the address, so the dev
+    server's local one serves too), title, feed (as 也见于 names it), time, sketch and place
     among its story's copies (sitegen.leads)."""
 
     version: int
-    base: str
-    """The part's address, as links write it, without its final slash."""
     keys: tuple[str, ...]
     titles: tuple[str, ...]
     feeds: tuple[str, ...]
@@ -42,9 +43,11 @@ class Shelf:
 @dataclass(frozen=True)
 class Older:
     """The articles of every part older than the building one, newest first (the newest older
-    part's first), as one list: article k of it is `shelves`' k-th in that order."""
+    part's first), as one list: article k of it is `shelves`' k-th in that order; `bases`:
+    each shelf's part's address, without its final slash."""
 
     shelves: tuple[Shelf, ...]
+    bases: tuple[str, ...]
 
     @property
     def sketches(self) -> list[Sketch]:
@@ -61,31 +64,33 @@ class Older:
     @property
     def hrefs(self) -> list[str]:
         """Each one's page, absolute: its part's address and its key."""
-        return [shelf.base + key for shelf in self.shelves for key in shelf.keys]
+        return [
+            b + key for b, shelf in zip(self.bases, self.shelves, strict=True) for key in shelf.keys
+        ]
 
-    def at(self, k: int) -> tuple[Shelf, int]:
+    def at(self, k: int) -> tuple[int, int]:
         """The shelf article k is on, and its place there."""
-        for shelf in self.shelves:
+        for n, shelf in enumerate(self.shelves):
             if k < len(shelf.keys):
-                return shelf, k
+                return n, k
             k -= len(shelf.keys)
         raise IndexError(k)
 
     def href(self, k: int) -> str:
-        shelf, at = self.at(k)
-        return shelf.base + shelf.keys[at]
+        n, at = self.at(k)
+        return self.bases[n] + self.shelves[n].keys[at]
 
     def key(self, k: int) -> str:
-        shelf, at = self.at(k)
-        return shelf.keys[at]
+        n, at = self.at(k)
+        return self.shelves[n].keys[at]
 
     def title(self, k: int) -> str:
-        shelf, at = self.at(k)
-        return shelf.titles[at]
+        n, at = self.at(k)
+        return self.shelves[n].titles[at]
 
     def feed(self, k: int) -> str:
-        shelf, at = self.at(k)
-        return shelf.feeds[at]
+        n, at = self.at(k)
+        return self.shelves[n].feeds[at]
 
 
 def _path(folder: Path, part: str) -> Path:
@@ -93,7 +98,6 @@ def _path(folder: Path, part: str) -> Path:
 
 
 def shelf(
-    base: str,
     keys: Sequence[str],
     titles: Sequence[str],
     feeds: Sequence[str],
@@ -103,7 +107,6 @@ def shelf(
 ) -> Shelf:
     return Shelf(
         _VERSION,
-        base,
         tuple(keys),
         tuple(titles),
         tuple(feeds),
@@ -122,18 +125,26 @@ def keep(folder: Path | None, part: str, made: Shelf) -> None:
         save_pickled(path, made)
 
 
-def before(config: SiteConfig) -> list[str]:
-    """The parts older than the one `config` (a part's) builds, newest first."""
+def before(config: SiteConfig) -> list[Part]:
+    """The parts older than the one `config` (a part's, sitegen.parts.part_config: each part's
+    address written out) builds, newest first."""
     names = [part.name for part in config.parts]
-    return names[: names.index(config.part)][::-1] if config.part in names else []
+    return list(config.parts[: names.index(config.part)][::-1]) if config.part in names else []
 
 
-def stamps(config: SiteConfig, folder: Path | None) -> list[object]:
-    """What the older parts' shelves are as of now (their files' stamps): a part's output is
+def digests(config: SiteConfig, folder: Path | None) -> list[str]:
+    """What the older parts' shelves are as of now (their files' digests: a shelf comes into a
+    Pages workflow's job as a file of the job before, sitegen.scaffold): a part's output is
     made of them."""
     if folder is None:
         return []
-    return [stamp_of(_path(folder, name)) for name in before(config)]
+    found = []
+    for part in before(config):
+        try:
+            found.append(hashlib.blake2b(_path(folder, part.name).read_bytes()).hexdigest())
+        except OSError:
+            found.append("")
+    return found
 
 
 def read(config: SiteConfig, folder: Path | None) -> Older | None:
@@ -141,9 +152,12 @@ def read(config: SiteConfig, folder: Path | None) -> Older | None:
     articles are not linked until it is); None when there are none."""
     if folder is None:
         return None
-    found = (load_pickled(_path(folder, name), Shelf) for name in before(config))
-    shelves = tuple(s for s in found if s is not None and s.version == _VERSION)
-    return Older(shelves) if shelves else None
+    found = [(part, load_pickled(_path(folder, part.name), Shelf)) for part in before(config)]
+    kept = [(part, s) for part, s in found if s is not None and s.version == _VERSION]
+    if not kept:
+        return None
+    bases = tuple(part.base_url.rstrip("/") for part, _ in kept)
+    return Older(tuple(s for _, s in kept), bases)
 
 
 @dataclass(frozen=True)

@@ -235,10 +235,23 @@ jobs:
         run: |
           git fetch --quiet origin "$GITHUB_REF_NAME"
           git checkout FETCH_HEAD -- urls.txt
+      - name: Take the older parts' shelves (their articles' copies and related ones link there)
+        if: ${{ !matrix.part.front }}
+        uses: actions/download-artifact@v7
+        with:
+          pattern: shelf-*
+          path: .sitegen-cache
+          merge-multiple: true
       - name: Build this part
         env:
           BASE_URL: ${{ steps.pages.outputs.base_url }}
         run: sitegen build --part "$PART" --base-url "$BASE_URL"
+      - name: Keep this part's shelf for the newer parts' jobs
+        uses: actions/upload-artifact@v6
+        with:
+          name: shelf-${{ matrix.part.name }}
+          path: .sitegen-cache/shelf-${{ matrix.part.name }}.pickle
+          retention-days: 1
       - name: Commit the record of URLs given
         run: |
           git reset --quiet FETCH_HEAD  # the branch as it is now: the commit changes urls.txt only

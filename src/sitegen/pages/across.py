@@ -24,7 +24,6 @@ import json
 from collections.abc import Iterator
 
 from sitegen import older
-from sitegen.config import SiteConfig
 from sitegen.models import Page
 from sitegen.pages.shared import Views, feed_name, ready
 from sitegen.site import Site
@@ -110,12 +109,11 @@ def count_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
     yield ready(url, "script", "parts.js", views.key(url), None)
 
 
-def shelf(site: Site, config: SiteConfig) -> older.Shelf:
+def shelf(site: Site) -> older.Shelf:
     """This part's articles as the newer parts' builds read them (sitegen.older)."""
     urls = site.links
     cut = len(urls.base_path.rstrip("/"))
     return older.shelf(
-        config.origin + urls.base_path.rstrip("/"),
         [urls.href(url)[cut:] for url in site.urls],
         [a.title for a in site.articles],
         [feed_name(a) for a in site.articles],

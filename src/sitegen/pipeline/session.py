@@ -388,7 +388,7 @@ def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
     options = (session.drafts, session.skip_bad, search, held, session.holding.publish, pictures)
     made = digest(session.cache.salt, repr(session.config), rendering, options, static, articles)
     if session.config.parts and session.relations:  # the older parts' articles it links
-        made = digest(made, older.stamps(session.config, session.cache.folder))
+        made = digest(made, older.digests(session.config, session.cache.folder))
 
     def of(recorded: str | None) -> str:
         given = "\0unreadable" if recorded is None else record_key(session.config, recorded, names)

@@ -121,7 +121,7 @@ def keep_record(config: SiteConfig, folder: Path | None, site: Site, recorded: s
     from, None when neither changed."""
     saved = url_record.save(config.root, site.record, recorded)
     if config.parts:
-        older.keep(folder, config.part, shelf(site, config))
+        older.keep(folder, config.part, shelf(site))
     path = _names_path(config, folder)
     named = site.links.named
     used = {("category", path_) for path_ in named.categories}
