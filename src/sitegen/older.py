@@ -161,17 +161,30 @@ def read(config: SiteConfig, folder: Path | None) -> Older | None:
 
 
 @dataclass(frozen=True)
+class Far:
+    """An older part's article as a newer part's pages link it."""
+
+    key: str
+    """Its page's path under its part's address (what its page asks the newer parts by)."""
+    href: str
+    title: str
+    feed: str
+
+
+@dataclass(frozen=True)
 class Across:
     """What a part's index found across itself and the older parts (article j < n: its own j;
     j ≥ n: the older k = j - n). `stories`: per own article, its story over both, in its order,
     when an older article is in it (else ()). `ahead`: per older article this part adds to, its
     index k, this part's copies of its story (in its order) and its related list over both when
-    one of this part's articles is in it (else ()): what the older page reads when it loads."""
+    one of this part's articles is in it (else ()): what the older page reads when it loads.
+    `far`: the older articles these name, by k (the rest of the shelves, sketches and all, are
+    not kept past the index: a part holds the older parts' articles while it finds stories)."""
 
-    older: Older
     own: int
     stories: tuple[tuple[int, ...], ...]
     ahead: tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...]
+    far: dict[int, Far]
 
 
 def split(
@@ -186,10 +199,17 @@ def split(
 
     stories = tuple(story if any(j >= n for j in story) else () for story in copies[:n])
     ahead = []
+    named = {j for lists in (stories, related[:n]) for listed in lists for j in listed if j >= n}
     for k in range(n, len(copies)):
         here = tuple(j for j in copies[k] if j < n)
         listed = related[k] if any(j < n for j in related[k]) else ()
         if here or listed:
             ahead.append((k - n, here, listed))
+            named.add(k)
+            named.update(j for j in listed if j >= n)
+    far = {
+        j - n: Far(older.key(j - n), older.href(j - n), older.title(j - n), older.feed(j - n))
+        for j in sorted(named)
+    }
     own = tuple(mine(story) for story in copies[:n])
-    return own, Across(older, n, stories, tuple(ahead))
+    return own, Across(n, stories, tuple(ahead), far)

@@ -140,20 +140,18 @@ def link_pages(views: Views) -> Iterator[Page]:
         return
     entries: list[tuple[str, list[list[list[str]]]]] = []
     if site.across is not None:
-        far, n = site.across.older, len(site.articles)
+        far, n = site.across.far, len(site.articles)
 
         def shown(j: int, text: str) -> list[str]:  # a copy by its feed, a related one by title
             if j < n:
                 own = site.articles[j]
-                return [
-                    feed_name(own) if text == "feed" else own.title,
-                    views.urls.iri(site.urls[j]),
-                ]
-            return [far.feed(j - n) if text == "feed" else far.title(j - n), far.href(j - n)]
+                name = feed_name(own) if text == "feed" else own.title
+                return [name, views.urls.iri(site.urls[j])]
+            return [far[j - n].feed if text == "feed" else far[j - n].title, far[j - n].href]
 
         for k, copies, related in site.across.ahead:
             made = [[shown(j, "feed") for j in copies], [shown(j, "title") for j in related]]
-            entries.append((far.key(k), made))
+            entries.append((far[k].key, made))
     shards = max(0, -(-len(entries) // PER_LINKS_SHARD) - 1).bit_length()
     raw = json.dumps({"version": VERSION, "bits": shards, "related": config.related})
     url = f"/{LINKS}/index.json"

@@ -171,7 +171,7 @@ class Views:
 
     def _far_title(self, j: int) -> str:
         assert self.site.across is not None
-        return self.site.across.older.title(j - len(self.site.articles))
+        return self.site.across.far[j - len(self.site.articles)].title
 
     def _story(self, i: int) -> str:
         """A digest of article i's story, each copy's feed and URL: made once per story, so that a
@@ -195,7 +195,8 @@ class Views:
         if j < n:
             return feed_name(site.articles[j]), site.urls[j]
         assert site.across is not None
-        return site.across.older.feed(j - n), site.across.older.href(j - n)
+        far = site.across.far[j - n]
+        return far.feed, far.href
 
     def _also_in(self, i: int) -> tuple[tuple[Link, ...], int]:
         """Links to the first ALSO_NAMED other copies of article i's story (earliest first), each
