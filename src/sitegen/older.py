@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.cache import load_pickled, save_pickled
 from sitegen.config import SiteConfig
-from sitegen.models import Sketch
+from sitegen.models import Sketch, Stories
 from sitegen.parts import Part
 
 _VERSION = 2
@@ -62,11 +62,9 @@ class Older:
         return [r for shelf in self.shelves for r in shelf.ranks]
 
     @property
-    def hrefs(self) -> list[str]:
-        """Each one's page, absolute: its part's address and its key."""
-        return [
-            b + key for b, shelf in zip(self.bases, self.shelves, strict=True) for key in shelf.keys
-        ]
+    def keys(self) -> list[str]:
+        """Each one's page's path under its part's address: an id no article file has."""
+        return [key for shelf in self.shelves for key in shelf.keys]
 
     def at(self, k: int) -> tuple[int, int]:
         """The shelf article k is on, and its place there."""
@@ -213,3 +211,18 @@ def split(
     }
     own = tuple(mine(story) for story in copies[:n])
     return own, Across(n, stories, tuple(ahead), far)
+
+
+def apart(found: Stories, n: int, older: Older) -> tuple[Stories, Across]:
+    """The stories found over the own articles (the first `n`) and the older ones: the own
+    articles' (own copies, related lists naming older ones past n, quotes within the part), and
+    what was found across."""
+    copies, across = split(found.copies, found.related, n, older)
+    own = replace(
+        found,
+        copies=copies,
+        related=found.related[:n],
+        quotes=tuple(tuple(j for j in q if j < n) for q in found.quotes[:n]),
+        quoted_in=tuple(tuple(j for j in q if j < n) for q in found.quoted_in[:n]),
+    )
+    return own, across

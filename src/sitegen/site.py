@@ -89,8 +89,7 @@ class Site:
     """Per article: its place among its story's copies as the record gives it (sitegen.leads),
     what finding its stories again needs (`swap`)."""
     across: Across | None = field(default=None, compare=False, repr=False)
-    """In an archive in parts, what was found over this part and the older ones (sitegen.older):
-    `related` then counts the older articles after this part's (index ≥ len(articles))."""
+    """What was found over this part and older ones (sitegen.older): `related` names those too."""
     akin: tuple[tuple[int, ...], ...] = field(default=(), compare=False, repr=False)
     """Per article: the articles related to it by content alone (stories.find), which `related`
     is made of with the category tree: what `swap` compares."""
@@ -191,8 +190,7 @@ def index(
     where an edit can change them. Every kind of grouping is grouped (one may read another's
     groups), then those `disable_kinds` turns off are left out: no URL, no page, no link.
     Without `relations` (a check) no story nor related list is looked for, and numpy is never
-    loaded. `older`: the older parts' articles (sitegen.older), among which a part's are copied
-    and related too."""
+    loaded. `older`: the older parts' articles (sitegen.older), also copied and related."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
@@ -205,17 +203,9 @@ def index(
     leads_of = [story[0] if story else i for i, story in enumerate(found.copies)]
     across = None
     if older is not None and relations:
-        from sitegen.older import split
+        from sitegen.older import apart
 
-        copies, across = split(found.copies, found.related, len(final), older)
-        n = len(final)
-        found = replace(
-            found,
-            copies=copies,
-            related=found.related[:n],
-            quotes=tuple(tuple(j for j in q if j < n) for q in found.quotes[:n]),
-            quoted_in=tuple(tuple(j for j in q if j < n) for q in found.quoted_in[:n]),
-        )
+        found, across = apart(found, len(final), older)
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = config.tz
@@ -370,17 +360,13 @@ def _stories(
     ranks: Sequence[int],
     older: Older | None = None,
 ) -> Stories:
-    """The stories and related lists of `final`, with the `older` parts' articles after them
-    (the archive's order: each part's span is older than the next's)."""
+    """The stories and related lists of `final`, the `older` parts' articles after them."""
     from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
-    sketches = [a.sketch for a in final]
+    sketches, ids = [a.sketch for a in final], [a.id for a in final]
     times = [a.date.timestamp() for a in final]
-    ids = [a.id for a in final]
     if older is not None:
-        sketches += older.sketches
-        times += older.times
-        ids += older.hrefs
+        sketches, times, ids = sketches + older.sketches, times + older.times, ids + older.keys
         ranks = [*(ranks or (0,) * len(final)), *older.ranks]
     return stories.find(sketches, ids, times, related, memo, ranks)
 
@@ -392,9 +378,8 @@ def _related(
     story: Sequence[int],
     limit: int,
 ) -> tuple[tuple[int, ...], ...]:
-    """For "相关文章": the articles saying the most of the same things (`akin`), then those of
-    the same deepest category nearest in time, alternating newer/older; never a copy of the
-    article (`story`: each one's story's first copy, or itself)."""
+    """For "相关文章": the articles saying the most of the same things (`akin`), then those of the
+    same deepest category nearest in time, alternating newer/older; never a copy (`story`)."""
     nodes = {node.path: node for node in _walk(tree)}
     position = {path: {i: pos for pos, i in enumerate(n.articles)} for path, n in nodes.items()}
     result: list[tuple[int, ...]] = []

@@ -18,6 +18,7 @@ from sitegen import __version__, parts
 from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.models import Article, CategoryPath, Page
+from sitegen.older import Far
 from sitegen.site import CategoryNode, Site
 from sitegen.urls import Urls
 from sitegen.views import (
@@ -64,6 +65,19 @@ def feed_name(article: Article) -> str:
     if article.categories:
         return " › ".join(article.categories[0])
     return article.source or article.title
+
+
+def far(site: Site, j: int) -> Far:
+    """Article j past the site's own: an older part's (sitegen.older)."""
+    assert site.across is not None
+    return site.across.far[j - len(site.articles)]
+
+
+def member(site: Site, j: int) -> tuple[str, str]:
+    """A copy's feed and URL (an older part's: its page's, absolute)."""
+    if j < len(site.articles):
+        return feed_name(site.articles[j]), site.urls[j]
+    return far(site, j).feed, far(site, j).href
 
 
 def display_date(moment: datetime, has_time: bool = True) -> str:
@@ -166,12 +180,8 @@ class Views:
     def _token(self, i: int) -> Token:
         site = self.site
         if i >= len(site.articles):  # an older part's (sitegen.older): its page and title
-            return digest(*self._member(i), self._far_title(i))
+            return digest(*member(site, i), far(site, i).title)
         return digest(site.articles[i].digest, site.urls[i], self._story(i), self.thumbnails[i])
-
-    def _far_title(self, j: int) -> str:
-        assert self.site.across is not None
-        return self.site.across.far[j - len(self.site.articles)].title
 
     def _story(self, i: int) -> str:
         """A digest of article i's story, each copy's feed and URL: made once per story, so that a
@@ -180,7 +190,7 @@ class Views:
         if not story:
             return ""
         if story[0] not in self._stories:
-            self._stories[story[0]] = digest(*map(self._member, story))
+            self._stories[story[0]] = digest(*(member(self.site, j) for j in story))
         return self._stories[story[0]]
 
     def _copies(self, i: int) -> tuple[int, ...]:
@@ -189,15 +199,6 @@ class Views:
         across = self.site.across
         return (across and across.stories[i]) or self.site.copies[i]
 
-    def _member(self, j: int) -> tuple[str, str]:
-        """A copy's feed and URL (an older part's: its page's, absolute)."""
-        site, n = self.site, len(self.site.articles)
-        if j < n:
-            return feed_name(site.articles[j]), site.urls[j]
-        assert site.across is not None
-        far = site.across.far[j - n]
-        return far.feed, far.href
-
     def _also_in(self, i: int) -> tuple[tuple[Link, ...], int]:
         """Links to the first ALSO_NAMED other copies of article i's story (earliest first), each
         named by its feed, and how many more there are."""
@@ -205,7 +206,7 @@ class Views:
         named = tuple(islice((j for j in story if j != i), ALSO_NAMED))
         links = []
         for j in named:
-            feed, url = self._member(j)
+            feed, url = member(self.site, j)
             links.append(Link(feed, self.urls.href(url) if j < n else url))
         return tuple(links), max(len(story) - 1 - len(named), 0)
 
@@ -237,8 +238,7 @@ class Views:
     def card(self, i: int) -> Card:
         """Article i as lists show it; an older part's (sitegen.older) by its title and page."""
         if i >= len(self.site.articles):
-            href = self._member(i)[1]
-            return Card(self._far_title(i), href, "", "", "", (), "", "", "")
+            return Card(far(self.site, i).title, far(self.site, i).href, "", "", "", (), "", "", "")
         if i not in self._cards:
             article = self.site.articles[i]
             local = article.date.astimezone(self.config.tz)

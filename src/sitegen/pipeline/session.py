@@ -225,8 +225,7 @@ class Session:
             renormalize(self.outcomes, changed, self.config, self.cache, self.share)
 
     def views(self, site: Site, rendering: str) -> Views:
-        """The views this session's pages of `site` are made with (every page of a build, or
-        the dev server's edited articles first): its bodies, templates' digest and pictures."""
+        """The views this session's pages of `site` are made with: bodies, templates, pictures."""
         return Views(
             site, self.config, body_of=self.bodies.of, rendering=rendering, showing=self.showing
         )
@@ -255,13 +254,9 @@ class Session:
         clashes = swapped is None  # a swapped site's pages have the last's URLs, which had none
         while True:
             if self.relations:  # the last site, articles edited in place swapped in, or anew
+                elder = older.read(self.config, self.cache.folder)  # sitegen.older: parts'
                 site = swapped or index(
-                    articles,
-                    self.config,
-                    self.config.related,
-                    last.memo,
-                    given,
-                    older=older.read(self.config, self.cache.folder),
+                    articles, self.config, self.config.related, last.memo, given, older=elder
                 )
                 last.memo, swapped = site.memo, None
             else:
