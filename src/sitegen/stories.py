@@ -30,7 +30,7 @@ list and an edit recomputes only the lists it touches.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -234,9 +234,7 @@ def _similar_groups(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[t
     similar: list[npt.NDArray[np.int64]] = []
     quoting: set[tuple[int, int]] = set()
     for band in range(BANDS):
-        keys = np.zeros(len(ids), dtype=np.uint64)  # the band's rows hashed into one number
-        for row in range(band * ROWS, (band + 1) * ROWS):
-            keys = keys * np.uint64(0x9E3779B97F4A7C15) + signatures[:, row]
+        keys = _band_keys(signatures, band)
         order = np.argsort(keys, kind="stable")
         # a bucket is a chain of neighbours: linear, not n²; two buckets on one number only add
         # a pair to compare
@@ -258,6 +256,74 @@ def _similar_groups(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[t
     bounds = np.flatnonzero(np.diff(labels[by_label])) + 1
     groups = [ids[part].tolist() for part in np.split(by_label, bounds) if len(part)]
     return groups, sorted(quoting)
+
+
+def unchanged(sketches: Sequence[Sketch], before: Mapping[int, Sketch]) -> bool:
+    """Whether `find` gives the stories and related lists it gave before a few articles' sketches
+    changed (`before`: each one's index → its sketch then; `sketches`: every article's now), told
+    from the LSH buckets those articles were and are in, not from every article: what `find`
+    compares outside them is compared alike. False: not known so (run `find`).
+
+    Related lists read an article's topics (and its date and story, not changed here): with the
+    topics equal, `_dirty` finds no list to make again. Stories: the pairs of every bucket an
+    edited article left or joined, judged with the sketches then and now, must give the same
+    similar pairs and the same quoting ones, all bands together; the other buckets' pairs are
+    the same, so the graph whose components are the stories is too."""
+    for i, old in before.items():
+        new = sketches[i]
+        if new.topics != old.topics or new.exact != old.exact:
+            return False
+        if bool(new.minhash) != bool(old.minhash):
+            return False  # it joins or leaves the MinHash's articles
+    edited = [i for i in before if sketches[i].minhash]
+    if not edited:
+        return True
+    ids = np.array([i for i, s in enumerate(sketches) if s.minhash], dtype=np.int64)
+    now = np.frombuffer(b"".join(sketches[i].minhash for i in ids), dtype=_SIGNATURE).reshape(
+        -1, PERMUTATIONS
+    )
+    then = now.copy()
+    at = np.searchsorted(ids, edited)
+    then[at] = np.frombuffer(b"".join(before[i].minhash for i in edited), dtype=_SIGNATURE).reshape(
+        -1, PERMUTATIONS
+    )
+    sizes_now = np.array([sketches[i].size for i in ids], dtype=np.int64)
+    sizes_then = sizes_now.copy()
+    sizes_then[at] = [before[i].size for i in edited]
+    pairs_then: tuple[set[tuple[int, int]], set[tuple[int, int]]] = (set(), set())
+    pairs_now: tuple[set[tuple[int, int]], set[tuple[int, int]]] = (set(), set())
+    for band in range(BANDS):
+        keys_now, keys_then = _band_keys(now, band), _band_keys(then, band)
+        for key in set(keys_now[at].tolist()) | set(keys_then[at].tolist()):
+            _bucket_pairs(np.flatnonzero(keys_then == key), then, sizes_then, pairs_then)
+            _bucket_pairs(np.flatnonzero(keys_now == key), now, sizes_now, pairs_now)
+    return pairs_then == pairs_now
+
+
+def _band_keys(signatures: npt.NDArray[np.uint16], band: int) -> npt.NDArray[np.uint64]:
+    """Each article's band of rows hashed into one number: its LSH bucket in that band."""
+    keys = np.zeros(len(signatures), dtype=np.uint64)
+    for row in range(band * ROWS, (band + 1) * ROWS):
+        keys = keys * np.uint64(0x9E3779B97F4A7C15) + signatures[:, row]
+    return keys
+
+
+def _bucket_pairs(
+    members: npt.NDArray[np.int64],
+    signatures: npt.NDArray[np.uint16],
+    sizes: npt.NDArray[np.int64],
+    found: tuple[set[tuple[int, int]], set[tuple[int, int]]],
+) -> None:
+    """Add to `found` the pairs of one bucket (`members`, in order) that `_similar_groups` finds
+    one story, and the (longer, shorter) pairs of those quoting: each member is compared with
+    the next. A pair may come of several bands: what counts is every band's together."""
+    a, b = members[:-1], members[1:]
+    alike = np.count_nonzero(signatures[a] == signatures[b], axis=1)
+    same_story, quotes = _judge(alike, sizes[a], sizes[b])
+    longer = np.where(sizes[a] >= sizes[b], a, b)[quotes]
+    shorter = np.where(sizes[a] >= sizes[b], b, a)[quotes]
+    found[0].update(zip(a[same_story].tolist(), b[same_story].tolist(), strict=True))
+    found[1].update(zip(longer.tolist(), shorter.tolist(), strict=True))
 
 
 def similarity(a: Sketch, b: Sketch) -> float:

@@ -10,7 +10,7 @@ and serves only a build made of the same config, templates and code, options and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Last:
-    """A site without its articles (`known`: each one's file and digest, in order), and a
-    digest of what it was made from but them (`salt`)."""
+    """A site without its articles (`known`: each one's file and digest, in order), a digest
+    of what it was made from but them (`salt`), and whether the URL record it leaves gives it
+    again (`settles`: site.same_given), as does one with articles swapped in."""
 
     salt: str
     site: Site
     known: tuple[tuple[str, str], ...]
+    settles: bool
 
 
 class LastSite:
@@ -54,9 +56,11 @@ class LastSite:
         fast = not reading and not config.parts  # a part's URL record is its share, read apart
         self.path = folder / "site.pickle" if folder is not None and fast else None
         self.cache = cache
-        self.made_of = (cache.salt, repr(config), drafts)
+        shape = tuple(f.name for f in fields(Last))  # a Last kept by other code is no Last
+        self.made_of = (cache.salt, repr(config), drafts, shape)
         self.related = config.related
-        self._kept: Last | None = None
+        self._kept: Last | None = None  # the last site, kept for the next build
+        self._read: Memo | None = None  # the related lists as the cache holds them
         self.swapped = False  # whether the last site came of the one before, edits swapped in
         self._site: Site | None = None  # the last site made
         self._settles = False  # whether the record it leaves gives it again
@@ -69,7 +73,8 @@ class LastSite:
         """The last build's related lists, read when a build first needs them."""
         from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
-        return load_pickled(self.memo_path, stories.Memo)
+        self._read = load_pickled(self.memo_path, stories.Memo)
+        return self._read
 
     def swap(self, rendering: str, recorded: str, articles: Sequence[Article]) -> Site | None:
         """The last site with `articles` swapped in, when it was made of these templates
@@ -80,16 +85,20 @@ class LastSite:
             return None
         swapped = swap(last.site, last.known, articles, self._cached, self.related, self.memo)
         self.swapped = swapped is not None
+        self._settles = last.settles  # only present files' digests moved
         return swapped
 
-    def made(self, site: Site, given: UrlRecord) -> None:
-        """The site a build made of the URL record `given`, to keep once the build is kept; its
-        related lists kept at once."""
-        if self.saves:
+    def made(self, site: Site, given: UrlRecord | None) -> None:
+        """The site a build made of the URL record `given` (None: swapped, made of the record the
+        last was), to keep once the build is kept; its related lists kept at once."""
+        if self.saves and self.memo is not self._read:
             save_pickled(self.memo_path, self.memo)
+            self._read = self.memo
         if self.path is not None:
             self._site = site
-            self._settles = same_given(given, site.record, (a.source_path for a in site.articles))
+            if given is not None:
+                present = (a.source_path for a in site.articles)
+                self._settles = same_given(given, site.record, present)
 
     def _cached(self, article_digest: str) -> Article | None:
         """The article of this digest the cache holds (without its body)."""
@@ -104,6 +113,6 @@ class LastSite:
         if self.path is not None and site is not None and read is not None:
             known = tuple((a.source_path, a.digest) for a in site.articles)
             bare = replace(site, articles=(), memo=None)  # the articles are the cache's
-            self._kept = Last(self._salt(rendering, read), bare, known)
+            self._kept = Last(self._salt(rendering, read), bare, known, self._settles)
             if save:
                 save_pickled(self.path, self._kept)
