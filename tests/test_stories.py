@@ -8,6 +8,7 @@ two days of 新闻联播 transcripts, which share their title pattern and templa
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.kinds import BY_NAME
 from sitegen.models import Article, Sketch
 from sitegen.names import tag_segment
-from sitegen.pipeline import build
+from sitegen.pipeline import Session, build
 from sitegen.pipeline.articles import normalize_all
 from sitegen.site import Site, index
 from sitegen.urls import Urls
@@ -166,6 +167,31 @@ def test_an_edit_that_makes_two_copies_differ_splits_the_story_as_a_cold_build_w
     home = parse(output / "index.html")
     assert {ORIGINAL, REPRINT} <= set(card_titles(home))
     assert not home.xpath("//p[@class='also-in']")
+    build(config_of(site), tmp_path / "cold", cache=False)
+    assert tree_digest(output) == tree_digest(tmp_path / "cold")
+
+
+def test_a_copy_retitled_in_place_renames_it_on_its_storys_other_pages(tmp_path: Path) -> None:
+    """A copy with no category nor source is named by its title where its story's other copies
+    link it (也见于): retitled, it is swapped into the last site (no page moves), and those
+    pages are made again as a cold build makes them."""
+    site = make_site(tmp_path / "site")
+    reprint = site / "content" / REPRINT_FILE
+    text = reprint.read_text(encoding="utf-8")
+    reprint.write_text(re.sub(r"categories:\n( - .*\n)+", "", text), encoding="utf-8")
+    build(config_of(site))
+    for title in ("財政部整治異常低價", "財政部再談異常低價"):
+        text = reprint.read_text(encoding="utf-8")
+        reprint.write_text(re.sub(r"title: '.*'", f"title: '{title}'", text), encoding="utf-8")
+        session = Session(config_of(site))
+        session.build()
+    assert session.last.swapped
+    output = config_of(site).output_path
+    home = parse(output / "index.html")
+    card = home.xpath("//div[@class='cards']/article[.//a[text()=$t]]", t=ORIGINAL)[0]
+    assert card.xpath("string(p[@class='also-in'])") == "也见于 財政部再談異常低價"
+    original = article_page(output, card.xpath("string(h2/a/@href)"))
+    assert original.xpath("//p[@class='article-also-in']/a/text()") == ["財政部再談異常低價"]
     build(config_of(site), tmp_path / "cold", cache=False)
     assert tree_digest(output) == tree_digest(tmp_path / "cold")
 
