@@ -329,7 +329,7 @@ class Session:
                 emitted = emit(planned, place, self.env, jobs=self.jobs, progress=progress)
                 gone = place.settle(planned.pages, emitted.rendered)
                 changed = place.whole or bool(gone or emitted.rendered)
-                index = self._search(site, place, changed, report, progress)
+                index = _search(self, site, place, changed, report, progress)
                 report.pages.update(emitted.kinds)
                 if place.fits(planned.pages, statics, index, report):  # else nothing is kept
                     kept = None
@@ -350,24 +350,24 @@ class Session:
             report.seconds = time.perf_counter() - started
             return report
 
-    def _search(
-        self, site: Site, place: Place, changed: bool, report: Report, progress: Progress
-    ) -> str:
-        """The search index brought up to date in the place, when it may have changed (a whole
-        build, pages written or gone); its digest ("": search is off)."""
-        if not self.config.search.enabled or not changed:
-            return ""
-        report.search = search_step.update_index(
-            site,
-            self.config,
-            self.cache,
-            self.bodies,
-            self.output,
-            place.search_folder(),
-            jobs=self.jobs,
-            progress=progress,
-        )
-        return report.search.digest
+
+def _search(
+    session: Session, site: Site, place: Place, changed: bool, report: Report, progress: Progress
+) -> str:
+    """The search index updated in the place when it may have changed; its digest ("": off)."""
+    if not session.config.search.enabled or not changed:
+        return ""
+    report.search = search_step.update_index(
+        site,
+        session.config,
+        session.cache,
+        session.bodies,
+        session.output,
+        place.search_folder(),
+        jobs=session.jobs,
+        progress=progress,
+    )
+    return report.search.digest
 
 
 def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
