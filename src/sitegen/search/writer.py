@@ -142,7 +142,7 @@ class SearchIndex:
         for path in out.removed:
             sizes.pop(path, None)
         for path in out.produced if full else out.written:
-            sizes[path] = (folder / path).stat().st_size
+            sizes[path] = out.produced[path]
         new_state = _State(STATE_VERSION, salt, digest, ids, tail.first, sizes)
         write_atomically(self.state_path / "state.pickle", pickle.dumps(new_state))
         return Changes(
@@ -182,7 +182,7 @@ class SearchIndex:
             )
             for n, _ in enumerate(spilled, 1):
                 progress(min(n * chunk, len(docs)), len(docs))
-            made: set[str] = set()
+            made: dict[str, int] = {}
             merged = map_chunks(
                 postings.merge_partitions,
                 postings.PARTITIONS,
@@ -198,7 +198,7 @@ class SearchIndex:
                 out.written.extend(written)
         finally:
             shutil.rmtree(spill, ignore_errors=True)
-        out.produced.extend(made)
+        out.produced.update(made)
         return set(range(-(-len(docs) // fmt.META_BLOCK)))
 
     def _incremental(
