@@ -195,11 +195,12 @@ def index(
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
     source_of = tuple(map(source_name, final))  # search names sources so, pages or not
-    found = (
-        _stories(final, related, memo, placed.ranks, older)
-        if relations
-        else Stories.none(len(final))
-    )
+    if relations:
+        from sitegen import stories  # here: numpy, which a build with nothing to do never needs
+
+        found = stories.of(final, related, memo, placed.ranks, older)
+    else:
+        found = Stories.none(len(final))
     leads_of = [story[0] if story else i for i, story in enumerate(found.copies)]
     across = None
     if older is not None and relations:
@@ -320,7 +321,9 @@ def swap(
         final.append(new)
     ordered = tuple(final)
     if sketched and not _unchanged(ordered, sketched):
-        found = _stories(ordered, related, memo, last.ranks)
+        from sitegen import stories
+
+        found = stories.of(ordered, related, memo, last.ranks)
         whole = (found.copies, found.quotes, found.quoted_in, found.related)
         if whole != (last.copies, last.quotes, last.quoted_in, last.akin):
             return None  # else the related lists, made of these and the tree, are last's too
@@ -365,24 +368,6 @@ def _unchanged(final: tuple[Article, ...], before: Mapping[int, Sketch]) -> bool
     from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
     return stories.unchanged([a.sketch for a in final], before)
-
-
-def _stories(
-    final: tuple[Article, ...],
-    related: int,
-    memo: stories.Memo | None,
-    ranks: Sequence[int],
-    older: Older | None = None,
-) -> Stories:
-    """The stories and related lists of `final`, the `older` parts' articles after them."""
-    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
-
-    sketches, ids = [a.sketch for a in final], [a.id for a in final]
-    times = [a.date.timestamp() for a in final]
-    if older is not None:
-        sketches, times, ids = sketches + older.sketches, times + older.times, ids + older.keys
-        ranks = [*(ranks or (0,) * len(final)), *older.ranks]
-    return stories.find(sketches, ids, times, related, memo, ranks)
 
 
 def _related(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +34,10 @@ import numpy.typing as npt
 from sitegen import minhash
 from sitegen.folding import OTHER, classes, fold_points
 from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
+
+if TYPE_CHECKING:
+    from sitegen.models import Article
+    from sitegen.older import Older
 
 TOPICS = 32  # character pairs kept per article for related articles
 TOPIC_CAP = 200  # a pair shared by more articles than this says nothing about any of them
@@ -130,6 +134,23 @@ def find(
         return Stories(tuple(copies), ((),) * len(sketches), None, 0, *whole)
     related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo)
     return Stories(tuple(copies), related, memo, recomputed, *whole)
+
+
+def of(
+    final: Sequence[Article],
+    related: int,
+    memo: Memo | None,
+    ranks: Sequence[int],
+    older: Older | None = None,
+) -> Stories:
+    """The stories and related lists of articles (sitegen.site's order), the `older` parts'
+    articles after them (sitegen.older)."""
+    sketches, ids = [a.sketch for a in final], [a.id for a in final]
+    times = [a.date.timestamp() for a in final]
+    if older is not None:
+        sketches, times, ids = sketches + older.sketches, times + older.times, ids + older.keys
+        ranks = [*(ranks or (0,) * len(final)), *older.ranks]
+    return find(sketches, ids, times, related, memo, ranks)
 
 
 def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:

@@ -258,7 +258,7 @@ class Session:
         keys = () if swapped is None else last.keys(swapped, self.showing)
         while True:
             if self.relations:  # the last site, articles edited in place swapped in, or anew
-                elder = older.read(self.config, self.cache.folder)  # sitegen.older: parts'
+                elder = older.read(self.config, self.cache.folder)
                 site = swapped or index(
                     articles, self.config, self.config.related, last.memo, given, older=elder
                 )
@@ -371,10 +371,9 @@ def _search(
 
 
 def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
-    """A digest of everything the output is made from: content files, config, options,
-    templates and code (`rendering`), static files, and the URL record's text (given: a build
-    that writes the record asks again with the text it leaves). Equal to the live output's, no
-    page can differ from it."""
+    """A digest of what the output is made from (equal to the live output's: no page differs):
+    content files, older parts' shelves (sitegen.older), config, options, templates and code
+    (`rendering`), static files, the URL record's text (asked again with the text a build leaves)."""
     static = [
         (str(path), stamp_of(path))
         for folder in static_dirs(session.config)
@@ -384,7 +383,8 @@ def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
         sorted(
             (str(path), outcome.digest if isinstance(outcome, Article) else repr(outcome))
             for path, outcome in session.outcomes.items()
-        )
+        ),
+        *older.digests(session.config, session.cache.folder),
     )
     search = search_step.code() if session.config.search.enabled else ""
     held = _held(session.outcomes, session.holding)
@@ -392,8 +392,6 @@ def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:
     pictures = stamp_of(manifest_path_of(session.config))  # what `sitegen images` last learnt
     options = (session.drafts, session.skip_bad, search, held, session.holding.publish, pictures)
     made = digest(session.cache.salt, repr(session.config), rendering, options, static, articles)
-    if session.config.parts and session.relations:  # the older parts' articles it links
-        made = digest(made, older.digests(session.config, session.cache.folder))
 
     def of(recorded: str | None) -> str:
         given = "\0unreadable" if recorded is None else record_key(session.config, recorded, names)
