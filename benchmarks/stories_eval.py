@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sitegen import stories
+from sitegen import minhash, stories
 from sitegen.content.load import discover, load_data, read_file
 from sitegen.content.normalize import normalize
 from sitegen.errors import ContentError
@@ -41,7 +41,7 @@ def load(root: Path) -> list[Article]:
 def same_story(a: Sketch, b: Sketch, threshold: float) -> bool:
     if a.exact or b.exact:
         return a.exact == b.exact
-    return stories.similarity(a, b) >= threshold
+    return minhash.similarity(a, b) >= threshold
 
 
 def scores(pairs: list[tuple[bool, bool]]) -> str:
@@ -75,11 +75,11 @@ def main() -> None:
     related = sum(1 for r in found.related if r)
     print(f"{len(articles)} articles, {len(labelled)} labelled pairs")
     print(f"{len(grouped)} stories of {sum(map(len, grouped))} copies; {related} with related")
-    print(f"as a build groups them (threshold {stories.THRESHOLD}): {scores(build)}")
+    print(f"as a build groups them (threshold {minhash.THRESHOLD}): {scores(build)}")
     for label, a, b in labelled:
         if label != (b in found.copies[a]):
             kind = "missed" if label else "wrongly joined"
-            sim = stories.similarity(articles[a].sketch, articles[b].sketch)
+            sim = minhash.similarity(articles[a].sketch, articles[b].sketch)
             print(
                 f"  {kind} (estimate {sim:.2f}): {articles[a].source_path} | {articles[b].source_path}"
             )

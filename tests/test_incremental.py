@@ -216,7 +216,9 @@ def test_edits_in_place_swapped_into_the_last_site_build_what_a_clean_build_does
 ) -> None:
     more = sorted((site.content_path / "more").iterdir())
     body, title, category = more[3], more[4], more[5]
-    build(site)  # no record read: the next build, given the one it left, makes the site anew
+    old_url = f"/2019/01/旧地址/\tarticle\t0\tmore/{body.name}\n"  # its line takes the digest too
+    (site.root / RECORD_FILE).write_text(old_url, encoding="utf-8")
+    build(site)  # the record it leaves has more lines: the next build makes the site anew
     for _ in range(2):  # then each edit to a body is swapped into the site the last left
         text = body.read_text(encoding="utf-8")
         body.write_text(text.replace("</p>", "另据报道，会议还研究了其他事项。</p>", 1), "utf-8")

@@ -8,7 +8,9 @@ two days of 新闻联播 transcripts, which share their title pattern and templa
 from __future__ import annotations
 
 import random
+import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,7 +24,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.kinds import BY_NAME
 from sitegen.models import Article, Sketch
 from sitegen.names import tag_segment
-from sitegen.pipeline import build
+from sitegen.pipeline import Session, build
 from sitegen.pipeline.articles import normalize_all
 from sitegen.site import Site, index
 from sitegen.urls import Urls
@@ -169,6 +171,31 @@ def test_an_edit_that_makes_two_copies_differ_splits_the_story_as_a_cold_build_w
     assert tree_digest(output) == tree_digest(tmp_path / "cold")
 
 
+def test_a_copy_retitled_in_place_renames_it_on_its_storys_other_pages(tmp_path: Path) -> None:
+    """A copy with no category nor source is named by its title where its story's other copies
+    link it (也见于): retitled, it is swapped into the last site (no page moves), and those
+    pages are made again as a cold build makes them."""
+    site = make_site(tmp_path / "site")
+    reprint = site / "content" / REPRINT_FILE
+    text = reprint.read_text(encoding="utf-8")
+    reprint.write_text(re.sub(r"categories:\n( - .*\n)+", "", text), encoding="utf-8")
+    build(config_of(site))
+    for title in ("財政部整治異常低價", "財政部再談異常低價"):
+        text = reprint.read_text(encoding="utf-8")
+        reprint.write_text(re.sub(r"title: '.*'", f"title: '{title}'", text), encoding="utf-8")
+        session = Session(config_of(site))
+        session.build()
+    assert session.last.swapped
+    output = config_of(site).output_path
+    home = parse(output / "index.html")
+    card = home.xpath("//div[@class='cards']/article[.//a[text()=$t]]", t=ORIGINAL)[0]
+    assert card.xpath("string(p[@class='also-in'])") == "也见于 財政部再談異常低價"
+    original = article_page(output, card.xpath("string(h2/a/@href)"))
+    assert original.xpath("//p[@class='article-also-in']/a/text()") == ["財政部再談異常低價"]
+    build(config_of(site), tmp_path / "cold", cache=False)
+    assert tree_digest(output) == tree_digest(tmp_path / "cold")
+
+
 def test_serve_watch_splits_the_story_when_an_edit_makes_the_copies_differ(
     tmp_path: Path,
 ) -> None:
@@ -237,6 +264,52 @@ def test_related_lists_made_from_the_last_builds_equal_those_made_afresh() -> No
         last = found
     assert edits > 20  # most edits touched few lists
     assert crossings > 1
+
+
+def test_an_edit_told_unchanged_from_its_buckets_leaves_what_find_gives_as_it_was() -> None:
+    """Texts of a few words' vocabulary, in stories of copies and with digests quoting them,
+    edited step by step: a sentence added, a text made another's copy or digest, or new (its
+    topics kept, so that only its buckets can tell). Whenever `unchanged` says so, finding
+    everything again gives what it gave before; a sentence added is mostly told so."""
+    rng = random.Random(26)
+    chars = [chr(0x4E00 + n) for n in rng.sample(range(2000), 120)]
+    words = ["".join(rng.sample(chars, rng.randint(2, 4))) for _ in range(40)]
+
+    def text(length: int) -> str:
+        return "".join(rng.choice(words) for _ in range(length))
+
+    texts = [text(rng.randint(150, 260)) for _ in range(60)]
+    texts += [t + text(3) for t in texts[:20]]  # copies, a few words more
+    texts += [texts[n] + text(500) for n in range(5)]  # digests quoting a text whole
+    times = [float(len(texts) - n) for n in range(len(texts))]
+    ids = [f"a{n:03}" for n in range(len(texts))]
+
+    def find(sketches: list[Sketch]) -> tuple[object, ...]:
+        found = stories.find(sketches, ids, times, 3)
+        return found.copies, found.quotes, found.quoted_in, found.related
+
+    sketches = [stories.sketch("", t) for t in texts]
+    added = changed = 0
+    for step in range(32):
+        n = rng.randrange(len(texts))
+        kind, other = step % 4, texts[rng.randrange(len(texts))]
+        if kind == 0:
+            edited = texts[n] + rng.choice(chars) * 2 + "。"
+        elif kind == 1:  # a copy of another
+            edited = other + text(2)
+        elif kind == 2:  # a digest quoting another
+            edited = other + text(600)
+        else:
+            edited = text(200)
+        made = replace(stories.sketch("", edited), topics=sketches[n].topics)
+        now = [*sketches[:n], made, *sketches[n + 1 :]]
+        same = find(now) == find(sketches)
+        if stories.unchanged(now, {n: sketches[n]}):
+            assert same
+            added += kind == 0
+        changed += not same
+        texts[n], sketches = edited, now
+    assert added >= 6 and changed >= 6
 
 
 def tag(content: Path, path: Path, tags: list[str]) -> None:

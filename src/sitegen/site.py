@@ -277,8 +277,9 @@ def swap(
 ) -> Site | None:
     """The site `index` makes of `articles` given the record `last` was made from, when they
     are last's articles but some edited in place (`same_place`): last with them swapped in,
-    without placing, grouping and giving URLs again. A changed sketch finds the stories and
-    related lists again, which must come out as last's. None: not so (index the articles).
+    without placing, grouping and giving URLs again. A changed sketch must leave the stories
+    and related lists as last's: told from its LSH buckets (stories.unchanged), else found
+    again over every article and compared. None: not so (index the articles).
 
     `last` is kept without its articles: `known` has each one's file and digest, and `old_of`
     gives an article by its digest (the cache), for the few edited. Each one's record line
@@ -288,8 +289,8 @@ def swap(
     if len(articles) != len(known) or last.left_out:
         return None
     final: list[Article] = []
-    edited: dict[str, Article] = {}
-    sketched = False
+    edited: dict[int, Article] = {}  # by index
+    sketched: dict[int, Sketch] = {}  # the edited articles' sketches before, by index
     for path, digest in known:
         new = by_path.get(path)
         if new is None:
@@ -298,17 +299,18 @@ def swap(
             old = old_of(digest)
             if old is None or not same_place(old, new):
                 return None
-            edited[path] = new
-            sketched = sketched or new.sketch != old.sketch
+            edited[len(final)] = new
+            if new.sketch != old.sketch:
+                sketched[len(final)] = old.sketch
         final.append(new)
     ordered = tuple(final)
-    if sketched:
+    if sketched and not _unchanged(ordered, sketched):
         found = _stories(ordered, related, memo, last.ranks)
         whole = (found.copies, found.quotes, found.quoted_in, found.related)
         if whole != (last.copies, last.quotes, last.quoted_in, last.akin):
             return None  # else the related lists, made of these and the tree, are last's too
         memo = found.memo
-    record = _redigested(last.record, edited)
+    record = _redigested(last, edited)
     return replace(last, articles=ordered, record=record, memo=memo)
 
 
@@ -328,14 +330,26 @@ def same_given(read: UrlRecord, left: UrlRecord, present: Iterable[str]) -> bool
     return True
 
 
-def _redigested(record: Mapping[str, Entry], edited: dict[str, Article]) -> dict[str, Entry]:
-    """The record with the article lines of edited files holding their bodies' digests now."""
-    lines = dict(record)
-    for url, entry in record.items():
-        new = edited.get(entry.owner[0]) if entry.kind == "article" else None
+def _redigested(last: Site, edited: Mapping[int, Article]) -> dict[str, Entry]:
+    """Last's record with the article lines of the edited articles (by index) holding their
+    bodies' digests now: a file's lines are its URL's and its redirects' (sitegen.assign), so
+    only those are looked at, not the whole record."""
+    lines = dict(last.record)
+    files = {article.source_path: article for article in edited.values()}
+    urls = [last.urls[i] for i in edited]
+    urls.extend(r.url for r in last.redirects if r.origin in files)
+    for url in urls:
+        entry = lines[url]
+        new = files.get(entry.owner[0]) if entry.kind == "article" else None
         if new is not None and entry.digest != new.body_digest:
             lines[url] = replace(entry, digest=new.body_digest)
     return lines
+
+
+def _unchanged(final: tuple[Article, ...], before: Mapping[int, Sketch]) -> bool:
+    from sitegen import stories  # here: numpy, which a build with nothing to do never needs
+
+    return stories.unchanged([a.sketch for a in final], before)
 
 
 def _stories(

@@ -7,18 +7,12 @@ every article (`find`) is linear in the articles (benchmarks/stories_bench.py), 
 are made again only where an edit can change them (`Memo`, kept beside the cache). `[stories]
 enabled = false` (one feed: no copies to find) skips the MinHash, `related = 0` the topics.
 
-Copies: MinHash over the article's folded text cut in five-character shingles, the estimate of
-their Jaccard similarity checked for every pair LSH's bands bring together (Broder's technique, as
-datasketch implements it), or by containment for a trimmed reprint (a paragraph less, a lead,
-other boilerplate): the share of the shorter text in the longer, |A∩B| = J·(|A|+|B|)/(1+J). A
-much longer text holding another whole (a digest) quotes it: not one story, each links the
-other. The text is folded by search's own folding (sitegen.folding: compatibility
-forms, lower case, Traditional → Simplified by OpenCC's table) with all but letters and digits dropped, so a
-reprint in the other script, with other spacing or punctuation, gives the same shingles. Titles
-count only for texts too short for MinHash: the daily 新闻联播 transcripts or "视频：…" items share
-a title pattern, not their text. The MinHash is written here with numpy rather than taken from
-datasketch because datasketch hashes every shingle with a Python call (sha1 by default), where
-numpy hashes a whole text at once; at 100,000 articles that is the difference that matters.
+Copies: the MinHash of the article's folded text and its LSH buckets (sitegen.minhash). The text is
+folded by search's own folding (sitegen.folding: compatibility forms, lower case, Traditional →
+Simplified by OpenCC's table) with all but letters and digits dropped, so a reprint in the other
+script, with other spacing or punctuation, gives the same shingles. Titles count only for texts
+too short for MinHash: the daily 新闻联播 transcripts or "视频：…" items share a title pattern,
+not their text.
 
 Related articles: each article's most frequent Chinese character pairs (its "topics", 4 bytes
 each), those shared by too many articles dropped, and the articles sharing the most of them
@@ -30,44 +24,20 @@ list and an edit recomputes only the lists it touches.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from sitegen.arrays import sorted_unique
+from sitegen import minhash
 from sitegen.folding import OTHER, classes, fold_points
 from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
 
-SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
-PERMUTATIONS = 64
-BANDS, ROWS = 32, 2  # LSH: a pair with Jaccard 0.5 meets in some band 99.99% of the time, 0.3: 95%
-THRESHOLD = 0.7  # estimated Jaccard from which two texts are one story (benchmarks/stories_eval.py)
-CONTAINED = 0.88  # estimated share of the shorter text in the longer from which it is contained
-SIMILAR_SIZE = 0.6  # the shorter at least this share of the longer: a copy; else the longer quotes
-QUOTED = 0.75  # a text held in a much longer one (a looser estimate: a small share)
-MIN_CONTAINED = 400  # shingles a shorter text needs: short stock phrases are held by chance
-MIN_SHINGLES = 200  # a shorter text (a caption, a brief, a template alone) is too short to tell
 TOPICS = 32  # character pairs kept per article for related articles
 TOPIC_CAP = 200  # a pair shared by more articles than this says nothing about any of them
 RELATED_SHARED = 4  # pairs two articles must share to be related
-_MASK32 = np.uint64(0xFFFFFFFF)
-# b-bit MinHash (Li and König, 2010): each minimum's low 16 bits are kept, 128 bytes a text; two
-# different minima agree by chance once in 65,536, so the estimate moves by less than 0.001: on the
-# labelled pairs the stories found are the same as with 32 bits (benchmarks/stories_eval.py)
-_SIGNATURE = "<u2"
-
-
-@cache
-def _permutations() -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-    """The MinHash's hash functions: a·x + b mod 2⁶⁴, top 32 bits; fixed, so sketches are stable."""
-    rng = np.random.default_rng(15)
-    a = rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
-    return a, b
 
 
 def _letters(text: str) -> npt.NDArray[np.uint32]:
@@ -79,34 +49,6 @@ def _letters(text: str) -> npt.NDArray[np.uint32]:
 
 def _text(letters: npt.NDArray[np.uint32]) -> str:
     return letters.tobytes().decode("utf-32-le", "surrogatepass")
-
-
-def _shingles(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    count = len(points) - SHINGLE + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    hashed = np.zeros(count, dtype=np.uint64)
-    for offset in range(SHINGLE):
-        hashed = hashed * np.uint64(0x100000001B3) + points[offset : offset + count]
-    return sorted_unique(hashed)
-
-
-def _minhash(shingles: npt.NDArray[np.uint64]) -> bytes:
-    """Each hash function's least value over the shingles, its low 16 bits. The products are made
-    in place in one buffer, a slice of shingles at a time (bounded memory for a very long text):
-    allocating three arrays per slice took most of the time."""
-    a, b = _permutations()
-    lowest = np.full(PERMUTATIONS, _MASK32, dtype=np.uint64)
-    width = min(len(shingles), 2048)
-    buffer = np.empty((PERMUTATIONS, width), dtype=np.uint64)
-    for start in range(0, len(shingles), width):
-        part = shingles[start : start + width]
-        values = buffer[:, : len(part)]
-        np.multiply(part[None, :], a[:, None], out=values)
-        values += b[:, None]
-        values >>= np.uint64(32)
-        np.minimum(lowest, values.min(axis=1), out=lowest)
-    return (lowest & np.uint64(0xFFFF)).astype("<u2").tobytes()
 
 
 _CJK_FIRST, _CJK_END = 0x3400, 0xA000  # CJK Extension A and Unified Ideographs
@@ -135,9 +77,9 @@ def sketch(title: str, text: str, wanted: Sketching = SKETCH_ALL) -> Sketch:
     topics = _topics(points) if wanted.topics and len(points) > 1 else b""
     if not wanted.copies:
         return Sketch(topics=topics)
-    shingles = _shingles(points)
-    if len(shingles) >= MIN_SHINGLES:
-        return Sketch(minhash=_minhash(shingles), topics=topics, size=len(shingles))
+    shingles = minhash.shingles(points)
+    if len(shingles) >= minhash.MIN_SHINGLES:
+        return Sketch(minhash=minhash.signature(shingles), topics=topics, size=len(shingles))
     exact = hashlib.blake2b(
         f"{_text(_letters(title))}\0{_text(letters)}".encode(), digest_size=8
     ).digest()
@@ -196,76 +138,24 @@ def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[in
     for i, s in enumerate(sketches):
         if s.exact:
             same.setdefault(s.exact, []).append(i)
-    similar, quoting = _similar_groups(sketches)
+    similar, quoting = minhash.similar_groups(sketches)
     return [g for g in same.values() if len(g) > 1] + similar, quoting
 
 
-_PAIRS = 16_384  # candidate pairs compared at once: 8 MiB of signatures
-
-
-def _judge(
-    alike: npt.NDArray[np.int64], sizes_a: npt.NDArray[np.int64], sizes_b: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Per candidate pair (agreeing rows, sizes): one story (Jaccard reaches THRESHOLD, or the
-    shorter is CONTAINED in a longer of SIMILAR_SIZE), or the longer quoting the shorter."""
-    jaccard = alike / PERMUTATIONS
-    shorter, longer = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
-    shared = jaccard * (shorter + longer) / (1 + jaccard)  # estimated |A∩B|
-    similar_size = shorter >= SIMILAR_SIZE * longer
-    telling = shorter >= MIN_CONTAINED  # a shorter text may be held by chance in a longer
-    same_story = (jaccard >= THRESHOLD) | ((shared >= CONTAINED * shorter) & similar_size & telling)
-    return same_story, (shared >= QUOTED * shorter) & ~similar_size & telling
-
-
-def _similar_groups(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
-    """Groups of articles one story by `_judge`, pair by pair: the pairs LSH proposes are
-    compared in numpy, and the groups are the connected components of the similar ones (scipy),
-    so no Python loop runs per pair; and the pairs (longer, shorter) where one quotes the other."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    ids = np.array([i for i, s in enumerate(sketches) if s.minhash], dtype=np.int64)
-    if len(ids) < 2:
-        return [], []
-    signatures = np.frombuffer(
-        b"".join(sketches[i].minhash for i in ids), dtype=_SIGNATURE
-    ).reshape(-1, PERMUTATIONS)
-    sizes = np.array([sketches[i].size for i in ids], dtype=np.int64)
-    similar: list[npt.NDArray[np.int64]] = []
-    quoting: set[tuple[int, int]] = set()
-    for band in range(BANDS):
-        keys = np.zeros(len(ids), dtype=np.uint64)  # the band's rows hashed into one number
-        for row in range(band * ROWS, (band + 1) * ROWS):
-            keys = keys * np.uint64(0x9E3779B97F4A7C15) + signatures[:, row]
-        order = np.argsort(keys, kind="stable")
-        # a bucket is a chain of neighbours: linear, not n²; two buckets on one number only add
-        # a pair to compare
-        same = np.flatnonzero(keys[order][1:] == keys[order][:-1])
-        for start in range(0, len(same), _PAIRS):
-            a, b = order[same[start : start + _PAIRS]], order[same[start : start + _PAIRS] + 1]
-            alike = np.count_nonzero(signatures[a] == signatures[b], axis=1)
-            same_story, quotes = _judge(alike, sizes[a], sizes[b])
-            similar.append(np.stack((a, b))[:, same_story])
-            longer = np.where(sizes[a] >= sizes[b], a, b)[quotes]
-            shorter = np.where(sizes[a] >= sizes[b], b, a)[quotes]
-            quoting.update(zip(ids[longer].tolist(), ids[shorter].tolist(), strict=True))
-    edges = np.concatenate(similar, axis=1) if similar else np.zeros((2, 0), dtype=np.int64)
-    graph = coo_matrix((np.ones(edges.shape[1]), (edges[0], edges[1])), shape=(len(ids),) * 2)
-    _, labels = connected_components(graph, directed=False)
-    sizes = np.bincount(labels)
-    grouped = np.flatnonzero(sizes[labels] > 1)
-    by_label = grouped[np.argsort(labels[grouped], kind="stable")]
-    bounds = np.flatnonzero(np.diff(labels[by_label])) + 1
-    groups = [ids[part].tolist() for part in np.split(by_label, bounds) if len(part)]
-    return groups, sorted(quoting)
-
-
-def similarity(a: Sketch, b: Sketch) -> float:
-    """The estimated Jaccard similarity of two texts' shingles (0 when either is too short)."""
-    if not a.minhash or not b.minhash:
-        return 0.0
-    x, y = np.frombuffer(a.minhash, dtype=_SIGNATURE), np.frombuffer(b.minhash, dtype=_SIGNATURE)
-    return float(np.count_nonzero(x == y)) / PERMUTATIONS
+def unchanged(sketches: Sequence[Sketch], before: Mapping[int, Sketch]) -> bool:
+    """Whether `find` gives the stories and related lists it gave before a few articles' sketches
+    changed (`before`: each one's index → its sketch then; `sketches`: every article's now), told
+    from the LSH buckets those articles were and are in, not from every article: what `find`
+    compares outside them is compared alike (minhash.same_pairs). False: not known so (run
+    `find`). Related lists read an article's topics (and its date and story, not changed
+    here): with the topics equal, `_dirty` finds no list to make again."""
+    for i, old in before.items():
+        new = sketches[i]
+        if new.topics != old.topics or new.exact != old.exact:
+            return False
+        if bool(new.minhash) != bool(old.minhash):
+            return False  # it joins or leaves the MinHash's articles
+    return minhash.same_pairs(sketches, before)
 
 
 _CHUNK = 256  # rows multiplied at once: at 100,000 articles a row meets up to ~6,000 others

@@ -155,6 +155,8 @@ def parse_source(text: str, path: Path, rel_path: str, digest: str = "") -> Sour
     if handler.detect(stripped):
         import yaml
 
+        from sitegen.content.flat import read_flat  # here, as YAML: a warm build reads no file
+
         try:
             raw_meta, body = handler.split(stripped)
         except ValueError:
@@ -162,7 +164,11 @@ def parse_source(text: str, path: Path, rel_path: str, digest: str = "") -> Sour
                 path, leading + 1, "front matter opened with --- but never closed"
             ) from None
         try:
-            meta = yaml.load(raw_meta, Loader=yaml.CSafeLoader) if raw_meta.strip() else {}
+            meta = (
+                (read_flat(raw_meta) or yaml.load(raw_meta, Loader=yaml.CSafeLoader))
+                if raw_meta.strip()
+                else {}
+            )
         except yaml.YAMLError as exc:
             raise _yaml_error(exc, path, leading + 1, raw_meta) from None
         if not isinstance(meta, dict):

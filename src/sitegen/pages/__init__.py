@@ -20,7 +20,7 @@ views carry ready-made hrefs and display strings, so the templates only place th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,10 +79,10 @@ KIND_INDEXES: dict[str, Callable[[Views, Kind], Iterable[Page]]] = {
 }
 
 
-def _all_pages(views: Views) -> list[Page]:
+def _all_pages(views: Views, known: Sequence[str]) -> list[Page]:
     config = views.config
     pages = [
-        *articles.article_pages(views),
+        *articles.article_pages(views, known),
         *lists.home_pages(views),
         *lists.category_pages(views),
         taxonomies.categories_page(views),
@@ -118,6 +118,7 @@ def plan(
     return plan_of(Views(site, config, body_of=body_of, rendering=rendering, showing=showing))
 
 
-def plan_of(views: Views) -> Plan:
-    """Every page of the site `views` shows."""
-    return Plan(_all_pages(views), views)
+def plan_of(views: Views, known: Sequence[str] = ()) -> Plan:
+    """Every page of the site `views` shows; `known`: the article pages' keys as made before
+    (articles.article_pages)."""
+    return Plan(_all_pages(views, known), views)

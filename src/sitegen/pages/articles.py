@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from sitegen.images.place import placeholder
 from sitegen.kinds import BY_NAME
 from sitegen.models import Article, Page
 from sitegen.pages.shared import Views, display_date
+from sitegen.site import Site
 from sitegen.views import ArticleView, Link
 
 # The theme's <meta name="referrer" content="same-origin"> (base.html) sends no Referer to another
@@ -52,8 +53,10 @@ def _whole(views: Views, members: tuple[int, ...]) -> tuple[Link, ...]:
     return tuple(Link(site.articles[j].title, href(site.urls[j])) for j in members)
 
 
-def article_page(views: Views, i: int) -> Page:
-    """Article i's page: its data is i alone; the key digests everything the page shows."""
+def _key(views: Views, i: int) -> str:
+    """What article i's page shows, digested: its own article's token, the tokens of the articles
+    it lists (related, quoted, quoting) and the site's links it has (`showing` names which
+    articles a key reads)."""
     site = views.site
     article, url, source = site.articles[i], site.urls[i], site.source_of[i]
     tags = [link.href for link in views.links_of("tags", article.tags)]  # may move
@@ -65,13 +68,38 @@ def article_page(views: Views, i: int) -> Page:
         sourced = (*sourced, [views.token(j) for j in views.site.quotes[i]])
         sourced = (*sourced, [views.token(j) for j in views.site.quoted_in[i]])
     pictures = views.showing.key(article.images)
-    key = views.key(url, views.token(i), related, tags, sourced, pictures)
-    return Page(url, "article", "article.html", key, views.modified(i), "article", i)
+    return views.key(url, views.token(i), related, tags, sourced, pictures)
 
 
-def article_pages(views: Views) -> Iterator[Page]:
+def article_page(views: Views, i: int, key: str = "") -> Page:
+    """Article i's page: its data is i alone; the key digests everything the page shows
+    (`key`: as made before, when nothing it reads changed)."""
+    url = views.site.urls[i]
+    return Page(
+        url, "article", "article.html", key or _key(views, i), views.modified(i), "article", i
+    )
+
+
+def article_pages(views: Views, known: Sequence[str] = ()) -> Iterator[Page]:
+    """Every article's page; `known`: each one's key as a plan of this site made it before ("":
+    made again), for a site whose articles were edited in place (sitegen.site.swap)."""
     for i in range(len(views.site.articles)):
-        yield article_page(views, i)
+        yield article_page(views, i, known[i] if known else "")
+
+
+def showing(site: Site, edited: Collection[int]) -> set[int]:
+    """The articles whose page's key reads an article edited in place (`edited`, by index): the
+    edited ones and their stories' copies (a copy's token holds its story's names, and an
+    article without a category or a source is named by its title), and every article whose
+    page lists one of those as related, quoted or quoting (`_key`). Every other article page's
+    key is as it was."""
+    tokens = set(edited)
+    tokens.update(j for i in edited for j in site.copies[i])
+    pages = set(tokens)
+    pages.update(j for j, listed in enumerate(site.related) if not tokens.isdisjoint(listed))
+    if site.quotes:  # whom i quotes lists i among those quoting it, and the other way round
+        pages.update(j for i in tokens for j in (*site.quotes[i], *site.quoted_in[i]))
+    return pages
 
 
 def context(url: str, i: int, views: Views) -> dict[str, Any]:

@@ -9,16 +9,17 @@ and serves only a build made of the same config, templates and code, options and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache import ArticleCache, load_pickled, save_pickled
 from sitegen.config import SiteConfig
+from sitegen.images.place import Showing
 from sitegen.models import Article
-from sitegen.pages import digest
+from sitegen.pages import Page, articles, digest
 from sitegen.site import Site, same_given, swap
 from sitegen.url_record import UrlRecord
 
@@ -28,12 +29,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Last:
-    """A site without its articles (`known`: each one's file and digest, in order), and a
-    digest of what it was made from but them (`salt`)."""
+    """A site without its articles (`known`: each one's file and digest, in order), a digest
+    of what it was made from but them (`salt`), whether the URL record it leaves gives it
+    again (`settles`: site.same_given), as does one with articles swapped in; and its article
+    pages' keys, made with the pictures `showing`."""
 
     salt: str
     site: Site
     known: tuple[tuple[str, str], ...]
+    settles: bool
+    keys: tuple[str, ...]
+    showing: Showing
 
 
 class LastSite:
@@ -54,11 +60,16 @@ class LastSite:
         fast = not reading and not config.parts  # a part's URL record is its share, read apart
         self.path = folder / "site.pickle" if folder is not None and fast else None
         self.cache = cache
-        self.made_of = (cache.salt, repr(config), drafts)
+        shape = tuple(f.name for f in fields(Last))  # a Last kept by other code is no Last
+        self.made_of = (cache.salt, repr(config), drafts, shape)
         self.related = config.related
-        self._kept: Last | None = None
+        self._kept: Last | None = None  # the last site, kept for the next build
+        self._swapped_from: Last | None = None  # the one the last swap was made of
+        self._read: Memo | None = None  # the related lists as the cache holds them
         self.swapped = False  # whether the last site came of the one before, edits swapped in
         self._site: Site | None = None  # the last site made
+        self._keys: tuple[str, ...] = ()  # its article pages' keys
+        self._showing = Showing()  # the pictures they were made with
         self._settles = False  # whether the record it leaves gives it again
 
     def _salt(self, rendering: str, recorded: str) -> str:
@@ -69,7 +80,8 @@ class LastSite:
         """The last build's related lists, read when a build first needs them."""
         from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
-        return load_pickled(self.memo_path, stories.Memo)
+        self._read = load_pickled(self.memo_path, stories.Memo)
+        return self._read
 
     def swap(self, rendering: str, recorded: str, articles: Sequence[Article]) -> Site | None:
         """The last site with `articles` swapped in, when it was made of these templates
@@ -80,16 +92,40 @@ class LastSite:
             return None
         swapped = swap(last.site, last.known, articles, self._cached, self.related, self.memo)
         self.swapped = swapped is not None
+        self._settles = last.settles  # only present files' digests moved
+        self._swapped_from = last
         return swapped
 
-    def made(self, site: Site, given: UrlRecord) -> None:
-        """The site a build made of the URL record `given`, to keep once the build is kept; its
-        related lists kept at once."""
-        if self.saves:
+    def keys(self, site: Site, showing: Showing) -> tuple[str, ...]:
+        """The article pages' keys of the site `swap` gave, as the last plan made them where no
+        article a page reads was edited, "" where one was (pages.articles.showing): () when
+        the pictures show otherwise now."""
+        last = self._swapped_from
+        if last is None or not self.swapped or last.showing != showing:
+            return ()
+        if len(last.keys) != len(site.articles):
+            return ()
+        pairs = zip(site.articles, last.known, strict=True)
+        edited = [i for i, (article, (_, before)) in enumerate(pairs) if article.digest != before]
+        again = articles.showing(site, edited)
+        return tuple("" if i in again else key for i, key in enumerate(last.keys))
+
+    def made(
+        self, site: Site, given: UrlRecord | None, pages: Iterable[Page], showing: Showing
+    ) -> None:
+        """The site a build made of the URL record `given` (None: swapped, made of the record the
+        last was) and its `pages` (made with the pictures `showing`), to keep once the build is
+        kept; its related lists kept at once."""
+        if self.saves and self.memo is not self._read:
             save_pickled(self.memo_path, self.memo)
+            self._read = self.memo
         if self.path is not None:
             self._site = site
-            self._settles = same_given(given, site.record, (a.source_path for a in site.articles))
+            self._keys = tuple(page.key for page in pages if page.family == "article")
+            self._showing = showing
+            if given is not None:
+                present = (a.source_path for a in site.articles)
+                self._settles = same_given(given, site.record, present)
 
     def _cached(self, article_digest: str) -> Article | None:
         """The article of this digest the cache holds (without its body)."""
@@ -104,6 +140,7 @@ class LastSite:
         if self.path is not None and site is not None and read is not None:
             known = tuple((a.source_path, a.digest) for a in site.articles)
             bare = replace(site, articles=(), memo=None)  # the articles are the cache's
-            self._kept = Last(self._salt(rendering, read), bare, known)
+            salt = self._salt(rendering, read)
+            self._kept = Last(salt, bare, known, self._settles, self._keys, self._showing)
             if save:
                 save_pickled(self.path, self._kept)

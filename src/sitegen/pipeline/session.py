@@ -246,13 +246,17 @@ class Session:
         root = self.config.content_path.resolve()
         try:
             text = url_record.read_text(self.config.root) if recorded is None else recorded
-            given = url_record.parse(text, self.config.root / url_record.RECORD_FILE)
+            last = self.last
+            swapped = None if errors else last.swap(rendering, text, articles)
+            # a swapped site was made of this record (it read well then): not read again; it
+            # leaves none out and clashes with none, so the loop below ends at once
+            path = self.config.root / url_record.RECORD_FILE
+            given = None if swapped else url_record.parse(text, path)
         except ContentError as error:
             raise ContentErrors([*errors, error]) from None
         known = _learn_collation(self.cache)
-        last = self.last
-        swapped = None if errors else last.swap(rendering, text, articles)
         clashes = swapped is None  # a swapped site's pages have the last's URLs, which had none
+        keys = () if swapped is None else last.keys(swapped, self.showing)
         while True:
             if self.relations:  # the last site, articles edited in place swapped in, or anew
                 site = swapped or index(
@@ -262,7 +266,7 @@ class Session:
             else:
                 site = index(articles, self.config, 0, None, given, relations=False)
             try:
-                planned = plan_of(self.views(site, rendering))
+                planned = plan_of(self.views(site, rendering), keys)
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
             found = [*site.left_out, *(_clashes(planned.pages, site) if clashes else [])]
@@ -274,7 +278,7 @@ class Session:
             bad = {e.path.as_posix() for e in found}
             articles = [a for a in articles if a.source_path not in bad]
         _keep_collation(self.cache, known)
-        self.last.made(site, given)
+        self.last.made(site, given, planned.pages, self.showing)
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
         pages, report.shadowed = _unshadowed(planned.pages, statics.files)
@@ -324,19 +328,8 @@ class Session:
                 place.open(statics, changes)
                 emitted = emit(planned, place, self.env, jobs=self.jobs, progress=progress)
                 gone = place.settle(planned.pages, emitted.rendered)
-                index = ""
-                if self.config.search.enabled and (place.whole or gone or emitted.rendered):
-                    report.search = search_step.update_index(
-                        site,
-                        self.config,
-                        self.cache,
-                        self.bodies,
-                        self.output,
-                        place.search_folder(),
-                        jobs=self.jobs,
-                        progress=progress,
-                    )
-                    index = report.search.digest
+                changed = place.whole or bool(gone or emitted.rendered)
+                index = _search(self, site, place, changed, report, progress)
                 report.pages.update(emitted.kinds)
                 if place.fits(planned.pages, statics, index, report):  # else nothing is kept
                     kept = None
@@ -352,12 +345,29 @@ class Session:
             report.workers = frozenset(emitted.workers)
             report.rendered = len(emitted.rendered)
             report.rewritten = (*(page.url for page in emitted.rendered), *gone)
-            report.written, report.unchanged = (
-                place.writer.stats.written,
-                place.writer.stats.unchanged,
-            )
+            stats = place.writer.stats
+            report.written, report.unchanged = stats.written, stats.unchanged
             report.seconds = time.perf_counter() - started
             return report
+
+
+def _search(
+    session: Session, site: Site, place: Place, changed: bool, report: Report, progress: Progress
+) -> str:
+    """The search index updated in the place when it may have changed; its digest ("": off)."""
+    if not session.config.search.enabled or not changed:
+        return ""
+    report.search = search_step.update_index(
+        site,
+        session.config,
+        session.cache,
+        session.bodies,
+        session.output,
+        place.search_folder(),
+        jobs=session.jobs,
+        progress=progress,
+    )
+    return report.search.digest
 
 
 def _inputs(session: Session, rendering: str) -> Callable[[str | None], str]:

@@ -51,7 +51,7 @@ class Folder:
         self.background = background
         self.written: list[str] = []
         self.removed: list[str] = []
-        self.produced: list[str] = []
+        self.produced: dict[str, int] = {}  # each file put, and its size (no stat afterwards)
 
     def read(self, relative: str) -> bytes | None:
         try:
@@ -60,7 +60,7 @@ class Folder:
             return None
 
     def put(self, relative: str, data: bytes) -> None:
-        self.produced.append(relative)
+        self.produced[relative] = len(data)
         if self.background is None:
             self._put(relative, data)
         else:
@@ -129,15 +129,16 @@ def _spilled(path: Path, p: int) -> npt.NDArray[np.uint32]:
 
 def merge_partitions(
     partitions: list[int], spill: Path, out: Path, docs: int, closed: bool
-) -> tuple[list[str], list[str]]:
+) -> tuple[dict[str, int], list[str]]:
     """Read partitions' pairs back, sorted by token (ids stay ascending), write their shards
-    (the base's, or the tail's for TAIL); returns the files they made and those of them written."""
-    produced: list[str] = []
+    (the base's, or the tail's for TAIL); returns the files they made (with their sizes) and
+    those of them written."""
+    produced: dict[str, int] = {}
     written: list[str] = []
     base, tail = fmt.segments(docs, closed)
     for p in partitions:
         folder = _merge_partition(p, spill, out, tail if p == TAIL else base)
-        produced.extend(folder.produced)
+        produced.update(folder.produced)
         written.extend(folder.written)
     return produced, written
 

@@ -111,7 +111,8 @@ class SearchIndex:
         out = Folder(folder)
         current = _index_value(out, "digest")
         same_start = [u for u, _, _ in state.ids] == [u for u, _, _ in ids[: len(state.ids)]]
-        tail = fmt.segments(len(docs), self.closed)[1]
+        segments = fmt.segments(len(docs), self.closed)
+        tail = segments[1]
         full = not (
             state.salt == salt
             and current is not None
@@ -126,12 +127,12 @@ class SearchIndex:
         dirty = None
         if not full:
             try:
-                dirty = self._incremental(out, docs, state.ids, text_of, new_tail)
+                dirty = self._incremental(out, docs, state.ids, text_of, segments, new_tail)
             except fmt.FormatError:  # a damaged file or state: made anew, like everything else
                 full, out = True, Folder(folder)
         if dirty is None:
-            dirty = self._from_scratch(out, docs, text_of, progress)
-        _write_tables(out, docs, dirty, digest, fmt.segments(len(docs), self.closed))
+            dirty = self._from_scratch(out, docs, text_of, tail.first, progress)
+        _write_tables(out, docs, dirty, digest, segments)
         sizes = dict(state.sizes) if not full else {}
         if full or new_tail:  # whatever the index does not hold any more (fewer articles, another
             made = set(out.produced)  # version, the tail's old shards)
@@ -141,7 +142,7 @@ class SearchIndex:
         for path in out.removed:
             sizes.pop(path, None)
         for path in out.produced if full else out.written:
-            sizes[path] = (folder / path).stat().st_size
+            sizes[path] = out.produced[path]
         new_state = _State(STATE_VERSION, salt, digest, ids, tail.first, sizes)
         write_atomically(self.state_path / "state.pickle", pickle.dumps(new_state))
         return Changes(
@@ -156,9 +157,15 @@ class SearchIndex:
         )
 
     def _from_scratch(
-        self, out: Folder, docs: list[Doc], text_of: TextOf, progress: Callable[[int, int], None]
+        self,
+        out: Folder,
+        docs: list[Doc],
+        text_of: TextOf,
+        tail: int,
+        progress: Callable[[int, int], None],
     ) -> set[int]:
-        """Every file anew (those with unchanged bytes keep theirs); returns every meta block."""
+        """Every file anew (those with unchanged bytes keep theirs), the tail's ids from `tail`
+        on; returns every meta block."""
         work = self.state_path
         spill = work / "spill"
         shutil.rmtree(spill, ignore_errors=True)
@@ -168,7 +175,6 @@ class SearchIndex:
         simplified()
         chunk = postings.CHUNK
         jobs = jobs_for(len(docs), self.jobs, PARALLEL_FROM)
-        tail = fmt.segments(len(docs), self.closed)[1].first
         try:
             starts = list(range(0, len(docs), chunk))
             spilled = map_chunks(
@@ -176,7 +182,7 @@ class SearchIndex:
             )
             for n, _ in enumerate(spilled, 1):
                 progress(min(n * chunk, len(docs)), len(docs))
-            made: set[str] = set()
+            made: dict[str, int] = {}
             merged = map_chunks(
                 postings.merge_partitions,
                 postings.PARTITIONS,
@@ -192,7 +198,7 @@ class SearchIndex:
                 out.written.extend(written)
         finally:
             shutil.rmtree(spill, ignore_errors=True)
-        out.produced.extend(made)
+        out.produced.update(made)
         return set(range(-(-len(docs) // fmt.META_BLOCK)))
 
     def _incremental(
@@ -201,13 +207,13 @@ class SearchIndex:
         docs: list[Doc],
         old: list[tuple[str, str, str]],
         text_of: TextOf,
+        segments: tuple[fmt.Segment, fmt.Segment],
         new_tail: bool,
     ) -> set[int]:
-        """Only the tokens that edited and added documents gained or lost (with `new_tail`, the
-        tail's every token, into empty shards); returns the meta blocks that hold a changed
-        document."""
+        """Only the tokens that edited and added documents gained or lost in the `segments`
+        (with `new_tail`, the tail's every token, into empty shards); returns the meta blocks
+        that hold a changed document."""
         work, chunk = self.state_path, postings.CHUNK
-        segments = fmt.segments(len(docs), self.closed)
         anew = segments[1].first if new_tail else len(docs)  # from here on, in no shard yet
         changed = [
             i for i, doc in enumerate(docs) if i >= len(old) or old[i] != doc.key or i >= anew
