@@ -76,7 +76,9 @@ class Site:
     withdrawn: tuple[str, ...]
     """The URLs of articles removed after they were published: each shows a notice."""
     record: Mapping[str, Entry] = field(compare=False, repr=False)
-    """The record of URLs given (sitegen.url_record) as this build leaves it."""
+    """The record of URLs given (sitegen.url_record) as this build leaves it; in an archive in
+    parts, the part's share of it (sitegen.assign.split_record): a part holds its own lines,
+    not the archive's (the others are written back as read: pipeline.shares.keep_record)."""
     left_out: tuple[ContentError, ...] = ()
     memo: stories.Memo | None = field(default=None, compare=False, repr=False)
     """What the next build's related articles reuse (sitegen.stories.Memo)."""
