@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import cache as cache_module
-from sitegen.cache import ArticleCache
+from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig
 from sitegen.pipeline import PARALLEL_FROM, Session, build
 from sitegen.url_record import RECORD_FILE
@@ -225,9 +225,11 @@ def test_edits_in_place_swapped_into_the_last_site_build_what_a_clean_build_does
         session = Session(site)
         session.build()
     assert session.last.swapped
+    delta = site.root / CACHE_DIR / "site-delta.pickle"
+    assert delta.is_file()  # the site saved as the edits since it was saved whole
     text = title.read_text(encoding="utf-8")
     title.write_text(text.replace("title: '", "title: '修订：", 1), encoding="utf-8")
-    session = Session(site)
+    session = Session(site)  # reads the whole and the delta
     assert session.build().rendered and session.last.swapped
     _same_as_clean(site, tmp_path / "clean")
     text = category.read_text(encoding="utf-8")
@@ -235,6 +237,7 @@ def test_edits_in_place_swapped_into_the_last_site_build_what_a_clean_build_does
     session = Session(site)
     session.build()
     assert not session.last.swapped  # a new category: the site is made anew
+    assert not delta.exists()
     _same_as_clean(site, tmp_path / "clean-again")
 
 

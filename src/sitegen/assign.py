@@ -46,7 +46,9 @@ class Placed:
     """The articles' part of a build's URLs: those that have one (`kept`: their indexes in the
     list given, in its order) and their URLs; the articles left out, each as the error saying
     why; the articles' redirects, withdrawn URLs and record lines, and each kept article's rank
-    among its story's copies (sitegen.leads: as its line of the record says, NEW without one)."""
+    among its story's copies (sitegen.leads: as its line of the record says, NEW without one).
+    In an archive in parts, `record` is the part's share (split_record): the other parts' lines
+    are not the site's (sitegen.pipeline.shares.keep_record writes them back as they were read)."""
 
     config: SiteConfig
     record: UrlRecord
@@ -56,7 +58,6 @@ class Placed:
     redirects: Mapping[str, Redirect]
     withdrawn: tuple[str, ...]
     entries: Mapping[str, Entry]
-    others: Mapping[str, Entry]  # the record's lines of other parts' articles, kept as they are
     ranks: tuple[int, ...]
 
 
@@ -86,10 +87,9 @@ def place(
     archive in parts, only the articles of the part `config` builds are kept."""
     record = record or {}
     inside: Sequence[int] = range(len(articles))
-    others: dict[str, Entry] = {}
     outside: list[ContentError] = []
     if config.parts:
-        inside, record, others, outside = _share(config, articles, record)
+        inside, record, outside = _share(config, articles, record)
     own = config.part if config.parts and config.part != config.parts[0].name else ""
     found = _Articles([articles[i] for i in inside], Urls(config), record, own)
     return Placed(
@@ -101,7 +101,6 @@ def place(
         found.redirects,
         tuple(sorted(found.withdrawn)),
         found.entries,
-        others,
         tuple(found.ranks),
     )
 
@@ -123,10 +122,10 @@ def recorded_parts(config: SiteConfig, record: UrlRecord) -> dict[str, str]:
 
 def _share(
     config: SiteConfig, articles: Sequence[Article], record: UrlRecord
-) -> tuple[list[int], dict[str, Entry], dict[str, Entry], list[ContentError]]:
+) -> tuple[list[int], dict[str, Entry], list[ContentError]]:
     """The articles of the part `config` builds (their indexes); the record as its build reads
-    it (its articles' lines, their aliases', every name's) and the other parts' lines; on the
-    front door, an error for each article in no part's span."""
+    it (its articles' lines, their aliases', every name's); on the front door, an error for
+    each article in no part's span."""
     front = config.parts[0].name
     recorded = recorded_parts(config, record)
     parts = [part_of(article, config, recorded) for article in articles]
@@ -146,8 +145,7 @@ def _share(
         for i, part in enumerate(parts)
         if not part and config.part == front
     ]
-    mine, others = split_record(config, record, recorded)
-    return inside, mine, others, [*outside, *strays]
+    return inside, split_record(config, record, recorded)[0], [*outside, *strays]
 
 
 def split_record(
@@ -199,7 +197,7 @@ def assign(placed: Placed, names: Names, afters: Sequence[int] = ()) -> Assigned
     return Assigned(
         Urls(config, named),
         tuple(redirects[url] for url in sorted(redirects)),
-        {**placed.others, **placed.entries, **marked, **found.entries},
+        {**placed.entries, **marked, **found.entries},
     )
 
 

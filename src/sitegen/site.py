@@ -17,12 +17,12 @@ from sitegen.errors import ContentError
 from sitegen.kinds import KINDS, Grouped, Kind, earliest_holders, grouped, listed_here, source_name
 from sitegen.leads import afters
 from sitegen.models import Article, CategoryPath, Sketch, Stories
+from sitegen.older import Across, Older, apart
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
 
 if TYPE_CHECKING:
     from sitegen import stories
-    from sitegen.older import Across, Older
 
 
 UNCATEGORIZED: CategoryPath = ("未分类",)
@@ -77,7 +77,9 @@ class Site:
     withdrawn: tuple[str, ...]
     """The URLs of articles removed after they were published: each shows a notice."""
     record: Mapping[str, Entry] = field(compare=False, repr=False)
-    """The record of URLs given (sitegen.url_record) as this build leaves it."""
+    """The record of URLs given (sitegen.url_record) as this build leaves it; in an archive in
+    parts, the part's share of it (sitegen.assign.split_record): a part holds its own lines,
+    not the archive's (the others are written back as read: pipeline.shares.keep_record)."""
     left_out: tuple[ContentError, ...] = ()
     memo: stories.Memo | None = field(default=None, compare=False, repr=False)
     """What the next build's related articles reuse (sitegen.stories.Memo)."""
@@ -204,8 +206,6 @@ def index(
     leads_of = [story[0] if story else i for i, story in enumerate(found.copies)]
     across = None
     if older is not None and relations:
-        from sitegen.older import apart
-
         found, across = apart(found, len(final), older)
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)

@@ -5,6 +5,8 @@ site itself: a build whose articles were only edited in place swaps them into it
 The site is kept in memory by the dev server's session, and in the cache beside the articles for
 the next `sitegen build`, without its articles (each one's file and digest: the cache has them),
 and serves only a build made of the same config, templates and code, options and URL record.
+A build that swapped edits in saves only how its site differs from the one last saved whole
+(`Delta`: a few articles' digests, record lines and page keys), not the whole site again.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sitegen.cache import ArticleCache, load_pickled, save_pickled
 from sitegen.config import SiteConfig
@@ -21,7 +23,7 @@ from sitegen.images.place import Showing
 from sitegen.models import Article
 from sitegen.pages import Page, articles, digest
 from sitegen.site import Site, same_given, swap
-from sitegen.url_record import UrlRecord
+from sitegen.url_record import Entry, UrlRecord
 
 if TYPE_CHECKING:
     from sitegen.stories import Memo
@@ -42,6 +44,56 @@ class Last:
     showing: Showing
 
 
+DELTA_MOST = 1_000  # articles a delta may name before the site is saved whole again
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A kept site as edits swapped in made it of the one saved whole (`base`: its salt): its
+    salt and settling now, and the articles' digests, record lines and article pages' keys
+    that differ from the base's, by index (lines by URL)."""
+
+    base: str
+    salt: str
+    settles: bool
+    known: tuple[tuple[int, tuple[str, str]], ...]
+    lines: tuple[tuple[str, Entry], ...]
+    keys: tuple[tuple[int, str], ...]
+
+    def applied(self, base: Last) -> Last:
+        known, keys = list(base.known), list(base.keys)
+        for i, pair in self.known:
+            known[i] = pair
+        for i, key in self.keys:
+            keys[i] = key
+        site = replace(base.site, record={**base.site.record, **dict(self.lines)})
+        return Last(self.salt, site, tuple(known), self.settles, tuple(keys), base.showing)
+
+
+def _delta(base: Last, now: Last) -> Delta | None:
+    """`now` as a Delta of `base`, which it was swapped from (every field of its site but the
+    record is the base's); None when they differ in more than DELTA_MOST articles."""
+    if now.showing != base.showing or len(now.known) != len(base.known):
+        return None
+    if len(now.keys) != len(base.keys) or now.site.record.keys() != base.site.record.keys():
+        return None
+    known = tuple(
+        (i, p) for i, (p, was) in enumerate(zip(now.known, base.known, strict=True)) if p != was
+    )
+    if len(known) > DELTA_MOST:
+        return None
+    record = base.site.record
+    lines = tuple((url, e) for url, e in now.site.record.items() if record[url] is not e)
+    keys = tuple(
+        (i, k) for i, (k, was) in enumerate(zip(now.keys, base.keys, strict=True)) if k != was
+    )
+    return Delta(base.salt, now.salt, now.settles, known, lines, keys)
+
+
+# the shape of what is kept: a Last or Delta kept by other code is none
+_SHAPE = tuple(tuple(f.name for f in fields(kind)) for kind in (Last, Delta))
+
+
 class LastSite:
     """What the last index of one site's builds left, kept in the cache's `folder` (None: in
     memory only); `reading`: a check's (nothing saved, no site kept)."""
@@ -59,11 +111,12 @@ class LastSite:
         self.saves = not cache.read_only and not reading
         fast = not reading and not config.parts  # a part's URL record is its share, read apart
         self.path = folder / "site.pickle" if folder is not None and fast else None
+        self.delta_path = folder / "site-delta.pickle" if folder is not None and fast else None
         self.cache = cache
-        shape = tuple(f.name for f in fields(Last))  # a Last kept by other code is no Last
-        self.made_of = (cache.salt, repr(config), drafts, shape)
+        self.made_of = (cache.salt, repr(config), drafts, _SHAPE)
         self.related = config.related
         self._kept: Last | None = None  # the last site, kept for the next build
+        self._base: Last | None = None  # the one saved whole that `_kept` was swapped from
         self._swapped_from: Last | None = None  # the one the last swap was made of
         self._read: Memo | None = None  # the related lists as the cache holds them
         self.swapped = False  # whether the last site came of the one before, edits swapped in
@@ -87,7 +140,7 @@ class LastSite:
         """The last site with `articles` swapped in, when it was made of these templates
         (`rendering`) and URL record's text (`recorded`) and `swap` can; else None."""
         self.swapped = False
-        last = None if self.path is None else self._kept or load_pickled(self.path, Last)
+        last = None if self.path is None else self._kept or self._load()
         if last is None or last.salt != self._salt(rendering, recorded):
             return None
         swapped = swap(last.site, last.known, articles, self._cached, self.related, self.memo)
@@ -95,6 +148,14 @@ class LastSite:
         self._settles = last.settles  # only present files' digests moved
         self._swapped_from = last
         return swapped
+
+    def _load(self) -> Last | None:
+        """The site saved whole, with the delta saved since applied."""
+        self._base = load_pickled(self.path, Last)
+        kept = load_pickled(self.delta_path, tuple)
+        if self._base is None or not kept or kept[0] != _SHAPE or kept[1].base != self._base.salt:
+            return self._base
+        return cast(Delta, kept[1]).applied(self._base)
 
     def keys(self, site: Site, showing: Showing) -> tuple[str, ...]:
         """The article pages' keys of the site `swap` gave, as the last plan made them where no
@@ -143,4 +204,18 @@ class LastSite:
             salt = self._salt(rendering, read)
             self._kept = Last(salt, bare, known, self._settles, self._keys, self._showing)
             if save:
-                save_pickled(self.path, self._kept)
+                self._save(self._kept)
+            elif not self.swapped:
+                self._base = None  # made anew and not saved: no delta of the saved one
+
+    def _save(self, last: Last) -> None:
+        """Save a swapped site as a delta of the one saved whole, else whole (the stale delta
+        gone first, so that a delta on disk is always of the site saved beside it)."""
+        delta = _delta(self._base, last) if self.swapped and self._base is not None else None
+        if delta is not None:
+            save_pickled(self.delta_path, (_SHAPE, delta))
+            return
+        if self.delta_path is not None:
+            self.delta_path.unlink(missing_ok=True)
+        save_pickled(self.path, last)
+        self._base = last

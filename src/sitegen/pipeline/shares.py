@@ -118,10 +118,14 @@ def keep_record(config: SiteConfig, folder: Path | None, site: Site, recorded: s
     """Save the URL record the build leaves and the names a part's build gave URLs (the
     record's kind and owner of each, for the next build's record_key), and a part's shelf for
     the newer parts' builds (sitegen.older): the record's text the next build's inputs are made
-    from, None when neither changed."""
-    saved = url_record.save(config.root, site.record, recorded)
+    from, None when neither changed. In an archive in parts the site holds its part's lines
+    (assign.split_record): the other parts' are `recorded`'s."""
+    record = site.record
     if config.parts:
+        read = url_record.parse(recorded, config.root / url_record.RECORD_FILE)
+        record = {**split_record(config, read)[1], **record}
         older.keep(folder, config.part, shelf(site))
+    saved = url_record.save(config.root, record, recorded)
     path = _names_path(config, folder)
     named = site.links.named
     used = {("category", path_) for path_ in named.categories}
