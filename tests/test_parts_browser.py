@@ -6,45 +6,21 @@ from __future__ import annotations
 
 import random
 import re
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from sitegen.config import load_config
-from sitegen.pipeline import build, build_parts
-
 from .conftest import CHROMIUM
-from .test_parts import PARTS
+from .parts_served import one_and_parts
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 15_000
 WORDS = ["稳增长", "专项债", "新规", "财政", "货币政策", "就业", "两会", "改革"]
 CATEGORIES = ["金融", "经济", "社会"]
 SOURCES = ["新华社", "人民日报", "财新网"]
-
-
-class Handler(SimpleHTTPRequestHandler):
-    """Serves each folder at its base path, as GitHub Pages serves each part's repository."""
-
-    def __init__(self, *args: object, roots: dict[str, Path], **kwargs: object) -> None:
-        self.roots = roots
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def translate_path(self, path: str) -> str:
-        for base, folder in self.roots.items():
-            if path.startswith(base):
-                rest = unquote(urlsplit(path).path)[len(base) :]
-                return str(folder / rest)
-        return "/nonexistent"
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the test output is for failures."""
 
 
 def write_articles(content: Path) -> None:
@@ -69,35 +45,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     /archive-2023/ and /archive-2024/; yields its address."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    root = tmp_path_factory.mktemp("parts-search")
-    write_articles(root / "content")
-    roots: dict[str, Path] = {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, roots=roots))
-    address = f"http://127.0.0.1:{server.server_port}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    one, parted = root / "one", root / "parted"
-    for site, text in [(one, ""), (parted, PARTS.replace("https://user.github.io", address))]:
-        site.mkdir()
-        toml = f'title = "档案"\nbase_url = "{address}/{"one" if not text else "archive"}/"\n'
-        (site / "site.toml").write_text(
-            f'{toml}content_dir = "{root / "content"}"\n{text}', encoding="utf-8"
-        )
-        config = load_config(site / "site.toml")
-        if text:
-            build_parts(config, jobs=1)
-        else:
-            build(config, jobs=1)
-    roots.update(
-        {
-            "/one/": one / "build",
-            "/archive/": parted / "build/main",
-            "/archive-2023/": parted / "build/p2023",
-            "/archive-2024/": parted / "build/p2024",
-        }
-    )
-    yield address
-    server.shutdown()
-    server.server_close()
+    with one_and_parts(tmp_path_factory.mktemp("parts-search"), write_articles) as (address, _):
+        yield address
 
 
 def search(page: Page, url: str, query: str) -> tuple[str, list[str]]:

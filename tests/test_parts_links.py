@@ -8,27 +8,19 @@ from __future__ import annotations
 
 import random
 import re
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from sitegen.config import load_config
-from sitegen.pipeline import build, build_parts
-
 from .conftest import CHROMIUM
+from .parts_served import PARTS_AT, one_and_parts
 from .sitecheck import parse
-from .test_parts import PARTS
-from .test_parts_browser import Handler
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 15_000
-PARTS_AT = {"archive": "main", "archive-2023": "p2023", "archive-2024": "p2024"}
 # A story published in five feeds over the three parts: its first copy's page names three others
 # and counts the fifth
 STORY = {
@@ -74,30 +66,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     parts' build folder."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    root = tmp_path_factory.mktemp("parts-links")
-    write_articles(root / "content")
-    roots: dict[str, Path] = {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, roots=roots))
-    address = f"http://127.0.0.1:{server.server_port}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    one, parted = root / "one", root / "parted"
-    for site, text in [(one, ""), (parted, PARTS.replace("https://user.github.io", address))]:
-        site.mkdir()
-        toml = f'title = "档案"\nbase_url = "{address}/{"one" if not text else "archive"}/"\n'
-        (site / "site.toml").write_text(
-            f'{toml}content_dir = "{root / "content"}"\n{text}', encoding="utf-8"
-        )
-        config = load_config(site / "site.toml")
-        if text:
-            build_parts(config, jobs=1)
-        else:
-            build(config, jobs=1)
-    roots.update(
-        {"/one/": one / "build", **{f"/{p}/": parted / "build" / n for p, n in PARTS_AT.items()}}
-    )
-    yield address, parted / "build"
-    server.shutdown()
-    server.server_close()
+    with one_and_parts(tmp_path_factory.mktemp("parts-links"), write_articles) as served:
+        yield served
 
 
 def article_pages(folder: Path) -> list[str]:
