@@ -15,11 +15,15 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.cache import load_pickled, save_pickled
 from sitegen.config import SiteConfig
-from sitegen.models import Sketch, Stories
+from sitegen.models import Article, Sketch, Stories
 from sitegen.parts import Part
+
+if TYPE_CHECKING:
+    from sitegen.stories import Memo
 
 _VERSION = 2
 
@@ -133,29 +137,49 @@ def before(config: SiteConfig) -> list[Part]:
 def digests(config: SiteConfig, folder: Path | None) -> list[str]:
     """What the older parts' shelves are as of now (their files' digests: a shelf comes into a
     Pages workflow's job as a file of the job before, sitegen.scaffold): a part's output is
-    made of them."""
+    made of them. Hashed as they are read, never held whole."""
     if folder is None:
         return []
     found = []
     for part in before(config):
         try:
-            found.append(hashlib.blake2b(_path(folder, part.name).read_bytes()).hexdigest())
+            with _path(folder, part.name).open("rb") as file:
+                found.append(hashlib.file_digest(file, "blake2b").hexdigest())
         except OSError:
             found.append("")
     return found
 
 
-def read(config: SiteConfig, folder: Path | None) -> Older | None:
+@dataclass(frozen=True)
+class Shelves:
+    """Where the older parts' shelves the cache holds are (newest first), and each one's part's
+    address without its final slash: only `across` reads them, in a process of its own."""
+
+    paths: tuple[Path, ...]
+    bases: tuple[str, ...]
+
+
+def shelves(config: SiteConfig, folder: Path | None) -> Shelves | None:
     """The older parts' shelves the cache holds (a part not built yet here has none: its
     articles are not linked until it is); None when there are none."""
     if folder is None:
         return None
-    found = [(part, load_pickled(_path(folder, part.name), Shelf)) for part in before(config)]
-    kept = [(part, s) for part, s in found if s is not None and s.version == _VERSION]
+    kept = [(part, _path(folder, part.name)) for part in before(config)]
+    kept = [(part, path) for part, path in kept if path.is_file()]
     if not kept:
         return None
-    bases = tuple(part.base_url.rstrip("/") for part, _ in kept)
-    return Older(tuple(s for _, s in kept), bases)
+    return Shelves(tuple(path for _, path in kept), tuple(p.base_url.rstrip("/") for p, _ in kept))
+
+
+def _read(found: Shelves) -> Older | None:
+    read = [
+        (base, load_pickled(path, Shelf))
+        for path, base in zip(found.paths, found.bases, strict=True)
+    ]
+    kept = [(base, s) for base, s in read if s is not None and s.version == _VERSION]
+    if not kept:
+        return None
+    return Older(tuple(s for _, s in kept), tuple(base for base, _ in kept))
 
 
 @dataclass(frozen=True)
@@ -211,6 +235,31 @@ def split(
     }
     own = tuple(mine(story) for story in copies[:n])
     return own, Across(n, stories, tuple(ahead), far)
+
+
+def find_across(
+    final: Sequence[Article],
+    related: int,
+    memo: Memo | None,
+    ranks: Sequence[int],
+    found: Shelves,
+) -> tuple[Stories, tuple[int, ...], Across | None]:
+    """A part's stories and related lists over its articles and the older parts' (their shelves
+    read here, sitegen.stories.of), as `apart` splits them, and each own article's story's lead
+    (an older one's index past the own when the story's lead is older). Run in a process of
+    its own (sitegen.parallel.forked): the older articles and what finding stories over them
+    makes (at 300,000 articles in four parts, ~300 MiB) go with it, where this process's heap
+    would keep them to the end of the build."""
+    from sitegen import stories  # numpy: only a build with relations comes here
+
+    older = _read(found)
+    made = stories.of(final, related, memo, ranks, older)
+    n = len(final)
+    leads = made.leads()[:n]
+    if older is None:
+        return made, leads, None
+    own, far = apart(made, n, older)
+    return own, leads, far
 
 
 def apart(found: Stories, n: int, older: Older) -> tuple[Stories, Across]:

@@ -64,6 +64,22 @@ def map_chunks(
             yield from _beside(pool, 2 * (jobs - 1), func, chunks, shared)
 
 
+def _call(func: Callable[..., R]) -> R:
+    return func(*_shared)
+
+
+def forked(func: Callable[..., R], *shared: Any) -> R:
+    """`func(*shared)` in a forked process, its result pickled back: what it reads and makes on
+    the way is freed with that process (`shared` is inherited, never pickled), where this one's
+    heap would keep the arenas it fragments (CPython seldom gives them back) to the end."""
+    with frozen():  # the fork shares this process's objects: its collector must not copy them
+        context = get_context("fork")
+        with ProcessPoolExecutor(
+            1, mp_context=context, initializer=_receive, initargs=(shared,)
+        ) as pool:
+            return pool.submit(_call, func).result()
+
+
 def _beside(
     pool: ProcessPoolExecutor,
     ahead: int,
