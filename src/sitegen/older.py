@@ -48,10 +48,12 @@ class Shelf:
 class Older:
     """The articles of every part older than the building one, newest first (the newest older
     part's first), as one list: article k of it is `shelves`' k-th in that order; `bases`:
-    each shelf's part's address, without its final slash."""
+    each shelf's part's address, without its final slash; `places`: its part's place among the
+    declared ones (parts.json's order)."""
 
     shelves: tuple[Shelf, ...]
     bases: tuple[str, ...]
+    places: tuple[int, ...]
 
     @property
     def sketches(self) -> list[Sketch]:
@@ -81,6 +83,9 @@ class Older:
     def href(self, k: int) -> str:
         n, at = self.at(k)
         return self.bases[n] + self.shelves[n].keys[at]
+
+    def place(self, k: int) -> int:
+        return self.places[self.at(k)[0]]
 
     def key(self, k: int) -> str:
         n, at = self.at(k)
@@ -152,11 +157,13 @@ def digests(config: SiteConfig, folder: Path | None) -> list[str]:
 
 @dataclass(frozen=True)
 class Shelves:
-    """Where the older parts' shelves the cache holds are (newest first), and each one's part's
-    address without its final slash: only `across` reads them, in a process of its own."""
+    """Where the older parts' shelves the cache holds are (newest first), each one's part's
+    address without its final slash and its place among the declared parts (parts.json's
+    order): only `find_across` reads them, in a process of its own."""
 
     paths: tuple[Path, ...]
     bases: tuple[str, ...]
+    places: tuple[int, ...]
 
 
 def shelves(config: SiteConfig, folder: Path | None) -> Shelves | None:
@@ -164,22 +171,28 @@ def shelves(config: SiteConfig, folder: Path | None) -> Shelves | None:
     articles are not linked until it is); None when there are none."""
     if folder is None:
         return None
+    names = [part.name for part in config.parts]
     kept = [(part, _path(folder, part.name)) for part in before(config)]
     kept = [(part, path) for part, path in kept if path.is_file()]
     if not kept:
         return None
-    return Shelves(tuple(path for _, path in kept), tuple(p.base_url.rstrip("/") for p, _ in kept))
+    return Shelves(
+        tuple(path for _, path in kept),
+        tuple(part.base_url.rstrip("/") for part, _ in kept),
+        tuple(names.index(part.name) for part, _ in kept),
+    )
 
 
 def _read(found: Shelves) -> Older | None:
-    read = [
-        (base, load_pickled(path, Shelf))
-        for path, base in zip(found.paths, found.bases, strict=True)
+    read = zip(found.paths, found.bases, found.places, strict=True)
+    kept = [
+        (made, base, place)
+        for path, base, place in read
+        if (made := load_pickled(path, Shelf)) is not None and made.version == _VERSION
     ]
-    kept = [(base, s) for base, s in read if s is not None and s.version == _VERSION]
     if not kept:
         return None
-    return Older(tuple(s for _, s in kept), tuple(base for base, _ in kept))
+    return Older(*(tuple(column) for column in zip(*kept, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -191,6 +204,8 @@ class Far:
     href: str
     title: str
     feed: str
+    part: int
+    """Its part's place among the declared parts (parts.json's order)."""
 
 
 @dataclass(frozen=True)
@@ -230,8 +245,8 @@ def split(
             named.add(k)
             named.update(j for j in listed if j >= n)
     far = {
-        j - n: Far(older.key(j - n), older.href(j - n), older.title(j - n), older.feed(j - n))
-        for j in sorted(named)
+        k: Far(older.key(k), older.href(k), older.title(k), older.feed(k), older.place(k))
+        for k in (j - n for j in sorted(named))
     }
     own = tuple(mine(story) for story in copies[:n])
     return own, Across(n, stories, tuple(ahead), far)
