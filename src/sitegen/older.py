@@ -4,8 +4,9 @@ places among copies) and as far as a link to them needs (their address, title an
 a part finds copies and related articles in older parts without loading their articles.
 
 Each part's build keeps its own `Shelf` in the cache (`shelf-<part>.pickle`, written only when it
-changed); a newer part's build reads the shelves of the parts
-before it. Static links go from newer parts to older ones only: a closed part never changes for
+changed); a newer part's build reads the shelves of the parts before it in a process of its own
+(`find_across`), which hands back only what it found and the older articles that names (`Far`):
+the build's memory stays bounded by its part, however many parts are older. Static links go from newer parts to older ones only: a closed part never changes for
 a newer one, which publishes what it adds to an older part's pages (sitegen.pages.across).
 """
 

@@ -194,21 +194,18 @@ def index(
     groups), then those `disable_kinds` turns off are left out: no URL, no page, no link.
     Without `relations` (a check) no story nor related list is looked for, and numpy is never
     loaded. `older`: the older parts' shelves (sitegen.older), whose articles are also copied
-    and related, found in a process of its own (sitegen.older.across)."""
+    and related, found in a process of its own (sitegen.older.find_across)."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
     source_of = tuple(map(source_name, final))  # search names sources so, pages or not
-    across = None
+    found, leads_of, across = Stories.none(len(final)), tuple(range(len(final))), None
     if relations and older is not None:
         found, leads_of, across = forked(find_across, final, related, memo, placed.ranks, older)
     elif relations:
         from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
         found = stories.of(final, related, memo, placed.ranks)
-        leads_of = found.leads()
-    else:
-        found = Stories.none(len(final))
         leads_of = found.leads()
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -381,8 +378,7 @@ def _related(
     limit: int,
 ) -> tuple[tuple[int, ...], ...]:
     """For "相关文章": the articles saying the most of the same things (`akin`), then those of the
-    same deepest category nearest in time, alternating newer/older; never a copy (`story`: each
-    own article's story's lead)."""
+    same deepest category nearest in time, alternating newer/older; never a copy (`story`)."""
     nodes = {node.path: node for node in _walk(tree)}
     position = {path: {i: pos for pos, i in enumerate(n.articles)} for path, n in nodes.items()}
     result: list[tuple[int, ...]] = []
@@ -398,9 +394,7 @@ def _related(
                     for j in (pos - step, pos + step)
                     if 0 <= j < len(members)
                 )
-        # past the own articles, an older part's: never a copy (stories.find leaves them out)
-        others = (
-            j for j in dict.fromkeys(near) if j != i and (j >= len(story) or story[j] != story[i])
-        )
+        # j past `story` (the own articles'): an older part's, never a copy (stories.find)
+        others = (j for j in dict.fromkeys(near) if j != i and story[j : j + 1] != story[i : i + 1])
         result.append(tuple(islice(others, limit)))
     return tuple(result)
