@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import gc
 import os
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -89,7 +91,12 @@ def _beside(
 ) -> Iterator[R]:
     """Each chunk's result in order: the pool is given chunks so that `ahead` of them are
     queued or running there, and while the oldest is not done this process does the next
-    chunk itself."""
+    chunk itself.
+
+    Before its own chunk this process freezes what it holds, the results so far among it: the
+    objects its chunk makes start collections, and each of the oldest generation would walk
+    every result again (17 such at 40,000 articles, 4 with this process idle). The chunks make
+    next to no garbage cycles (a few hundred objects a build), which the freeze would keep."""
     order: deque[Future[R] | tuple[R]] = deque()  # in the chunks' order: the pool's, or done here
     given = queued = 0
     while given < len(chunks) or order:
@@ -98,6 +105,7 @@ def _beside(
             given, queued = given + 1, queued + 1
         first = order[0]
         if isinstance(first, Future) and not first.done() and given < len(chunks):
+            gc.freeze()
             order.append((func(chunks[given], *shared),))
             given += 1
             continue
@@ -107,6 +115,50 @@ def _beside(
         else:
             queued -= 1
             yield first.result()
+
+
+def apart(func: Callable[..., R], progress: Callable[[str, int, int], None], *args: Any) -> R:
+    """`func(*args, progress)` in a forked child, its progress told here as it goes, its result
+    (or exception) sent back. What it leaves behind ends with it: freed objects' arenas that
+    Python never gives back, half-empty pages a later fork would copy, its modules' memos. An
+    archive's parts are built so, one after another, each from this process's heap alone: at
+    300,000 articles in 4 parts the fourth peaked 215 MiB above its peak when built alone."""
+    context = get_context("fork")
+    here, there = context.Pipe(duplex=False)
+    child = context.Process(target=_apart, args=(there, func, args))
+    with frozen():  # the child shares this process's objects: its collector must not copy them
+        child.start()
+    there.close()
+    try:
+        while True:
+            try:
+                said, value = here.recv()
+            except EOFError:
+                raise RuntimeError(f"a forked child died (exit code {child.exitcode})") from None
+            if said == "progress":
+                progress(*value)
+            elif said == "done":
+                return value  # type: ignore[no-any-return]
+            else:
+                raise value
+    finally:
+        here.close()
+        child.join()
+
+
+def _apart(there: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def told(stage: str, done: int, total: int) -> None:
+        there.send(("progress", (stage, done, total)))
+
+    try:
+        there.send(("done", func(*args, told)))
+    except BaseException as exc:  # every failure crosses back, as raised
+        try:
+            there.send(("error", exc))
+        except Exception:  # one that cannot be pickled: as its text
+            there.send(("error", RuntimeError(traceback.format_exc())))
+    finally:
+        there.close()
 
 
 _frozen_depth = 0

@@ -29,13 +29,14 @@ per_page = 50
 
 # Each article a file, 2026/01/slug.html (GitHub Pages serves it at /2026/01/slug too), not a
 # folder: about 600 B less an article of what Pages counts; the sitemap's parts gzipped (crawlers
-# read them as they are; 250 B less an article); a slug made from a long file name cut to 85 bytes
-# with a hash, so that `./2026/01/<slug>.html` fits a tar header (a longer path costs the upload
-# 1 KB: 120 B an article on real titles). Their URLs are published: keep all three.
+# read them as they are; 250 B less an article); a slug made from a long file name cut to 40 bytes
+# (about 11 Chinese characters) with a hash: a slug is written ~9 times (its page's canonical link,
+# others' related links, lists, the sitemap), 220 B an article less than 85 bytes on real titles,
+# and `./2026/01/<slug>.html` fits a tar header. Their URLs are published: keep all three.
 [permalinks]
 article = "/{year}/{month}/{slug}.html"
 sitemap_part = "/sitemap-{n}.xml.gz"
-slug_max_bytes = 85
+slug_max_bytes = 40
 """
 
 README = """\
