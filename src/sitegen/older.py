@@ -263,7 +263,7 @@ def find_across(
     """A part's stories and related lists over its articles and the older parts' (their shelves
     read here, sitegen.stories.of), as `apart` splits them, and each own article's story's lead
     (an older one's index past the own when the story's lead is older). Run in a process of
-    its own (sitegen.parallel.forked): the older articles and what finding stories over them
+    its own (sitegen.parallel.apart): the older articles and what finding stories over them
     makes (at 300,000 articles in four parts, ~300 MiB) go with it, where this process's heap
     would keep them to the end of the build."""
     from sitegen import stories  # numpy: only a build with relations comes here

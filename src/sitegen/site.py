@@ -18,7 +18,7 @@ from sitegen.kinds import KINDS, Grouped, Kind, earliest_holders, grouped, liste
 from sitegen.leads import afters
 from sitegen.models import Article, CategoryPath, Sketch, Stories
 from sitegen.older import Across, Shelves, find_across
-from sitegen.parallel import forked
+from sitegen.parallel import apart
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
 
@@ -199,14 +199,14 @@ def index(
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
     source_of = tuple(map(source_name, final))  # search names sources so, pages or not
-    found, leads_of, across = Stories.none(len(final)), tuple(range(len(final))), None
+    found, lead_of, across = Stories.none(len(final)), tuple(range(len(final))), None
     if relations and older is not None:
-        found, leads_of, across = forked(find_across, final, related, memo, placed.ranks, older)
+        found, lead_of, across = apart(find_across, None, final, related, memo, placed.ranks, older)
     elif relations:
         from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
         found = stories.of(final, related, memo, placed.ranks)
-        leads_of = found.leads()
+        lead_of = found.leads()
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = config.tz
@@ -233,7 +233,7 @@ def index(
         urls=placed.urls,
         categories=tree,
         months=month_list,
-        related=_related(final, tree, found.related, leads_of, related),
+        related=_related(final, tree, found.related, lead_of, related),
         copies=found.copies,
         leads=leads,
         kinds=on,
