@@ -107,9 +107,15 @@ def drop_chrome(root: etree._Element, rules: Iterable[SourceRules]) -> None:
                 remove(element)
 
 
+_OUTER_PRE = etree.XPath(".//pre[not(ancestor::pre)][.//*]")
+
+
 def flatten_code(root: etree._Element) -> None:
-    """Each outermost <pre> that holds elements becomes one <pre> of lines."""
-    for pre in root.xpath(".//pre[not(ancestor::pre)][.//*]"):
+    """Each outermost <pre> that holds elements becomes one <pre> of lines (most bodies have no
+    <pre>: one look for it costs less than the XPath, compiled once, over every element)."""
+    if next(root.iter("pre"), None) is None:
+        return
+    for pre in _OUTER_PRE(root):
         _flatten_pre(pre)
 
 

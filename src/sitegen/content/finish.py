@@ -54,6 +54,8 @@ def drop_empty(root: etree._Element) -> None:
 
 def trim_rules(root: etree._Element) -> None:
     """A rule left at either end of the body once its footer is gone separates nothing."""
+    if next(root.iter("hr"), None) is None:  # most bodies: no list of every line to make
+        return
     marks = list(root.iter("hr", "img", "table", *LINES))
     for edge in (marks, marks[::-1]):
         for element in edge:

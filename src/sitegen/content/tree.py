@@ -27,6 +27,10 @@ LINES = ("p", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "blo
 
 
 def text_of(element: etree._Element) -> str:
+    """All the text in the element; one without children (most paragraphs) has its own alone,
+    read without serializing."""
+    if not len(element):
+        return element.text or ""
     return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
