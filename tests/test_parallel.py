@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitegen.pipeline import PARALLEL_FROM
+import pytest
+
+from sitegen.errors import ContentError, ContentErrors
+from sitegen.parallel import apart
+from sitegen.pipeline import PARALLEL_FROM, Progress, quiet
 from sitegen.serve import DevServer
 
 from .test_incremental import synthetic
@@ -66,3 +70,30 @@ def test_the_dev_servers_first_build_uses_its_jobs_while_it_watches(tmp_path: Pa
     finally:
         server.stop()
     assert len(report.workers) == 2
+
+
+_left: bytearray | None = None  # what a child's work leaves in its memory
+
+
+def _leaves(size: int, progress: Progress) -> int:
+    global _left
+    _left = bytearray(size)
+    progress("load", 1, 2)
+    progress("load", 2, 2)
+    return os.getpid()
+
+
+def _fails(progress: Progress) -> None:
+    raise ContentErrors([ContentError(Path("a.md"), 3, "bad")])
+
+
+def test_apart_works_in_a_child_that_leaves_nothing_here() -> None:
+    """An archive's parts are built so: each from this process's heap, not the last part's."""
+    told: list[tuple[str, int, int]] = []
+    pid = apart(_leaves, lambda *said: told.append(said), 1 << 20)
+    assert pid != os.getpid()
+    assert told == [("load", 1, 2), ("load", 2, 2)], "its progress is told here as it goes"
+    assert _left is None, "what it made stayed in the child"
+    with pytest.raises(ContentErrors) as caught:
+        apart(_fails, quiet)
+    assert [(e.path, e.line, e.message) for e in caught.value.errors] == [(Path("a.md"), 3, "bad")]

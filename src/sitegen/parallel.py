@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import gc
 import os
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -97,6 +99,50 @@ def _beside(
         else:
             queued -= 1
             yield first.result()
+
+
+def apart(func: Callable[..., R], progress: Callable[[str, int, int], None], *args: Any) -> R:
+    """`func(*args, progress)` in a forked child, its progress told here as it goes, its result
+    (or exception) sent back. What it leaves behind ends with it: freed objects' arenas that
+    Python never gives back, half-empty pages a later fork would copy, its modules' memos. An
+    archive's parts are built so, one after another, each from this process's heap alone: at
+    300,000 articles in 4 parts the fourth peaked 215 MiB above its peak when built alone."""
+    context = get_context("fork")
+    here, there = context.Pipe(duplex=False)
+    child = context.Process(target=_apart, args=(there, func, args))
+    with frozen():  # the child shares this process's objects: its collector must not copy them
+        child.start()
+    there.close()
+    try:
+        while True:
+            try:
+                said, value = here.recv()
+            except EOFError:
+                raise RuntimeError(f"a forked child died (exit code {child.exitcode})") from None
+            if said == "progress":
+                progress(*value)
+            elif said == "done":
+                return value  # type: ignore[no-any-return]
+            else:
+                raise value
+    finally:
+        here.close()
+        child.join()
+
+
+def _apart(there: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def told(stage: str, done: int, total: int) -> None:
+        there.send(("progress", (stage, done, total)))
+
+    try:
+        there.send(("done", func(*args, told)))
+    except BaseException as exc:  # every failure crosses back, as raised
+        try:
+            there.send(("error", exc))
+        except Exception:  # one that cannot be pickled: as its text
+            there.send(("error", RuntimeError(traceback.format_exc())))
+    finally:
+        there.close()
 
 
 _frozen_depth = 0

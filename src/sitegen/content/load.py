@@ -42,9 +42,10 @@ def is_candidate(path: Path, root: Path) -> bool:
     return not any(part.startswith(".") for part in parts) and _is_article_name(path.name)
 
 
-def discover(root: Path) -> Iterator[tuple[str, Path]]:
-    """Every candidate file under root as (relative POSIX path, path), sorted by relative path."""
-    found: list[tuple[str, str]] = []
+def relative_paths(root: Path) -> list[str]:
+    """Every candidate file under root as its relative POSIX path, sorted: no Path each (the
+    date scan of an archive in parts holds every file of the archive)."""
+    found: list[str] = []
     folders = [("", str(root))]
     while folders:
         prefix, folder = folders.pop()
@@ -58,9 +59,16 @@ def discover(root: Path) -> Iterator[tuple[str, Path]]:
             if entry.is_dir(follow_symlinks=False):
                 folders.append((f"{prefix}{entry.name}/", entry.path))
             elif _is_article_name(entry.name) and entry.is_file():
-                found.append((prefix + entry.name, entry.path))
-    for relative, path in sorted(found):
-        yield relative, Path(path)
+                found.append(prefix + entry.name)
+    found.sort()
+    return found
+
+
+def discover(root: Path) -> Iterator[tuple[str, Path]]:
+    """Every candidate file under root as (relative POSIX path, path), sorted by relative path."""
+    base = str(root)
+    for relative in relative_paths(root):
+        yield relative, Path(os.path.join(base, relative))  # noqa: PTH118 - as os.scandir joins
 
 
 def decode(data: bytes, path: Path) -> tuple[str, tuple[str, ...]]:

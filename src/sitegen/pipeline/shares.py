@@ -13,6 +13,8 @@ rule), so a warm build reads no file for them.
 from __future__ import annotations
 
 import time
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +24,7 @@ from sitegen import older, url_record
 from sitegen.assign import ARTICLE_KINDS, recorded_parts, split_record
 from sitegen.cache import Stamp, kept, load_pickled, save_pickled, stamp_of
 from sitegen.config import SiteConfig
-from sitegen.content.load import discover, load_data, read_file
+from sitegen.content.load import load_data, read_file, relative_paths
 from sitegen.content.normalize import parse_date
 from sitegen.errors import ContentError
 from sitegen.kinds import BY_NAME
@@ -31,20 +33,32 @@ from sitegen.parallel import jobs_for, map_chunks
 from sitegen.parts import day_part
 from sitegen.site import Site
 
-_VERSION = "sitegen-days-1"
+_VERSION = "sitegen-days-2"
+_GONE = (-1, -1, -1)  # the stamp of a file gone since it was listed: no file's
 
 
 @dataclass
 class Days:
-    """Content files by relative path → (stamp, the local day its front matter dates it, as an
-    ordinal; 0 when it has none that can be read), as of `checked_ns`."""
+    """Content files' relative paths, sorted, "\0" between them; for each its stamp (three
+    numbers of `stamps`) and the local day its front matter dates it (an ordinal of `days`; 0
+    when none can be read), as of `checked_ns`. Arrays, not a tuple per file: the scan holds
+    every file of the archive (300,000: ~30 MB, not ~400 in a dict of tuples and Paths)."""
 
     salt: str = ""
     checked_ns: int = 0
-    files: dict[str, tuple[Stamp, int]] = field(default_factory=dict)
+    paths: str = ""
+    stamps: array[int] = field(default_factory=lambda: array("q"))
+    days: array[int] = field(default_factory=lambda: array("l"))
 
-    def day(self, rel_path: str, stamp: Stamp | None) -> int | None:
-        return kept(self.files.get(rel_path), stamp, self.checked_ns)
+    def entries(self) -> Iterator[tuple[str, tuple[Stamp, int]]]:
+        """Each file's relative path and (stamp, day), in order."""
+        start = 0
+        for n, day in enumerate(self.days):
+            end = self.paths.find("\0", start)
+            end = len(self.paths) if end < 0 else end
+            size, mtime_ns, inode = self.stamps[3 * n : 3 * n + 3]
+            yield self.paths[start:end], ((size, mtime_ns, inode), day)
+            start = end + 1
 
 
 def _day_of(path: Path, rel_path: str, tz: ZoneInfo) -> int:
@@ -59,37 +73,43 @@ def _day_of(path: Path, rel_path: str, tz: ZoneInfo) -> int:
         return 0
 
 
-def _days_chunk(files: list[tuple[str, Path]], timezone: str) -> list[int]:
+def _days_chunk(files: list[str], root: Path, timezone: str) -> list[int]:
     tz = ZoneInfo(timezone)
-    return [_day_of(path, rel_path, tz) for rel_path, path in files]
+    return [_day_of(root / rel_path, rel_path, tz) for rel_path in files]
 
 
-def _days(config: SiteConfig, folder: Path | None, jobs: int, keep: bool) -> dict[str, int]:
-    """Every content file's day, read where its stamp changed since the last build (kept for
-    the next unless only reading)."""
+def _days(
+    config: SiteConfig, folder: Path | None, jobs: int, keep: bool
+) -> tuple[list[str], array[int]]:
+    """Every content file (relative paths, sorted) and its day, read where its stamp changed
+    since the last build (kept for the next unless only reading)."""
     root = config.content_path.resolve()
     path = None if folder is None else folder / "days.pickle"
     salt = f"{_VERSION}\0{config.timezone}\0{root}"
-    kept = load_pickled(path, Days)
-    known = kept if kept is not None and kept.salt == salt else Days(salt)
+    loaded = load_pickled(path, Days)
+    known = loaded if loaded is not None and loaded.salt == salt else Days(salt)
     checked_ns = time.time_ns()
-    found = list(discover(root))
-    stamps = [stamp_of(file) for _, file in found]
-    days = [known.day(rel_path, stamp) for (rel_path, _), stamp in zip(found, stamps, strict=True)]
-    todo = [n for n, day in enumerate(days) if day is None]
-    files = [found[n] for n in todo]
+    found = relative_paths(root)
+    stamps, days, todo = array("q"), array("l"), []
+    entries = known.entries()
+    entry = next(entries, None)
+    for n, rel_path in enumerate(found):
+        stamp = stamp_of(root / rel_path)
+        while entry is not None and entry[0] < rel_path:  # both sorted: a walk, not a dict
+            entry = next(entries, None)
+        day = kept(entry[1] if entry and entry[0] == rel_path else None, stamp, known.checked_ns)
+        stamps.extend(stamp or _GONE)
+        days.append(day or 0)
+        if day is None:
+            todo.append(n)
     pending = iter(todo)
-    for chunk in map_chunks(_days_chunk, files, jobs_for(len(files), jobs), config.timezone):
+    files = [found[n] for n in todo]
+    for chunk in map_chunks(_days_chunk, files, jobs_for(len(files), jobs), root, config.timezone):
         for day in chunk:
             days[next(pending)] = day
-    if keep and (todo or len(known.files) != len(found)):
-        entries = {
-            rel_path: (stamp, day or 0)
-            for (rel_path, _), stamp, day in zip(found, stamps, days, strict=True)
-            if stamp is not None
-        }
-        save_pickled(path, Days(salt, checked_ns, entries))
-    return {rel_path: day or 0 for (rel_path, _), day in zip(found, days, strict=True)}
+    if keep and (todo or len(known.days) != len(found)):
+        save_pickled(path, Days(salt, checked_ns, "\0".join(found), stamps, days))
+    return found, days
 
 
 def shares(
@@ -102,7 +122,7 @@ def shares(
     recorded = recorded_parts(config, url_record.read(config.root)[0])
     front = config.parts[0].name
     found: dict[str, set[str]] = {part.name: set() for part in config.parts}
-    for rel_path, day in _days(config, folder, jobs, keep).items():
+    for rel_path, day in zip(*_days(config, folder, jobs, keep), strict=True):
         part = recorded.get(rel_path) or (
             day_part(config.parts, date.fromordinal(day)) if day else ""
         )
