@@ -80,15 +80,24 @@ FEATURE_OFF: dict[str, str] = {
 Write = Callable[..., list[Path]]  # (count, folder, seed=, first=) → the files written
 
 
-def init_permalinks() -> str:
-    """The `[permalinks]` table `sitegen init` writes today, as site.toml text ("" if none)."""
-    table = tomllib.loads(SITE_TOML).get("permalinks", {})
+# What of `sitegen init`'s site.toml shapes a new site's output beyond its permalinks.
+INIT_SHAPING = ("related",)
+
+
+def init_layout() -> str:
+    """What `sitegen init` writes today that shapes the output (`related`, the `[permalinks]`
+    table), as site.toml text ("" if nothing)."""
+    written = tomllib.loads(SITE_TOML)
+    keys = "".join(
+        f"{key} = {json.dumps(written[key])}\n" for key in INIT_SHAPING if key in written
+    )
+    table = written.get("permalinks", {})
     lines = "".join(f"{key} = {json.dumps(value)}\n" for key, value in table.items())
-    return f"[permalinks]\n{lines}" if lines else ""
+    return keys + (f"[permalinks]\n{lines}" if lines else "")
 
 
-# A layout's name → the site.toml text giving its permalinks.
-LAYOUTS: dict[str, str] = {"folders": "", "init": init_permalinks()}
+# A layout's name → the site.toml text giving it (the keys before the permalinks table).
+LAYOUTS: dict[str, str] = {"folders": "", "init": init_layout()}
 CORPORA: dict[str, tuple[Write, str]] = {  # name → its writer and version
     "real": (real_corpus.write, real_corpus.VERSION),
     "synthetic": (corpus.write, corpus.CORPUS_VERSION),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
@@ -15,7 +15,24 @@ def html_files(root: Path) -> Iterator[Path]:
 
 
 def parse(path: Path) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring(path.read_bytes())
+    """A built page, its relative links (`../x/`, sitegen.render.relative_links) resolved against
+    its own URL as a browser does: read as the paths under the site's base they stand for."""
+    return rooted(lxml.html.fromstring(path.read_bytes()))
+
+
+def rooted(page: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A parsed page with its relative links as root-relative paths, resolved against its
+    canonical URL (the one path a page with relative links is served at)."""
+    canonical = page.xpath("string(//link[@rel='canonical']/@href)")
+    if canonical:
+        here = urlsplit(canonical).path
+        page.rewrite_links(lambda link: link if _anchored(link) else urljoin(here, link))
+    return page
+
+
+def _anchored(link: str) -> bool:
+    """Whether a link is absolute, root-relative, a fragment or a scheme's (mailto:, data:)."""
+    return not link or link.startswith(("/", "#", "?")) or bool(urlsplit(link).scheme)
 
 
 def internal_targets(page: lxml.html.HtmlElement, origin: str) -> Iterator[str]:

@@ -24,7 +24,7 @@ from sitegen.names import name_segments
 from sitegen.pipeline import build
 
 from .conftest import FIXTURES, checked_rows, corpus_or_skip, make_config
-from .sitecheck import tree_digest
+from .sitecheck import parse, tree_digest
 
 CITES = FIXTURES / "documents" / "cites"
 SAMPLE = FIXTURES / "documents" / "precision_sample.tsv"
@@ -50,7 +50,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def page(output: Path, url: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring((output / url.strip("/") / "index.html").read_bytes())
+    return parse(output / url.strip("/") / "index.html")
 
 
 def hrefs(element: lxml.html.HtmlElement, xpath: str) -> list[str]:

@@ -16,6 +16,7 @@ from sitegen.render import make_environment, render
 from sitegen.site import index
 
 from .conftest import make_config
+from .sitecheck import rooted
 from .test_stages import ARTICLES
 
 
@@ -44,7 +45,7 @@ WRITTEN = [
 def _page(planned: Plan, url: str, config_root: Path) -> lxml.html.HtmlElement:
     page = next(p for p in planned.pages if p.url == url)
     html = render(make_environment(make_config(config_root)), page, planned.context(page))
-    return lxml.html.fromstring(html)
+    return rooted(lxml.html.fromstring(html))
 
 
 def test_a_new_kind_is_an_extractor_and_an_entry(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import gzip
 import json
 import shutil
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 import pytest
 
@@ -34,9 +34,8 @@ def leads(config: SiteConfig) -> tuple[set[str], list[str]]:
     out = config.output_path
     ids = {unquote(i) for i in feed_ids(config)}
     home = (out / "index.html").read_text(encoding="utf-8")
-    cards = [
-        "https://example.org" + part.split('"', 1)[0] for part in home.split('<h2><a href="')[1:]
-    ]
+    at = config.origin + config.base_path  # the home page's address, its links' base
+    cards = [urljoin(at, part.split('"', 1)[0]) for part in home.split('<h2><a href="')[1:]]
     with gzip.open(out / "data" / "articles-2022.jsonl.gz", "rt", encoding="utf-8") as data:
         stories = {json.loads(line)["story"] for line in data}
     assert stories in ({None}, set(cards)), stories  # alone, or every copy naming the lead

@@ -14,6 +14,7 @@ from sitegen.pipeline import build
 from sitegen.site import index
 
 from .conftest import make_config
+from .sitecheck import parse
 
 TRAILS = [("政策", "国务院", "常务会议"), ("政策", "财政部"), ("经济",), ("经济", "经济日报")]
 
@@ -38,7 +39,7 @@ def write_articles(content: Path, count: int) -> list[str]:
 
 
 def page(output: Path, url: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring((output / url / "index.html").read_bytes())
+    return parse(output / url / "index.html")
 
 
 def card_titles(html: lxml.html.HtmlElement) -> list[str]:

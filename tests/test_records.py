@@ -17,6 +17,7 @@ from sitegen.documents import citations
 from sitegen.pipeline import build
 
 from .conftest import FIXTURES, checked_rows, corpus_or_skip, make_config
+from .sitecheck import parse
 
 CITES = FIXTURES / "documents" / "cites"
 SAMPLE = FIXTURES / "authorities" / "precision_sample.tsv"
@@ -34,7 +35,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def page(output: Path, url: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring((output / url.strip("/") / "index.html").read_bytes())
+    return parse(output / url.strip("/") / "index.html")
 
 
 def fields(element: lxml.html.HtmlElement) -> dict[str, str]:

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import lxml.html
 import numpy as np
 import opencc
 import pytest
@@ -28,7 +27,7 @@ from sitegen.search import format as fmt
 from sitegen.search.tokens import query, tokens
 
 from .conftest import SEEDS, make_config
-from .sitecheck import html_files, tree_digest
+from .sitecheck import html_files, parse, tree_digest
 from .test_incremental import synthetic
 
 NEWER = "000_f847cc9c3667cd96.txt"  # 2022-03-14, id 1
@@ -218,10 +217,10 @@ def test_seed_build_indexes_the_articles_with_their_metadata(tmp_path: Path) -> 
 def test_the_search_page_knows_where_the_index_is_under_a_base_path(tmp_path: Path) -> None:
     build(seed_site(tmp_path, base_url="https://user.github.io/archive/"))
     output = tmp_path / "build"
-    for page in html_files(output):
-        form = lxml.html.fromstring(page.read_bytes()).xpath("//form[@role='search']")
+    for page in html_files(output):  # each form's action resolved against its page's URL
+        form = parse(page).xpath("//form[@role='search']")
         assert form and form[0].get("action") == "/archive/search/", page
-    search = lxml.html.fromstring((output / "search/index.html").read_bytes())
+    search = parse(output / "search/index.html")
     root = search.get_element_by_id("search")
     assert root.get("data-index") == "/archive/search-index/"
     assert root.get("data-base") == "/archive/"

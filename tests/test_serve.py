@@ -268,7 +268,8 @@ def test_serves_under_the_base_url_path(tmp_path: Path) -> None:
             assert (response.status, response.headers["location"]) == (301, "/archive/")
         home = request(port, "/archive/")
         assert home.status == 200
-        assert 'href="/archive/style.css"' in home.text
+        assert 'href="style.css"' in home.text  # relative to /archive/
+        assert request(port, "/archive/style.css").status == 200
         assert '<script src="/archive/livereload.js" defer></script>' in home.text
         assert request(port, "/archive/livereload.js").status == 200
         assert request(port, quote("/archive" + CATEGORY)).status == 200

@@ -24,6 +24,7 @@ from sitegen.names import (
     output_file,
     short_hash,
 )
+from sitegen.render import relative_links
 from sitegen.scaffold import SITE_TOML
 from sitegen.size import NAME_FIELD
 from sitegen.urls import Urls
@@ -206,3 +207,33 @@ def test_only_sibling_categories_are_told_apart_by_case() -> None:
         "/categories/新闻/Policy-"
     )
     assert urls.category(("科技", "Policy")) == "/categories/科技/Policy/"  # no sibling to meet
+
+
+def test_links_to_the_sites_own_pages_are_relative_to_their_page_where_shorter() -> None:
+    """As Hugo's relativeURLs: a link under the site's path becomes relative to the page's folder
+    when that is shorter; anything else (absolute, another part's path, protocol-relative, data
+    attributes, meta refresh) stays as written."""
+    page = (
+        '<link rel="canonical" href="https://u.github.io/archive/2024/01/a.html">'
+        '<link rel="stylesheet" href="/archive/style.css">'
+        '<a href="/archive/2024/01/b.html">b</a><a href="/archive/2024/03/c.html#x">c</a>'
+        '<a href="/archive/2024/01/">month</a><a href="/archive/">home</a>'
+        '<a href="/archive/2024/01/d:e.html">d</a><img src="/archive/2024/01/f.png">'
+        '<form action="/archive/search/"></form><a href="/archive/search/?q=x">q</a>'
+        '<a href="/archive-2024/2024/01/a.html">part</a><a href="//cdn.example/archive/">cdn</a>'
+        '<nav data-href="/archive/x/"></nav><meta http-equiv="refresh" content="0; url=/archive/">'
+    )
+    assert relative_links(page, "/archive/", "/archive/2024/01/a.html") == (
+        '<link rel="canonical" href="https://u.github.io/archive/2024/01/a.html">'
+        '<link rel="stylesheet" href="../../style.css">'
+        '<a href="b.html">b</a><a href="../03/c.html#x">c</a>'
+        '<a href="./">month</a><a href="../../">home</a>'
+        '<a href="./d:e.html">d</a><img src="f.png">'
+        '<form action="../../search/"></form><a href="../../search/?q=x">q</a>'
+        '<a href="/archive-2024/2024/01/a.html">part</a><a href="//cdn.example/archive/">cdn</a>'
+        '<nav data-href="/archive/x/"></nav><meta http-equiv="refresh" content="0; url=/archive/">'
+    )
+    folders = '<a href="/archive/categories/x/">x</a><a href="/archive/2024/01/b/">b</a>'
+    assert relative_links(folders, "/archive/", "/archive/2024/01/a/") == (
+        '<a href="/archive/categories/x/">x</a><a href="../b/">b</a>'  # "../../../categories/x/"
+    )

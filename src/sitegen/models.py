@@ -178,3 +178,7 @@ class Stories:
         """No copies, nothing related: what a check (which lists no page) takes, without numpy."""
         empty = ((),) * count
         return cls(empty, empty, None, 0, empty, empty)
+
+    def leads(self) -> tuple[int, ...]:
+        """Per article, its story's first copy (itself when it has none)."""
+        return tuple(story[0] if story else i for i, story in enumerate(self.copies))

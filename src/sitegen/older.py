@@ -4,8 +4,9 @@ places among copies) and as far as a link to them needs (their address, title an
 a part finds copies and related articles in older parts without loading their articles.
 
 Each part's build keeps its own `Shelf` in the cache (`shelf-<part>.pickle`, written only when it
-changed); a newer part's build reads the shelves of the parts
-before it. Static links go from newer parts to older ones only: a closed part never changes for
+changed); a newer part's build reads the shelves of the parts before it in a process of its own
+(`find_across`), which hands back only what it found and the older articles that names (`Far`):
+the build's memory stays bounded by its part, however many parts are older. Static links go from newer parts to older ones only: a closed part never changes for
 a newer one, which publishes what it adds to an older part's pages (sitegen.pages.across).
 """
 
@@ -15,11 +16,15 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.cache import load_pickled, save_pickled
 from sitegen.config import SiteConfig
-from sitegen.models import Sketch, Stories
+from sitegen.models import Article, Sketch, Stories
 from sitegen.parts import Part
+
+if TYPE_CHECKING:
+    from sitegen.stories import Memo
 
 _VERSION = 2
 
@@ -44,10 +49,12 @@ class Shelf:
 class Older:
     """The articles of every part older than the building one, newest first (the newest older
     part's first), as one list: article k of it is `shelves`' k-th in that order; `bases`:
-    each shelf's part's address, without its final slash."""
+    each shelf's part's address, without its final slash; `places`: its part's place among the
+    declared ones (parts.json's order)."""
 
     shelves: tuple[Shelf, ...]
     bases: tuple[str, ...]
+    places: tuple[int, ...]
 
     @property
     def sketches(self) -> list[Sketch]:
@@ -77,6 +84,9 @@ class Older:
     def href(self, k: int) -> str:
         n, at = self.at(k)
         return self.bases[n] + self.shelves[n].keys[at]
+
+    def place(self, k: int) -> int:
+        return self.places[self.at(k)[0]]
 
     def key(self, k: int) -> str:
         n, at = self.at(k)
@@ -133,29 +143,57 @@ def before(config: SiteConfig) -> list[Part]:
 def digests(config: SiteConfig, folder: Path | None) -> list[str]:
     """What the older parts' shelves are as of now (their files' digests: a shelf comes into a
     Pages workflow's job as a file of the job before, sitegen.scaffold): a part's output is
-    made of them."""
+    made of them. Hashed as they are read, never held whole."""
     if folder is None:
         return []
     found = []
     for part in before(config):
         try:
-            found.append(hashlib.blake2b(_path(folder, part.name).read_bytes()).hexdigest())
+            with _path(folder, part.name).open("rb") as file:
+                found.append(hashlib.file_digest(file, "blake2b").hexdigest())
         except OSError:
             found.append("")
     return found
 
 
-def read(config: SiteConfig, folder: Path | None) -> Older | None:
+@dataclass(frozen=True)
+class Shelves:
+    """Where the older parts' shelves the cache holds are (newest first), each one's part's
+    address without its final slash and its place among the declared parts (parts.json's
+    order): only `find_across` reads them, in a process of its own."""
+
+    paths: tuple[Path, ...]
+    bases: tuple[str, ...]
+    places: tuple[int, ...]
+
+
+def shelves(config: SiteConfig, folder: Path | None) -> Shelves | None:
     """The older parts' shelves the cache holds (a part not built yet here has none: its
     articles are not linked until it is); None when there are none."""
     if folder is None:
         return None
-    found = [(part, load_pickled(_path(folder, part.name), Shelf)) for part in before(config)]
-    kept = [(part, s) for part, s in found if s is not None and s.version == _VERSION]
+    names = [part.name for part in config.parts]
+    kept = [(part, _path(folder, part.name)) for part in before(config)]
+    kept = [(part, path) for part, path in kept if path.is_file()]
     if not kept:
         return None
-    bases = tuple(part.base_url.rstrip("/") for part, _ in kept)
-    return Older(tuple(s for _, s in kept), bases)
+    return Shelves(
+        tuple(path for _, path in kept),
+        tuple(part.base_url.rstrip("/") for part, _ in kept),
+        tuple(names.index(part.name) for part, _ in kept),
+    )
+
+
+def _read(found: Shelves) -> Older | None:
+    read = zip(found.paths, found.bases, found.places, strict=True)
+    kept = [
+        (made, base, place)
+        for path, base, place in read
+        if (made := load_pickled(path, Shelf)) is not None and made.version == _VERSION
+    ]
+    if not kept:
+        return None
+    return Older(*(tuple(column) for column in zip(*kept, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -167,6 +205,8 @@ class Far:
     href: str
     title: str
     feed: str
+    part: int
+    """Its part's place among the declared parts (parts.json's order)."""
 
 
 @dataclass(frozen=True)
@@ -206,11 +246,36 @@ def split(
             named.add(k)
             named.update(j for j in listed if j >= n)
     far = {
-        j - n: Far(older.key(j - n), older.href(j - n), older.title(j - n), older.feed(j - n))
-        for j in sorted(named)
+        k: Far(older.key(k), older.href(k), older.title(k), older.feed(k), older.place(k))
+        for k in (j - n for j in sorted(named))
     }
     own = tuple(mine(story) for story in copies[:n])
     return own, Across(n, stories, tuple(ahead), far)
+
+
+def find_across(
+    final: Sequence[Article],
+    related: int,
+    memo: Memo | None,
+    ranks: Sequence[int],
+    found: Shelves,
+) -> tuple[Stories, tuple[int, ...], Across | None]:
+    """A part's stories and related lists over its articles and the older parts' (their shelves
+    read here, sitegen.stories.of), as `apart` splits them, and each own article's story's lead
+    (an older one's index past the own when the story's lead is older). Run in a process of
+    its own (sitegen.parallel.apart): the older articles and what finding stories over them
+    makes (at 300,000 articles in four parts, ~300 MiB) go with it, where this process's heap
+    would keep them to the end of the build."""
+    from sitegen import stories  # numpy: only a build with relations comes here
+
+    older = _read(found)
+    made = stories.of(final, related, memo, ranks, older)
+    n = len(final)
+    leads = made.leads()[:n]
+    if older is None:
+        return made, leads, None
+    own, far = apart(made, n, older)
+    return own, leads, far
 
 
 def apart(found: Stories, n: int, older: Older) -> tuple[Stories, Across]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,16 +129,49 @@ def _locate(exc: Exception, page: Page) -> str:
     return page.template
 
 
+# Pages a browser shows at paths other than their own, so their links stay root-relative: the
+# not-found page (served at any missing path) and an old URL's alias page.
+ROOTED = frozenset({"404.html", "alias.html"})
+
+
+def relative_links(html: str, base: str, here: str) -> str:
+    """A page's links to the site's own pages and files (href, src, action under `base`, the site's
+    path) written relative to the page at `here` where that is shorter (`../other/`,
+    `../../style.css`), as Hugo's relativeURLs: 100 B less an article page in a file per article
+    layout. Absolute URLs (canonical, og:*, feeds, sitemaps, other parts) are not links under
+    `base` and stay as they are; a page under a folder URL and its index.html, or a file's page
+    at `x.html` and at `x`, share one folder, so one relative link serves both."""
+    folder = here[len(base) :].split("/")[:-1]
+    pattern = re.compile(rf'(\s(?:href|src|action)=")({re.escape(base)}(?!/)[^"#?]*)')
+
+    def shorter(match: re.Match[str]) -> str:
+        link = match[2]
+        target = link[len(base) :].split("/")
+        same = 0
+        while same < min(len(folder), len(target) - 1) and folder[same] == target[same]:
+            same += 1
+        path = "../" * (len(folder) - same) + "/".join(target[same:])
+        if not path or ":" in path.split("/", 1)[0]:  # the folder itself; not read as a scheme
+            path = "./" + path
+        return match[1] + (path if len(path.encode()) < len(link.encode()) else link)
+
+    return pattern.sub(shorter, html)
+
+
 def render(env: Environment, page: Page, context: dict[str, Any]) -> bytes:
-    """The page's template filled with its data (`Plan.context`), gzipped if its URL ends in
-    .gz (sitemap parts: `[permalinks] sitemap_part`); a page without a template is a file made in
-    code (sitegen.pages.data), its bytes in its data."""
+    """The page's template filled with its data (`Plan.context`), its links relative to it
+    (`relative_links`) if it is an HTML page at one path, gzipped if its URL ends in .gz (sitemap
+    parts: `[permalinks] sitemap_part`); a page without a template is a file made in code
+    (sitegen.pages.data), its bytes in its data."""
     if not page.template:
         return bytes(context["raw"])
     from jinja2 import TemplateError
 
     try:
-        text = env.get_template(page.template).render(context).encode("utf-8")
+        html = env.get_template(page.template).render(context)
+        if page.url.endswith(("/", ".html")) and page.template not in ROOTED:
+            html = relative_links(html, context["site"].home_href, context["here"])
+        text = html.encode("utf-8")
         return gzip.compress(text, mtime=0) if page.url.endswith(".gz") else text
     except TemplateError as exc:
         raise TemplateProblem(_locate(exc, page), f"{type(exc).__name__}: {exc.message}") from None

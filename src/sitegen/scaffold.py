@@ -24,6 +24,9 @@ base_url = "https://example.github.io/archive/"
 language = "zh-CN"
 timezone = "Asia/Shanghai"
 per_page = 50
+# Related articles under each article: 2, not the 3 of a site without the key (190 B an article
+# less of what Pages counts on real-shaped articles).
+related = 2
 # cname = "archive.example.org"   # a custom domain for GitHub Pages (then base_url on it too)
 # disable_kinds = ["sources"]     # pages not made (and not linked): documents, sources, tags
 

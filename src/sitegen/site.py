@@ -17,7 +17,8 @@ from sitegen.errors import ContentError
 from sitegen.kinds import KINDS, Grouped, Kind, earliest_holders, grouped, listed_here, source_name
 from sitegen.leads import afters
 from sitegen.models import Article, CategoryPath, Sketch, Stories
-from sitegen.older import Across, Older, apart
+from sitegen.older import Across, Shelves, find_across
+from sitegen.parallel import apart
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
 
@@ -184,7 +185,7 @@ def index(
     kinds: Sequence[Kind] = KINDS,
     *,
     relations: bool = True,
-    older: Older | None = None,
+    older: Shelves | None = None,
 ) -> Site:
     """Sort newest first (ties by file path, so the order never depends on discovery order); a
     story is listed once, under its lead (sitegen.leads: its earliest copy, but a published one
@@ -192,21 +193,20 @@ def index(
     where an edit can change them. Every kind of grouping is grouped (one may read another's
     groups), then those `disable_kinds` turns off are left out: no URL, no page, no link.
     Without `relations` (a check) no story nor related list is looked for, and numpy is never
-    loaded. `older`: the older parts' articles (sitegen.older), also copied and related."""
+    loaded. `older`: the older parts' shelves (sitegen.older), whose articles are also copied
+    and related, found in a process of its own (sitegen.older.find_across)."""
     ordered = sorted(articles, key=lambda a: (-a.date.timestamp(), a.id))
     placed = place(config, ordered, record)
     final = tuple(ordered[i] for i in placed.kept)
     source_of = tuple(map(source_name, final))  # search names sources so, pages or not
-    if relations:
+    found, lead_of, across = Stories.none(len(final)), tuple(range(len(final))), None
+    if relations and older is not None:
+        found, lead_of, across = apart(find_across, None, final, related, memo, placed.ranks, older)
+    elif relations:
         from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
-        found = stories.of(final, related, memo, placed.ranks, older)
-    else:
-        found = Stories.none(len(final))
-    leads_of = [story[0] if story else i for i, story in enumerate(found.copies)]
-    across = None
-    if older is not None and relations:
-        found, across = apart(found, len(final), older)
+        found = stories.of(final, related, memo, placed.ranks)
+        lead_of = found.leads()
     leads = tuple(i for i, story in enumerate(found.copies) if not story or story[0] == i)
     months: dict[tuple[int, int], list[int]] = defaultdict(list)
     tz = config.tz
@@ -233,7 +233,7 @@ def index(
         urls=placed.urls,
         categories=tree,
         months=month_list,
-        related=_related(final, tree, found.related, leads_of, related),
+        related=_related(final, tree, found.related, lead_of, related),
         copies=found.copies,
         leads=leads,
         kinds=on,
@@ -394,6 +394,7 @@ def _related(
                     for j in (pos - step, pos + step)
                     if 0 <= j < len(members)
                 )
-        others = (j for j in dict.fromkeys(near) if j != i and story[j] != story[i])
+        # j past `story` (the own articles'): an older part's, never a copy (stories.find)
+        others = (j for j in dict.fromkeys(near) if j != i and story[j : j + 1] != story[i : i + 1])
         result.append(tuple(islice(others, limit)))
     return tuple(result)

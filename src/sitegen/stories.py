@@ -112,10 +112,13 @@ def find(
     limit: int,
     memo: Memo | None = None,
     ranks: Sequence[int] = (),
+    own: int | None = None,
 ) -> Stories:
     """Stories and related articles of articles given newest first (ties fixed), with their ids
     and timestamps; `memo`, the last build's, spares the related lists an edit cannot change.
-    A story's copies are ordered by `ranks` (sitegen.leads: published ones first), then earliest."""
+    A story's copies are ordered by `ranks` (sitegen.leads: published ones first), then earliest.
+    `own`: the articles past the first `own` (older parts', sitegen.older) have a related list
+    only where one of the first `own` is in it (else (): only such a list is linked)."""
     groups, quoting = _stories(sketches)
     copies: list[tuple[int, ...]] = [()] * len(sketches)
     for members in groups:
@@ -132,7 +135,7 @@ def find(
     whole = tuple(map(tuple, map(sorted, quotes))), tuple(map(tuple, map(sorted, quoted_in)))
     if limit <= 0:
         return Stories(tuple(copies), ((),) * len(sketches), None, 0, *whole)
-    related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo)
+    related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo, own)
     return Stories(tuple(copies), related, memo, recomputed, *whole)
 
 
@@ -147,10 +150,11 @@ def of(
     articles after them (sitegen.older)."""
     sketches, ids = [a.sketch for a in final], [a.id for a in final]
     times = [a.date.timestamp() for a in final]
-    if older is not None:
-        sketches, times, ids = sketches + older.sketches, times + older.times, ids + older.keys
-        ranks = [*(ranks or (0,) * len(final)), *older.ranks]
-    return find(sketches, ids, times, related, memo, ranks)
+    if older is None:
+        return find(sketches, ids, times, related, memo, ranks)
+    sketches, times, ids = sketches + older.sketches, times + older.times, ids + older.keys
+    ranks = [*(ranks or (0,) * len(final)), *older.ranks]
+    return find(sketches, ids, times, related, memo, ranks, len(final))
 
 
 def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
@@ -214,10 +218,14 @@ def _related(
     copies: Sequence[tuple[int, ...]],
     limit: int,
     memo: Memo | None,
+    own: int | None = None,
 ) -> tuple[tuple[tuple[int, ...], ...], Memo, int]:
     """For each article, up to `limit` others sharing the most topics (copies of it left out);
     ties go to the nearest in time, then the newer. Only the lists `_dirty` names are computed;
-    the others are the memo's, which equal what computing them would give."""
+    the others are the memo's, which equal what computing them would give. Past `own`, a list
+    none of the first `own` could be in stays empty: whether one can changes only with a change
+    `_dirty` sees (a topic of either, or one crossing TOPIC_CAP), so the memo's empty list
+    stands until then."""
     from scipy import sparse  # here: only a build with related articles needs it
 
     n = len(sketches)
@@ -267,6 +275,8 @@ def _related(
             others, scores = shared.indices[begin:end], shared.data[begin:end]
             chosen = (scores >= RELATED_SHARED) & (others != i)
             others, scores = others[chosen], scores[chosen]
+            if own is not None and i >= own and not (others < own).any():
+                continue
             best = others[np.lexsort((others, np.abs(at[others] - at[i]), -scores))]
             found = best[story[best] != story[i]][:limit]  # never a copy of it
             table[i, : len(found)] = found

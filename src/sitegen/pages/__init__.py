@@ -60,9 +60,14 @@ class Plan:
     views: Views
 
     def context(self, page: Page) -> dict[str, Any]:
-        """A page's template data: what its family makes of its data, and the site's header."""
+        """A page's template data: what its family makes of its data, the site's header, and the
+        page's own link (`here`, which its links are made relative to)."""
         views = self.views
-        return {"site": views.site_view, **FAMILIES[page.family](page.url, page.data, views)}
+        return {
+            "site": views.site_view,
+            "here": views.urls.href(page.url),
+            **FAMILIES[page.family](page.url, page.data, views),
+        }
 
 
 # The page families of the kinds of grouping (sitegen.kinds: Kind.pages, Kind.index), from

@@ -21,6 +21,7 @@ fetches each part's index:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from sitegen import older
@@ -124,36 +125,48 @@ def shelf(site: Site) -> older.Shelf:
 
 
 LINKS = "part-links"
+LINKS_VERSION = 2  # items [text, key, part]; version 1's were [text, absolute page]
 PER_LINKS_SHARD = 64  # older articles: a shard stays within ~20 KB
+_DERIVED = re.compile(r"[^%#?]*/")
+
+
+def said(views: Views, url: str) -> str:
+    """What an article's page says its key is (`data-links`), in an archive in parts: nothing
+    when parts.js reads it off the page's address (its path, percent-decoded, past its part's
+    address's path; index.html cut): a key ending in "/" with no %, # or ?, else the key."""
+    made = key(views, url)
+    return "" if _DERIVED.fullmatch(made) else made
 
 
 def link_pages(views: Views) -> Iterator[Page]:
     """`part-links/` of a part after the first: what it adds to the older parts' article pages,
     which read it when they load (static links go from newer parts to older ones only). Per older
     article it adds to, by its key (its page's path under its part's address): this part's copies
-    of its story [[feed, page]…] and its related list over this part and the older ones
-    [[title, page]…] when one of this part's is in it (else []); pages absolute. In shards by the
-    key's hash (`hashed`), `index.json` saying how many bits pick one and how long a related list
-    is."""
+    of its story and its related list over this part and the older ones when one of this part's
+    is in it (else []), each item [text (a copy's feed, a related one's title), key, its part's
+    place in parts.json]. In shards by the key's hash (`hashed`), `index.json` saying how many
+    bits pick one and how long a related list is."""
     config, site = views.config, views.site
     if not config.parts or config.part == config.parts[0].name:
         return
-    entries: list[tuple[str, list[list[list[str]]]]] = []
+    entries: list[tuple[str, list[list[list[str | int]]]]] = []
     if site.across is not None:
         far, n = site.across.far, len(site.articles)
+        place = [part.name for part in config.parts].index(config.part)
 
-        def shown(j: int, text: str) -> list[str]:  # a copy by its feed, a related one by title
+        def shown(j: int, text: str) -> list[str | int]:  # a copy by its feed, a related by title
             if j < n:
                 own = site.articles[j]
                 name = feed_name(own) if text == "feed" else own.title
-                return [name, views.urls.iri(site.urls[j])]
-            return [far[j - n].feed if text == "feed" else far[j - n].title, far[j - n].href]
+                return [name, key(views, site.urls[j]), place]
+            item = far[j - n]
+            return [item.feed if text == "feed" else item.title, item.key, item.part]
 
         for k, copies, related in site.across.ahead:
             made = [[shown(j, "feed") for j in copies], [shown(j, "title") for j in related]]
             entries.append((far[k].key, made))
     shards = max(0, -(-len(entries) // PER_LINKS_SHARD) - 1).bit_length()
-    raw = json.dumps({"version": VERSION, "bits": shards, "related": config.related})
+    raw = json.dumps({"version": LINKS_VERSION, "bits": shards, "related": config.related})
     url = f"/{LINKS}/index.json"
     yield ready(url, "links", "", views.key(url, raw), None, raw=raw.encode("utf-8"))
     held: list[dict[str, object]] = [{} for _ in range(1 << shards)]

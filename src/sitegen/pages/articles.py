@@ -138,5 +138,5 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         "head": views.head(article.title, url, None, "article", views.og_image(i)),
         "article": view,
         "related": tuple(views.card(j) for j in site.related[i]),
-        "links": across.key(views, url) if config.parts else "",
+        "links": across.said(views, url) if config.parts else None,
     }

@@ -258,7 +258,7 @@ class Session:
         keys = () if swapped is None else last.keys(swapped, self.showing)
         while True:
             if self.relations:  # the last site, articles edited in place swapped in, or anew
-                elder = older.read(self.config, self.cache.folder)
+                elder = older.shelves(self.config, self.cache.folder)
                 site = swapped or index(
                     articles, self.config, self.config.related, last.memo, given, older=elder
                 )

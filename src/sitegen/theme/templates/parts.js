@@ -10,6 +10,7 @@
 // parts itself; those in newer parts are added here, from what each newer part published.
 
 const VERSION = 1;
+const LINKS_VERSION = 2;
 const nav = document.getElementById("parts");
 const here = document.querySelector("[data-key]");
 
@@ -171,12 +172,23 @@ function listYears(years, months) {
   document.querySelector(".years").replaceChildren(...sections);
 }
 
-// What a part adds to an older part's article page (its key): [copies, related] or undefined.
-async function added(part, key) {
+// What a part adds to an older part's article page (its key): [copies, related] or undefined,
+// each item [text, its page] (published as [text, key, its part's place in parts.json]).
+async function added(parts, part, key) {
   const index = await json(new URL("part-links/index.json", part.url));
-  if (index.version !== VERSION) throw new Error(`${part.name}: part-links version ${index.version}`);
+  if (index.version !== LINKS_VERSION) throw new Error(`${part.name}: part-links version ${index.version}`);
   const shard = Number(hashed(key) >> BigInt(48 - index.bits)).toString(16);
-  return { limit: index.related, entry: (await json(new URL(`part-links/${shard}.json`, part.url)))[key] };
+  const entry = (await json(new URL(`part-links/${shard}.json`, part.url)))[key];
+  const item = ([text, at, p]) => [text, new URL(at.slice(1), parts[p].url).href];
+  return { limit: index.related, entry: entry?.map((items) => items.map(item)) };
+}
+
+// An article page's key: its data-links, else its path past its part's address's path
+// (sitegen.pages.across.said).
+function keyOf(parts, page) {
+  if (page.dataset.links) return page.dataset.links;
+  const base = decodeURIComponent(new URL(parts.find((p) => p.name === nav.dataset.part).url).pathname);
+  return decodeURIComponent(location.pathname).replace(/\/index\.html$/, "/").slice(base.length - 1);
 }
 
 const anchor = ([text, href]) => Object.assign(document.createElement("a"), { href, textContent: text });
@@ -192,7 +204,8 @@ async function article(parts, page) {
 
 async function addNewer(parts, page) {
   const newer = parts.slice(parts.findIndex((p) => p.name === nav.dataset.part) + 1);
-  const { answered } = await ask(newer, (p) => added(p, page.dataset.links));
+  const key = keyOf(parts, page);
+  const { answered } = await ask(newer, (p) => added(parts, p, key));
   const found = answered.filter(([, { entry }]) => entry);
   const copies = found.flatMap(([, { entry }]) => entry[0]);
   if (copies.length) {
