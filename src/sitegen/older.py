@@ -261,7 +261,7 @@ def find_across(
     found: Shelves,
 ) -> tuple[Stories, tuple[int, ...], Across | None]:
     """A part's stories and related lists over its articles and the older parts' (their shelves
-    read here, sitegen.stories.of), as `apart` splits them, and each own article's story's lead
+    read here, sitegen.stories.of), as `_own_and_across` splits them, and each own article's story's lead
     (an older one's index past the own when the story's lead is older). Run in a process of
     its own (sitegen.parallel.apart): the older articles and what finding stories over them
     makes (at 300,000 articles in four parts, ~300 MiB) go with it, where this process's heap
@@ -274,11 +274,11 @@ def find_across(
     leads = made.leads()[:n]
     if older is None:
         return made, leads, None
-    own, far = apart(made, n, older)
+    own, far = _own_and_across(made, n, older)
     return own, leads, far
 
 
-def apart(found: Stories, n: int, older: Older) -> tuple[Stories, Across]:
+def _own_and_across(found: Stories, n: int, older: Older) -> tuple[Stories, Across]:
     """The stories found over the own articles (the first `n`) and the older ones: the own
     articles' (own copies, related lists naming older ones past n, quotes within the part), and
     what was found across."""
