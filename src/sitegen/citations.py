@@ -52,7 +52,9 @@ def citation(article: Article, *, source: str, tz_date: str) -> Citation:
         ("citation_title", article.title),
         *((("citation_author", article.author),) if article.author else ()),
         ("citation_date", tz_date.replace("-", "/")),
-        ("citation_publisher", source),
+        # the publisher only where it is not the author (a feed that signs its own articles):
+        # the same name twice says nothing more, ~50 B on most article pages
+        *((("citation_publisher", source),) if source != article.author else ()),
     )  # no citation_public_url: Zotero takes the page's canonical link, which says the same
     schema = json_ld(_schema(article, source)) if article.link else Markup("")
     return Citation(schema, meta)
