@@ -228,10 +228,13 @@ class Views:
         return digest(self.salt, *parts)
 
     def trail(self, path: CategoryPath) -> tuple[Link, ...]:
+        """A link to each level of `path`, but a level named as the one below it (科技 › 腾讯科技 ›
+        腾讯科技: a feed filed under its site): that one reads twice, the lower (its list) shows."""
         if path not in self._trails:
             self._trails[path] = tuple(
                 Link(name, self.urls.href(self.urls.category(path[: depth + 1])))
                 for depth, name in enumerate(path)
+                if path[depth + 1 : depth + 2] != (name,)
             )
         return self._trails[path]
 
