@@ -136,12 +136,19 @@ def test_newspapers_programmes_and_books_get_no_document_page(output: Path) -> N
 def test_sources_are_the_lifted_laiyuan_else_the_feed_each_with_a_feed(output: Path) -> None:
     index = page(output, "/sources/")
     sources = {a.text_content(): a.get("href") for a in index.xpath("//ul[@class='names']/li/a")}
-    # 来源：新华社 in the text wins over the feed (36氪); the others have no 来源 line.
+    # 来源：新华社 in the text wins over the feed (36氪); the others have no 来源 line, so their
+    # sources list what their feeds' categories list: links go there, their pages are aliases.
     assert sources == {
         "新华社": "/sources/新华社/",
-        "人民日报": "/sources/人民日报/",
-        "新闻联播": "/sources/新闻联播/",
+        "人民日报": "/categories/新闻/人民日报/",
+        "新闻联播": "/categories/新闻/新闻联播/",
     }
+    alias = (output / "sources/人民日报/index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=/categories/新闻/人民日报/"' in alias
+    assert (output / "sources/人民日报/atom.xml").is_file()  # its feed stays
+    assert hrefs(page(output, RULES), "//p[@class='article-meta']//a/@href")[0] == (
+        "/categories/新闻/人民日报/"
+    )
     xinhua = page(output, "/sources/新华社/")
     assert hrefs(xinhua, "//div[@class='cards']//h2/a/@href") == [FOLLOWUP]
     feed_href = hrefs(xinhua, "//link[@type='application/atom+xml']/@href")[-1]

@@ -62,7 +62,7 @@ def _key(views: Views, i: int) -> str:
     article, url, source = site.articles[i], site.urls[i], site.source_of[i]
     tags = [link.href for link in views.links_of("tags", article.tags)]  # may move
     related = [views.token(j) for j in site.related[i]]
-    sourced: tuple[object, ...] = (views.url_of("sources", source), _documents(views, i))
+    sourced: tuple[object, ...] = (views.page_of("sources", source), _documents(views, i))
     if authorities := views.links_of("authorities", article.authorities):  # none: key kept
         sourced = (*sourced, authorities)
     if views.site.quotes and (views.site.quotes[i] or views.site.quoted_in[i]):
@@ -110,7 +110,7 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
     site, config, urls = views.site, views.config, views.urls
     article, source = site.articles[i], site.source_of[i]
     local = article.date.astimezone(config.tz)
-    source_url = views.url_of("sources", source)  # none when source pages are off
+    source_url = views.page_of("sources", source)  # none when source pages are off
     image = views.showing.show("" if article.image_in_body else article.image)
     view = ArticleView(
         card=views.card(i),

@@ -200,7 +200,7 @@ def names_pages(
     on the first."""
     links = tuple(
         CountedLink(
-            kind.label(g.name), views.urls.href(views.url_of(kind.name, g.name)), len(g.articles)
+            kind.label(g.name), views.urls.href(views.page_of(kind.name, g.name)), len(g.articles)
         )
         for g in groups
     )

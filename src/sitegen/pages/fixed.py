@@ -27,12 +27,13 @@ def redirect_pages(views: Views) -> Iterator[Page]:
     """An old URL or an alias: a tiny page that sends the reader on (as Hugo's alias pages: a
     canonical link and a meta refresh, no layout), left out of the sitemap."""
     for redirect in views.site.redirects:
-        target = {
-            "href": views.urls.href(redirect.target),
-            "canonical": views.urls.absolute(redirect.target),
-        }
-        key = views.key(redirect.url, target)
-        yield ready(redirect.url, "alias", "alias.html", key, None, target=target)
+        yield alias_page(views, redirect.url, redirect.target)
+
+
+def alias_page(views: Views, url: str, target: str) -> Page:
+    """The page at `url` sending the reader to `target`."""
+    to = {"href": views.urls.href(target), "canonical": views.urls.absolute(target)}
+    return ready(url, "alias", "alias.html", views.key(url, to), None, target=to)
 
 
 def withdrawn_pages(views: Views) -> Iterator[Page]:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from sitegen.kinds import Kind
 from sitegen.models import Page
 from sitegen.pages.feeds import feed
+from sitegen.pages.fixed import alias_page
 from sitegen.pages.lists import links_page, list_pages
 from sitegen.pages.shared import Views, ready
 from sitegen.site import CategoryNode, Site
@@ -21,21 +22,26 @@ def group_pages(views: Views, kind: Kind) -> Iterator[Page]:
     urls, title = views.urls, views.config.title
     root = (Link(kind.heading, urls.href(urls.group_index(kind))),)
     for group in views.site.groups[kind.name]:
-        url = views.url_of(kind.name, group.name)
+        url, shown = views.url_of(kind.name, group.name), views.page_of(kind.name, group.name)
         feed_url = urls.group_feed(kind.name, group.name) if kind.feed else ""
         feeds = (Link(f"{group.name} 的 Atom 订阅", urls.href(feed_url)),) if feed_url else ()
-        yield from list_pages(
-            views,
-            url,
-            kind.one,
-            kind.label(group.name),
-            group.articles,
-            trail=root,
-            description=kind.describe.format(name=group.name, count=len(group.articles)),
-            feeds=feeds,
-        )
+        if shown != url:  # a category leaf lists the same (Views.leaf_of): each page an alias
+            pages = max(1, -(-len(group.articles) // views.config.per_page))
+            for n in range(1, pages + 1):
+                yield alias_page(views, urls.page(url, n), urls.page(shown, n))
+        else:
+            yield from list_pages(
+                views,
+                url,
+                kind.one,
+                kind.label(group.name),
+                group.articles,
+                trail=root,
+                description=kind.describe.format(name=group.name, count=len(group.articles)),
+                feeds=feeds,
+            )
         if feed_url:
-            yield feed(views, feed_url, f"{group.name} | {title}", url, group.articles)
+            yield feed(views, feed_url, f"{group.name} | {title}", shown, group.articles)
 
 
 def links_index(views: Views, kind: Kind) -> Iterator[Page]:
@@ -46,7 +52,9 @@ def links_index(views: Views, kind: Kind) -> Iterator[Page]:
         return
     url = urls.group_index(kind)
     links = tuple(
-        CountedLink(kind.label(g.name), urls.href(views.url_of(kind.name, g.name)), len(g.articles))
+        CountedLink(
+            kind.label(g.name), urls.href(views.page_of(kind.name, g.name)), len(g.articles)
+        )
         for g in groups
     )
     members = sorted({i for g in groups for i in g.articles})
