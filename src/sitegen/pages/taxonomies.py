@@ -41,7 +41,8 @@ def group_pages(views: Views, kind: Kind) -> Iterator[Page]:
                 feeds=feeds,
             )
         if feed_url:
-            yield feed(views, feed_url, f"{group.name} | {title}", shown, group.articles)
+            # its id stays the source's page (a reader's subscription is the same feed)
+            yield feed(views, feed_url, f"{group.name} | {title}", url, group.articles)
 
 
 def links_index(views: Views, kind: Kind) -> Iterator[Page]:
