@@ -259,14 +259,14 @@ ARTICLE_PARTS = {
     "引用 block": re.compile(r"<details[^>]*><summary>引用</summary>.*?</details>\n?", re.S),
     "提及文件 links": re.compile(r'<p class="article-docs">.*?</p>\n?', re.S),
     "body": re.compile(
-        r'<div class="article-body">.*?</div>\n<footer class="article-footer">', re.S
+        r'<div class="article-body">.*?</div>\n?<footer class="article-footer">', re.S
     ),
     "head": re.compile(r"<head>.*?</head>", re.S),
     "related": re.compile(r'<section class="related".*?</section>\n?', re.S),
     # the site's header and footer carry no class (the article's header opens with its trail or
-    # title, its footer has a class)
+    # title, its footer has a class); the theme writes no newline between tags (render.py)
     "site header, footer": re.compile(
-        r"<header>\n<a href.*?</header>\n?|<footer>.*?</footer>\n?", re.S
+        r"<header>\n?<a href.*?</header>\n?|<footer>.*?</footer>\n?", re.S
     ),
     "trails": re.compile(r'<nav aria-label="所属分类">.*?</nav>\n?', re.S),
 }
