@@ -13,7 +13,6 @@ state keeps of each chunk.
 from __future__ import annotations
 
 import pickle
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -134,10 +133,7 @@ def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path, tai
     bounds = np.searchsorted(partition[order], np.arange(len(PARTITIONS) + 1)).astype("<u8")
     data = np.column_stack((every[order], values[order])).astype("<u4")
     (spill / f"{start:09d}").write_bytes(bounds.tobytes() + data.tobytes())
-    kept = [
-        (doc.url, doc.title, zlib.compress(text.encode("utf-8"), 1))
-        for doc, text in zip(chunk, texts, strict=True)
-    ]
+    kept = [(doc.url, doc.title, text) for doc, text in zip(chunk, texts, strict=True)]
     write_atomically(spill.parent / "texts" / f"{start // CHUNK}.pickle", pickle.dumps(kept))
 
 
@@ -217,7 +213,7 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
 # --- in place ---------------------------------------------------------------------------------------
 
 
-def load_texts(path: Path) -> list[tuple[str, str, bytes]]:
+def load_texts(path: Path) -> list[tuple[str, str, str]]:
     """The texts the state keeps of one chunk of documents (none yet: an empty chunk)."""
     try:
         return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
@@ -248,12 +244,12 @@ def as_dict(tokens: npt.NDArray[np.uint32], titled: npt.NDArray[np.bool_]) -> di
     return dict(zip(tokens.tolist(), titled.tolist(), strict=True))
 
 
-def stored_tokens(block: list[tuple[str, str, bytes]], i: int, url: str) -> dict[int, bool]:
+def stored_tokens(block: list[tuple[str, str, str]], i: int, url: str) -> dict[int, bool]:
     """The tokens a document had when last indexed, from the text the state keeps of it."""
     if i % CHUNK >= len(block):
         raise fmt.FormatError(f"search state: no text of {url}")
-    _, title, packed = block[i % CHUNK]
-    return as_dict(*token_pairs(title, zlib.decompress(packed).decode("utf-8")))
+    _, title, text = block[i % CHUNK]
+    return as_dict(*token_pairs(title, text))
 
 
 def update_shards(
