@@ -127,7 +127,8 @@ def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path, tai
     ]
     every = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.uint32)
     values = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.uint32)
-    partition = every >> np.uint32(32 - PARTITION_BITS)
+    # bytes: numpy's stable sort of bytes is a radix sort, five times as fast as of uint32s
+    partition = (every >> np.uint32(32 - PARTITION_BITS)).astype(np.uint8)
     partition[values >> np.uint32(1) >= tail] = TAIL
     order = np.argsort(partition, kind="stable")
     bounds = np.searchsorted(partition[order], np.arange(len(PARTITIONS) + 1)).astype("<u8")
@@ -181,8 +182,10 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
     folder = Folder(out, _WRITES)
     files = sorted(spill.iterdir())
     pairs = np.concatenate([_spilled(f, p) for f in files] or [np.zeros((0, 2), dtype="<u4")])
-    order = np.argsort(pairs[:, 0], kind="stable")
-    every, values = pairs[order, 0], pairs[order, 1]
+    # by token, then id (as spilled: the files in order, each in id order): one sort of 64-bit
+    # keys, a tenth of the time of a stable argsort by token and gathering both columns
+    keys = np.sort(pairs[:, 0].astype(np.uint64) << np.uint64(32) | pairs[:, 1])
+    every, values = (keys >> np.uint64(32)).astype(np.uint32), keys.astype(np.uint32)
     starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
     starts = np.append(starts, len(every)) if len(every) else starts
     titled = (values & 1) == 1
