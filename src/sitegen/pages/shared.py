@@ -118,7 +118,9 @@ class Views:
         body_of: BodyOf = own_body,
         rendering: str = "",
         showing: Showing | None = None,
+        tokens: Sequence[str] = (),
     ) -> None:
+        """`tokens`: the articles' tokens as a plan made them before ("": made again)."""
         self.site = site
         self.config = config
         self.body_of = body_of
@@ -153,7 +155,9 @@ class Views:
         # few, not 100,000 (a plan asks for every one, each once)
         self.thumbnails = Memo(lambda i: self._thumbnail(site.articles[i]))
         self.tokens: Memo[Token] = Memo(self._token)
+        self.tokens.update((i, token) for i, token in enumerate(tokens) if token)
         self.modified_at = Memo(lambda i: site.articles[i].updated or site.articles[i].date)
+        self.local = Memo(lambda i: site.articles[i].date.astimezone(config.tz))  # its date here
         self.named = self.urls.named.kinds
         # every name of a document → its record's page (the names joined to it redirect there)
         documents = self.named.get("documents", {})
@@ -241,7 +245,7 @@ class Views:
             return Card(far(self.site, i).title, far(self.site, i).href, "", "", "", (), "", "", "")
         if i not in self._cards:
             article = self.site.articles[i]
-            local = article.date.astimezone(self.config.tz)
+            local = self.local[i]
             also_in, also_more = self._also_in(i)
             self._cards[i] = Card(
                 title=article.title,
