@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -34,9 +35,16 @@ def sitegen(
     )
 
 
+def _interruptible() -> None:
+    """Ctrl-C's signal as a terminal's foreground command has it. Tests run as a background job
+    (`make test &`, nohup) inherit SIGINT ignored, for a shell without job control ignores it in
+    what it starts in the background; the server would then never see the tests' Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_serve(cwd: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
-    """`sitegen serve ARGS` started as a person starts it, in `cwd`, and the address it prints;
-    the caller stops it."""
+    """`sitegen serve ARGS` started as a person starts it in a terminal, in `cwd`, and the
+    address it prints; the caller stops it."""
     process = subprocess.Popen(
         [str(SITEGEN), "serve", *args],
         cwd=cwd,
@@ -44,6 +52,7 @@ def start_serve(cwd: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
     assert process.stdout is not None
     line = next((x for x in process.stdout if x.startswith("serving ")), "")
