@@ -118,9 +118,7 @@ class Views:
         body_of: BodyOf = own_body,
         rendering: str = "",
         showing: Showing | None = None,
-        tokens: Sequence[str] = (),
     ) -> None:
-        """`tokens`: the articles' tokens as a plan made them before ("": made again)."""
         self.site = site
         self.config = config
         self.body_of = body_of
@@ -155,9 +153,9 @@ class Views:
         # few, not 100,000 (a plan asks for every one, each once)
         self.thumbnails = Memo(lambda i: self._thumbnail(site.articles[i]))
         self.tokens: Memo[Token] = Memo(self._token)
-        self.tokens.update((i, token) for i, token in enumerate(tokens) if token)
         self.modified_at = Memo(lambda i: site.articles[i].updated or site.articles[i].date)
-        self.local = Memo(lambda i: site.articles[i].date.astimezone(config.tz))  # its date here
+        tz = config.tz
+        self.local = Memo(lambda i: site.articles[i].date.astimezone(tz))  # its date here
         self.named = self.urls.named.kinds
         # every name of a document → its record's page (the names joined to it redirect there)
         documents = self.named.get("documents", {})

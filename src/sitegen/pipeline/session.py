@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -224,16 +224,10 @@ class Session:
         else:
             renormalize(self.outcomes, changed, self.config, self.cache, self.share)
 
-    def views(self, site: Site, rendering: str, tokens: Sequence[str] = ()) -> Views:
-        """The views this session's pages of `site` are made with: bodies, templates, pictures
-        (`tokens`: the articles' as made before, "" where not)."""
+    def views(self, site: Site, rendering: str) -> Views:
+        """The views this session's pages of `site` are made with: bodies, templates, pictures."""
         return Views(
-            site,
-            self.config,
-            body_of=self.bodies.of,
-            rendering=rendering,
-            showing=self.showing,
-            tokens=tokens,
+            site, self.config, body_of=self.bodies.of, rendering=rendering, showing=self.showing
         )
 
     def site(
@@ -272,7 +266,7 @@ class Session:
             else:
                 site = index(articles, self.config, 0, None, given, relations=False)
             try:
-                planned = plan_of(self.views(site, rendering, tokens), keys)
+                planned = plan_of(self.views(site, rendering), keys, tokens)
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
             found = [*site.left_out, *(_clashes(planned.pages, site) if clashes else [])]
