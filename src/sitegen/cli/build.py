@@ -7,6 +7,7 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -30,8 +31,12 @@ from sitegen.errors import ConfigError
 from sitegen.holding import Holding
 from sitegen.images.published import described
 from sitegen.parts import Part
-from sitegen.pipeline.report import Report
 from sitegen.size import measure, near_limit
+
+if (
+    TYPE_CHECKING
+):  # the pipeline is imported where a command runs: `sitegen --help` needs none of it
+    from sitegen.pipeline.report import Report
 
 
 @click.command("build")
