@@ -13,20 +13,127 @@ a newer one, which publishes what it adds to an older part's pages (sitegen.page
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from sitegen.cache import load_pickled, save_pickled
 from sitegen.config import SiteConfig
 from sitegen.models import Article, Sketch, Stories
+from sitegen.parallel import apart
 from sitegen.parts import Part
 
 if TYPE_CHECKING:
     from sitegen.stories import Memo
 
-_VERSION = 2
+_VERSION = 3
+
+
+@dataclass(frozen=True)
+class Blobs:
+    """Many byte strings as one, and where each ends: one object to pickle, fork and read, not
+    one per item (a forked process that reads an object writes its reference count, copying its
+    page); each item made only when asked for."""
+
+    data: bytes
+    ends: array[int]
+
+    @classmethod
+    def of(cls, items: Iterable[bytes]) -> Blobs:
+        kept = list(items)
+        return cls(b"".join(kept), array("q", accumulate(map(len, kept))))
+
+    @classmethod
+    def texts_of(cls, texts: Iterable[str]) -> Blobs:
+        return cls.of(text.encode() for text in texts)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, k: int) -> bytes:
+        return self.data[self.ends[k - 1] if k else 0 : self.ends[k]]
+
+    def text(self, k: int) -> str:
+        return self[k].decode()
+
+    def texts(self) -> list[str]:
+        return [self.text(k) for k in range(len(self))]
+
+
+@dataclass(frozen=True)
+class Sketches:
+    """Articles' sketches (sitegen.models.Sketch) as columns."""
+
+    minhash: Blobs
+    exact: Blobs
+    topics: Blobs
+    sizes: array[int]
+
+    @classmethod
+    def of(cls, sketches: Sequence[Sketch]) -> Sketches:
+        return cls(
+            Blobs.of(s.minhash for s in sketches),
+            Blobs.of(s.exact for s in sketches),
+            Blobs.of(s.topics for s in sketches),
+            array("q", (s.size for s in sketches)),
+        )
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def sketch(self, k: int) -> Sketch:
+        return Sketch(self.minhash[k], self.exact[k], self.topics[k], self.sizes[k])
+
+
+class Chain(Sequence[Sketch]):
+    """Columns of sketches read as one sequence, each sketch made when it is read: finding
+    stories reads each a few times, and made all at once they would be ~400 bytes an article
+    (at 300,000 articles, ~120 MiB of the finding process)."""
+
+    def __init__(self, columns: Sequence[Sketches]) -> None:
+        self._columns = columns
+        self._starts = list(accumulate((len(c) for c in columns), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __iter__(self) -> Iterator[Sketch]:
+        return (column.sketch(k) for column in self._columns for k in range(len(column)))
+
+    @overload
+    def __getitem__(self, k: int) -> Sketch: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[Sketch]: ...
+    def __getitem__(self, k: int | slice) -> Sketch | Sequence[Sketch]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        n = bisect_right(self._starts, k) - 1
+        return self._columns[n].sketch(k - self._starts[n])
+
+
+@dataclass(frozen=True)
+class Own:
+    """What finding stories reads of the building part's own articles, made before the finding
+    process is forked, so that it never reads an article: each object it read would have its
+    page copied (at 300,000 articles in four parts, most of that process's ~700 MiB)."""
+
+    sketches: Sketches
+    ids: Blobs
+    times: array[float]
+
+    @classmethod
+    def of(cls, final: Sequence[Article]) -> Own:
+        return cls(
+            Sketches.of([a.sketch for a in final]),
+            Blobs.texts_of(a.id for a in final),
+            array("d", (a.date.timestamp() for a in final)),
+        )
 
 
 @dataclass(frozen=True)
@@ -34,15 +141,16 @@ class Shelf:
     """One part's articles, newest first: each one's page's key (its path under the part's
     address, as links write it: the reading part's config gives the address, so the dev
     server's local one serves too), title, feed (as 也见于 names it), time, sketch and place
-    among its story's copies (sitegen.leads)."""
+    among its story's copies (sitegen.leads). As columns: a newer part's finding process reads
+    every older part's, and decodes a title or a feed only for an article it links."""
 
     version: int
-    keys: tuple[str, ...]
-    titles: tuple[str, ...]
-    feeds: tuple[str, ...]
-    times: tuple[float, ...]
-    sketches: tuple[Sketch, ...]
-    ranks: tuple[int, ...]
+    keys: Blobs
+    titles: Blobs
+    feeds: Blobs
+    times: array[float]
+    sketches: Sketches
+    ranks: array[int]
 
 
 @dataclass(frozen=True)
@@ -57,10 +165,6 @@ class Older:
     places: tuple[int, ...]
 
     @property
-    def sketches(self) -> list[Sketch]:
-        return [s for shelf in self.shelves for s in shelf.sketches]
-
-    @property
     def times(self) -> list[float]:
         return [t for shelf in self.shelves for t in shelf.times]
 
@@ -71,7 +175,7 @@ class Older:
     @property
     def keys(self) -> list[str]:
         """Each one's page's path under its part's address: an id no article file has."""
-        return [key for shelf in self.shelves for key in shelf.keys]
+        return [key for shelf in self.shelves for key in shelf.keys.texts()]
 
     def at(self, k: int) -> tuple[int, int]:
         """The shelf article k is on, and its place there."""
@@ -81,24 +185,13 @@ class Older:
             k -= len(shelf.keys)
         raise IndexError(k)
 
-    def href(self, k: int) -> str:
+    def far(self, k: int) -> Far:
         n, at = self.at(k)
-        return self.bases[n] + self.shelves[n].keys[at]
-
-    def place(self, k: int) -> int:
-        return self.places[self.at(k)[0]]
-
-    def key(self, k: int) -> str:
-        n, at = self.at(k)
-        return self.shelves[n].keys[at]
-
-    def title(self, k: int) -> str:
-        n, at = self.at(k)
-        return self.shelves[n].titles[at]
-
-    def feed(self, k: int) -> str:
-        n, at = self.at(k)
-        return self.shelves[n].feeds[at]
+        shelf = self.shelves[n]
+        key = shelf.keys.text(at)
+        return Far(
+            key, self.bases[n] + key, shelf.titles.text(at), shelf.feeds.text(at), self.places[n]
+        )
 
 
 def _path(folder: Path, part: str) -> Path:
@@ -115,12 +208,12 @@ def shelf(
 ) -> Shelf:
     return Shelf(
         _VERSION,
-        tuple(keys),
-        tuple(titles),
-        tuple(feeds),
-        tuple(times),
-        tuple(sketches),
-        tuple(ranks) or (0,) * len(keys),
+        Blobs.texts_of(keys),
+        Blobs.texts_of(titles),
+        Blobs.texts_of(feeds),
+        array("d", times),
+        Sketches.of(sketches),
+        array("q", ranks or (0,) * len(keys)),
     )
 
 
@@ -245,10 +338,7 @@ def split(
             ahead.append((k - n, here, listed))
             named.add(k)
             named.update(j for j in listed if j >= n)
-    far = {
-        k: Far(older.key(k), older.href(k), older.title(k), older.feed(k), older.place(k))
-        for k in (j - n for j in sorted(named))
-    }
+    far = {k: older.far(k) for k in (j - n for j in sorted(named))}
     own = tuple(mine(story) for story in copies[:n])
     return own, Across(n, stories, tuple(ahead), far)
 
@@ -261,21 +351,30 @@ def find_across(
     found: Shelves,
 ) -> tuple[Stories, tuple[int, ...], Across | None]:
     """A part's stories and related lists over its articles and the older parts' (their shelves
-    read here, sitegen.stories.of), as `_own_and_across` splits them, and each own article's story's lead
-    (an older one's index past the own when the story's lead is older). Run in a process of
-    its own (sitegen.parallel.apart): the older articles and what finding stories over them
-    makes (at 300,000 articles in four parts, ~300 MiB) go with it, where this process's heap
-    would keep them to the end of the build."""
+    read there, sitegen.stories.find), as `_own_and_across` splits them, and each own
+    article's story's lead (an older one's index past the own when the story's lead is older).
+    Found in a process of its own (sitegen.parallel.apart): the older articles and what
+    finding stories over them makes (at 300,000 articles in four parts, ~300 MiB) go with it,
+    where this process's heap would keep them to the end of the build. It is given the own
+    articles as columns made here (`Own`), so that it never reads an article."""
+    return apart(_find_across, None, Own.of(final), related, memo, ranks, found)
+
+
+def _find_across(
+    mine: Own, related: int, memo: Memo | None, ranks: Sequence[int], found: Shelves
+) -> tuple[Stories, tuple[int, ...], Across | None]:
     from sitegen import stories  # numpy: only a build with relations comes here
 
     older = _read(found)
-    made = stories.of(final, related, memo, ranks, older)
-    n = len(final)
-    leads = made.leads()[:n]
+    ids, times, n = mine.ids.texts(), list(mine.times), len(mine.ids)
     if older is None:
-        return made, leads, None
+        made = stories.find(Chain([mine.sketches]), ids, times, related, memo, ranks)
+        return made, made.leads(), None
+    sketches = Chain([mine.sketches, *(shelf.sketches for shelf in older.shelves)])
+    ranks = [*(ranks or (0,) * n), *older.ranks]
+    made = stories.find(sketches, ids + older.keys, times + older.times, related, memo, ranks, n)
     own, far = _own_and_across(made, n, older)
-    return own, leads, far
+    return own, made.leads()[:n], far
 
 
 def _own_and_across(found: Stories, n: int, older: Older) -> tuple[Stories, Across]:

@@ -18,7 +18,6 @@ from sitegen.kinds import KINDS, Grouped, Kind, earliest_holders, grouped, liste
 from sitegen.leads import afters
 from sitegen.models import Article, CategoryPath, Sketch, Stories
 from sitegen.older import Across, Shelves, find_across
-from sitegen.parallel import apart
 from sitegen.url_record import Entry, UrlRecord
 from sitegen.urls import Urls
 
@@ -201,7 +200,7 @@ def index(
     source_of = tuple(map(source_name, final))  # search names sources so, pages or not
     found, lead_of, across = Stories.none(len(final)), tuple(range(len(final))), None
     if relations and older is not None:
-        found, lead_of, across = apart(find_across, None, final, related, memo, placed.ranks, older)
+        found, lead_of, across = find_across(final, related, memo, placed.ranks, older)
     elif relations:
         from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 

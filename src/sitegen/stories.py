@@ -37,7 +37,6 @@ from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
 
 if TYPE_CHECKING:
     from sitegen.models import Article
-    from sitegen.older import Older
 
 TOPICS = 32  # character pairs kept per article for related articles
 TOPIC_CAP = 200  # a pair shared by more articles than this says nothing about any of them
@@ -96,7 +95,9 @@ class Memo:
     an edit recomputes only the lists it can change (`_dirty` says which)."""
 
     salt: str
-    ids: tuple[str, ...]
+    ids: str
+    """Each article's id (an older part's article: its key, sitegen.older), "\\0" between them:
+    one object, not one per article, in the build's process, which holds it to its end."""
     tokens: npt.NDArray[np.uint64]
     """Per article: a digest of what its own list reads of it (topics, date, its story's ids)."""
     related: npt.NDArray[np.int32]
@@ -139,22 +140,11 @@ def find(
     return Stories(tuple(copies), related, memo, recomputed, *whole)
 
 
-def of(
-    final: Sequence[Article],
-    related: int,
-    memo: Memo | None,
-    ranks: Sequence[int],
-    older: Older | None = None,
-) -> Stories:
-    """The stories and related lists of articles (sitegen.site's order), the `older` parts'
-    articles after them (sitegen.older)."""
+def of(final: Sequence[Article], related: int, memo: Memo | None, ranks: Sequence[int]) -> Stories:
+    """The stories and related lists of articles (sitegen.site's order); an archive in parts
+    finds them over the older parts' articles too (sitegen.older.find_across)."""
     sketches, ids = [a.sketch for a in final], [a.id for a in final]
-    times = [a.date.timestamp() for a in final]
-    if older is None:
-        return find(sketches, ids, times, related, memo, ranks)
-    sketches, times, ids = sketches + older.sketches, times + older.times, ids + older.keys
-    ranks = [*(ranks or (0,) * len(final)), *older.ranks]
-    return find(sketches, ids, times, related, memo, ranks, len(final))
+    return find(sketches, ids, [a.date.timestamp() for a in final], related, memo, ranks)
 
 
 def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
@@ -188,7 +178,7 @@ _SLICE = 1 << 16
 
 
 def _salt(limit: int) -> str:
-    return f"{TOPICS} {TOPIC_CAP} {RELATED_SHARED} {limit}"
+    return f"ids joined, {TOPICS} {TOPIC_CAP} {RELATED_SHARED} {limit}"
 
 
 def _tokens(
@@ -257,10 +247,10 @@ def _related(
     if last is None:
         todo = np.arange(n)
     else:
-        before = {name: k for k, name in enumerate(last.ids)}
+        before = {name: k for k, name in enumerate(last.ids.split("\0"))}
         old_row = np.array([before.get(name, -1) for name in ids], dtype=np.int64)  # in the memo
         todo = _dirty(last, old_row, tokens, topics, rows, dropped, matrix, transposed)
-        where = np.full(len(last.ids), -1, dtype=np.int64)  # each memo row's article now
+        where = np.full(len(last.related), -1, dtype=np.int64)  # each memo row's article now
         where[old_row[old_row >= 0]] = np.flatnonzero(old_row >= 0)
         clean = old_row >= 0
         clean[todo] = False
@@ -281,7 +271,7 @@ def _related(
             found = best[story[best] != story[i]][:limit]  # never a copy of it
             table[i, : len(found)] = found
     related = tuple(tuple(int(j) for j in row if j >= 0) for row in table.tolist())
-    return related, Memo(salt, tuple(ids), tokens, table, dropped), len(todo)
+    return related, Memo(salt, "\0".join(ids), tokens, table, dropped), len(todo)
 
 
 def _dirty(
@@ -307,7 +297,7 @@ def _dirty(
     for start in range(0, len(changed_rows), _CHUNK):
         shared = (matrix[changed_rows[start : start + _CHUNK]] @ transposed).tocsr()
         dirty[shared.indices[shared.data >= RELATED_SHARED]] = True
-    stale = np.ones(len(memo.ids), dtype=bool)  # memo rows gone or changed
+    stale = np.ones(len(memo.related), dtype=bool)  # memo rows gone or changed
     stale[old[known & ~changed]] = False
     listing = np.asarray(np.isin(memo.related, np.flatnonzero(stale)).any(axis=1))
     dirty[known] |= listing[old[known]]

@@ -13,7 +13,7 @@ state keeps of each chunk.
 from __future__ import annotations
 
 import pickle
-import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,22 +24,46 @@ from sitegen.arrays import sorted_unique
 from sitegen.output import write_atomically
 from sitegen.parallel import Background
 from sitegen.search import format as fmt
-from sitegen.search.tokens import tokens
+from sitegen.search.tokens import occurrences
 
 if TYPE_CHECKING:
     from sitegen.search.doc import Doc, TextOf
 
 CHUNK = 1024  # documents tokenized at a time
+TOKENIZED = 128  # of them, hashed in one go: numpy's calls once for all, in a few MB
 PARTITION_BITS = 6  # the spill's partitions: ranges of 2 ** (SHARD_BITS - PARTITION_BITS) shards
 TAIL = 2**PARTITION_BITS  # the partition after them: the tail's pairs (format.py: segments)
 PARTITIONS = list(range(TAIL + 1))
 
 
+def many_pairs(
+    titles: Sequence[str], texts: Sequence[str]
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """Documents' tokens (title and text), one document after another, which of them its title
+    holds, and where each document's start (and the last ends): a chunk in one go. The title
+    and the text are tokenized apart (no token spans the newline between them) and each token
+    kept once a document, marked by the title when the title has it."""
+    owners, hashed = occurrences(
+        [part for pair in zip(titles, texts, strict=True) for part in pair]
+    )
+    # document, token, 0 for the title's: sorted, a document's token comes first from its title
+    keys = np.sort(
+        (owners >> np.uint64(1)) << np.uint64(33)
+        | hashed.astype(np.uint64) << np.uint64(1)
+        | (owners & np.uint64(1))
+    )
+    first = np.empty(len(keys), dtype=np.bool_)
+    first[:1] = True
+    np.not_equal(keys[1:] >> np.uint64(1), keys[:-1] >> np.uint64(1), out=first[1:])
+    kept = keys[first]
+    bounds = np.searchsorted(kept >> np.uint64(33), np.arange(len(titles) + 1, dtype=np.uint64))
+    return (kept >> np.uint64(1)).astype(np.uint32), (kept & np.uint64(1)) == 0, bounds
+
+
 def token_pairs(title: str, text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """A document's tokens (title and text) and which of them its title holds."""
-    every, titled = tokens(f"{title}\n{text}"), tokens(title)
-    at = np.searchsorted(titled, every).clip(max=max(len(titled) - 1, 0))
-    return every, titled[at] == every if len(titled) else np.zeros(len(every), np.bool_)
+    every, titled, _ = many_pairs([title], [text])
+    return every, titled
 
 
 class Folder:
@@ -96,23 +120,31 @@ def spill_chunks(
 
 
 def _spill_chunk(start: int, chunk: list[Doc], text_of: TextOf, spill: Path, tail: int) -> None:
-    pairs: list[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = []
-    texts = []
-    for offset, doc in enumerate(chunk):
-        text = text_of(doc)
-        every, titled = token_pairs(doc.title, text)
-        ids = np.full(len(every), (start + offset) * 2, dtype=np.uint32) + titled
-        pairs.append((every, ids))
-        texts.append((doc.url, doc.title, zlib.compress(text.encode("utf-8"), 1)))
+    texts = [text_of(doc) for doc in chunk]
+    pairs = [
+        _pairs(start + at, chunk[at : at + TOKENIZED], texts[at : at + TOKENIZED])
+        for at in range(0, len(chunk), TOKENIZED)
+    ]
     every = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.uint32)
     values = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.uint32)
-    partition = every >> np.uint32(32 - PARTITION_BITS)
+    # bytes: numpy's stable sort of bytes is a radix sort, five times as fast as of uint32s
+    partition = (every >> np.uint32(32 - PARTITION_BITS)).astype(np.uint8)
     partition[values >> np.uint32(1) >= tail] = TAIL
     order = np.argsort(partition, kind="stable")
     bounds = np.searchsorted(partition[order], np.arange(len(PARTITIONS) + 1)).astype("<u8")
     data = np.column_stack((every[order], values[order])).astype("<u4")
     (spill / f"{start:09d}").write_bytes(bounds.tobytes() + data.tobytes())
-    write_atomically(spill.parent / "texts" / f"{start // CHUNK}.pickle", pickle.dumps(texts))
+    kept = [(doc.url, doc.title, text) for doc, text in zip(chunk, texts, strict=True)]
+    write_atomically(spill.parent / "texts" / f"{start // CHUNK}.pickle", pickle.dumps(kept))
+
+
+def _pairs(
+    first: int, docs: list[Doc], texts: list[str]
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """Documents' (token, id * 2 + whether its title holds it) pairs, ids from `first` on."""
+    every, titled, bounds = many_pairs([doc.title for doc in docs], texts)
+    ids = np.arange(first, first + len(docs), dtype=np.uint32) * np.uint32(2)
+    return every, np.repeat(ids, np.diff(bounds)) + titled
 
 
 _HEAD = (len(PARTITIONS) + 1) * 8  # a spill file's partition bounds, in pairs, before its pairs
@@ -150,8 +182,10 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
     folder = Folder(out, _WRITES)
     files = sorted(spill.iterdir())
     pairs = np.concatenate([_spilled(f, p) for f in files] or [np.zeros((0, 2), dtype="<u4")])
-    order = np.argsort(pairs[:, 0], kind="stable")
-    every, values = pairs[order, 0], pairs[order, 1]
+    # by token, then id (as spilled: the files in order, each in id order): one sort of 64-bit
+    # keys, a tenth of the time of a stable argsort by token and gathering both columns
+    keys = np.sort(pairs[:, 0].astype(np.uint64) << np.uint64(32) | pairs[:, 1])
+    every, values = (keys >> np.uint64(32)).astype(np.uint32), keys.astype(np.uint32)
     starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
     starts = np.append(starts, len(every)) if len(every) else starts
     titled = (values & 1) == 1
@@ -182,7 +216,7 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
 # --- in place ---------------------------------------------------------------------------------------
 
 
-def load_texts(path: Path) -> list[tuple[str, str, bytes]]:
+def load_texts(path: Path) -> list[tuple[str, str, str]]:
     """The texts the state keeps of one chunk of documents (none yet: an empty chunk)."""
     try:
         return pickle.loads(path.read_bytes())  # type: ignore[no-any-return]
@@ -213,12 +247,12 @@ def as_dict(tokens: npt.NDArray[np.uint32], titled: npt.NDArray[np.bool_]) -> di
     return dict(zip(tokens.tolist(), titled.tolist(), strict=True))
 
 
-def stored_tokens(block: list[tuple[str, str, bytes]], i: int, url: str) -> dict[int, bool]:
+def stored_tokens(block: list[tuple[str, str, str]], i: int, url: str) -> dict[int, bool]:
     """The tokens a document had when last indexed, from the text the state keeps of it."""
     if i % CHUNK >= len(block):
         raise fmt.FormatError(f"search state: no text of {url}")
-    _, title, packed = block[i % CHUNK]
-    return as_dict(*token_pairs(title, zlib.decompress(packed).decode("utf-8")))
+    _, title, text = block[i % CHUNK]
+    return as_dict(*token_pairs(title, text))
 
 
 def update_shards(

@@ -11,6 +11,8 @@ step then drops, never lose one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -45,14 +47,16 @@ def fnv1a(word: str) -> int:
 
 def _parts(
     points: npt.NDArray[np.uint32],
-) -> tuple[list[int], npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
-    """A folded text's code points, which of them are run characters, and its words' hashes."""
+) -> tuple[npt.NDArray[np.intp], list[int], npt.NDArray[np.bool_]]:
+    """Folded code points' words (where each starts, and its hash) and which points are run
+    characters."""
     kinds = classes()[points]
     wordy = np.concatenate(([False], kinds == WORDY, [False]))
-    edges = np.flatnonzero(wordy[1:] != wordy[:-1]).tolist()
-    folded = points.tobytes().decode("utf-32-le", "surrogatepass") if edges else ""
-    words = [fnv1a(folded[start:end]) for start, end in zip(edges[::2], edges[1::2], strict=True)]
-    return words, points, kinds == RUN
+    edges = np.flatnonzero(wordy[1:] != wordy[:-1])
+    folded = points.tobytes().decode("utf-32-le", "surrogatepass") if len(edges) else ""
+    bounds = edges.tolist()
+    words = [fnv1a(folded[start:end]) for start, end in zip(bounds[::2], bounds[1::2], strict=True)]
+    return edges[::2], words, kinds == RUN
 
 
 def _hashed(
@@ -66,17 +70,31 @@ def _hashed(
     return _mix(kinds, a, b)
 
 
+def occurrences(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], Tokens]:
+    """Every token of the texts where it occurs (repeats too), with the number of the text it
+    occurs in: the texts' folded points joined by a newline (no run or word spans one) and
+    hashed in one go, so that a chunk of articles costs numpy's calls once, not once a text."""
+    folded = [fold_points(text) for text in texts]
+    lengths = np.array([len(points) + 1 for points in folded], dtype=np.intp)
+    newline = np.array([ord("\n")], dtype=np.uint32)
+    points = np.concatenate([part for points in folded for part in (points, newline)] or [newline])
+    owner = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)
+    starts, words, run = _parts(points)
+    pairs = run[:-1] & run[1:]
+    hashed = _hashed(points[run], (points[:-1][pairs], points[1:][pairs]), words)
+    return np.concatenate((owner[run], owner[:-1][pairs], owner[starts])), hashed
+
+
 def tokens(text: str) -> Tokens:
     """The set of tokens of a text, sorted: unigrams and bigrams of its runs, and its words."""
-    words, points, run = _parts(fold_points(text))
-    pairs = run[:-1] & run[1:]
-    return sorted_unique(_hashed(points[run], (points[:-1][pairs], points[1:][pairs]), words))
+    return sorted_unique(occurrences([text])[1])
 
 
 def query(text: str) -> list[int]:
     """The tokens every article that holds the query must hold, sorted: a run of one character
     gives its unigram, a longer run its bigrams, a word itself (search.js does the same)."""
-    words, points, run = _parts(fold_points(text))
+    points = fold_points(text)
+    _, words, run = _parts(points)
     pairs = run[:-1] & run[1:]
     inside = np.concatenate(([False], pairs)) | np.concatenate((pairs, [False]))
     alone = run & ~inside
