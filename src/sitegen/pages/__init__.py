@@ -128,7 +128,8 @@ def plan(
     return plan_of(Views(site, config, body_of=body_of, rendering=rendering, showing=showing))
 
 
-def plan_of(views: Views, known: Sequence[str] = ()) -> Plan:
+def plan_of(views: Views, known: Sequence[str] = (), tokens: Sequence[str] = ()) -> Plan:
     """Every page of the site `views` shows; `known`: the article pages' keys as made before
-    (articles.article_pages)."""
+    (articles.article_pages), `tokens` the articles' tokens (Views.token; "": made again)."""
+    views.tokens.update((i, token) for i, token in enumerate(tokens) if token)
     return Plan(_all_pages(views, known), views)

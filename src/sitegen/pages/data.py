@@ -159,10 +159,10 @@ def context(url: str, file: DataFile, views: Views) -> dict[str, Any]:
 def data_files(views: Views) -> list[DataFile]:
     """The articles by year, oldest first within each (a year over SPLIT_FROM: by month), then
     the documents' and the bodies' tables when their pages are made."""
-    site, tz = views.site, views.config.tz
+    site = views.site
     periods: dict[str, list[int]] = defaultdict(list)
     years: dict[int, int] = defaultdict(int)
-    dates = [article.date.astimezone(tz) for article in site.articles]
+    dates = [views.local[i] for i in range(len(site.articles))]
     for local in dates:
         years[local.year] += 1
     for i in reversed(range(len(site.articles))):  # oldest first

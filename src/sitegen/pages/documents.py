@@ -25,7 +25,7 @@ def timeline(views: Views, members: Sequence[int]) -> tuple[Tick, ...]:
     """Mentions per month, newest first, each bar a share of the busiest month."""
     months: dict[tuple[int, int], int] = {}
     for i in members:
-        local = views.site.articles[i].date.astimezone(views.config.tz)
+        local = views.local[i]  # an article is mentioned by many names: its date made once
         months[(local.year, local.month)] = months.get((local.year, local.month), 0) + 1
     most = max(months.values(), default=1)
     return tuple(Tick(f"{y}年{m}月", n, round(100 * n / most)) for (y, m), n in months.items())

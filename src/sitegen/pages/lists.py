@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sitegen.chart import month_chart
-from sitegen.models import Page
+from sitegen.models import CategoryPath, Page
 from sitegen.pages import across
 from sitegen.pages.feeds import category_feed_link
 from sitegen.pages.shared import Views, pagination, ready
@@ -163,8 +164,15 @@ def category_pages(views: Views) -> Iterator[Page]:
     per trail rather than once per level (a third of the lists on a three-level tree)."""
     site, urls = views.site, views.urls
     root = Link("分类", urls.href(urls.categories()))
+    # each article's own categories, by path: one pass, not a look into every member's
+    # categories at every level of its trail (8 % of planning a warm build at 20,000)
+    filed: dict[CategoryPath, set[int]] = defaultdict(set)
+    for i, article in enumerate(site.articles):
+        for path in filed_in(article):
+            filed[path].add(i)
     for node in site.walk():
-        own = [i for i in node.articles if node.path in filed_in(site.articles[i])]
+        here = filed[node.path]
+        own = [i for i in node.articles if i in here]
         latest = not own and bool(node.children)
         yield from list_pages(
             views,

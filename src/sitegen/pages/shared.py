@@ -173,6 +173,8 @@ class Views:
         self.thumbnails = Memo(lambda i: self._thumbnail(site.articles[i]))
         self.tokens: Memo[Token] = Memo(self._token)
         self.modified_at = Memo(lambda i: site.articles[i].updated or site.articles[i].date)
+        tz = config.tz
+        self.local = Memo(lambda i: site.articles[i].date.astimezone(tz))  # its date here
         self.named = self.urls.named.kinds
         # every name of a document → its record's page (the names joined to it redirect there)
         documents = self.named.get("documents", {})
@@ -269,7 +271,7 @@ class Views:
             return Card(far(self.site, i).title, far(self.site, i).href, "", "", "", (), "", "", "")
         if i not in self._cards:
             article = self.site.articles[i]
-            local = article.date.astimezone(self.config.tz)
+            local = self.local[i]
             also_in, also_more = self._also_in(i)
             self._cards[i] = Card(
                 title=article.title,

@@ -11,11 +11,11 @@ A build that swapped edits in saves only how its site differs from the one last 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from sitegen.cache import ArticleCache, load_pickled, save_pickled
 from sitegen.config import SiteConfig
@@ -28,13 +28,16 @@ from sitegen.url_record import Entry, UrlRecord
 if TYPE_CHECKING:
     from sitegen.stories import Memo
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Last:
     """A site without its articles (`known`: each one's file and digest, in order), a digest
     of what it was made from but them (`salt`), whether the URL record it leaves gives it
-    again (`settles`: site.same_given), as does one with articles swapped in; and its article
-    pages' keys, made with the pictures `showing`."""
+    again (`settles`: site.same_given), as does one with articles swapped in; its article
+    pages' keys and every article's token (pages.shared.Views.token), made with the pictures
+    `showing`."""
 
     salt: str
     site: Site
@@ -42,6 +45,7 @@ class Last:
     settles: bool
     keys: tuple[str, ...]
     showing: Showing
+    tokens: tuple[str, ...]
 
 
 DELTA_MOST = 1_000  # articles a delta may name before the site is saved whole again
@@ -50,8 +54,8 @@ DELTA_MOST = 1_000  # articles a delta may name before the site is saved whole a
 @dataclass(frozen=True)
 class Delta:
     """A kept site as edits swapped in made it of the one saved whole (`base`: its salt): its
-    salt and settling now, and the articles' digests, record lines and article pages' keys
-    that differ from the base's, by index (lines by URL)."""
+    salt and settling now, and the articles' digests, record lines, article pages' keys and
+    tokens that differ from the base's, by index (lines by URL)."""
 
     base: str
     salt: str
@@ -59,15 +63,24 @@ class Delta:
     known: tuple[tuple[int, tuple[str, str]], ...]
     lines: tuple[tuple[str, Entry], ...]
     keys: tuple[tuple[int, str], ...]
+    tokens: tuple[tuple[int, str], ...]
 
     def applied(self, base: Last) -> Last:
-        known, keys = list(base.known), list(base.keys)
-        for i, pair in self.known:
-            known[i] = pair
-        for i, key in self.keys:
-            keys[i] = key
+        known = _patched(base.known, self.known)
         site = replace(base.site, record={**base.site.record, **dict(self.lines)})
-        return Last(self.salt, site, tuple(known), self.settles, tuple(keys), base.showing)
+        keys, tokens = _patched(base.keys, self.keys), _patched(base.tokens, self.tokens)
+        return Last(self.salt, site, known, self.settles, keys, base.showing, tokens)
+
+
+def _patched(base: tuple[T, ...], changed: Iterable[tuple[int, T]]) -> tuple[T, ...]:
+    patched = list(base)
+    for i, value in changed:
+        patched[i] = value
+    return tuple(patched)
+
+
+def _changed(now: tuple[T, ...], base: tuple[T, ...]) -> tuple[tuple[int, T], ...]:
+    return tuple((i, v) for i, (v, was) in enumerate(zip(now, base, strict=True)) if v != was)
 
 
 def _delta(base: Last, now: Last) -> Delta | None:
@@ -77,17 +90,15 @@ def _delta(base: Last, now: Last) -> Delta | None:
         return None
     if len(now.keys) != len(base.keys) or now.site.record.keys() != base.site.record.keys():
         return None
-    known = tuple(
-        (i, p) for i, (p, was) in enumerate(zip(now.known, base.known, strict=True)) if p != was
-    )
+    if len(now.tokens) != len(base.tokens):
+        return None
+    known = _changed(now.known, base.known)
     if len(known) > DELTA_MOST:
         return None
     record = base.site.record
     lines = tuple((url, e) for url, e in now.site.record.items() if record[url] is not e)
-    keys = tuple(
-        (i, k) for i, (k, was) in enumerate(zip(now.keys, base.keys, strict=True)) if k != was
-    )
-    return Delta(base.salt, now.salt, now.settles, known, lines, keys)
+    keys, tokens = _changed(now.keys, base.keys), _changed(now.tokens, base.tokens)
+    return Delta(base.salt, now.salt, now.settles, known, lines, keys, tokens)
 
 
 # the shape of what is kept: a Last or Delta kept by other code is none
@@ -122,6 +133,7 @@ class LastSite:
         self.swapped = False  # whether the last site came of the one before, edits swapped in
         self._site: Site | None = None  # the last site made
         self._keys: tuple[str, ...] = ()  # its article pages' keys
+        self._tokens: tuple[str, ...] = ()  # its articles' tokens
         self._showing = Showing()  # the pictures they were made with
         self._settles = False  # whether the record it leaves gives it again
 
@@ -157,32 +169,45 @@ class LastSite:
             return self._base
         return cast(Delta, kept[1]).applied(self._base)
 
-    def keys(self, site: Site, showing: Showing) -> tuple[str, ...]:
-        """The article pages' keys of the site `swap` gave, as the last plan made them where no
-        article a page reads was edited, "" where one was (pages.articles.showing): () when
-        the pictures show otherwise now."""
+    def keys(self, site: Site, showing: Showing) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The article pages' keys and the articles' tokens of the site `swap` gave, as the last
+        plan made them where no article they read was edited, "" where one was: a page's key
+        reads its related and quoting articles (pages.articles.showing), a token its story's
+        copies (an edited one's copies share its story's names). ((), ()) when the pictures
+        show otherwise now."""
         last = self._swapped_from
         if last is None or not self.swapped or last.showing != showing:
-            return ()
-        if len(last.keys) != len(site.articles):
-            return ()
+            return (), ()
+        n = len(site.articles)
+        if len(last.keys) != n or len(last.tokens) != n:
+            return (), ()
         pairs = zip(site.articles, last.known, strict=True)
         edited = [i for i, (article, (_, before)) in enumerate(pairs) if article.digest != before]
         again = articles.showing(site, edited)
-        return tuple("" if i in again else key for i, key in enumerate(last.keys))
+        retold = {j for i in edited for j in (i, *site.copies[i])}
+        return (
+            tuple("" if i in again else key for i, key in enumerate(last.keys)),
+            tuple("" if i in retold else token for i, token in enumerate(last.tokens)),
+        )
 
     def made(
-        self, site: Site, given: UrlRecord | None, pages: Iterable[Page], showing: Showing
+        self,
+        site: Site,
+        given: UrlRecord | None,
+        pages: Iterable[Page],
+        showing: Showing,
+        tokens: Mapping[int, str],
     ) -> None:
         """The site a build made of the URL record `given` (None: swapped, made of the record the
-        last was) and its `pages` (made with the pictures `showing`), to keep once the build is
-        kept; its related lists kept at once."""
+        last was), its `pages` (made with the pictures `showing`) and the articles' `tokens` its
+        plan made, to keep once the build is kept; its related lists kept at once."""
         if self.saves and self.memo is not self._read:
             save_pickled(self.memo_path, self.memo)
             self._read = self.memo
         if self.path is not None:
             self._site = site
             self._keys = tuple(page.key for page in pages if page.family == "article")
+            self._tokens = tuple(tokens.get(i, "") for i in range(len(site.articles)))
             self._showing = showing
             if given is not None:
                 present = (a.source_path for a in site.articles)
@@ -202,7 +227,9 @@ class LastSite:
             known = tuple((a.source_path, a.digest) for a in site.articles)
             bare = replace(site, articles=(), memo=None)  # the articles are the cache's
             salt = self._salt(rendering, read)
-            self._kept = Last(salt, bare, known, self._settles, self._keys, self._showing)
+            self._kept = Last(
+                salt, bare, known, self._settles, self._keys, self._showing, self._tokens
+            )
             if save:
                 self._save(self._kept)
             elif not self.swapped:

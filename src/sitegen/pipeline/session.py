@@ -255,7 +255,7 @@ class Session:
             raise ContentErrors([*errors, error]) from None
         known = _learn_collation(self.cache)
         clashes = swapped is None  # a swapped site's pages have the last's URLs, which had none
-        keys = () if swapped is None else last.keys(swapped, self.showing)
+        keys, tokens = ((), ()) if swapped is None else last.keys(swapped, self.showing)
         while True:
             if self.relations:  # the last site, articles edited in place swapped in, or anew
                 elder = older.shelves(self.config, self.cache.folder)
@@ -266,7 +266,7 @@ class Session:
             else:
                 site = index(articles, self.config, 0, None, given, relations=False)
             try:
-                planned = plan_of(self.views(site, rendering), keys)
+                planned = plan_of(self.views(site, rendering), keys, tokens)
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
             found = [*site.left_out, *(_clashes(planned.pages, site) if clashes else [])]
@@ -278,7 +278,7 @@ class Session:
             bad = {e.path.as_posix() for e in found}
             articles = [a for a in articles if a.source_path not in bad]
         _keep_collation(self.cache, known)
-        self.last.made(site, given, planned.pages, self.showing)
+        self.last.made(site, given, planned.pages, self.showing, planned.views.tokens)
         report.skipped = in_order(errors)
         report.articles = len(site.articles)
         pages, report.shadowed = _unshadowed(planned.pages, statics.files)
