@@ -137,11 +137,10 @@ def test_shards_round_trip_and_long_postings_get_their_own_file() -> None:
 
 def test_the_base_has_more_shards_as_it_grows_and_the_tail_never_moves_it() -> None:
     """A shard of a part of 75,000 articles would hold 10 KB at 4,096 shards: a query pays one
-    per token and part; past 65,536 articles 8,192 (16,384 would cost the upload ~770 B each).
-    The bits follow the base alone, so a day's articles change none."""
+    per token and part. The bits follow the base alone, so a day's articles change none."""
     assert [fmt.segments(n)[0].bits for n in (1, 32_768, 33_791)] == [12, 12, 12]
-    assert [fmt.segments(n)[0].bits for n in (33_792, 65_536, 74_898, 300_000)] == [13] * 4
-    assert fmt.segments(75_000)[0].path(0x1FFF) == "s/1fff.bin"
+    assert [fmt.segments(n)[0].bits for n in (33_792, 65_536, 74_898)] == [13, 13, 14]
+    assert fmt.segments(75_000)[0].path(0x3FFF) == "s/3fff.bin"
 
 
 def test_a_reader_refuses_another_version() -> None:

@@ -74,10 +74,6 @@ from sitegen.search.codes import sliced, varint
 
 VERSION = 4
 SHARD_BITS = 12  # the fewest: a base of up to 32,768 articles (base_bits)
-# The most: 8,192 shards past 65,536 articles. A file costs the tar ~770 B (a header, padding), so
-# 16,384 cost 63 B an article more at 100,000 (87 at 72,700, modelled on a built index: shards of
-# 5.3 KB rather than 2.7, 推动高质量发展 fetching 40 KB rather than 27).
-BASE_MAX_BITS = 13
 TAIL_SEGMENT = 1024  # the tail holds fewer articles than this: its bitmaps stay within EXTERNAL
 # At most 256 files: what one new article changes of the index (with a meta block and
 # index.json). A query fetches one tail shard per token (in every part of an archive in parts): a
@@ -124,11 +120,10 @@ class Segment(NamedTuple):
 
 
 def base_bits(docs: int) -> int:
-    """The base's shard bits for a base of `docs` articles: 4 to 8 articles a shard from 32,768
-    to 65,536 (~550 bytes of rare tokens' postings an article: shards of 2-4 KB, where 4,096
-    shards of a 75,000-article part held 10 KB, most of a phrase's bytes in every part), then
-    8,192 shards (BASE_MAX_BITS)."""
-    return min(BASE_MAX_BITS, max(SHARD_BITS, (docs - 1).bit_length() - 3))
+    """The base's shard bits for a base of `docs` articles: 4 to 8 articles a shard past 32,768
+    (~550 bytes of rare tokens' postings an article: shards of 2-4 KB, where 4,096 shards of a
+    75,000-article part held 10 KB, most of a phrase's bytes in every part)."""
+    return max(SHARD_BITS, (docs - 1).bit_length() - 3)
 
 
 def tail_bits(docs: int) -> int:
