@@ -84,7 +84,7 @@ def list_pages(
     window of the newest, which moves anyway)."""
     per = views.config.per_page
     count = len(members) if count is None else count
-    total = max(1, -(-len(members) // per))
+    total = page_count(len(members), per)
     more = more if count > len(members) else None
     oldest = 2 if stable and total > 1 else total
     for n in range(1, total + 1):
@@ -114,6 +114,12 @@ def list_pages(
         tokens = list(map(views.tokens.__getitem__, shown))
         key = views.key(url, replace(data, shown=()), tokens)
         yield Page(url, kind, "list.html", key, views.newest(shown), "list", data)
+
+
+def page_count(members: int, per: int) -> int:
+    """The pages of a list of `members` articles, `per` a page: one at least (an empty list
+    still has its first page)."""
+    return max(1, -(-members // per))
 
 
 def context(url: str, data: ListPage, views: Views) -> dict[str, Any]:

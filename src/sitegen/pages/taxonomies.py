@@ -10,7 +10,7 @@ from sitegen.kinds import Kind
 from sitegen.models import Page
 from sitegen.pages.feeds import feed
 from sitegen.pages.fixed import alias_page
-from sitegen.pages.lists import links_page, list_pages
+from sitegen.pages.lists import links_page, list_pages, page_count
 from sitegen.pages.shared import Views, ready
 from sitegen.site import CategoryNode, Site
 from sitegen.views import CountedLink, Link, TreeNode
@@ -26,8 +26,7 @@ def group_pages(views: Views, kind: Kind) -> Iterator[Page]:
         feed_url = urls.group_feed(kind.name, group.name) if kind.feed else ""
         feeds = (Link(f"{group.name} 的 Atom 订阅", urls.href(feed_url)),) if feed_url else ()
         if shown != url:  # a category leaf lists the same (Views.leaf_of): each page an alias
-            pages = max(1, -(-len(group.articles) // views.config.per_page))
-            for n in range(1, pages + 1):
+            for n in range(1, page_count(len(group.articles), views.config.per_page) + 1):
                 yield alias_page(views, urls.page(url, n), urls.page(shown, n))
         else:
             yield from list_pages(
