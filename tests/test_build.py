@@ -117,6 +117,11 @@ def test_article_page_shows_metadata_once_and_no_boilerplate(tmp_path: Path) -> 
     cited = {m.get("name"): m.get("content") for m in page.xpath("//meta[@name]")}
     assert cited["citation_title"] == page.xpath("string(//h1)").strip()
     assert cited["citation_date"].startswith("2021/12/13") and cited["citation_author"]
+    footer = page.xpath("//body/footer")[0]  # the feed stays; the generator's credit is the home's
+    assert footer.xpath("a/@href") and "生成" not in footer.text_content()
+    home = lxml.html.fromstring((tmp_path / "build/index.html").read_bytes())
+    assert "由 sitegen" in home.xpath("string(//body/footer)")
+    assert "<generator>sitegen" in (tmp_path / "build/atom.xml").read_text(encoding="utf-8")
     assert not page.xpath("//nav[@class='post-nav']")  # another feed's story, by date: gone
 
 
