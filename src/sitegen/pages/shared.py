@@ -44,7 +44,8 @@ ALSO_NAMED = 3  # a story's other copies a card and a page name (也见于); the
 class Known:
     """What a plan of this site made before, for a site whose articles were edited in place
     (sitegen.site.swap): the article pages' keys and the articles' tokens (Views.token), by
-    index ("": made again), and the list pages' keys by URL (Known.listed)."""
+    index ("": made again), and the keys of the pages listing articles (lists, data files), by
+    URL (Known.listed)."""
 
     keys: Sequence[str] = ()
     tokens: Sequence[str] = ()
@@ -56,8 +57,8 @@ class Known:
         return frozenset(i for i, token in enumerate(self.tokens) if not token)
 
     def listed(self, url: str, shown: Sequence[int]) -> str:
-        """The key the last plan gave the list page at `url`, which showed `shown` then too (its
-        site's lists are this one's), when none of them is made again; "" else: its key is made."""
+        """The key the last plan gave the page at `url` listing `shown` (its site's lists were
+        this one's), when none of them is made again; "" else: its key is made."""
         key = self.lists.get(url, "")
         return key if key and self.remade.isdisjoint(shown) else ""
 

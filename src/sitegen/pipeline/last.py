@@ -37,7 +37,7 @@ class Last:
     of what it was made from but them (`salt`), whether the URL record it leaves gives it
     again (`settles`: site.same_given), as does one with articles swapped in; its article
     pages' keys and every article's token (pages.shared.Views.token), made with the pictures
-    `showing`, and its list pages' keys by URL."""
+    `showing`, and the keys of its pages listing articles (lists, data files) by URL."""
 
     salt: str
     site: Site
@@ -49,6 +49,7 @@ class Last:
     lists: Mapping[str, str]
 
 
+LISTING = ("list", "data")  # the families whose pages' keys Known.listed keeps
 DELTA_MOST = 1_000  # articles a delta may name before the site is saved whole again
 
 
@@ -56,7 +57,7 @@ DELTA_MOST = 1_000  # articles a delta may name before the site is saved whole a
 class Delta:
     """A kept site as edits swapped in made it of the one saved whole (`base`: its salt): its
     salt and settling now, and the articles' digests, record lines, article pages' keys,
-    tokens and list pages' keys that differ from the base's, by index (lines, lists by URL)."""
+    tokens and listing pages' keys that differ from the base's, by index (lines, lists by URL)."""
 
     base: str
     salt: str
@@ -138,7 +139,7 @@ class LastSite:
         self._site: Site | None = None  # the last site made
         self._keys: tuple[str, ...] = ()  # its article pages' keys
         self._tokens: tuple[str, ...] = ()  # its articles' tokens
-        self._lists: dict[str, str] = {}  # its list pages' keys
+        self._lists: dict[str, str] = {}  # its listing pages' keys (LISTING)
         self._showing = Showing()  # the pictures they were made with
         self._settles = False  # whether the record it leaves gives it again
 
@@ -178,7 +179,7 @@ class LastSite:
         """The article pages' keys and the articles' tokens of the site `swap` gave, as the last
         plan made them where no article they read was edited, "" where one was: a page's key
         reads its related and quoting articles (pages.articles.showing), a token its story's
-        copies (an edited one's copies share its story's names); and its list pages' keys
+        copies (an edited one's copies share its story's names); and its listing pages' keys
         (kept where they show no token made again: Known.listed). None known when the pictures
         show otherwise now."""
         last = self._swapped_from
@@ -214,7 +215,7 @@ class LastSite:
         if self.path is not None:
             self._site = site
             self._keys = tuple(page.key for page in pages if page.family == "article")
-            self._lists = {page.url: page.key for page in pages if page.family == "list"}
+            self._lists = {page.url: page.key for page in pages if page.family in LISTING}
             self._tokens = tuple(tokens.get(i, "") for i in range(len(site.articles)))
             self._showing = showing
             if given is not None:
