@@ -98,6 +98,10 @@ class Chain(Sequence[Sketch]):
         self._columns = columns
         self._starts = list(accumulate((len(c) for c in columns), initial=0))
 
+    @property
+    def columns(self) -> Sequence[Sketches]:
+        return self._columns
+
     def __len__(self) -> int:
         return self._starts[-1]
 
@@ -163,10 +167,6 @@ class Older:
     shelves: tuple[Shelf, ...]
     bases: tuple[str, ...]
     places: tuple[int, ...]
-
-    @property
-    def times(self) -> list[float]:
-        return [t for shelf in self.shelves for t in shelf.times]
 
     @property
     def ranks(self) -> list[int]:
@@ -366,13 +366,15 @@ def _find_across(
     from sitegen import stories  # numpy: only a build with relations comes here
 
     older = _read(found)
-    ids, times, n = mine.ids.texts(), list(mine.times), len(mine.ids)
+    ids, times, n = mine.ids.texts(), array("d", mine.times), len(mine.ids)
     if older is None:
         made = stories.find(Chain([mine.sketches]), ids, times, related, memo, ranks)
         return made, made.leads(), None
     sketches = Chain([mine.sketches, *(shelf.sketches for shelf in older.shelves)])
     ranks = [*(ranks or (0,) * n), *older.ranks]
-    made = stories.find(sketches, ids + older.keys, times + older.times, related, memo, ranks, n)
+    for shelf in older.shelves:  # 8 bytes a time, not a float object's 32
+        times.extend(shelf.times)
+    made = stories.find(sketches, ids + older.keys, times, related, memo, ranks, n)
     own, far = _own_and_across(made, n, older)
     return own, made.leads()[:n], far
 
