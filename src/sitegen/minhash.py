@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen.arrays import sorted_unique
+from sitegen.columns import Chain
 from sitegen.models import Sketch
-from sitegen.older import Chain
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
 PERMUTATIONS = 64

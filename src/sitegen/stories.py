@@ -32,9 +32,9 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen import minhash
+from sitegen.columns import Blobs, Chain
 from sitegen.folding import OTHER, classes, fold_points
 from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
-from sitegen.older import Blobs, Chain
 
 if TYPE_CHECKING:
     from sitegen.models import Article
