@@ -95,6 +95,9 @@ class Site:
     akin: tuple[tuple[int, ...], ...] = field(default=(), compare=False, repr=False)
     """Per article: the articles related to it by content alone (stories.find), which `related`
     is made of with the category tree: what `swap` compares."""
+    alike: Mapping[str, CategoryPath] = field(default_factory=dict, compare=False, repr=False)
+    """The sources whose list is a category leaf's (leaves_alike), and that leaf: made when the
+    site is indexed, kept by a swap and the dev server's fast render (their edits stay in place)."""
 
     @property
     def documents(self) -> tuple[records.Record, ...]:
@@ -119,6 +122,27 @@ def _walk(tree: tuple[CategoryNode, ...]) -> list[CategoryNode]:
         found.append(node)
         stack.extend(reversed(node.children))
     return found
+
+
+def leaves_alike(
+    tree: tuple[CategoryNode, ...], sources: Sequence[Grouped], articles: Sequence[Article]
+) -> dict[str, CategoryPath]:
+    """Each source whose list is a category leaf's, article for article, the leaf or its parent
+    named as the source (a feed filed as its own leaf: 科技/腾讯科技/腾讯科技, 金融/财新周刊/
+    《财新周刊》-财新网), and that leaf: the leaf's pages show the same cards on the same pages,
+    so the source's pages are aliases of the leaf's (161 B an article of list pages at 10,000
+    real-shaped) and links to the source go to the leaf, whose trail names it. Not in an archive
+    in parts, whose parts count their lists by their own URLs (sitegen.pages.across)."""
+    leaves = {
+        node.articles: node.path
+        for node in _walk(tree)
+        if not node.children and all(node.path in filed_in(articles[i]) for i in node.articles)
+    }
+    return {
+        group.name: leaves[group.articles]
+        for group in sources
+        if group.name in leaves.get(group.articles, ())[-2:]
+    }
 
 
 def filed_in(article: Article) -> tuple[CategoryPath, ...]:
@@ -227,6 +251,7 @@ def index(
     )
     given = assign(placed, names, afters(found.copies, placed.ranks))
     urls = given.links
+    kept = {kind.name: groups[kind.name] for kind in on}
     return Site(
         articles=final,
         urls=placed.urls,
@@ -236,7 +261,7 @@ def index(
         copies=found.copies,
         leads=leads,
         kinds=on,
-        groups={kind.name: groups[kind.name] for kind in on},
+        groups=kept,
         source_of=source_of,
         links=urls,
         redirects=given.redirects,
@@ -249,6 +274,7 @@ def index(
         ranks=tuple(placed.ranks),
         akin=found.related,
         across=across,
+        alike={} if config.parts else leaves_alike(tree, kept.get("sources", ()), final),
     )
 
 
