@@ -65,7 +65,7 @@ def article_pages(output: Path) -> dict[str, lxml.html.HtmlElement]:
     pages = {}
     for path in html_files(output):
         page = parse(path)
-        if page.xpath("//meta[@property='og:type' and @content='article']"):
+        if page.xpath("//meta[@name='citation_title']"):
             pages[path.relative_to(output).as_posix()] = page
     return pages
 
@@ -109,9 +109,19 @@ def test_article_page_shows_metadata_once_and_no_boilerplate(tmp_path: Path) -> 
     assert page.xpath("//link[@rel='canonical']/@href") == [
         "http://127.0.0.1:8000/2021/12/001_c31c58ede6f3a8cb/"
     ]
-    assert page.xpath("//meta[@property='og:type']/@content") == ["article"]
     assert not page.xpath("//meta[@property='og:title'] | //meta[@name='description']")  # the
     # title and the first sentence again: readers of a shared link get <title>, crawlers the text
+    assert not page.xpath("//meta[@property='og:type']")  # a preview without it is a website's;
+    # what a researcher's tools read stays: Zotero and Google Scholar take the citation tags
+    assert page.xpath("string(//title)").startswith("工信部：全力稳定工业经济增长")
+    cited = {m.get("name"): m.get("content") for m in page.xpath("//meta[@name]")}
+    assert cited["citation_title"] == page.xpath("string(//h1)").strip()
+    assert cited["citation_date"].startswith("2021/12/13") and cited["citation_author"]
+    footer = page.xpath("//body/footer")[0]  # the feed stays; the generator's credit is the home's
+    assert footer.xpath("a/@href") and "生成" not in footer.text_content()
+    home = lxml.html.fromstring((tmp_path / "build/index.html").read_bytes())
+    assert "由 sitegen" in home.xpath("string(//body/footer)")
+    assert "<generator>sitegen" in (tmp_path / "build/atom.xml").read_text(encoding="utf-8")
     assert not page.xpath("//nav[@class='post-nav']")  # another feed's story, by date: gone
 
 

@@ -152,14 +152,17 @@ def test_the_chart_is_not_an_image_holding_links(built: tuple[SiteConfig, Path])
     assert chart.xpath(".//figcaption//text()")
 
 
-def test_the_404_pages_search_forms_have_different_names(built: tuple[SiteConfig, Path]) -> None:
+def test_the_404_page_offers_a_search_box_and_the_search_link(
+    built: tuple[SiteConfig, Path],
+) -> None:
+    """A lost reader searches at once; the header, as on every page, links the search page."""
     config, _ = built
     root = make_config(config.root, search={"enabled": True}, output_dir="with-search")
     build(root)
     page = lxml.html.fromstring((root.output_path / "404.html").read_bytes())
-    forms = page.xpath("//form[@role='search']")
-    assert len(forms) == 2
-    assert len({form.get("aria-label") for form in forms}) == 2
+    (form,) = page.xpath("//form[@role='search']")
+    assert form.get("aria-label") and form.xpath(".//input[@type='search']/@name") == ["q"]
+    assert page.xpath("//body/header/nav//a[.='搜索']/@href") == [form.get("action")]
 
 
 def test_the_summary_adds_up_and_does_not_wrap_paths_in_a_log(tmp_path: Path) -> None:

@@ -217,10 +217,11 @@ def test_seed_build_indexes_the_articles_with_their_metadata(tmp_path: Path) -> 
 def test_the_search_page_knows_where_the_index_is_under_a_base_path(tmp_path: Path) -> None:
     build(seed_site(tmp_path, base_url="https://user.github.io/archive/"))
     output = tmp_path / "build"
-    for page in html_files(output):  # each form's action resolved against its page's URL
-        form = parse(page).xpath("//form[@role='search']")
-        assert form and form[0].get("action") == "/archive/search/", page
+    for page in html_files(output):  # every page's navigation leads to the search page
+        link = parse(page).xpath("//body/header/nav//a[.='搜索']/@href")
+        assert link == ["/archive/search/"], page
     search = parse(output / "search/index.html")
+    assert search.xpath("//form[@role='search']/@action") == ["/archive/search/"]
     root = search.get_element_by_id("search")
     assert root.get("data-index") == "/archive/search-index/"
     assert root.get("data-base") == "/archive/"
@@ -239,7 +240,8 @@ def test_search_disabled_means_no_index_no_page_no_box(tmp_path: Path) -> None:
     assert not index_of(output).exists()
     assert not (output / "search").exists()
     for page in html_files(output):
-        assert 'role="search"' not in page.read_text(encoding="utf-8"), page
+        html = page.read_text(encoding="utf-8")
+        assert 'role="search"' not in html and ">搜索</a>" not in html, page
 
 
 def test_two_builds_from_scratch_are_byte_identical_index_included(tmp_path: Path) -> None:

@@ -120,13 +120,33 @@ def search(page: Page, served: Served, query: str) -> int:
 
 
 @pytest.mark.parametrize("name", ["root", "sub"])
-def test_the_header_box_finds_the_seed_article(
+def test_an_article_pages_search_link_leads_to_a_box_ready_for_typing(
     sites: dict[str, Served], page: Page, name: str
 ) -> None:
+    """Search is a link in every page's navigation, not a box: by keyboard it is a few Tabs
+    away, on a phone's width it shows, and the search page takes the caret."""
     served = sites[name]
-    page.goto(served.url)
-    page.locator("body > header > [role=search] input[name=q]").fill("工业和信息化部")
-    page.locator("body > header > [role=search] input[name=q]").press("Enter")
+    if name == "sub":
+        page.set_viewport_size({"width": 360, "height": 740})
+    article = next(
+        p.parent.relative_to(served.output).as_posix()
+        for p in sorted(served.output.glob("2022/03/*/index.html"))
+        if SEED_TITLE in p.read_text(encoding="utf-8")
+    )
+    page.goto(f"{served.url}{article}/")
+    link = page.get_by_role("navigation", name="主导航").get_by_role("link", name="搜索")
+    expect(link).to_be_in_viewport()
+    for _ in range(6):  # the skip link, the site's title, 分类, 归档, 搜索
+        page.keyboard.press("Tab")
+        if link.evaluate("a => a === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/$"))
+    expect(page.locator("#search-q")).to_be_focused()
+    expect(link).to_have_attribute("aria-current", "page")
+    page.keyboard.type("工业和信息化部")
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
     assert page.url.startswith(f"{served.url}search/")
     assert found(page) >= 1

@@ -3,7 +3,8 @@
 An entry's key digests the file's path and bytes, the config that normalizing reads (the time zone)
 and the code that normalizes, so any change to one of them misses. An entry that cannot be read, or
 whose stored key differs from the one asked for (corrupt, foreign, stale), is ignored and rebuilt.
-Entries hold whole articles, so bodies can stay on disk until their page is rendered (`Bodies`).
+Entries hold whole articles, so bodies can stay on disk until their page is rendered (`Bodies`):
+the body and its key are pickled first, the article without them after, so a body is read alone.
 
 Beside the entries, one index file remembers each content file's stamp (size, mtime, inode) and its
 article without body, so a warm build reads neither content files nor entries for files whose stamp
@@ -14,6 +15,7 @@ build that stamped it could keep its stamp, so a stamp that recent is checked by
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from contextlib import suppress
@@ -27,7 +29,7 @@ from sitegen.models import SKETCH_ALL, Article, Body, Sketching
 from sitegen.output import write_atomically, write_new
 from sitegen.parallel import Background
 
-MAGIC = b"sitegen-article-cache-3\n"
+MAGIC = b"sitegen-article-cache-4\n"
 CACHE_DIR = ".sitegen-cache"
 RACY_NS = 2_000_000_000
 
@@ -129,7 +131,9 @@ class ArticleCache:
         assert self.folder is not None
         return f"{self.folder}/articles/{key[:2]}/{key}"
 
-    def _read(self, key: str) -> tuple[Article, Body] | None:
+    def _read(self, key: str, *, article: bool) -> tuple[Body, Article | None] | None:
+        """An entry's body, and its article when asked: the body is pickled first and apart, so
+        render and search (two reads an article) unpickle only it."""
         if self.folder is None:
             return None
         if key in self._writing:
@@ -143,9 +147,16 @@ class ArticleCache:
         try:
             if not data.startswith(MAGIC):
                 raise ValueError("foreign entry")
-            stored_key, article, body = pickle.loads(data[len(MAGIC) :])
-            if stored_key == key and isinstance(article, Article) and isinstance(body, Body):
-                return article, body
+            entry = io.BytesIO(data)
+            entry.seek(len(MAGIC))
+            stored_key, body = pickle.load(entry)
+            stored = pickle.load(entry) if article else None
+            if (
+                stored_key == key
+                and isinstance(body, Body)
+                and (not article or isinstance(stored, Article))
+            ):
+                return body, stored
         except Exception:  # any unreadable entry is a miss, never an error
             pass
         if not self.read_only:
@@ -154,8 +165,8 @@ class ArticleCache:
 
     def get(self, key: str) -> Article | None:
         """The article without its body and text: a warm build never reads bodies."""
-        entry = self._read(key)
-        return entry[0] if entry else None
+        entry = self._read(key, article=True)
+        return entry[1] if entry else None
 
     def put(self, key: str, article: Article) -> Article:
         """Store an article; returns it without its body and text, which stay on disk until
@@ -166,7 +177,7 @@ class ArticleCache:
         path = self._path(key)
         folder = os.path.dirname(path)  # noqa: PTH120 - one call per article on a cold build
         body = Body(article.body_html, article.text)
-        data = MAGIC + pickle.dumps((key, bodiless, body), protocol=5)
+        data = MAGIC + pickle.dumps((key, body), protocol=5) + pickle.dumps(bodiless, protocol=5)
         if folder not in self._made:
             Path(folder).mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
@@ -183,8 +194,8 @@ class ArticleCache:
 
     def body(self, article: Article) -> Body | None:
         """The body and text stored with this article, or None when its entry is gone or unreadable."""
-        entry = self._read(self.key(article.digest))
-        return None if entry is None else entry[1]
+        entry = self._read(self.key(article.digest), article=False)
+        return None if entry is None else entry[0]
 
     def _index_path(self) -> Path | None:
         return None if self.folder is None else self.folder / self._index_name

@@ -31,7 +31,7 @@ SIMILAR_SIZE = 0.6  # the shorter at least this share of the longer: a copy; els
 QUOTED = 0.75  # a text held in a much longer one (a looser estimate: a small share)
 MIN_CONTAINED = 400  # shingles a shorter text needs: short stock phrases are held by chance
 MIN_SHINGLES = 200  # a shorter text (a caption, a brief, a template alone) is too short to tell
-_MASK32 = np.uint64(0xFFFFFFFF)
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # b-bit MinHash (Li and König, 2010): each minimum's low 16 bits are kept, 128 bytes a text; two
 # different minima agree by chance once in 65,536, so the estimate moves by less than 0.001: on the
 # labelled pairs the stories found are the same as with 32 bits (benchmarks/stories_eval.py)
@@ -61,9 +61,10 @@ def shingles(points: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 def signature(shingles: npt.NDArray[np.uint64]) -> bytes:
     """Each hash function's least value over the shingles, its low 16 bits. The products are made
     in place in one buffer, a slice of shingles at a time (bounded memory for a very long text):
-    allocating three arrays per slice took most of the time."""
+    allocating three arrays per slice took most of the time. The top 32 bits are taken of the
+    least products, not of every one (the least top half is the least product's): a pass less."""
     a, b = _permutations()
-    lowest = np.full(PERMUTATIONS, _MASK32, dtype=np.uint64)
+    lowest = np.full(PERMUTATIONS, _MASK64, dtype=np.uint64)
     width = min(len(shingles), 2048)
     buffer = np.empty((PERMUTATIONS, width), dtype=np.uint64)
     for start in range(0, len(shingles), width):
@@ -71,9 +72,8 @@ def signature(shingles: npt.NDArray[np.uint64]) -> bytes:
         values = buffer[:, : len(part)]
         np.multiply(part[None, :], a[:, None], out=values)
         values += b[:, None]
-        values >>= np.uint64(32)
         np.minimum(lowest, values.min(axis=1), out=lowest)
-    return (lowest & np.uint64(0xFFFF)).astype("<u2").tobytes()
+    return ((lowest >> np.uint64(32)) & np.uint64(0xFFFF)).astype("<u2").tobytes()
 
 
 _PAIRS = 16_384  # candidate pairs compared at once: 8 MiB of signatures

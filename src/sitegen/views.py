@@ -217,12 +217,11 @@ class PartsView:
 
 @dataclass(frozen=True)
 class Head:
-    """The page's own <head> data: title, description, canonical URL, Open Graph."""
+    """The page's own <head> data: title, description, canonical URL, picture for a link preview."""
 
     title: str
     description: str
     canonical: str
-    og_type: str
     og_image: str
     feeds: tuple[Link, ...]
     noindex: bool = False

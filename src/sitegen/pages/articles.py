@@ -135,7 +135,7 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         image_lost=Markup(placeholder(image, "")) if image.lost else Markup(),
     )
     return {
-        "head": views.head(article.title, url, None, "article", views.og_image(i)),
+        "head": views.head(article.title, url, None, views.og_image(i)),
         "article": view,
         "related": tuple(views.card(j) for j in site.related[i]),
         "links": across.said(views, url) if config.parts else None,

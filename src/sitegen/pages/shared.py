@@ -276,7 +276,6 @@ class Views:
         title: str,
         url: str,
         description: str | None = "",
-        og_type: str = "website",
         image: str = "",
         feeds: tuple[Link, ...] = (),
     ) -> Head:
@@ -288,7 +287,6 @@ class Views:
             title=full,
             description="" if description is None else described,
             canonical=self.urls.iri(url),
-            og_type=og_type,
             og_image=image,
             feeds=feeds,
         )

@@ -703,6 +703,9 @@ function page(root) {
   async function start() {
     const params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
+    // Every other page reaches search by a link (the header's 搜索): arriving without a query,
+    // a reader types at once.
+    if (!input.value) input.focus();
     try {
       index = await catalog();
     } catch (error) {
