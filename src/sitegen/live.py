@@ -16,6 +16,7 @@ from pathlib import Path
 from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
+from sitegen.inplace import same_place
 from sitegen.models import Article
 from sitegen.pages import Plan
 from sitegen.pages.articles import article_page
@@ -24,7 +25,6 @@ from sitegen.pipeline.changes import EVERYTHING, Changes
 from sitegen.pipeline.emit import emit
 from sitegen.pipeline.places import Current
 from sitegen.render import rendering_digest
-from sitegen.site import same_place
 from sitegen.urls import Urls
 
 
@@ -122,7 +122,7 @@ class Live:
             return report
 
     def _fast(self, paths: frozenset[Path] | None) -> tuple[str, ...]:
-        """Pages of articles edited in place (site.same_place), rendered at once against
+        """Pages of articles edited in place (inplace.same_place), rendered at once against
         the last site, so the editor sees them before the rest of the update: Hugo's fast render.
         Returns their hrefs; the update then finds their keys current and leaves them."""
         session = self.session
