@@ -117,6 +117,8 @@ def test_article_page_shows_metadata_once_and_no_boilerplate(tmp_path: Path) -> 
     cited = {m.get("name"): m.get("content") for m in page.xpath("//meta[@name]")}
     assert cited["citation_title"] == page.xpath("string(//h1)").strip()
     assert cited["citation_date"].startswith("2021/12/13") and cited["citation_author"]
+    nav = page.xpath("//body/header/nav[@aria-label='主导航']")[0]  # links in a landmark, no list
+    assert nav.xpath("a/text()") == ["分类", "归档", "搜索"] and not nav.xpath(".//li")
     footer = page.xpath("//body/footer")[0]  # the feed stays; the generator's credit is the home's
     assert footer.xpath("a/@href") and "生成" not in footer.text_content()
     home = lxml.html.fromstring((tmp_path / "build/index.html").read_bytes())

@@ -13,7 +13,9 @@ import pytest
 from sitegen import cache as cache_module
 from sitegen.cache import CACHE_DIR, ArticleCache
 from sitegen.config import SiteConfig
+from sitegen.pages import plan
 from sitegen.pipeline import PARALLEL_FROM, Session, build
+from sitegen.render import rendering_digest
 from sitegen.url_record import RECORD_FILE
 
 from .conftest import REPO, SEEDS, make_config
@@ -239,6 +241,28 @@ def test_edits_in_place_swapped_into_the_last_site_build_what_a_clean_build_does
     assert not session.last.swapped  # a new category: the site is made anew
     assert not delta.exists()
     _same_as_clean(site, tmp_path / "clean-again")
+
+
+def test_a_retitled_article_swapped_in_keys_every_page_as_a_plan_made_afresh(
+    site: SiteConfig, tmp_path: Path
+) -> None:
+    """Swapped in, a retitled article's lists are keyed again (its token changed) and the other
+    list pages keep the keys the last plan gave them (Known.listed): every key is the one a
+    plan made afresh of the same site gives, and the output is a clean build's."""
+    retitled = sorted((site.content_path / "more").iterdir())[4]
+    build(site)
+    for title in ("修订：", "再修订："):  # the first edit's build leaves a record that settles
+        text = retitled.read_text(encoding="utf-8")
+        retitled.write_text(text.replace("title: '", f"title: '{title}", 1), encoding="utf-8")
+        session = Session(site)
+        report = session.build()
+    assert session.last.swapped
+    assert {"/", "/categories/政策/", "/archives/2022/04/"} <= set(report.rewritten)  # its lists
+    made = session.made
+    assert made.site is not None
+    afresh = plan(made.site, site, rendering=rendering_digest(site), showing=session.showing)
+    assert {page.url: page.key for page in afresh.pages} == made.keys
+    _same_as_clean(site, tmp_path / "clean")
 
 
 def test_unchanged_files_keep_their_mtime_across_builds(site: SiteConfig) -> None:

@@ -14,12 +14,14 @@ text at once; at 100,000 articles that is the difference that matters.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
 from sitegen.arrays import sorted_unique
+from sitegen.columns import Chain
 from sitegen.models import Sketch
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
@@ -93,6 +95,54 @@ def _judge(
     return same_story, (shared >= QUOTED * shorter) & ~similar_size & telling
 
 
+@dataclass(frozen=True)
+class _Signed:
+    """The signatures of the articles with one, as columns read in place (an archive in parts'
+    Chain, sitegen.older: a part at a time, never one array over every part's, 128 bytes an
+    article), or one column made of the sketches."""
+
+    columns: tuple[npt.NDArray[np.uint16], ...]
+    starts: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(
+        cls, sketches: Sequence[Sketch]
+    ) -> tuple[npt.NDArray[np.int64], _Signed, npt.NDArray[np.int64]]:
+        """The articles with a signature (their indexes), their signatures and sizes."""
+        if not isinstance(sketches, Chain):
+            ids = np.array([i for i, s in enumerate(sketches) if s.minhash], dtype=np.int64)
+            joined = b"".join(sketches[i].minhash for i in ids)
+            sizes = np.array([sketches[i].size for i in ids], dtype=np.int64)
+            return ids, cls.made([np.frombuffer(joined, dtype=_SIGNATURE)]), sizes
+        held, found, sized, start = [], [], [], 0
+        for column in sketches.columns:
+            signed = np.flatnonzero(np.diff(np.asarray(column.minhash.ends), prepend=0))
+            held.append(signed + start)
+            found.append(np.frombuffer(column.minhash.data, dtype=_SIGNATURE))
+            sized.append(np.asarray(column.sizes)[signed])
+            start += len(column)
+        return np.concatenate(held), cls.made(found), np.concatenate(sized).astype(np.int64)
+
+    @classmethod
+    def made(cls, columns: Sequence[npt.NDArray[np.uint16]]) -> _Signed:
+        shaped = tuple(column.reshape(-1, PERMUTATIONS) for column in columns)
+        return cls(shaped, np.cumsum([0, *(len(c) for c in shaped)], dtype=np.int64))
+
+    def band_keys(self, band: int) -> npt.NDArray[np.uint64]:
+        return np.concatenate([_band_keys(column, band) for column in self.columns])
+
+    def take(self, at: npt.NDArray[np.int64]) -> npt.NDArray[np.uint16]:
+        """The signatures of the articles `at` (their places among those with one)."""
+        if len(self.columns) == 1:
+            return self.columns[0][at]
+        which = np.searchsorted(self.starts, at, side="right") - 1
+        taken = np.empty((len(at), PERMUTATIONS), dtype=_SIGNATURE)
+        for n, column in enumerate(self.columns):
+            here = which == n
+            taken[here] = column[at[here] - self.starts[n]]
+        return taken
+
+
 def similar_groups(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
     """Groups of articles one story by `_judge`, pair by pair: the pairs LSH proposes are
     compared in numpy, and the groups are the connected components of the similar ones (scipy),
@@ -100,24 +150,20 @@ def similar_groups(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tu
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    ids = np.array([i for i, s in enumerate(sketches) if s.minhash], dtype=np.int64)
+    ids, signatures, sizes = _Signed.of(sketches)
     if len(ids) < 2:
         return [], []
-    signatures = np.frombuffer(
-        b"".join(sketches[i].minhash for i in ids), dtype=_SIGNATURE
-    ).reshape(-1, PERMUTATIONS)
-    sizes = np.array([sketches[i].size for i in ids], dtype=np.int64)
     similar: list[npt.NDArray[np.int64]] = []
     quoting: set[tuple[int, int]] = set()
     for band in range(BANDS):
-        keys = _band_keys(signatures, band)
+        keys = signatures.band_keys(band)
         order = np.argsort(keys, kind="stable")
         # a bucket is a chain of neighbours: linear, not n²; two buckets on one number only add
         # a pair to compare
         same = np.flatnonzero(keys[order][1:] == keys[order][:-1])
         for start in range(0, len(same), _PAIRS):
             a, b = order[same[start : start + _PAIRS]], order[same[start : start + _PAIRS] + 1]
-            alike = np.count_nonzero(signatures[a] == signatures[b], axis=1)
+            alike = np.count_nonzero(signatures.take(a) == signatures.take(b), axis=1)
             same_story, quotes = _judge(alike, sizes[a], sizes[b])
             similar.append(np.stack((a, b))[:, same_story])
             longer = np.where(sizes[a] >= sizes[b], a, b)[quotes]

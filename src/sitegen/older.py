@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 from sitegen.cache import load_pickled, save_pickled
+from sitegen.columns import Blobs, Chain, Sketches
 from sitegen.config import SiteConfig
 from sitegen.models import Article, Sketch, Stories
 from sitegen.parallel import apart
@@ -31,90 +30,6 @@ if TYPE_CHECKING:
     from sitegen.stories import Memo
 
 _VERSION = 3
-
-
-@dataclass(frozen=True)
-class Blobs:
-    """Many byte strings as one, and where each ends: one object to pickle, fork and read, not
-    one per item (a forked process that reads an object writes its reference count, copying its
-    page); each item made only when asked for."""
-
-    data: bytes
-    ends: array[int]
-
-    @classmethod
-    def of(cls, items: Iterable[bytes]) -> Blobs:
-        kept = list(items)
-        return cls(b"".join(kept), array("q", accumulate(map(len, kept))))
-
-    @classmethod
-    def texts_of(cls, texts: Iterable[str]) -> Blobs:
-        return cls.of(text.encode() for text in texts)
-
-    def __len__(self) -> int:
-        return len(self.ends)
-
-    def __getitem__(self, k: int) -> bytes:
-        return self.data[self.ends[k - 1] if k else 0 : self.ends[k]]
-
-    def text(self, k: int) -> str:
-        return self[k].decode()
-
-    def texts(self) -> list[str]:
-        return [self.text(k) for k in range(len(self))]
-
-
-@dataclass(frozen=True)
-class Sketches:
-    """Articles' sketches (sitegen.models.Sketch) as columns."""
-
-    minhash: Blobs
-    exact: Blobs
-    topics: Blobs
-    sizes: array[int]
-
-    @classmethod
-    def of(cls, sketches: Sequence[Sketch]) -> Sketches:
-        return cls(
-            Blobs.of(s.minhash for s in sketches),
-            Blobs.of(s.exact for s in sketches),
-            Blobs.of(s.topics for s in sketches),
-            array("q", (s.size for s in sketches)),
-        )
-
-    def __len__(self) -> int:
-        return len(self.sizes)
-
-    def sketch(self, k: int) -> Sketch:
-        return Sketch(self.minhash[k], self.exact[k], self.topics[k], self.sizes[k])
-
-
-class Chain(Sequence[Sketch]):
-    """Columns of sketches read as one sequence, each sketch made when it is read: finding
-    stories reads each a few times, and made all at once they would be ~400 bytes an article
-    (at 300,000 articles, ~120 MiB of the finding process)."""
-
-    def __init__(self, columns: Sequence[Sketches]) -> None:
-        self._columns = columns
-        self._starts = list(accumulate((len(c) for c in columns), initial=0))
-
-    def __len__(self) -> int:
-        return self._starts[-1]
-
-    def __iter__(self) -> Iterator[Sketch]:
-        return (column.sketch(k) for column in self._columns for k in range(len(column)))
-
-    @overload
-    def __getitem__(self, k: int) -> Sketch: ...
-    @overload
-    def __getitem__(self, k: slice) -> Sequence[Sketch]: ...
-    def __getitem__(self, k: int | slice) -> Sketch | Sequence[Sketch]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(len(self))[k]]
-        if not 0 <= k < len(self):
-            raise IndexError(k)
-        n = bisect_right(self._starts, k) - 1
-        return self._columns[n].sketch(k - self._starts[n])
 
 
 @dataclass(frozen=True)
@@ -163,10 +78,6 @@ class Older:
     shelves: tuple[Shelf, ...]
     bases: tuple[str, ...]
     places: tuple[int, ...]
-
-    @property
-    def times(self) -> list[float]:
-        return [t for shelf in self.shelves for t in shelf.times]
 
     @property
     def ranks(self) -> list[int]:
@@ -366,13 +277,15 @@ def _find_across(
     from sitegen import stories  # numpy: only a build with relations comes here
 
     older = _read(found)
-    ids, times, n = mine.ids.texts(), list(mine.times), len(mine.ids)
+    ids, times, n = mine.ids.texts(), array("d", mine.times), len(mine.ids)
     if older is None:
         made = stories.find(Chain([mine.sketches]), ids, times, related, memo, ranks)
         return made, made.leads(), None
     sketches = Chain([mine.sketches, *(shelf.sketches for shelf in older.shelves)])
     ranks = [*(ranks or (0,) * n), *older.ranks]
-    made = stories.find(sketches, ids + older.keys, times + older.times, related, memo, ranks, n)
+    for shelf in older.shelves:  # 8 bytes a time, not a float object's 32
+        times.extend(shelf.times)
+    made = stories.find(sketches, ids + older.keys, times, related, memo, ranks, n)
     own, far = _own_and_across(made, n, older)
     return own, made.leads()[:n], far
 

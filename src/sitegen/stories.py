@@ -24,7 +24,7 @@ list and an edit recomputes only the lists it touches.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen import minhash
+from sitegen.columns import Blobs, Chain
 from sitegen.folding import OTHER, classes, fold_points
 from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
 
@@ -126,18 +127,34 @@ def find(
         story = tuple(sorted(members, key=lambda i: (ranks[i] if ranks else 0, -i)))
         for i in story:
             copies[i] = story
-    quotes: list[set[int]] = [set() for _ in sketches]
-    quoted_in: list[set[int]] = [set() for _ in sketches]  # both filled from `quoting` below
-    lead = [story[0] if story else i for i, story in enumerate(copies)]
-    for longer, held in quoting:  # a copy quoted is its story quoted: linked at its earliest
-        if lead[longer] != lead[held]:
-            quotes[longer].add(lead[held])
-            quoted_in[lead[held]].add(longer)
-    whole = tuple(map(tuple, map(sorted, quotes))), tuple(map(tuple, map(sorted, quoted_in)))
+    whole = _quotes(copies, quoting)
     if limit <= 0:
         return Stories(tuple(copies), ((),) * len(sketches), None, 0, *whole)
     related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo, own)
     return Stories(tuple(copies), related, memo, recomputed, *whole)
+
+
+def _quotes(
+    copies: Sequence[tuple[int, ...]], quoting: Sequence[tuple[int, int]]
+) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
+    """Per article, the stories it quotes and the articles quoting its story, from the quoting
+    pairs (longer, held): a copy quoted is its story quoted, linked at its earliest. Kept only
+    for the few articles with any (an empty set per article: 216 bytes each, twice)."""
+
+    def lead(i: int) -> int:
+        return copies[i][0] if copies[i] else i
+
+    quotes: dict[int, set[int]] = {}
+    quoted_in: dict[int, set[int]] = {}
+    for longer, held in quoting:
+        if lead(longer) != lead(held):
+            quotes.setdefault(longer, set()).add(lead(held))
+            quoted_in.setdefault(lead(held), set()).add(longer)
+
+    def each(found: dict[int, set[int]]) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(sorted(found[i])) if i in found else () for i in range(len(copies)))
+
+    return each(quotes), each(quoted_in)
 
 
 def of(final: Sequence[Article], related: int, memo: Memo | None, ranks: Sequence[int]) -> Stories:
@@ -181,6 +198,62 @@ def _salt(limit: int) -> str:
     return f"ids joined, {TOPICS} {TOPIC_CAP} {RELATED_SHARED} {limit}"
 
 
+@dataclass(frozen=True)
+class _Topics:
+    """The articles' topics (4 bytes each) as columns, each with how many each article holds: an
+    archive in parts (a Chain, sitegen.older) is read a part at a time, in place, never as arrays
+    over every part's topics (at 300,000 articles, 37 MB each of topics, rows and columns)."""
+
+    columns: tuple[tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]], ...]
+
+    @classmethod
+    def of(cls, sketches: Sequence[Sketch]) -> _Topics:
+        blobs = (
+            [column.topics for column in sketches.columns]
+            if isinstance(sketches, Chain)
+            else [Blobs.of(s.topics for s in sketches)]
+        )
+        return cls(
+            tuple(
+                (np.frombuffer(b.data, dtype="<u4"), np.diff(np.asarray(b.ends), prepend=0) // 4)
+                for b in blobs
+            )
+        )
+
+    def _each(self) -> Iterator[tuple[npt.NDArray[np.int32], npt.NDArray[np.uint32]]]:
+        """Each column's topics and the article (row) each is of."""
+        start = 0
+        for topics, lengths in self.columns:
+            yield np.repeat(np.arange(start, start + len(lengths), dtype=np.int32), lengths), topics
+            start += len(lengths)
+
+    def counted(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+        """Every topic held, sorted, and how many articles hold it."""
+        found = [np.unique(topics, return_counts=True) for topics, _ in self.columns]
+        values, at = np.unique(np.concatenate([v for v, _ in found]), return_inverse=True)
+        counts = np.zeros(len(values), dtype=np.int64)
+        np.add.at(counts, at, np.concatenate([c for _, c in found]))
+        return values, counts
+
+    def kept(
+        self, values: npt.NDArray[np.uint32], keep: npt.NDArray[np.bool_]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """The row and column (its topic's place in `values`) of each topic `keep` keeps."""
+        rows, columns = [], []
+        for of, topics in self._each():
+            at = np.empty(len(topics), dtype=np.int32)  # a slice at a time: searchsorted's
+            for start in range(0, len(topics), _SLICE):  # int64 costs 8 bytes a topic
+                at[start : start + _SLICE] = np.searchsorted(values, topics[start : start + _SLICE])
+            kept = keep[at]
+            rows.append(of[kept])
+            columns.append(at[kept])
+        return np.concatenate(rows), np.concatenate(columns)
+
+    def holding(self, wanted: npt.NDArray[np.uint32]) -> npt.NDArray[np.int32]:
+        """The articles holding any of the topics `wanted`."""
+        return np.concatenate([of[np.isin(topics, wanted)] for of, topics in self._each()])
+
+
 def _tokens(
     sketches: Sequence[Sketch],
     ids: Sequence[str],
@@ -219,21 +292,14 @@ def _related(
     from scipy import sparse  # here: only a build with related articles needs it
 
     n = len(sketches)
-    lengths = np.fromiter((len(s.topics) // 4 for s in sketches), dtype=np.int32, count=n)
-    rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
-    topics = np.frombuffer(b"".join(s.topics for s in sketches), dtype="<u4")
-    values, counts = np.unique(topics, return_counts=True)
-    columns = np.empty(len(topics), dtype=np.int32)  # each topic's column, a slice at a time:
-    for start in range(0, len(topics), _SLICE):  # np.unique's inverse costs 30 bytes a topic
-        end = start + _SLICE
-        columns[start:end] = np.searchsorted(values, topics[start:end])
-    keep = ((counts >= 2) & (counts <= TOPIC_CAP))[columns]
+    held = _Topics.of(sketches)
+    values, counts = held.counted()
     # CSR made directly (a row's topics are sorted, so are its columns); 1-byte counts: two
     # articles share at most TOPICS topics
+    rows, indices = held.kept(values, (counts >= 2) & (counts <= TOPIC_CAP))
     indptr = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
-    indices = columns[keep]
-    del columns, keep
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    del rows
     matrix = sparse.csr_matrix(
         (np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(n, len(values))
     )
@@ -249,7 +315,7 @@ def _related(
     else:
         before = {name: k for k, name in enumerate(last.ids.split("\0"))}
         old_row = np.array([before.get(name, -1) for name in ids], dtype=np.int64)  # in the memo
-        todo = _dirty(last, old_row, tokens, topics, rows, dropped, matrix, transposed)
+        todo = _dirty(last, old_row, tokens, held, dropped, matrix, transposed)
         where = np.full(len(last.related), -1, dtype=np.int64)  # each memo row's article now
         where[old_row[old_row >= 0]] = np.flatnonzero(old_row >= 0)
         clean = old_row >= 0
@@ -270,16 +336,17 @@ def _related(
             best = others[np.lexsort((others, np.abs(at[others] - at[i]), -scores))]
             found = best[story[best] != story[i]][:limit]  # never a copy of it
             table[i, : len(found)] = found
-    related = tuple(tuple(int(j) for j in row if j >= 0) for row in table.tolist())
-    return related, Memo(salt, "\0".join(ids), tokens, table, dropped), len(todo)
+    related: list[tuple[int, ...]] = [()] * n  # a list only for the rows with any: not
+    for i in np.flatnonzero((table >= 0).any(axis=1)).tolist():  # one per article at once
+        related[i] = tuple(j for j in table[i].tolist() if j >= 0)
+    return tuple(related), Memo(salt, "\0".join(ids), tokens, table, dropped), len(todo)
 
 
 def _dirty(
     memo: Memo,
     old: npt.NDArray[np.int64],
     tokens: npt.NDArray[np.uint64],
-    topics: npt.NDArray[np.uint32],
-    rows: npt.NDArray[np.int32],
+    held: _Topics,
     dropped: npt.NDArray[np.uint32],
     matrix: Any,
     transposed: Any,
@@ -303,5 +370,5 @@ def _dirty(
     dirty[known] |= listing[old[known]]
     crossed = np.setxor1d(memo.dropped, dropped)
     if len(crossed):
-        dirty[rows[np.isin(topics, crossed)]] = True
+        dirty[held.holding(crossed)] = True
     return np.flatnonzero(dirty)

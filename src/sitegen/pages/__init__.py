@@ -31,10 +31,10 @@ from sitegen.models import Page
 from sitegen.pages import across, articles, data, documents, feeds, lists, sitemap, taxonomies
 from sitegen.pages.fixed import not_found_page, redirect_pages, search_page, withdrawn_pages
 from sitegen.pages.lists import HOME_PAGES
-from sitegen.pages.shared import BodyOf, Views, digest, own_body
+from sitegen.pages.shared import BodyOf, Known, Views, digest, own_body
 from sitegen.site import Site
 
-__all__ = ["HOME_PAGES", "Page", "Plan", "Views", "digest", "plan", "plan_of"]
+__all__ = ["HOME_PAGES", "Known", "Page", "Plan", "Views", "digest", "plan", "plan_of"]
 
 
 def _ready(url: str, data: tuple[tuple[str, Any], ...], views: Views) -> dict[str, Any]:
@@ -128,8 +128,10 @@ def plan(
     return plan_of(Views(site, config, body_of=body_of, rendering=rendering, showing=showing))
 
 
-def plan_of(views: Views, known: Sequence[str] = (), tokens: Sequence[str] = ()) -> Plan:
-    """Every page of the site `views` shows; `known`: the article pages' keys as made before
-    (articles.article_pages), `tokens` the articles' tokens (Views.token; "": made again)."""
-    views.tokens.update((i, token) for i, token in enumerate(tokens) if token)
-    return Plan(_all_pages(views, known), views)
+def plan_of(views: Views, known: Known | None = None) -> Plan:
+    """Every page of the site `views` shows; `known`: what a plan of it made before (its
+    articles edited in place since), kept where nothing a page shows was edited."""
+    if known is not None:
+        views.tokens.update((i, token) for i, token in enumerate(known.tokens) if token)
+        views.known = known
+    return Plan(_all_pages(views, views.known.keys), views)

@@ -110,9 +110,12 @@ def list_pages(
             quotes=tuple(quotes[window]),
             neighbours=neighbours,
         )
-        # the articles by their tokens, not their indexes, which a new article shifts
-        tokens = list(map(views.tokens.__getitem__, shown))
-        key = views.key(url, replace(data, shown=()), tokens)
+        # as the last plan made it, but where a record names articles (a document's facts, by
+        # title): from the articles by their tokens, not their indexes, which a new article shifts
+        key = views.known.listed(url, shown) if data.record is None else ""
+        if not key:
+            tokens = list(map(views.tokens.__getitem__, shown))
+            key = views.key(url, replace(data, shown=()), tokens)
         yield Page(url, kind, "list.html", key, views.newest(shown), "list", data)
 
 

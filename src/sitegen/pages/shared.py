@@ -9,8 +9,10 @@ template data.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -36,6 +38,28 @@ BodyOf = Callable[[Article], str]
 Token = str  # a digest of what one article shows of itself on other pages (Views.token)
 T = TypeVar("T")
 ALSO_NAMED = 3  # a story's other copies a card and a page name (也见于); the rest are counted
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a plan of this site made before, for a site whose articles were edited in place
+    (sitegen.site.swap): the article pages' keys and the articles' tokens (Views.token), by
+    index ("": made again), and the list pages' keys by URL (Known.listed)."""
+
+    keys: Sequence[str] = ()
+    tokens: Sequence[str] = ()
+    lists: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def remade(self) -> frozenset[int]:
+        """The articles whose token is made again: edited, or a copy of an edited one's story."""
+        return frozenset(i for i, token in enumerate(self.tokens) if not token)
+
+    def listed(self, url: str, shown: Sequence[int]) -> str:
+        """The key the last plan gave the list page at `url`, which showed `shown` then too (its
+        site's lists are this one's), when none of them is made again; "" else: its key is made."""
+        key = self.lists.get(url, "")
+        return key if key and self.remade.isdisjoint(shown) else ""
 
 
 class Memo(dict[int, T]):
@@ -103,6 +127,31 @@ def _parts_view(config: SiteConfig) -> PartsView | None:
     )
 
 
+def _site_view(site: Site, config: SiteConfig) -> SiteView:
+    """What every page's header and footer show of the site."""
+    href = site.links.href
+    # each kind's index (sitegen.kinds): a kind turned off has none, so nothing links to it
+    indexes = {kind.name: href(site.links.group_index(kind)) for kind in site.kinds}
+    return SiteView(
+        title=config.title,
+        description=config.description,
+        language=config.language,
+        home_href=href("/"),
+        categories_href=href(site.links.categories()),
+        archives_href=href(site.links.archives()),
+        search_href=href(site.links.search()),
+        search_enabled=config.search.enabled,
+        feed_href=href(site.links.feed()),
+        documents_href=indexes.get("documents", ""),
+        sources_href=indexes.get("sources", ""),
+        authorities_href=indexes.get("authorities", ""),
+        data_href=href("/data/") if config.data.enabled else "",
+        static_href=href("/"),
+        generator=f"sitegen {__version__}",
+        parts=_parts_view(config),
+    )
+
+
 class Views:
     """The site as its pages show it: every article's token, card and trails, every name's URL.
 
@@ -124,27 +173,7 @@ class Views:
         self.body_of = body_of
         self.showing = showing or Showing()
         self.urls = site.links
-        href = self.urls.href
-        # each kind's index (sitegen.kinds): a kind turned off has none, so nothing links to it
-        indexes = {kind.name: href(self.urls.group_index(kind)) for kind in site.kinds}
-        self.site_view = SiteView(
-            title=config.title,
-            description=config.description,
-            language=config.language,
-            home_href=href("/"),
-            categories_href=href(self.urls.categories()),
-            archives_href=href(self.urls.archives()),
-            search_href=href(self.urls.search()),
-            search_enabled=config.search.enabled,
-            feed_href=href(self.urls.feed()),
-            documents_href=indexes.get("documents", ""),
-            sources_href=indexes.get("sources", ""),
-            authorities_href=indexes.get("authorities", ""),
-            data_href=href("/data/") if config.data.enabled else "",
-            static_href=href("/"),
-            generator=f"sitegen {__version__}",
-            parts=_parts_view(config),
-        )
+        self.site_view = _site_view(site, config)
         self.salt = digest(self.site_view, repr(config), rendering)
         self._cards: dict[int, Card] = {}
         self._trails: dict[CategoryPath, tuple[Link, ...]] = {}
@@ -153,6 +182,7 @@ class Views:
         # few, not 100,000 (a plan asks for every one, each once)
         self.thumbnails = Memo(lambda i: self._thumbnail(site.articles[i]))
         self.tokens: Memo[Token] = Memo(self._token)
+        self.known = Known()  # what the last plan of this site made, if it is kept (plan_of)
         self.modified_at = Memo(lambda i: site.articles[i].updated or site.articles[i].date)
         tz = config.tz
         self.local = Memo(lambda i: site.articles[i].date.astimezone(tz))  # its date here

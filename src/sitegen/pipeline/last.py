@@ -22,7 +22,7 @@ from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.inplace import same_given, swap
 from sitegen.models import Article
-from sitegen.pages import Page, articles, digest
+from sitegen.pages import Known, Page, articles, digest
 from sitegen.site import Site
 from sitegen.url_record import Entry, UrlRecord
 
@@ -38,7 +38,7 @@ class Last:
     of what it was made from but them (`salt`), whether the URL record it leaves gives it
     again (`settles`: inplace.same_given), as does one with articles swapped in; its article
     pages' keys and every article's token (pages.shared.Views.token), made with the pictures
-    `showing`."""
+    `showing`, and its list pages' keys by URL."""
 
     salt: str
     site: Site
@@ -47,6 +47,7 @@ class Last:
     keys: tuple[str, ...]
     showing: Showing
     tokens: tuple[str, ...]
+    lists: Mapping[str, str]
 
 
 DELTA_MOST = 1_000  # articles a delta may name before the site is saved whole again
@@ -55,8 +56,8 @@ DELTA_MOST = 1_000  # articles a delta may name before the site is saved whole a
 @dataclass(frozen=True)
 class Delta:
     """A kept site as edits swapped in made it of the one saved whole (`base`: its salt): its
-    salt and settling now, and the articles' digests, record lines, article pages' keys and
-    tokens that differ from the base's, by index (lines by URL)."""
+    salt and settling now, and the articles' digests, record lines, article pages' keys,
+    tokens and list pages' keys that differ from the base's, by index (lines, lists by URL)."""
 
     base: str
     salt: str
@@ -65,12 +66,14 @@ class Delta:
     lines: tuple[tuple[str, Entry], ...]
     keys: tuple[tuple[int, str], ...]
     tokens: tuple[tuple[int, str], ...]
+    lists: tuple[tuple[str, str], ...]
 
     def applied(self, base: Last) -> Last:
         known = _patched(base.known, self.known)
         site = replace(base.site, record={**base.site.record, **dict(self.lines)})
         keys, tokens = _patched(base.keys, self.keys), _patched(base.tokens, self.tokens)
-        return Last(self.salt, site, known, self.settles, keys, base.showing, tokens)
+        lists = {**base.lists, **dict(self.lists)}
+        return Last(self.salt, site, known, self.settles, keys, base.showing, tokens, lists)
 
 
 def _patched(base: tuple[T, ...], changed: Iterable[tuple[int, T]]) -> tuple[T, ...]:
@@ -91,7 +94,7 @@ def _delta(base: Last, now: Last) -> Delta | None:
         return None
     if len(now.keys) != len(base.keys) or now.site.record.keys() != base.site.record.keys():
         return None
-    if len(now.tokens) != len(base.tokens):
+    if len(now.tokens) != len(base.tokens) or now.lists.keys() != base.lists.keys():
         return None
     known = _changed(now.known, base.known)
     if len(known) > DELTA_MOST:
@@ -99,7 +102,8 @@ def _delta(base: Last, now: Last) -> Delta | None:
     record = base.site.record
     lines = tuple((url, e) for url, e in now.site.record.items() if record[url] is not e)
     keys, tokens = _changed(now.keys, base.keys), _changed(now.tokens, base.tokens)
-    return Delta(base.salt, now.salt, now.settles, known, lines, keys, tokens)
+    lists = tuple((url, key) for url, key in now.lists.items() if base.lists[url] != key)
+    return Delta(base.salt, now.salt, now.settles, known, lines, keys, tokens, lists)
 
 
 # the shape of what is kept: a Last or Delta kept by other code is none
@@ -135,6 +139,7 @@ class LastSite:
         self._site: Site | None = None  # the last site made
         self._keys: tuple[str, ...] = ()  # its article pages' keys
         self._tokens: tuple[str, ...] = ()  # its articles' tokens
+        self._lists: dict[str, str] = {}  # its list pages' keys
         self._showing = Showing()  # the pictures they were made with
         self._settles = False  # whether the record it leaves gives it again
 
@@ -170,32 +175,34 @@ class LastSite:
             return self._base
         return cast(Delta, kept[1]).applied(self._base)
 
-    def keys(self, site: Site, showing: Showing) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def keys(self, site: Site, showing: Showing) -> Known:
         """The article pages' keys and the articles' tokens of the site `swap` gave, as the last
         plan made them where no article they read was edited, "" where one was: a page's key
         reads its related and quoting articles (pages.articles.showing), a token its story's
-        copies (an edited one's copies share its story's names). ((), ()) when the pictures
+        copies (an edited one's copies share its story's names); and its list pages' keys
+        (kept where they show no token made again: Known.listed). None known when the pictures
         show otherwise now."""
         last = self._swapped_from
         if last is None or not self.swapped or last.showing != showing:
-            return (), ()
+            return Known()
         n = len(site.articles)
         if len(last.keys) != n or len(last.tokens) != n:
-            return (), ()
+            return Known()
         pairs = zip(site.articles, last.known, strict=True)
         edited = [i for i, (article, (_, before)) in enumerate(pairs) if article.digest != before]
         again = articles.showing(site, edited)
         retold = {j for i in edited for j in (i, *site.copies[i])}
-        return (
+        return Known(
             tuple("" if i in again else key for i, key in enumerate(last.keys)),
             tuple("" if i in retold else token for i, token in enumerate(last.tokens)),
+            last.lists,
         )
 
     def made(
         self,
         site: Site,
         given: UrlRecord | None,
-        pages: Iterable[Page],
+        pages: Sequence[Page],
         showing: Showing,
         tokens: Mapping[int, str],
     ) -> None:
@@ -208,6 +215,7 @@ class LastSite:
         if self.path is not None:
             self._site = site
             self._keys = tuple(page.key for page in pages if page.family == "article")
+            self._lists = {page.url: page.key for page in pages if page.family == "list"}
             self._tokens = tuple(tokens.get(i, "") for i in range(len(site.articles)))
             self._showing = showing
             if given is not None:
@@ -229,7 +237,14 @@ class LastSite:
             bare = replace(site, articles=(), memo=None)  # the articles are the cache's
             salt = self._salt(rendering, read)
             self._kept = Last(
-                salt, bare, known, self._settles, self._keys, self._showing, self._tokens
+                salt,
+                bare,
+                known,
+                self._settles,
+                self._keys,
+                self._showing,
+                self._tokens,
+                self._lists,
             )
             if save:
                 self._save(self._kept)

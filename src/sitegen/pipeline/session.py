@@ -29,7 +29,7 @@ from sitegen.images.place import Showing
 from sitegen.models import Article
 from sitegen.names import UnsafePath, output_file
 from sitegen.output import Statics, static_listing
-from sitegen.pages import Page, Plan, Views, digest, plan_of
+from sitegen.pages import Known, Page, Plan, Views, digest, plan_of
 from sitegen.parallel import frozen, uncollected
 from sitegen.pipeline import search_step
 from sitegen.pipeline.articles import Outcome, collect, normalize_all, renormalize
@@ -255,7 +255,7 @@ class Session:
             raise ContentErrors([*errors, error]) from None
         known = _learn_collation(self.cache)
         clashes = swapped is None  # a swapped site's pages have the last's URLs, which had none
-        keys, tokens = ((), ()) if swapped is None else last.keys(swapped, self.showing)
+        before = Known() if swapped is None else last.keys(swapped, self.showing)
         while True:
             if self.relations:  # the last site, articles edited in place swapped in, or anew
                 elder = older.shelves(self.config, self.cache.folder)
@@ -266,7 +266,7 @@ class Session:
             else:
                 site = index(articles, self.config, 0, None, given, relations=False)
             try:
-                planned = plan_of(self.views(site, rendering), keys, tokens)
+                planned = plan_of(self.views(site, rendering), before)
             except UnsafePath as exc:
                 raise ConfigError("permalinks", str(exc)) from None
             found = [*site.left_out, *(_clashes(planned.pages, site) if clashes else [])]
