@@ -53,6 +53,23 @@ def test_index_orders_newest_first_and_builds_tree_months_and_related(tmp_path: 
     assert site.related[0] == (2,), "b's deepest category 新闻 also holds a"
 
 
+def test_index_finds_the_sources_whose_list_is_a_category_leafs(tmp_path: Path) -> None:
+    """A feed filed as its own leaf lists what its source lists (the source's pages alias the
+    leaf's, found once when the site is indexed); a source named unlike its leaf does not."""
+    own = ("科技", "腾讯科技", "腾讯科技")
+    articles = [
+        article("a.md", 1, (own,)),
+        article("b.md", 2, (own,)),
+        replace(article("c.md", 3, (("财经", "要闻", "快讯"),)), source="新浪财经"),
+    ]
+    site = index(articles, make_config(tmp_path))
+    assert {g.name: g.articles for g in site.groups["sources"]} == {
+        "腾讯科技": (1, 2),
+        "新浪财经": (0,),
+    }
+    assert site.alike == {"腾讯科技": own}, "新浪财经 lists 快讯's articles but is not named so"
+
+
 def test_plan_gives_each_page_one_url_and_keys_that_follow_content(tmp_path: Path) -> None:
     config = make_config(tmp_path, search={"enabled": False})
     pages = plan(index(list(ARTICLES), config), config, body_of=lambda a: "<p>正文</p>").pages

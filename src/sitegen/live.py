@@ -16,6 +16,7 @@ from pathlib import Path
 from sitegen.cache import BodiesLost
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError
+from sitegen.inplace import same_place
 from sitegen.models import Article
 from sitegen.pages import Plan
 from sitegen.pages.articles import article_page
@@ -24,7 +25,6 @@ from sitegen.pipeline.changes import EVERYTHING, Changes
 from sitegen.pipeline.emit import emit
 from sitegen.pipeline.places import Current
 from sitegen.render import rendering_digest
-from sitegen.site import same_place
 from sitegen.urls import Urls
 
 
@@ -36,6 +36,7 @@ class Live:
         self._served = Current(session.output, {})  # what the served folder holds, by key
         self._bodies_lost = False
         self._lock = threading.Lock()
+        self._position: dict[str, int] = {}  # an article's index by its file, as last looked up
 
     @property
     def config(self) -> SiteConfig:
@@ -121,7 +122,7 @@ class Live:
             return report
 
     def _fast(self, paths: frozenset[Path] | None) -> tuple[str, ...]:
-        """Pages of articles edited in place (site.same_place), rendered at once against
+        """Pages of articles edited in place (inplace.same_place), rendered at once against
         the last site, so the editor sees them before the rest of the update: Hugo's fast render.
         Returns their hrefs; the update then finds their keys current and leaves them."""
         session = self.session
@@ -134,13 +135,12 @@ class Live:
         ):
             return ()  # a failing site stays as it last built
         articles = list(last.articles)
-        position = {a.source_path: i for i, a in enumerate(articles)}
         edited = []
         for path in paths:
             new = outcomes.get(path)
             if not isinstance(new, Article):
                 continue
-            i = position.get(new.source_path, -1)
+            i = self._index(articles, new.source_path)
             if i >= 0 and new.digest != articles[i].digest and same_place(articles[i], new):
                 articles[i] = session.bodies.take(new)
                 edited.append(i)
@@ -152,3 +152,14 @@ class Live:
         emitted = emit(planned, self._served, session.env, jobs=1, progress=quiet)
         self._served.remember(emitted.rendered)  # their keys: the build that follows keeps them
         return tuple(views.urls.href(site.urls[i]) for i in edited)
+
+    def _index(self, articles: list[Article], path: str) -> int:
+        """Where the article of a file is in the last site (-1: nowhere). The positions looked up
+        before are kept, checked and made again only when the file is no longer there: an edit
+        in place leaves every article where it was, so a save is not a walk over the archive
+        (40 ms of CPU at 40,000 articles)."""
+        i = self._position.get(path, -1)
+        if not 0 <= i < len(articles) or articles[i].source_path != path:
+            self._position = {a.source_path: n for n, a in enumerate(articles)}
+            i = self._position.get(path, -1)
+        return i

@@ -21,7 +21,7 @@ from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
 from sitegen.models import Article, CategoryPath, Page
 from sitegen.older import Far
-from sitegen.site import CategoryNode, Site, filed_in
+from sitegen.site import CategoryNode, Site
 from sitegen.urls import Urls
 from sitegen.views import (
     Card,
@@ -128,25 +128,6 @@ def _parts_view(config: SiteConfig) -> PartsView | None:
     )
 
 
-def leaves_alike(site: Site, urls: Urls) -> dict[str, str]:
-    """Each source whose list is a category leaf's, article for article, the leaf or its parent
-    named as the source (a feed filed as its own leaf: 科技/腾讯科技/腾讯科技, 金融/财新周刊/
-    《财新周刊》-财新网), and that leaf's URL: the leaf's pages show the same cards on the same
-    pages, so the source's pages are aliases of the leaf's (161 B an article of list pages at
-    10,000 real-shaped) and links to the source go to the leaf, whose trail names it. Not in an
-    archive in parts, whose parts count their lists by their own URLs (sitegen.pages.across)."""
-    leaves = {
-        node.articles: node.path
-        for node in site.walk()
-        if not node.children and all(node.path in filed_in(site.articles[i]) for i in node.articles)
-    }
-    return {
-        group.name: urls.category(leaves[group.articles])
-        for group in site.groups.get("sources", ())
-        if group.name in leaves.get(group.articles, ())[-2:]
-    }
-
-
 def _site_view(site: Site, config: SiteConfig) -> SiteView:
     """What every page's header and footer show of the site."""
     href = site.links.href
@@ -210,11 +191,11 @@ class Views:
         # every name of a document → its record's page (the names joined to it redirect there)
         documents = self.named.get("documents", {})
         self.record_urls = {n: documents[r.name] for r in site.documents for n in r.names}
-        self.leaf_of = {} if config.parts else leaves_alike(site, self.urls)
+        self.leaf_of = {name: self.urls.category(leaf) for name, leaf in site.alike.items()}
 
     def page_of(self, kind: str, name: str) -> str:
         """Where a link to a name goes: its page, or the category leaf its page is an alias of
-        (a source listing what a leaf lists, leaves_alike); "" when it has none."""
+        (a source listing what a leaf lists, site.leaves_alike); "" when it has none."""
         return (kind == "sources" and self.leaf_of.get(name, "")) or self.url_of(kind, name)
 
     def url_of(self, kind: str, name: str) -> str:

@@ -1,6 +1,6 @@
 """What a build's index leaves for the next one: its related lists (sitegen.stories.Memo), and the
 site itself: a build whose articles were only edited in place swaps them into it
-(sitegen.site.swap) instead of indexing every article again.
+(sitegen.inplace.swap) instead of indexing every article again.
 
 The site is kept in memory by the dev server's session, and in the cache beside the articles for
 the next `sitegen build`, without its articles (each one's file and digest: the cache has them),
@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from sitegen.cache import ArticleCache, load_pickled, save_pickled
 from sitegen.config import SiteConfig
 from sitegen.images.place import Showing
+from sitegen.inplace import same_given, swap
 from sitegen.models import Article
 from sitegen.pages import Known, Page, articles, digest
-from sitegen.site import Site, same_given, swap
+from sitegen.site import Site
 from sitegen.url_record import Entry, UrlRecord
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ T = TypeVar("T")
 class Last:
     """A site without its articles (`known`: each one's file and digest, in order), a digest
     of what it was made from but them (`salt`), whether the URL record it leaves gives it
-    again (`settles`: site.same_given), as does one with articles swapped in; its article
+    again (`settles`: inplace.same_given), as does one with articles swapped in; its article
     pages' keys and every article's token (pages.shared.Views.token), made with the pictures
     `showing`, and the keys of its pages listing articles (lists, data files) by URL."""
 
@@ -229,7 +230,7 @@ class LastSite:
     def keep(self, rendering: str, recorded: str | None, left: str | None, save: bool) -> None:
         """Keep the site made for the next build, which reads the URL record's text this one
         read (`recorded`), or the one it left (`left`, None: the same) when that gives the same
-        site (only bodies' digests changed: site.same_given). `save`: on disk too, for the next
+        site (only bodies' digests changed: inplace.same_given). `save`: on disk too, for the next
         process."""
         site, read = self._site, (self._settles and left) or recorded
         if self.path is not None and site is not None and read is not None:
