@@ -83,7 +83,7 @@ def article_page(views: Views, i: int, key: str = "") -> Page:
 
 def article_pages(views: Views, known: Sequence[str] = ()) -> Iterator[Page]:
     """Every article's page; `known`: each one's key as a plan of this site made it before ("":
-    made again), for a site whose articles were edited in place (sitegen.site.swap)."""
+    made again), for a site whose articles were edited in place (sitegen.inplace.swap)."""
     for i in range(len(views.site.articles)):
         yield article_page(views, i, known[i] if known else "")
 

@@ -43,7 +43,7 @@ ALSO_NAMED = 3  # a story's other copies a card and a page name (也见于); the
 @dataclass(frozen=True)
 class Known:
     """What a plan of this site made before, for a site whose articles were edited in place
-    (sitegen.site.swap): the article pages' keys and the articles' tokens (Views.token), by
+    (sitegen.inplace.swap): the article pages' keys and the articles' tokens (Views.token), by
     index ("": made again), and the keys of the pages listing articles (lists, data files), by
     URL (Known.listed)."""
 
@@ -195,7 +195,7 @@ class Views:
 
     def page_of(self, kind: str, name: str) -> str:
         """Where a link to a name goes: its page, or the category leaf its page is an alias of
-        (a source listing what a leaf lists, site.leaves_alike); "" when it has none."""
+        (a source listing what a leaf lists, sitegen.site.leaves_alike); "" when it has none."""
         return (kind == "sources" and self.leaf_of.get(name, "")) or self.url_of(kind, name)
 
     def url_of(self, kind: str, name: str) -> str:
