@@ -222,7 +222,7 @@ def test_related_lists_made_from_the_last_builds_equal_those_made_afresh() -> No
     articles: dict[str, tuple[set[int], float, bytes]] = {}
     for n in range(cap + 40):
         topics = set(rng.sample(range(1, 30), 8)) | ({0} if n < cap - 2 else set())
-        story = f"story-{n % 7}".encode() if n % 23 == 0 else b""
+        story = f"story-{n % 7:02}".encode() if n % 23 == 0 else b""
         articles[f"a{n:03}.md"] = (topics, float(rng.randrange(40)), story)
 
     def find(memo: stories.Memo | None) -> stories.Stories:
@@ -251,7 +251,7 @@ def test_related_lists_made_from_the_last_builds_equal_those_made_afresh() -> No
                 held, at, same = articles[other]
                 articles[other] = (held ^ {0}, at, same)
         elif kind == 3:  # a copy joins a story or leaves it
-            articles[name] = (topics, time, b"" if story else b"story-1")
+            articles[name] = (topics, time, b"" if story else b"story-01")
         else:  # one gone, one new
             del articles[name]
             articles[f"b{step:03}.md"] = (set(rng.sample(range(1, 30), 8)), 5.0, b"")

@@ -72,21 +72,35 @@ class Sketches:
         return Sketch(self.minhash[k], self.exact[k], self.topics[k], self.sizes[k])
 
 
-class Chain(Sequence[Sketch]):
+class _Joined:
+    """Columns read as one sequence: where each starts."""
+
+    def __init__(self, lengths: Iterable[int]) -> None:
+        self._starts = list(accumulate(lengths, initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def _at(self, k: int) -> tuple[int, int]:
+        """The column item k is in, and its place there."""
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        n = bisect_right(self._starts, k) - 1
+        return n, k - self._starts[n]
+
+
+class Chain(_Joined, Sequence[Sketch]):
     """Columns of sketches read as one sequence, each sketch made when it is read: finding
     stories reads each a few times, and made all at once they would be ~400 bytes an article
     (at 300,000 articles, ~120 MiB of the finding process)."""
 
     def __init__(self, columns: Sequence[Sketches]) -> None:
+        super().__init__(map(len, columns))
         self._columns = columns
-        self._starts = list(accumulate((len(c) for c in columns), initial=0))
 
     @property
     def columns(self) -> Sequence[Sketches]:
         return self._columns
-
-    def __len__(self) -> int:
-        return self._starts[-1]
 
     def __iter__(self) -> Iterator[Sketch]:
         return (column.sketch(k) for column in self._columns for k in range(len(column)))
@@ -98,7 +112,36 @@ class Chain(Sequence[Sketch]):
     def __getitem__(self, k: int | slice) -> Sketch | Sequence[Sketch]:
         if isinstance(k, slice):
             return [self[i] for i in range(len(self))[k]]
-        if not 0 <= k < len(self):
-            raise IndexError(k)
-        n = bisect_right(self._starts, k) - 1
-        return self._columns[n].sketch(k - self._starts[n])
+        n, at = self._at(k)
+        return self._columns[n].sketch(at)
+
+
+class Texts(_Joined, Sequence[str]):
+    """Columns of texts (Blobs) read as one sequence, each decoded when read: the finding
+    process's ids, not a str per older article (~100 bytes each, with the list's pointer)."""
+
+    def __init__(self, columns: Sequence[Blobs]) -> None:
+        super().__init__(map(len, columns))
+        self._columns = columns
+
+    def __iter__(self) -> Iterator[str]:
+        return (column.text(k) for column in self._columns for k in range(len(column)))
+
+    @overload
+    def __getitem__(self, k: int) -> str: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[str]: ...
+    def __getitem__(self, k: int | slice) -> str | Sequence[str]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        n, at = self._at(k)
+        return self._columns[n].text(at)
+
+    def joined(self) -> str:
+        """ "\\0".join(self), made from the columns' bytes (str.join would make every text
+        first); no text holds a "\\0"."""
+        return "\0".join(
+            b"\0".join(column[k] for k in range(len(column))).decode()
+            for column in self._columns
+            if len(column)
+        )

@@ -35,8 +35,8 @@ class Source:
 class Sketch:
     """What finding stories needs of an article's text (sitegen.stories), made once when the
     article is loaded: its MinHash, or when the text is too short for one, a digest of its title
-    and text; and its topics, for related articles. Slots: one per article stays in memory, and
-    a dict would be half of it."""
+    and text (8 bytes); and its topics, for related articles. Slots: one per article stays in
+    memory, and a dict would be half of it."""
 
     minhash: bytes = b""
     exact: bytes = b""
@@ -179,6 +179,6 @@ class Stories:
         empty = ((),) * count
         return cls(empty, empty, None, 0, empty, empty)
 
-    def leads(self) -> tuple[int, ...]:
-        """Per article, its story's first copy (itself when it has none)."""
-        return tuple(story[0] if story else i for i, story in enumerate(self.copies))
+    def leads(self, count: int | None = None) -> tuple[int, ...]:
+        """Per article (the first `count`), its story's first copy (itself when it has none)."""
+        return tuple(story[0] if story else i for i, story in enumerate(self.copies[:count]))

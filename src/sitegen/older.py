@@ -4,8 +4,9 @@ places among copies) and as far as a link to them needs (their address, title an
 a part finds copies and related articles in older parts without loading their articles.
 
 Each part's build keeps its own `Shelf` in the cache (`shelf-<part>.pickle`, written only when it
-changed); a newer part's build reads the shelves of the parts before it in a process of its own
-(`find_across`), which hands back only what it found and the older articles that names (`Far`):
+changed), its `Links` pickled after it in the same file; a newer part's build reads the shelves
+of the parts before it in a process of its own (`find_across`), and their links only for the
+articles it links, which it hands back with what it found (`Far`):
 the build's memory stays bounded by its part, however many parts are older. Static links go from newer parts to older ones only: a closed part never changes for
 a newer one, which publishes what it adds to an older part's pages (sitegen.pages.across).
 """
@@ -13,23 +14,24 @@ a newer one, which publishes what it adds to an older part's pages (sitegen.page
 from __future__ import annotations
 
 import hashlib
+import pickle
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache import load_pickled, save_pickled
-from sitegen.columns import Blobs, Chain, Sketches
+from sitegen.columns import Blobs, Chain, Sketches, Texts
 from sitegen.config import SiteConfig
 from sitegen.models import Article, Sketch, Stories
+from sitegen.output import write_atomically
 from sitegen.parallel import apart
 from sitegen.parts import Part
 
 if TYPE_CHECKING:
     from sitegen.stories import Memo
 
-_VERSION = 3
+_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -55,17 +57,25 @@ class Own:
 class Shelf:
     """One part's articles, newest first: each one's page's key (its path under the part's
     address, as links write it: the reading part's config gives the address, so the dev
-    server's local one serves too), title, feed (as 也见于 names it), time, sketch and place
-    among its story's copies (sitegen.leads). As columns: a newer part's finding process reads
-    every older part's, and decodes a title or a feed only for an article it links."""
+    server's local one serves too; an id no article file has), time, sketch and place among its
+    story's copies (sitegen.leads). As columns: a newer part's finding process reads every
+    older part's, and decodes a key only where it reads it."""
 
     version: int
     keys: Blobs
-    titles: Blobs
-    feeds: Blobs
     times: array[float]
     sketches: Sketches
     ranks: array[int]
+
+
+@dataclass(frozen=True)
+class Links:
+    """A shelf's articles' titles and feeds (as 也见于 names them), pickled after the shelf in
+    its file: read only for the articles a newer part links, one shelf at a time (~100 bytes an
+    article the finding process would hold through finding stories)."""
+
+    titles: Blobs
+    feeds: Blobs
 
 
 @dataclass(frozen=True)
@@ -76,17 +86,14 @@ class Older:
     declared ones (parts.json's order)."""
 
     shelves: tuple[Shelf, ...]
+    links: tuple[tuple[Path, int], ...]
+    """Where each shelf's `Links` are: its file, and their place in it."""
     bases: tuple[str, ...]
     places: tuple[int, ...]
 
     @property
     def ranks(self) -> list[int]:
         return [r for shelf in self.shelves for r in shelf.ranks]
-
-    @property
-    def keys(self) -> list[str]:
-        """Each one's page's path under its part's address: an id no article file has."""
-        return [key for shelf in self.shelves for key in shelf.keys.texts()]
 
     def at(self, k: int) -> tuple[int, int]:
         """The shelf article k is on, and its place there."""
@@ -96,13 +103,29 @@ class Older:
             k -= len(shelf.keys)
         raise IndexError(k)
 
-    def far(self, k: int) -> Far:
-        n, at = self.at(k)
-        shelf = self.shelves[n]
-        key = shelf.keys.text(at)
-        return Far(
-            key, self.bases[n] + key, shelf.titles.text(at), shelf.feeds.text(at), self.places[n]
-        )
+    def far(self, named: Sequence[int]) -> dict[int, Far]:
+        """The articles `named` (k, ascending), as links name them: each shelf's links read
+        for its own, then let go."""
+        found: dict[int, Far] = {}
+        places = [self.at(k) for k in named]
+        for n, shelf in enumerate(self.shelves):
+            wanted = [(k, at) for k, (m, at) in zip(named, places, strict=True) if m == n]
+            if not wanted:
+                continue
+            path, offset = self.links[n]
+            with path.open("rb") as file:
+                file.seek(offset)
+                links: Links = pickle.load(file)
+            for k, at in wanted:
+                key = shelf.keys.text(at)
+                found[k] = Far(
+                    key,
+                    self.bases[n] + key,
+                    links.titles.text(at),
+                    links.feeds.text(at),
+                    self.places[n],
+                )
+        return found
 
 
 def _path(folder: Path, part: str) -> Path:
@@ -116,25 +139,31 @@ def shelf(
     times: Sequence[float],
     sketches: Sequence[Sketch],
     ranks: Sequence[int],
-) -> Shelf:
-    return Shelf(
+) -> bytes:
+    """A part's shelf file: its `Shelf`, then its `Links`."""
+    made = Shelf(
         _VERSION,
         Blobs.texts_of(keys),
-        Blobs.texts_of(titles),
-        Blobs.texts_of(feeds),
         array("d", times),
         Sketches.of(sketches),
         array("q", ranks or (0,) * len(keys)),
     )
+    links = Links(Blobs.texts_of(titles), Blobs.texts_of(feeds))
+    return pickle.dumps(made, protocol=5) + pickle.dumps(links, protocol=5)
 
 
-def keep(folder: Path | None, part: str, made: Shelf) -> None:
-    """Keep a part's shelf for the newer parts' builds, when it changed (its stamp says so)."""
+def keep(folder: Path | None, part: str, made: bytes) -> None:
+    """Keep a part's shelf file for the newer parts' builds, when it changed (a newer part's
+    inputs are made of its digest, `digests`)."""
     if folder is None:
         return
     path = _path(folder, part)
-    if load_pickled(path, Shelf) != made:
-        save_pickled(path, made)
+    try:
+        same = path.read_bytes() == made
+    except OSError:
+        same = False
+    if not same:
+        write_atomically(path, made)
 
 
 def before(config: SiteConfig) -> list[Part]:
@@ -188,12 +217,24 @@ def shelves(config: SiteConfig, folder: Path | None) -> Shelves | None:
     )
 
 
+def _shelf(path: Path) -> tuple[Shelf, tuple[Path, int]] | None:
+    """A shelf file's `Shelf` (read from the file, not from its bytes read whole), and where
+    its links start; None when it is missing, unreadable or of another version."""
+    try:
+        with path.open("rb") as file:
+            made = pickle.load(file)
+            at = file.tell()
+    except Exception:  # a missing, corrupt or foreign file is only a miss
+        return None
+    if not isinstance(made, Shelf) or made.version != _VERSION:
+        return None
+    return made, (path, at)
+
+
 def _read(found: Shelves) -> Older | None:
     read = zip(found.paths, found.bases, found.places, strict=True)
     kept = [
-        (made, base, place)
-        for path, base, place in read
-        if (made := load_pickled(path, Shelf)) is not None and made.version == _VERSION
+        (*made, base, place) for path, base, place in read if (made := _shelf(path)) is not None
     ]
     if not kept:
         return None
@@ -249,7 +290,7 @@ def split(
             ahead.append((k - n, here, listed))
             named.add(k)
             named.update(j for j in listed if j >= n)
-    far = {k: older.far(k) for k in (j - n for j in sorted(named))}
+    far = older.far([j - n for j in sorted(named)])
     own = tuple(mine(story) for story in copies[:n])
     return own, Across(n, stories, tuple(ahead), far)
 
@@ -277,17 +318,18 @@ def _find_across(
     from sitegen import stories  # numpy: only a build with relations comes here
 
     older = _read(found)
-    ids, times, n = mine.ids.texts(), array("d", mine.times), len(mine.ids)
+    times, n = array("d", mine.times), len(mine.ids)
     if older is None:
-        made = stories.find(Chain([mine.sketches]), ids, times, related, memo, ranks)
+        made = stories.find(Chain([mine.sketches]), Texts([mine.ids]), times, related, memo, ranks)
         return made, made.leads(), None
     sketches = Chain([mine.sketches, *(shelf.sketches for shelf in older.shelves)])
+    ids = Texts([mine.ids, *(shelf.keys for shelf in older.shelves)])  # an older one's: its key
     ranks = [*(ranks or (0,) * n), *older.ranks]
     for shelf in older.shelves:  # 8 bytes a time, not a float object's 32
         times.extend(shelf.times)
-    made = stories.find(sketches, ids + older.keys, times, related, memo, ranks, n)
+    made = stories.find(sketches, ids, times, related, memo, ranks, n)
     own, far = _own_and_across(made, n, older)
-    return own, made.leads()[:n], far
+    return own, made.leads(n), far
 
 
 def _own_and_across(found: Stories, n: int, older: Older) -> tuple[Stories, Across]:

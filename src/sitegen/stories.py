@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen import minhash
-from sitegen.columns import Blobs, Chain
+from sitegen.columns import Blobs, Chain, Texts
 from sitegen.folding import OTHER, classes, fold_points
 from sitegen.models import SKETCH_ALL, Sketch, Sketching, Stories
 
@@ -166,12 +166,28 @@ def of(final: Sequence[Article], related: int, memo: Memo | None, ranks: Sequenc
 
 def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
     """Groups of two or more articles (by title and text, or MinHash), and quoting pairs."""
-    same: dict[bytes, list[int]] = {}
-    for i, s in enumerate(sketches):
-        if s.exact:
-            same.setdefault(s.exact, []).append(i)
     similar, quoting = minhash.similar_groups(sketches)
-    return [g for g in same.values() if len(g) > 1] + similar, quoting
+    return _same(sketches) + similar, quoting
+
+
+def _same(sketches: Sequence[Sketch]) -> list[list[int]]:
+    """Groups of two or more articles of one title and text (their `exact`, 8 bytes each): an
+    archive in parts' columns (a Chain, sitegen.older) read in place, sorted in numpy, not a
+    dict of every digest (~150 bytes an article with one)."""
+    blobs = (
+        [column.exact for column in sketches.columns]
+        if isinstance(sketches, Chain)
+        else [Blobs.of(s.exact for s in sketches)]
+    )
+    rows, digests, start = [], [], 0
+    for column in blobs:
+        rows.append(np.flatnonzero(np.diff(np.asarray(column.ends), prepend=0)) + start)
+        digests.append(np.frombuffer(column.data, dtype="<u8"))
+        start += len(column)
+    held, keys = np.concatenate(rows), np.concatenate(digests)
+    order = np.argsort(keys, kind="stable")  # a group's rows stay in order
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
+    return [held[g].tolist() for g in np.split(order, bounds) if len(g) > 1]
 
 
 def unchanged(sketches: Sequence[Sketch], before: Mapping[int, Sketch]) -> bool:
@@ -322,7 +338,10 @@ def _related(
         clean[todo] = False
         mapped = last.related[old_row[clean]]  # what they list is never gone (`_dirty`)
         table[clean] = np.where(mapped >= 0, where[np.maximum(mapped, 0)], -1)
-    story = np.array([c[0] if c else i for i, c in enumerate(copies)], dtype=np.int64)
+    story = np.arange(n, dtype=np.int64)  # each one's story's lead: no int object per article
+    for i, copied in enumerate(copies):
+        if copied:
+            story[i] = copied[0]
     for start in range(0, len(todo), _CHUNK):
         part = todo[start : start + _CHUNK]
         shared = (matrix[part] @ transposed).tocsr()
@@ -339,7 +358,8 @@ def _related(
     related: list[tuple[int, ...]] = [()] * n  # a list only for the rows with any: not
     for i in np.flatnonzero((table >= 0).any(axis=1)).tolist():  # one per article at once
         related[i] = tuple(j for j in table[i].tolist() if j >= 0)
-    return tuple(related), Memo(salt, "\0".join(ids), tokens, table, dropped), len(todo)
+    joined = ids.joined() if isinstance(ids, Texts) else "\0".join(ids)
+    return tuple(related), Memo(salt, joined, tokens, table, dropped), len(todo)
 
 
 def _dirty(

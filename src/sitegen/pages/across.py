@@ -110,8 +110,8 @@ def count_pages(views: Views, pages: list[Page]) -> Iterator[Page]:
     yield ready(url, "script", "parts.js", views.key(url), None)
 
 
-def shelf(site: Site) -> older.Shelf:
-    """This part's articles as the newer parts' builds read them (sitegen.older)."""
+def shelf(site: Site) -> bytes:
+    """This part's articles as the newer parts' builds read them (sitegen.older's file)."""
     urls = site.links
     cut = len(urls.base_path.rstrip("/"))
     return older.shelf(
