@@ -121,17 +121,26 @@ def find(
     A story's copies are ordered by `ranks` (sitegen.leads: published ones first), then earliest.
     `own`: the articles past the first `own` (older parts', sitegen.older) have a related list
     only where one of the first `own` is in it (else (): only such a list is linked)."""
+    copies, whole = _copies(sketches, ranks)
+    if limit <= 0:
+        return Stories(tuple(copies), ((),) * len(sketches), None, 0, *whole)
+    related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo, own)
+    return Stories(tuple(copies), related, memo, recomputed, *whole)
+
+
+def _copies(
+    sketches: Sequence[Sketch], ranks: Sequence[int]
+) -> tuple[list[tuple[int, ...]], tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]]:
+    """Per article, its story's copies (`find`'s order), and the stories it quotes and the
+    articles quoting its story (`_quotes`): the groups and quoting pairs they are made of are
+    let go before related lists are made."""
     groups, quoting = _stories(sketches)
     copies: list[tuple[int, ...]] = [()] * len(sketches)
     for members in groups:
         story = tuple(sorted(members, key=lambda i: (ranks[i] if ranks else 0, -i)))
         for i in story:
             copies[i] = story
-    whole = _quotes(copies, quoting)
-    if limit <= 0:
-        return Stories(tuple(copies), ((),) * len(sketches), None, 0, *whole)
-    related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo, own)
-    return Stories(tuple(copies), related, memo, recomputed, *whole)
+    return copies, _quotes(copies, quoting)
 
 
 def _quotes(
