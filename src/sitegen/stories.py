@@ -328,7 +328,7 @@ def _related(
     matrix = sparse.csr_matrix(
         (np.ones(len(indices), dtype=np.int8), indices, indptr), shape=(n, len(values))
     )
-    transposed = matrix.T.tocsc()
+    transposed = matrix.T.tocsr()  # CSR: a product with a CSC converts it, on every chunk
     dropped = values[counts > TOPIC_CAP].astype(np.uint32)
     tokens = _tokens(sketches, ids, times, copies)
     salt = _salt(limit)
