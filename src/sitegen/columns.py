@@ -136,12 +136,3 @@ class Texts(_Joined, Sequence[str]):
             return [self[i] for i in range(len(self))[k]]
         n, at = self._at(k)
         return self._columns[n].text(at)
-
-    def joined(self) -> str:
-        """ "\\0".join(self), made from the columns' bytes (str.join would make every text
-        first); no text holds a "\\0"."""
-        return "\0".join(
-            b"\0".join(column[k] for k in range(len(column))).decode()
-            for column in self._columns
-            if len(column)
-        )

@@ -96,9 +96,9 @@ class Memo:
     an edit recomputes only the lists it can change (`_dirty` says which)."""
 
     salt: str
-    ids: str
-    """Each article's id (an older part's article: its key, sitegen.older), "\\0" between them:
-    one object, not one per article, in the build's process, which holds it to its end."""
+    ids: Texts
+    """Each article's id (an older part's: its key, read in place from its shelf, sitegen.older):
+    no str per article, nor one joined (at 300,000 in four parts, a 62 MiB peak of the finder)."""
     tokens: npt.NDArray[np.uint64]
     """Per article: a digest of what its own list reads of it (topics, date, its story's ids)."""
     related: npt.NDArray[np.int32]
@@ -131,9 +131,8 @@ def find(
 def _copies(
     sketches: Sequence[Sketch], ranks: Sequence[int]
 ) -> tuple[list[tuple[int, ...]], tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]]:
-    """Per article, its story's copies (`find`'s order), and the stories it quotes and the
-    articles quoting its story (`_quotes`): the groups and quoting pairs they are made of are
-    let go before related lists are made."""
+    """Per article, its story's copies (`find`'s order), and its `_quotes`: the groups and
+    quoting pairs they are made of are let go before related lists are made."""
     groups, quoting = _stories(sketches)
     copies: list[tuple[int, ...]] = [()] * len(sketches)
     for members in groups:
@@ -180,9 +179,8 @@ def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[in
 
 
 def _same(sketches: Sequence[Sketch]) -> list[list[int]]:
-    """Groups of two or more articles of one title and text (their `exact`, 8 bytes each): an
-    archive in parts' columns (a Chain, sitegen.older) read in place, sorted in numpy, not a
-    dict of every digest (~150 bytes an article with one)."""
+    """Groups of two or more articles of one title and text (their `exact`, 8 bytes each): a
+    Chain's columns read in place, sorted in numpy, not a dict of every digest (~150 B each)."""
     blobs = (
         [column.exact for column in sketches.columns]
         if isinstance(sketches, Chain)
@@ -220,7 +218,7 @@ _SLICE = 1 << 16
 
 
 def _salt(limit: int) -> str:
-    return f"ids joined, {TOPICS} {TOPIC_CAP} {RELATED_SHARED} {limit}"
+    return f"ids as columns, {TOPICS} {TOPIC_CAP} {RELATED_SHARED} {limit}"
 
 
 @dataclass(frozen=True)
@@ -338,7 +336,7 @@ def _related(
     if last is None:
         todo = np.arange(n)
     else:
-        before = {name: k for k, name in enumerate(last.ids.split("\0"))}
+        before = {name: k for k, name in enumerate(last.ids)}
         old_row = np.array([before.get(name, -1) for name in ids], dtype=np.int64)  # in the memo
         todo = _dirty(last, old_row, tokens, held, dropped, matrix, transposed)
         where = np.full(len(last.related), -1, dtype=np.int64)  # each memo row's article now
@@ -348,9 +346,8 @@ def _related(
         mapped = last.related[old_row[clean]]  # what they list is never gone (`_dirty`)
         table[clean] = np.where(mapped >= 0, where[np.maximum(mapped, 0)], -1)
     story = np.arange(n, dtype=np.int64)  # each one's story's lead: no int object per article
-    for i, copied in enumerate(copies):
-        if copied:
-            story[i] = copied[0]
+    storied = [i for i, copied in enumerate(copies) if copied]  # but those in a story
+    story[storied] = [copies[i][0] for i in storied]
     for start in range(0, len(todo), _CHUNK):
         part = todo[start : start + _CHUNK]
         shared = (matrix[part] @ transposed).tocsr()
@@ -367,8 +364,8 @@ def _related(
     related: list[tuple[int, ...]] = [()] * n  # a list only for the rows with any: not
     for i in np.flatnonzero((table >= 0).any(axis=1)).tolist():  # one per article at once
         related[i] = tuple(j for j in table[i].tolist() if j >= 0)
-    joined = ids.joined() if isinstance(ids, Texts) else "\0".join(ids)
-    return tuple(related), Memo(salt, joined, tokens, table, dropped), len(todo)
+    texts = ids if isinstance(ids, Texts) else Texts([Blobs.texts_of(ids)])
+    return tuple(related), Memo(salt, texts, tokens, table, dropped), len(todo)
 
 
 def _dirty(
