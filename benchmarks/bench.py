@@ -86,7 +86,7 @@ Write = Callable[..., list[Path]]  # (count, folder, seed=, first=) → the file
 
 
 # What of `sitegen init`'s site.toml shapes a new site's output beyond its permalinks.
-INIT_SHAPING = ("related",)
+INIT_SHAPING = ("per_page", "related")
 
 
 def init_layout() -> str:

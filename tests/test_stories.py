@@ -111,7 +111,7 @@ def article_page(output: Path, href: str) -> lxml.html.HtmlElement:
 
 
 def card_titles(page: lxml.html.HtmlElement) -> list[str]:
-    return [t.strip() for t in page.xpath("//div[@class='cards']/article/*[1]/a/text()")]
+    return [t.strip() for t in page.xpath("//div[@class='cards']/*/a/text()")]
 
 
 def test_lists_feeds_and_search_show_a_story_once_and_its_copies_link_each_other(
@@ -124,8 +124,12 @@ def test_lists_feeds_and_search_show_a_story_once_and_its_copies_link_each_other
 
     home = parse(output / "index.html")
     assert card_titles(home).count(ORIGINAL) == 1 and REPRINT not in card_titles(home)
-    card = home.xpath("//div[@class='cards']/article[.//a[text()=$t]]", t=ORIGINAL)[0]
-    assert card.xpath("string(p[@class='also-in'])") == "也见于 新闻 › BBC中文-財經"
+    # a card: its heading, its date, its also-in line
+    card = home.xpath("//div[@class='cards']/h2[a[text()=$t]]", t=ORIGINAL)[0]
+    assert (
+        card.xpath("string(following-sibling::*[2][@class='also-in'])")
+        == "也见于 新闻 › BBC中文-財經"
+    )
     month = parse(output / Urls(config_of(site)).month(2026, 1).strip("/") / "index.html")
     assert card_titles(month) == [ORIGINAL]
     assert "共 1 篇" in month.text_content()
@@ -140,7 +144,7 @@ def test_lists_feeds_and_search_show_a_story_once_and_its_copies_link_each_other
     assert REPRINT not in card_titles(parse(output / "categories" / "新闻" / "index.html"))
 
     # Each copy keeps its page, which links the other; search finds the earliest only.
-    original_href = card.xpath("string(h2/a/@href)")
+    original_href = card.xpath("string(a/@href)")
     assert {unquote(u) for u in found(output / "search-index", "政府采购异常低价")} == {
         unquote(original_href)
     }
@@ -187,9 +191,13 @@ def test_a_copy_retitled_in_place_renames_it_on_its_storys_other_pages(tmp_path:
     assert session.last.swapped
     output = config_of(site).output_path
     home = parse(output / "index.html")
-    card = home.xpath("//div[@class='cards']/article[.//a[text()=$t]]", t=ORIGINAL)[0]
-    assert card.xpath("string(p[@class='also-in'])") == "也见于 財政部再談異常低價"
-    original = article_page(output, card.xpath("string(h2/a/@href)"))
+    # a card: its heading, its date, its also-in line
+    card = home.xpath("//div[@class='cards']/h2[a[text()=$t]]", t=ORIGINAL)[0]
+    assert (
+        card.xpath("string(following-sibling::*[2][@class='also-in'])")
+        == "也见于 財政部再談異常低價"
+    )
+    original = article_page(output, card.xpath("string(a/@href)"))
     assert original.xpath("//p[@class='article-also-in']/a/text()") == ["財政部再談異常低價"]
     build(config_of(site), tmp_path / "cold", cache=False)
     assert tree_digest(output) == tree_digest(tmp_path / "cold")
