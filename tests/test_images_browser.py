@@ -81,7 +81,7 @@ def look(browser: Browser, url: str, device: str) -> Page:
 
 def article_url(page: Page, site: str) -> str:
     page.goto(site)
-    return page.locator("main article h2 a").first.evaluate("a => a.href")
+    return page.locator(".cards h2 a").first.evaluate("a => a.href")
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)
@@ -90,7 +90,7 @@ def test_kept_lost_and_thumbnail_pictures_never_break_or_shift(
 ) -> None:
     site = thumbs_site
     home = look(browser, site, device)
-    card = home.locator("main article img")
+    card = home.locator(".cards img")
     assert card.count() == 1 and card.evaluate("i => i.naturalWidth") > 0
     page = look(browser, article_url(home, site), device)
     assert page.evaluate(BROKEN) == []

@@ -61,7 +61,7 @@ def test_a_new_kind_is_an_extractor_and_an_entry(tmp_path: Path) -> None:
     assert kinds["/authors/王五/"] == kinds["/authors/李四/"] == "author"
     assert kinds["/authors/"] == "authors"
     page = _page(planned, "/authors/王五/", tmp_path)
-    titles = page.xpath("//article//h2//a/text() | //li//h2//a/text()")
+    titles = page.xpath("//div[@class='cards']//a/text() | //li//h2//a/text()")
     assert sorted(titles) == ["标题1", "标题2"], titles
     assert page.xpath("string(//h1)") == "王五"
     assert page.xpath("string(//nav[@aria-label='面包屑']//a)") == "作者"

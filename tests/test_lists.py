@@ -43,7 +43,7 @@ def page(output: Path, url: str) -> lxml.html.HtmlElement:
 
 
 def card_titles(html: lxml.html.HtmlElement) -> list[str]:
-    return [a.text_content() for a in html.xpath("//div[@class='cards']/article//a")]
+    return [a.text_content() for a in html.xpath("//div[@class='cards']/*/a")]
 
 
 def listed(output: Path, first: str) -> Counter[str]:

@@ -62,7 +62,9 @@ def test_each_tag_has_its_own_page_linked_from_its_articles(built: tuple[SiteCon
         listed = [
             title
             for file in [folder / "index.html", *folder.glob("page/*/index.html")]
-            for title in lxml.html.fromstring(file.read_bytes()).xpath("//main//article//a/text()")
+            for title in lxml.html.fromstring(file.read_bytes()).xpath(
+                "//div[@class='cards']//a/text()"
+            )
         ]
         assert "两会代表谈人工智能与芯片" in listed
     index_link = article.xpath("//p[@class='article-tags']/a[@class='label']")[0]
@@ -92,10 +94,10 @@ def test_tag_pages_are_paginated_and_the_index_is_in_pinyin_order(
     _, output = built
     first = html_at(output, "/tags/两会/")
     assert "共 3 篇" in first.text_content()
-    newest = first.xpath("//div[@class='cards']/article//a/text()")
+    newest = first.xpath("//div[@class='cards']/h2/a/text()")
     assert len(newest) == 2
     second = html_at(output, "/tags/两会/page/2/")  # the oldest two: numbered from the oldest
-    oldest = second.xpath("//div[@class='cards']/article//a/text()")
+    oldest = second.xpath("//div[@class='cards']/h2/a/text()")
     assert len(oldest) == 2 and len(set(newest) | set(oldest)) == 3
     names = [
         a.xpath("string(text())")

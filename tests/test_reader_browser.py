@@ -117,7 +117,7 @@ def test_tag_pages_on_a_phone_and_a_desktop(browser: Browser, site_url: str) -> 
         expect(page.locator("h1")).to_have_text("两会")
         no_sideways_scroll(page)
         shoot(page, f"tag-{name}")
-        page.locator("main article a").first.click()
+        page.locator(".cards a").first.click()
         links = page.locator(".article-tags a.tag")
         expect(links.first).to_be_visible()
         heights = links.evaluate_all(BOXES)

@@ -15,6 +15,8 @@ from pathlib import Path
 from .conftest import SEEDS, sitegen
 
 HEAVY = ("numpy", "scipy", "pypinyin", "opencc", "jinja2", "lxml", "yaml", "httpx", "PIL")
+# And what only a pool of processes, a build that writes or `serve --open` use (~15 ms together).
+HEAVY += ("multiprocessing", "ctypes", "webbrowser")
 
 # Runs `code`, then prints which of HEAVY the process imported.
 PROBE = """

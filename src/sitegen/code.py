@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
@@ -34,14 +35,34 @@ PAGES = ("sitegen.pages", "sitegen.render", *ARTICLES)
 SEARCH = ("sitegen.search.extract", "sitegen.search.writer", "sitegen.site")
 
 
+@cache
+def _modules() -> dict[str, Path]:
+    """Every module of this package by name and its source, from one walk of the package (a
+    look-up per imported name would stat two candidate files each: most of `sitegen check`)."""
+    found = {}
+    for folder, _, files in os.walk(ROOT):
+        parts = [PACKAGE, *Path(folder).relative_to(ROOT).parts]
+        if not all(part.isidentifier() for part in parts):
+            continue  # __pycache__, the theme's folders
+        for name in files:
+            if name.endswith(".py"):
+                module = parts if name == "__init__.py" else [*parts, name[:-3]]
+                found[".".join(module)] = Path(folder, name)
+    return found
+
+
 def _file(module: str) -> Path | None:
     """The source of a module of this package, or None when there is no such module."""
-    parts = module.split(".")[1:]
-    base = ROOT.joinpath(*parts)
-    for path in (base / "__init__.py", base.with_suffix(".py")):
-        if path.is_file():
-            return path
-    return None
+    return _modules().get(module)
+
+
+@cache
+def _source(module: str) -> bytes:
+    """A module's source, read once for its imports, the data files it names and the digest."""
+    path = _file(module)
+    if path is None:
+        raise ValueError(f"{module} is not a module of {PACKAGE}")
+    return path.read_bytes()
 
 
 # At each line's start: an import statement (a name list in parentheses may span lines), or an
@@ -71,12 +92,10 @@ def _statements(source: str) -> Iterator[ast.stmt]:
 @cache
 def _imported(module: str) -> frozenset[str]:
     """The modules of this package that `module` imports anywhere in its source."""
-    path = _file(module)
-    if path is None:
-        raise ValueError(f"{module} is not a module of {PACKAGE}")
+    source = _source(module).decode()
     found: set[str] = set()
-    is_package = path.name == "__init__.py"
-    for node in _statements(path.read_text(encoding="utf-8")):
+    is_package = _modules()[module].name == "__init__.py"
+    for node in _statements(source):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -112,8 +131,7 @@ def data(roots: Iterable[str]) -> list[str]:
     """The files of sitegen/data/ that a module in the closure of `roots` names, sorted."""
     folder = ROOT / DATA
     tables = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-    sources = [_file(module) for module in closure(roots)]
-    texts = [path.read_bytes() for path in sources if path is not None]
+    texts = [_source(module) for module in closure(roots)]
     return [f"{DATA}/{name}" for name in tables if any(name.encode() in t for t in texts)]
 
 
@@ -123,9 +141,7 @@ def digest(roots: tuple[str, ...]) -> str:
     they name, each by its name (not its path, so a checkout elsewhere has the same digest)."""
     hashed = hashlib.blake2b(digest_size=16)
     for module in closure(roots):
-        path = _file(module)
-        assert path is not None
-        hashed.update(module.encode() + b"\0" + path.read_bytes() + b"\0")
+        hashed.update(module.encode() + b"\0" + _source(module) + b"\0")
     for name in data(roots):
         hashed.update(name.encode() + b"\0" + (ROOT / name).read_bytes() + b"\0")
     return hashed.hexdigest()

@@ -11,8 +11,6 @@ symlink, so nothing is ever written outside, without resolving each file's path.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import fcntl
 import os
 import posixpath
@@ -39,6 +37,8 @@ class WriteStats:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2); False where the system cannot."""
+    import ctypes.util  # only a build that writes needs it
+
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False

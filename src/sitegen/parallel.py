@@ -14,11 +14,13 @@ import os
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from multiprocessing import get_context
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -58,6 +60,9 @@ def map_chunks(
             yield func([item], *shared)
         return
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+    from concurrent.futures import ProcessPoolExecutor  # imported here: a command without a
+    from multiprocessing import get_context  # pool (check, a build with nothing to do) pays none
+
     with frozen():  # forked workers share the parent's objects: the collector must not copy them
         context = get_context("fork")
         with ProcessPoolExecutor(
@@ -109,6 +114,8 @@ def apart(
     Python never gives back, half-empty pages a later fork would copy, its modules' memos. An
     archive's parts are built so, one after another, each from this process's heap alone: at
     300,000 articles in 4 parts the fourth peaked 215 MiB above its peak when built alone."""
+    from multiprocessing import get_context
+
     context = get_context("fork")
     here, there = context.Pipe(duplex=False)
     child = context.Process(target=_apart, args=(there, func, args, progress is not None))

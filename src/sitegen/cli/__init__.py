@@ -6,6 +6,9 @@ console.py (messages, progress, exit codes), options.py and summary.py, which th
 
 from __future__ import annotations
 
+import atexit
+import gc
+
 import click
 
 from sitegen import __version__
@@ -15,6 +18,11 @@ from sitegen.cli.deploy import deploy_command
 from sitegen.cli.images import images_command
 from sitegen.cli.listing import list_command
 from sitegen.cli.serve import serve_command
+
+# The interpreter's last collection walks every object still held (pypinyin's ~200,000 lists, the
+# build's memos) to find no garbage: ~0.3 s at the end of a build of 3,000 articles. Frozen, it
+# walks none of them (a forked worker ends without it).
+atexit.register(gc.freeze)
 
 
 @click.group(

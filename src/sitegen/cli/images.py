@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from sitegen.cli.console import err, out, progress, relative, run_guarded
 from sitegen.cli.options import config_option, drafts_option, jobs_option, load
+from sitegen.cli.summary import two_columns
 from sitegen.config import SiteConfig
 from sitegen.images import manifest
 from sitegen.models import Article
@@ -61,8 +61,7 @@ def images_command(config_path: str, drafts: bool, jobs: int | None, retry: bool
 
 
 def _summary(config: SiteConfig, outcome: Outcome) -> None:
-    table = Table(title="sitegen: pictures", show_header=False, box=None, padding=(0, 2))
-    table.title_justify = "left"
+    table = two_columns("sitegen: pictures")
     table.add_row("pictures shown", f"{outcome.used} URLs, {outcome.known} known before")
     fetched = ", ".join(f"{n} {status}" for status, n in sorted(outcome.fetched.items()))
     table.add_row("fetched now", fetched or "nothing new")

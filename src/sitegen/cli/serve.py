@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import webbrowser
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -136,6 +135,8 @@ def serve_command(
             if watch:
                 out.print("watching content/, templates/, static/ and site.toml for changes")
             if open_browser:
+                import webbrowser
+
                 webbrowser.open(server.url)
             server.wait()
         except KeyboardInterrupt:

@@ -6,13 +6,13 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
 from sitegen.cli.console import out, relative
 from sitegen.kinds import KINDS
 from sitegen.size import OutputSize, human
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from sitegen.pipeline import Report
 
 # How the summary names each kind of page (Report.pages counts them by Page.kind); each kind of
@@ -52,10 +52,17 @@ def _left_out(table: Table, report: Report) -> None:
     table.add_row("warnings", str(len(report.warnings)))
 
 
+def two_columns(title: str) -> Table:
+    """A one-screen summary's table: two columns, no header, no box, the title on the left."""
+    from rich.table import Table  # imported here: `check` and `new` show no table
+
+    return Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
+
+
 def summary(report: Report, title: str, size: OutputSize | None = None, pictures: str = "") -> None:
     """One screen, in English as every other message: pages by kind add up to the pages line,
     and files written and unchanged add up to the pages and static files."""
-    table = Table(title=title, show_header=False, box=None, padding=(0, 2), title_justify="left")
+    table = two_columns(title)
     table.add_row("articles", str(report.articles))
     pages = sum(report.pages.values())
     table.add_row(

@@ -110,10 +110,16 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
     site, config, urls = views.site, views.config, views.urls
     article, source = site.articles[i], site.source_of[i]
     local = article.date.astimezone(config.tz)
-    source_url = views.page_of("sources", source)  # none when source pages are off
+    card = views.card(i)
+    # The source's page: none when source pages are off; no link where it is a level of the
+    # article's trail (a source in one category lists there): the trail links it, ~33 B a page.
+    source_url = views.page_of("sources", source)
+    source_href = source_url and urls.href(source_url)
+    if any(link.href == source_href for trail in card.trails for link in trail):
+        source_href = ""
     image = views.showing.show("" if article.image_in_body else article.image)
     view = ArticleView(
-        card=views.card(i),
+        card=card,
         original_title=article.original_title,
         author=article.author,
         editor=article.editor,
@@ -121,7 +127,7 @@ def context(url: str, i: int, views: Views) -> dict[str, Any]:
         tags_href=urls.href(urls.group_index(BY_NAME["tags"])),
         body=Markup(_page_body(views.showing.place(views.body_of(article)))),
         image=image.src,
-        source=Link(source, source_url and urls.href(source_url)),
+        source=Link(source, source_href),
         documents=_documents(views, i),
         citation=citation(article, source=source, tz_date=f"{local:%Y-%m-%d}"),
         notice=article.notice,

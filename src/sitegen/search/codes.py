@@ -90,7 +90,7 @@ def sliced(values: npt.NDArray[np.int64]) -> list[bytes]:
     """Each value's varint, encoded all at once."""
     data = varints(values)
     ends = np.cumsum(_lengths(values.astype(np.uint64))).tolist()
-    return [data[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    return [data[a:b] for a, b in zip([0, *ends][:-1], ends, strict=True)]
 
 
 def _bitmap(ids: Ids) -> bytes:
@@ -99,10 +99,10 @@ def _bitmap(ids: Ids) -> bytes:
     return np.packbits(present, bitorder="little").tobytes()
 
 
-def _rice(
+def _rice_parameters(
     gaps: npt.NDArray[np.int64], starts: npt.NDArray[np.intp], n: npt.NDArray[np.int64]
-) -> list[bytes]:
-    """The RICE code of each run of gaps (run r: gaps[starts[r]:starts[r] + n[r]]), all at once."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each run's k and its RICE code's bits (run r: gaps[starts[r]:starts[r] + n[r]])."""
     # the best k is near log2 of the mean gap (it is for geometric gaps): try the four around it
     mean = np.add.reduceat(gaps, starts) // n
     near = np.maximum(np.floor(np.log2(np.maximum(mean, 1))).astype(np.int64) - 2, 0)
@@ -110,10 +110,21 @@ def _rice(
     costs = np.stack(
         [np.add.reduceat(gaps >> np.repeat(k, n), starts) + n * (k + 1) for k in tried], axis=1
     )
-    k = np.stack(tried, axis=1)[np.arange(len(n)), np.argmin(costs, axis=1)]  # first best: least k
+    best = np.argmin(costs, axis=1)  # the first best: the least k
+    rows = np.arange(len(n))
+    return np.stack(tried, axis=1)[rows, best], costs[rows, best]
+
+
+def _rice(
+    gaps: npt.NDArray[np.int64],
+    n: npt.NDArray[np.int64],
+    k: npt.NDArray[np.int64],
+    bits: npt.NDArray[np.int64],
+) -> list[bytes]:
+    """The RICE code of each run of gaps (n[r] of them, parameter k[r], bits[r] long), at once."""
+    starts = np.cumsum(n) - n
     each = np.repeat(k, n)
     high = gaps >> each
-    bits = n * k + np.add.reduceat(high, starts) + n
     padded = -(-bits // 8) * 8
     offsets = np.cumsum(padded) - padded
     stream = np.zeros(int(padded.sum()), dtype=np.uint8)
@@ -142,31 +153,41 @@ def encode_postings(ids: Ids) -> tuple[int, bytes]:
 
 def encode_runs(keys: npt.NDArray[np.uint32], ids: Ids) -> list[tuple[int, bytes]]:
     """`encode_postings` of the ids of each run of equal keys (sorted by key, then id), all at
-    once: the codes of a whole partition in one go."""
+    once: the codes of a whole partition in one go. Each code's length is worked out first and
+    only the shortest is made (most runs are a few ids, whose GAPS no RICE code beats)."""
     if not len(keys):
         return []
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     ends = np.append(starts[1:], len(keys))
+    n = (ends - starts).astype(np.int64)
     previous = np.empty(len(ids), dtype=np.int64)
     previous[1:] = ids[:-1]
     previous[starts] = -1
     gaps = ids.astype(np.int64) - previous - 1
-    offsets = np.concatenate(([0], np.cumsum(_lengths(gaps.astype(np.uint64)))))
-    data = varints(gaps)
+    lengths = _lengths(gaps.astype(np.uint64))
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
     gap_bytes = offsets[ends] - offsets[starts]
     bitmap_bytes = ids[ends - 1].astype(np.int64) // 8 + 1
-    rice = _rice(gaps, starts, (ends - starts).astype(np.int64))
-    runs = []
-    for r, (s, e, gapped, bitmapped) in enumerate(
-        zip(starts.tolist(), ends.tolist(), gap_bytes.tolist(), bitmap_bytes.tolist(), strict=True)
-    ):
-        if gapped <= min(bitmapped, len(rice[r])):
-            runs.append((GAPS, data[int(offsets[s]) : int(offsets[e])]))
-        elif bitmapped <= len(rice[r]):
-            runs.append((BITMAP, _bitmap(ids[s:e])))
-        else:
-            runs.append((RICE, rice[r]))
-    return runs
+    k, bits = _rice_parameters(gaps, starts, n)
+    rice_bytes = _lengths((n << 5 | k).astype(np.uint64)) + -(-bits // 8)
+    kinds = np.where(
+        gap_bytes <= np.minimum(bitmap_bytes, rice_bytes),
+        GAPS,
+        np.where(bitmap_bytes <= rice_bytes, BITMAP, RICE),
+    )
+    gapped, riced = kinds == GAPS, kinds == RICE
+    data = varints(gaps[np.repeat(gapped, n)])
+    at = np.cumsum(gap_bytes[gapped]).tolist()
+    gap_codes = iter([data[a:b] for a, b in zip([0, *at][:-1], at, strict=True)])
+    rice_codes = iter(_rice(gaps[np.repeat(riced, n)], n[riced], k[riced], bits[riced]))
+    return [
+        (GAPS, next(gap_codes))
+        if kind == GAPS
+        else (RICE, next(rice_codes))
+        if kind == RICE
+        else (BITMAP, _bitmap(ids[s:e]))
+        for kind, s, e in zip(kinds.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    ]
 
 
 def _unrice(data: bytes) -> npt.NDArray[np.int64]:
