@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sitegen.arrays import sorted_unique
-from sitegen.columns import Chain
+from sitegen.columns import Blobs, Chain
 from sitegen.models import Sketch
 
 SHINGLE = 5  # characters: long enough that news Chinese rarely repeats one by chance
@@ -178,6 +178,26 @@ def similar_groups(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tu
     bounds = np.flatnonzero(np.diff(labels[by_label])) + 1
     groups = [ids[part].tolist() for part in np.split(by_label, bounds) if len(part)]
     return groups, sorted(quoting)
+
+
+def same_texts(sketches: Sequence[Sketch]) -> list[list[int]]:
+    """Groups of two or more articles of one title and text (their `exact`, 8 bytes each: texts
+    too short for MinHash, sitegen.stories.sketch): a Chain's columns read in place, sorted in
+    numpy, not a dict of every digest (~150 bytes an article with one)."""
+    blobs = (
+        [column.exact for column in sketches.columns]
+        if isinstance(sketches, Chain)
+        else [Blobs.of(s.exact for s in sketches)]
+    )
+    rows, digests, start = [], [], 0
+    for column in blobs:
+        rows.append(np.flatnonzero(np.diff(np.asarray(column.ends), prepend=0)) + start)
+        digests.append(np.frombuffer(column.data, dtype="<u8"))
+        start += len(column)
+    held, keys = np.concatenate(rows), np.concatenate(digests)
+    order = np.argsort(keys, kind="stable")  # a group's rows stay in order
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
+    return [held[g].tolist() for g in np.split(order, bounds) if len(g) > 1]
 
 
 def same_pairs(sketches: Sequence[Sketch], before: Mapping[int, Sketch]) -> bool:

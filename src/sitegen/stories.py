@@ -175,26 +175,7 @@ def of(final: Sequence[Article], related: int, memo: Memo | None, ranks: Sequenc
 def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[int, int]]]:
     """Groups of two or more articles (by title and text, or MinHash), and quoting pairs."""
     similar, quoting = minhash.similar_groups(sketches)
-    return _same(sketches) + similar, quoting
-
-
-def _same(sketches: Sequence[Sketch]) -> list[list[int]]:
-    """Groups of two or more articles of one title and text (their `exact`, 8 bytes each): a
-    Chain's columns read in place, sorted in numpy, not a dict of every digest (~150 B each)."""
-    blobs = (
-        [column.exact for column in sketches.columns]
-        if isinstance(sketches, Chain)
-        else [Blobs.of(s.exact for s in sketches)]
-    )
-    rows, digests, start = [], [], 0
-    for column in blobs:
-        rows.append(np.flatnonzero(np.diff(np.asarray(column.ends), prepend=0)) + start)
-        digests.append(np.frombuffer(column.data, dtype="<u8"))
-        start += len(column)
-    held, keys = np.concatenate(rows), np.concatenate(digests)
-    order = np.argsort(keys, kind="stable")  # a group's rows stay in order
-    bounds = np.flatnonzero(np.diff(keys[order])) + 1
-    return [held[g].tolist() for g in np.split(order, bounds) if len(g) > 1]
+    return minhash.same_texts(sketches) + similar, quoting
 
 
 def same_copies(sketches: Sequence[Sketch], before: Mapping[int, Sketch]) -> bool:
