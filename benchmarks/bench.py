@@ -263,8 +263,9 @@ ARTICLE_PARTS = {
     "JSON-LD": re.compile(r'<script type="application/ld\+json">.*?</script>\n?', re.S),
     "引用 block": re.compile(r"<details[^>]*><summary>引用</summary>.*?</details>\n?", re.S),
     "提及文件 links": re.compile(r'<p class="article-docs">.*?</p>\n?', re.S),
-    "body": re.compile(
-        r'<div class="article-body">.*?</div>\n?<footer class="article-footer">', re.S
+    "body": re.compile(  # up to the article's footer, or its end where it has none
+        r'<div class="article-body">.*?</div>\n?(?=<footer class="article-footer">|</article>)',
+        re.S,
     ),
     "head": re.compile(r"<head>.*?</head>", re.S),
     "related": re.compile(r'<section class="related".*?</section>\n?', re.S),

@@ -51,7 +51,7 @@ def assert_links_resolve(output: Path, config: SiteConfig) -> int:
 
 def tops_of(page: lxml.html.HtmlElement) -> set[str]:
     """The top-level categories an article page's trails name."""
-    trails = page.xpath("//article/header/nav/ol")
+    trails = page.xpath("//article/header/nav/p")
     return {trail.xpath("string((.//a)[1])").strip() for trail in trails}
 
 

@@ -218,6 +218,8 @@ def test_article_pages_carry_highwire_tags_and_the_script_writing_the_citation(
     other = page(output, FOLLOWUP)
     tags = {m.get("name"): m.get("content") for m in other.xpath("//meta[@name]")}
     assert tags["citation_publisher"] == "新华社"
+    for shown in (article, other):  # a footer only with something in it (cite.js adds one)
+        assert all(len(f) for f in shown.xpath("//footer[@class='article-footer']"))
 
 
 def test_an_edit_updates_the_documents_it_touches(tmp_path: Path) -> None:

@@ -137,10 +137,18 @@ def test_shards_round_trip_and_long_postings_get_their_own_file() -> None:
 
 def test_the_base_has_more_shards_as_it_grows_and_the_tail_never_moves_it() -> None:
     """A shard of a part of 75,000 articles would hold 10 KB at 4,096 shards: a query pays one
-    per token and part. The bits follow the base alone, so a day's articles change none."""
-    assert [fmt.segments(n)[0].bits for n in (1, 32_768, 33_791)] == [12, 12, 12]
-    assert [fmt.segments(n)[0].bits for n in (33_792, 65_536, 74_898)] == [13, 13, 14]
-    assert fmt.segments(75_000)[0].path(0x3FFF) == "s/3fff.bin"
+    per token and part. A site alone has half a part's shards past 32,768 articles (a file
+    costs the upload ~770 bytes; a query fetches one index). The bits follow the base alone, so
+    a day's articles change none."""
+
+    def bits(n: int, parted: bool) -> int:
+        return fmt.segments(n, parted=parted)[0].bits
+
+    assert [bits(n, True) for n in (1, 32_768, 33_791)] == [12, 12, 12]
+    assert [bits(n, True) for n in (33_792, 65_536, 74_898)] == [13, 13, 14]
+    assert fmt.segments(75_000, parted=True)[0].path(0x3FFF) == "s/3fff.bin"
+    assert fmt.segments(75_000, closed=True)[0].bits == 14  # a closed part is a part
+    assert [bits(n, False) for n in (33_792, 66_559, 66_560, 100_000)] == [12, 12, 13, 13]
 
 
 def test_a_reader_refuses_another_version() -> None:

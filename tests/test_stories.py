@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import re
 import shutil
-from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -274,11 +273,14 @@ def test_related_lists_made_from_the_last_builds_equal_those_made_afresh() -> No
     assert crossings > 1
 
 
-def test_an_edit_told_unchanged_from_its_buckets_leaves_what_find_gives_as_it_was() -> None:
+def test_an_edit_told_unchanged_from_its_buckets_leaves_the_stories_find_gives_as_they_were() -> (
+    None
+):
     """Texts of a few words' vocabulary, in stories of copies and with digests quoting them,
-    edited step by step: a sentence added, a text made another's copy or digest, or new (its
-    topics kept, so that only its buckets can tell). Whenever `unchanged` says so, finding
-    everything again gives what it gave before; a sentence added is mostly told so."""
+    edited step by step: a sentence added, a text made another's copy or digest, or new.
+    Whenever `same_copies` says so, finding everything again gives the stories it gave before,
+    and the related lists `relisted` makes of those (with the last memo) are find's; a sentence
+    added is mostly told so."""
     rng = random.Random(26)
     chars = [chr(0x4E00 + n) for n in rng.sample(range(2000), 120)]
     words = ["".join(rng.sample(chars, rng.randint(2, 4))) for _ in range(40)]
@@ -292,11 +294,8 @@ def test_an_edit_told_unchanged_from_its_buckets_leaves_what_find_gives_as_it_wa
     times = [float(len(texts) - n) for n in range(len(texts))]
     ids = [f"a{n:03}" for n in range(len(texts))]
 
-    def find(sketches: list[Sketch]) -> tuple[object, ...]:
-        found = stories.find(sketches, ids, times, 3)
-        return found.copies, found.quotes, found.quoted_in, found.related
-
     sketches = [stories.sketch("", t) for t in texts]
+    last = stories.find(sketches, ids, times, 3)
     added = changed = 0
     for step in range(32):
         n = rng.randrange(len(texts))
@@ -309,14 +308,20 @@ def test_an_edit_told_unchanged_from_its_buckets_leaves_what_find_gives_as_it_wa
             edited = other + text(600)
         else:
             edited = text(200)
-        made = replace(stories.sketch("", edited), topics=sketches[n].topics)
-        now = [*sketches[:n], made, *sketches[n + 1 :]]
-        same = find(now) == find(sketches)
-        if stories.unchanged(now, {n: sketches[n]}):
+        now = [*sketches[:n], stories.sketch("", edited), *sketches[n + 1 :]]
+        found = stories.find(now, ids, times, 3, last.memo)
+        same = (found.copies, found.quotes, found.quoted_in) == (
+            last.copies,
+            last.quotes,
+            last.quoted_in,
+        )
+        if stories.same_copies(now, {n: sketches[n]}):
             assert same
+            relisted = stories.relisted(now, ids, times, last.copies, 3, last.memo)[0]
+            assert relisted == found.related
             added += kind == 0
         changed += not same
-        texts[n], sketches = edited, now
+        texts[n], sketches, last = edited, now, found
     assert added >= 6 and changed >= 6
 
 

@@ -82,14 +82,10 @@ def swap(
                 sketched[len(final)] = old.sketch
         final.append(new)
     ordered = tuple(final)
-    if sketched and not _unchanged(ordered, sketched):
-        from sitegen import stories
-
-        found = stories.of(ordered, related, memo, last.ranks)
-        whole = (found.copies, found.quotes, found.quoted_in, found.related)
-        if whole != (last.copies, last.quotes, last.quoted_in, last.akin):
+    if sketched:
+        same, memo = _retold(last, ordered, sketched, related, memo)
+        if not same:
             return None  # else the related lists, made of these and the tree, are last's too
-        memo = found.memo
     record = _redigested(last, edited)
     return replace(last, articles=ordered, record=record, memo=memo)
 
@@ -126,7 +122,25 @@ def _redigested(last: Site, edited: Mapping[int, Article]) -> dict[str, Entry]:
     return lines
 
 
-def _unchanged(final: tuple[Article, ...], before: Mapping[int, Sketch]) -> bool:
+def _retold(
+    last: Site,
+    final: tuple[Article, ...],
+    before: Mapping[int, Sketch],
+    related: int,
+    memo: stories.Memo | None,
+) -> tuple[bool, stories.Memo | None]:
+    """Whether `final` (some sketches changed: `before`, each one's then by index) has last's
+    stories and related lists, and the related lists' memo: the stories found again only when
+    the LSH buckets do not tell them unchanged, the related lists only when topics moved."""
     from sitegen import stories  # here: numpy, which a build with nothing to do never needs
 
-    return stories.unchanged([a.sketch for a in final], before)
+    sketches = [a.sketch for a in final]
+    if not stories.same_copies(sketches, before):
+        found = stories.of(final, related, memo, last.ranks)
+        whole = (found.copies, found.quotes, found.quoted_in, found.related)
+        return whole == (last.copies, last.quotes, last.quoted_in, last.akin), found.memo
+    if all(sketches[i].topics == old.topics for i, old in before.items()):
+        return True, memo
+    ids, times = [a.id for a in final], [a.date.timestamp() for a in final]
+    akin, memo = stories.relisted(sketches, ids, times, last.copies, related, memo)
+    return akin == last.akin, memo

@@ -174,20 +174,34 @@ def _stories(sketches: Sequence[Sketch]) -> tuple[list[list[int]], list[tuple[in
     return [g for g in same.values() if len(g) > 1] + similar, quoting
 
 
-def unchanged(sketches: Sequence[Sketch], before: Mapping[int, Sketch]) -> bool:
-    """Whether `find` gives the stories and related lists it gave before a few articles' sketches
+def same_copies(sketches: Sequence[Sketch], before: Mapping[int, Sketch]) -> bool:
+    """Whether `find` gives the stories (copies, quotes) it gave before a few articles' sketches
     changed (`before`: each one's index → its sketch then; `sketches`: every article's now), told
     from the LSH buckets those articles were and are in, not from every article: what `find`
     compares outside them is compared alike (minhash.same_pairs). False: not known so (run
-    `find`). Related lists read an article's topics (and its date and story, not changed
-    here): with the topics equal, `_dirty` finds no list to make again."""
+    `find`). Their topics aside: related lists read an article's topics (and its date and
+    story): with the topics equal, `_dirty` finds no list to make again, else `relisted`."""
     for i, old in before.items():
         new = sketches[i]
-        if new.topics != old.topics or new.exact != old.exact:
-            return False
-        if bool(new.minhash) != bool(old.minhash):
+        if new.exact != old.exact or bool(new.minhash) != bool(old.minhash):
             return False  # it joins or leaves the MinHash's articles
     return minhash.same_pairs(sketches, before)
+
+
+def relisted(
+    sketches: Sequence[Sketch],
+    ids: Sequence[str],
+    times: Sequence[float],
+    copies: Sequence[tuple[int, ...]],
+    limit: int,
+    memo: Memo | None,
+) -> tuple[tuple[tuple[int, ...], ...], Memo | None]:
+    """The related lists and memo `find` gives articles whose stories are known to be `copies`
+    (same_copies): the lists alone, not the stories again (an edit that moved only topics)."""
+    if limit <= 0:
+        return ((),) * len(sketches), None
+    related, memo, _ = _related(sketches, ids, times, copies, limit, memo)
+    return related, memo
 
 
 _CHUNK = 256  # rows multiplied at once: at 100,000 articles a row meets up to ~6,000 others

@@ -55,7 +55,7 @@ def update_index(
         return text_of(article, bodies.text(article))
 
     def update(state: Path) -> Changes:
-        index = SearchIndex(state, jobs, closed(config))
+        index = SearchIndex(state, jobs, closed(config), bool(config.parts))
         return index.update(folder, docs, text, lambda done, total: progress("search", done, total))
 
     if cache.folder is None or cache.read_only:

@@ -20,8 +20,9 @@ give the same bytes, whichever way (from scratch or by updates) they were writte
     and a build from scratch writes the same files). A closed part (one whose span has an end) grows
     no more: its index is all base ("tail" is "docs"), and a query fetches no tail file of it.
     In a tail shard ids are stored less "tail".
-    The base has more shards as it grows (`shard_bits`: SHARD_BITS up to 32,768 articles, one bit
-    more per doubling past it), so a shard stays a few KB: a query fetches one per token and part.
+    The base has more shards as it grows (`shard_bits`: SHARD_BITS up to 32,768 articles in a
+    part of an archive in parts, 65,536 in a site alone, one bit more per doubling past it), so a
+    shard stays a few KB: a query fetches one per token and part.
     A shard holds the tokens whose top `shard_bits` (`tail_bits`) bits are <shard>, ascending: per token a varint of the
     gap from the previous token (the first from 0), a varint `length << 3 | kind << 1 | titled`
     and its postings; when `titled`, a varint `length << 2 | kind` and the postings of the
@@ -122,11 +123,16 @@ class Segment(NamedTuple):
         return f"{self.folder}/{shard:0{-(-self.bits // 4)}x}.bin"
 
 
-def base_bits(docs: int) -> int:
-    """The base's shard bits for a base of `docs` articles: 4 to 8 articles a shard past 32,768
-    (~550 bytes of rare tokens' postings an article: shards of 2-4 KB, where 4,096 shards of a
-    75,000-article part held 10 KB, most of a phrase's bytes in every part)."""
-    return max(SHARD_BITS, (docs - 1).bit_length() - 3)
+def base_bits(docs: int, parted: bool = False) -> int:
+    """The base's shard bits for a base of `docs` articles. In a part of an archive in parts, 4
+    to 8 articles a shard past 32,768 (~550 bytes of rare tokens' postings an article: shards of
+    2-4 KB, where 4,096 shards of a 75,000-article part held 10 KB, most of a phrase's bytes in
+    every part). In a site alone, 8 to 16 past 65,536: a query fetches its shards from one index,
+    not from each part, and a file costs the upload ~770 bytes (a tar header, padding). Re-laid
+    at 72,667 articles (a part of the 300,000 bench): 8,192 shards rather than 16,384 are 87 B an
+    article less of the tar, a phrase's index bytes 40.2 KB rather than 26.9 (four parts: ~300
+    KiB, the bound, where the parts keep theirs)."""
+    return max(SHARD_BITS, (docs - 1).bit_length() - (3 if parted else 4))
 
 
 def tail_bits(docs: int) -> int:
@@ -136,10 +142,13 @@ def tail_bits(docs: int) -> int:
     return max(0, min(TAIL_BITS, (docs - 1).bit_length() - 2))
 
 
-def segments(docs: int, closed: bool = False) -> tuple[Segment, Segment]:
-    """The base and the tail of an index of `docs` articles (a closed part's: all base)."""
+def segments(docs: int, closed: bool = False, parted: bool = False) -> tuple[Segment, Segment]:
+    """The base and the tail of an index of `docs` articles (a closed part's: all base; a
+    part's, `parted`: base_bits)."""
     first = docs if closed else docs - docs % TAIL_SEGMENT
-    return Segment("s", base_bits(first), 0), Segment("t", tail_bits(docs - first), first)
+    return Segment("s", base_bits(first, parted or closed), 0), Segment(
+        "t", tail_bits(docs - first), first
+    )
 
 
 def _own_file(kind: int, data: bytes) -> bytes:

@@ -160,14 +160,14 @@ def _spilled(path: Path, p: int) -> npt.NDArray[np.uint32]:
 
 
 def merge_partitions(
-    partitions: list[int], spill: Path, out: Path, docs: int, closed: bool
+    partitions: list[int], spill: Path, out: Path, docs: int, closed: bool, parted: bool
 ) -> tuple[dict[str, int], list[str]]:
     """Read partitions' pairs back, sorted by token (ids stay ascending), write their shards
     (the base's, or the tail's for TAIL); returns the files they made (with their sizes) and
     those of them written."""
     produced: dict[str, int] = {}
     written: list[str] = []
-    base, tail = fmt.segments(docs, closed)
+    base, tail = fmt.segments(docs, closed, parted)
     for p in partitions:
         folder = _merge_partition(p, spill, out, tail if p == TAIL else base)
         produced.update(folder.produced)

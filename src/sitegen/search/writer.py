@@ -81,10 +81,13 @@ def ordered(docs: Sequence[Doc]) -> list[Doc]:
 class SearchIndex:
     """One output's search index, and its state in the folder `state` (the cache's)."""
 
-    def __init__(self, state: Path, jobs: int = 1, closed: bool = False) -> None:
+    def __init__(
+        self, state: Path, jobs: int = 1, closed: bool = False, parted: bool = False
+    ) -> None:
         self.state_path = state
         self.jobs = jobs
         self.closed = closed  # a closed part's: all base (format.segments)
+        self.parted = parted  # a part's: more shards (format.base_bits)
 
     def _load(self) -> _State:
         try:
@@ -103,14 +106,15 @@ class SearchIndex:
         """Make `folder` the index of `docs` (any order), writing only files that change."""
         started = time.perf_counter()
         docs = ordered(docs)
-        salt = code.digest(code.SEARCH)  # a change to the code makes the index anew
+        # a change to the code, or to the shards' count (a site made a part), makes it anew
+        salt = f"{code.digest(code.SEARCH)}{'p' if self.parted else ''}"
         ids = [d.key for d in docs]
         digest = hashlib.blake2b(repr((salt, ids)).encode(), digest_size=16).hexdigest()
         state = self._load()
         out = Folder(folder)
         current = _index_value(out, "digest")
         same_start = [u for u, _, _ in state.ids] == [u for u, _, _ in ids[: len(state.ids)]]
-        segments = fmt.segments(len(docs), self.closed)
+        segments = fmt.segments(len(docs), self.closed, self.parted)
         tail = segments[1]
         full = not (
             state.salt == salt
@@ -190,6 +194,7 @@ class SearchIndex:
                 out.path,
                 len(docs),
                 self.closed,
+                self.parted,
                 size=1,
             )
             for produced, written in merged:
