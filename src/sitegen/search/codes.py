@@ -12,6 +12,8 @@ code (GAPS on a tie, then BITMAP).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import numpy.typing as npt
 
@@ -25,7 +27,7 @@ class FormatError(ValueError):
     """A file that is not of this format or version."""
 
 
-def _lengths(v: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+def varint_lengths(v: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
     lengths = np.ones(len(v), dtype=np.int64)
     for k in range(1, 5):
         lengths += v >= np.uint64(1 << (7 * k))
@@ -35,7 +37,7 @@ def _lengths(v: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
 def varints(values: npt.NDArray[np.integer]) -> bytes:
     """LEB128 varints of non-negative integers below 2**35, all at once."""
     v = values.astype(np.uint64)
-    lengths = _lengths(v)
+    lengths = varint_lengths(v)
     out = np.zeros(int(lengths.sum()), dtype=np.uint8)
     starts = np.cumsum(lengths) - lengths
     for k in range(5):
@@ -86,11 +88,45 @@ def varint(value: int) -> bytes:
     return bytes(out)
 
 
-def sliced(values: npt.NDArray[np.int64]) -> list[bytes]:
-    """Each value's varint, encoded all at once."""
-    data = varints(values)
-    ends = np.cumsum(_lengths(values.astype(np.uint64))).tolist()
-    return [data[a:b] for a, b in zip([0, *ends][:-1], ends, strict=True)]
+def bytes_of(data: bytes) -> npt.NDArray[np.uint8]:
+    return np.frombuffer(data, dtype=np.uint8)
+
+
+def gather(
+    source: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+) -> npt.NDArray[np.uint8]:
+    """The pieces source[starts[i]:starts[i] + lengths[i]], one after another, copied at once."""
+    placed = np.cumsum(lengths) - lengths
+    return source[np.arange(int(lengths.sum())) + np.repeat(starts - placed, lengths)]
+
+
+class Codes(NamedTuple):
+    """Lists' codes packed one after another: list r is of kind kinds[r] and its bytes are
+    data[ends[r] - lengths[r]:ends[r]]. A partition's hundreds of thousands of lists stay a few
+    arrays until the shards that hold them are written."""
+
+    kinds: npt.NDArray[np.int64]
+    data: npt.NDArray[np.uint8]
+    lengths: npt.NDArray[np.int64]
+
+    @property
+    def starts(self) -> npt.NDArray[np.int64]:
+        return np.cumsum(self.lengths) - self.lengths
+
+    def listed(self) -> list[tuple[int, bytes]]:
+        """Each list's (kind, bytes)."""
+        data, ends = self.data.tobytes(), np.cumsum(self.lengths).tolist()
+        starts = [0, *ends][:-1]
+        return [(k, data[a:b]) for k, a, b in zip(self.kinds.tolist(), starts, ends, strict=True)]
+
+
+def joined(codes: list[tuple[int, bytes]]) -> Codes:
+    """Lists' (kind, bytes) packed."""
+    return Codes(
+        np.array([kind for kind, _ in codes], dtype=np.int64),
+        bytes_of(b"".join(data for _, data in codes)),
+        np.array([len(data) for _, data in codes], dtype=np.int64),
+    )
 
 
 def _bitmap(ids: Ids) -> bytes:
@@ -120,8 +156,9 @@ def _rice(
     n: npt.NDArray[np.int64],
     k: npt.NDArray[np.int64],
     bits: npt.NDArray[np.int64],
-) -> list[bytes]:
-    """The RICE code of each run of gaps (n[r] of them, parameter k[r], bits[r] long), at once."""
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+    """The RICE codes of runs of gaps (n[r] of them, parameter k[r], bits[r] long), one after
+    another, and each one's length in bytes."""
     starts = np.cumsum(n) - n
     each = np.repeat(k, n)
     high = gaps >> each
@@ -137,13 +174,14 @@ def _rice(
     ends = np.cumsum(high + 1)
     before = np.repeat(ends[starts] - high[starts] - 1, n)
     stream[np.repeat(offsets + n * k, n) + ends - before - 1] = 1
-    packed = np.packbits(stream, bitorder="little").tobytes()
-    heads = sliced(n << 5 | k)
-    bytes_at = (offsets // 8).tolist()
-    return [
-        heads[r] + packed[a : a + size]
-        for r, (a, size) in enumerate(zip(bytes_at, (padded // 8).tolist(), strict=True))
-    ]
+    heads = n << 5 | k
+    head_lengths = varint_lengths(heads.astype(np.uint64))
+    source = np.concatenate((bytes_of(varints(heads)), np.packbits(stream, bitorder="little")))
+    lengths = np.stack((head_lengths, padded // 8), axis=1).ravel()
+    at = np.stack(
+        (np.cumsum(head_lengths) - head_lengths, int(head_lengths.sum()) + offsets // 8), axis=1
+    ).ravel()
+    return gather(source, at, lengths), head_lengths + padded // 8
 
 
 def encode_postings(ids: Ids) -> tuple[int, bytes]:
@@ -152,11 +190,16 @@ def encode_postings(ids: Ids) -> tuple[int, bytes]:
 
 
 def encode_runs(keys: npt.NDArray[np.uint32], ids: Ids) -> list[tuple[int, bytes]]:
+    """`encode_postings` of the ids of each run of equal keys (sorted by key, then id)."""
+    return pack_runs(keys, ids).listed()
+
+
+def pack_runs(keys: npt.NDArray[np.uint32], ids: Ids) -> Codes:
     """`encode_postings` of the ids of each run of equal keys (sorted by key, then id), all at
     once: the codes of a whole partition in one go. Each code's length is worked out first and
     only the shortest is made (most runs are a few ids, whose GAPS no RICE code beats)."""
     if not len(keys):
-        return []
+        return Codes(np.zeros(0, np.int64), np.zeros(0, np.uint8), np.zeros(0, np.int64))
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     ends = np.append(starts[1:], len(keys))
     n = (ends - starts).astype(np.int64)
@@ -164,30 +207,33 @@ def encode_runs(keys: npt.NDArray[np.uint32], ids: Ids) -> list[tuple[int, bytes
     previous[1:] = ids[:-1]
     previous[starts] = -1
     gaps = ids.astype(np.int64) - previous - 1
-    lengths = _lengths(gaps.astype(np.uint64))
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    offsets = np.concatenate(([0], np.cumsum(varint_lengths(gaps.astype(np.uint64)))))
     gap_bytes = offsets[ends] - offsets[starts]
     bitmap_bytes = ids[ends - 1].astype(np.int64) // 8 + 1
     k, bits = _rice_parameters(gaps, starts, n)
-    rice_bytes = _lengths((n << 5 | k).astype(np.uint64)) + -(-bits // 8)
+    rice_bytes = varint_lengths((n << 5 | k).astype(np.uint64)) + -(-bits // 8)
     kinds = np.where(
         gap_bytes <= np.minimum(bitmap_bytes, rice_bytes),
         GAPS,
         np.where(bitmap_bytes <= rice_bytes, BITMAP, RICE),
+    ).astype(np.int64)
+    gapped, riced, mapped = kinds == GAPS, kinds == RICE, kinds == BITMAP
+    rice_data, rice_lengths = _rice(gaps[np.repeat(riced, n)], n[riced], k[riced], bits[riced])
+    bitmaps = [_bitmap(ids[s:e]) for s, e in zip(starts[mapped], ends[mapped], strict=True)]
+    lengths = np.zeros(len(n), dtype=np.int64)
+    lengths[gapped], lengths[riced] = gap_bytes[gapped], rice_lengths
+    lengths[mapped] = [len(b) for b in bitmaps]
+    sources = (
+        bytes_of(varints(gaps[np.repeat(gapped, n)])),
+        rice_data,
+        bytes_of(b"".join(bitmaps)),
     )
-    gapped, riced = kinds == GAPS, kinds == RICE
-    data = varints(gaps[np.repeat(gapped, n)])
-    at = np.cumsum(gap_bytes[gapped]).tolist()
-    gap_codes = iter([data[a:b] for a, b in zip([0, *at][:-1], at, strict=True)])
-    rice_codes = iter(_rice(gaps[np.repeat(riced, n)], n[riced], k[riced], bits[riced]))
-    return [
-        (GAPS, next(gap_codes))
-        if kind == GAPS
-        else (RICE, next(rice_codes))
-        if kind == RICE
-        else (BITMAP, _bitmap(ids[s:e]))
-        for kind, s, e in zip(kinds.tolist(), starts.tolist(), ends.tolist(), strict=True)
-    ]
+    at = np.zeros(len(n), dtype=np.int64)  # where each run's code starts in the sources joined
+    base = 0
+    for kind, source in zip((gapped, riced, mapped), sources, strict=True):
+        at[kind] = base + np.cumsum(lengths[kind]) - lengths[kind]
+        base += len(source)
+    return Codes(kinds, gather(np.concatenate(sources), at, lengths), lengths)
 
 
 def _unrice(data: bytes) -> npt.NDArray[np.int64]:

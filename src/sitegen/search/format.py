@@ -60,18 +60,21 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from sitegen.search.codes import BITMAP as BITMAP
 from sitegen.search.codes import GAPS as GAPS
 from sitegen.search.codes import OUTSIDE as OUTSIDE
 from sitegen.search.codes import RICE as RICE
+from sitegen.search.codes import Codes as Codes
 from sitegen.search.codes import FormatError as FormatError
 from sitegen.search.codes import Ids as Ids
+from sitegen.search.codes import bytes_of, gather, joined, varint, varint_lengths, varints
 from sitegen.search.codes import decode_postings as decode_postings
 from sitegen.search.codes import encode_postings as encode_postings
 from sitegen.search.codes import encode_runs as encode_runs
+from sitegen.search.codes import pack_runs as pack_runs
 from sitegen.search.codes import read_varint as read_varint
-from sitegen.search.codes import sliced, varint
 
 VERSION = 4
 SHARD_BITS = 12  # the fewest: a base of up to 32,768 articles (base_bits)
@@ -148,6 +151,10 @@ def segments(docs: int, closed: bool = False, parted: bool = False) -> tuple[Seg
     )
 
 
+def _own_file(kind: int, data: bytes) -> bytes:
+    return bytes([VERSION, kind]) + data
+
+
 def entry(
     encoded: tuple[int, bytes], title: tuple[int, bytes], count: int, outside: bool = True
 ) -> tuple[Entry, bytes | None]:
@@ -156,42 +163,84 @@ def entry(
     (kind, data), (title_kind, title_data) = encoded, title
     if outside and len(data) > EXTERNAL:
         held = Entry(OUTSIDE, varint(count), title_kind, title_data)
-        return held, bytes([VERSION, kind]) + data
+        return held, _own_file(kind, data)
     return Entry(kind, data, title_kind, title_data), None
+
+
+def outside(codes: Codes, counts: npt.NDArray[np.int64]) -> tuple[Codes, dict[int, bytes]]:
+    """`entry` of many lists at once: the lists as their shards hold them (a long one as how
+    many articles hold it, kind OUTSIDE) and, by list, the own files of the long ones."""
+    long = np.flatnonzero(codes.lengths > EXTERNAL)
+    if not len(long):
+        return codes, {}
+    starts, data = codes.starts, codes.data
+    own = {
+        int(i): _own_file(int(codes.kinds[i]), data[s : s + n].tobytes())
+        for i, s, n in zip(long, starts[long], codes.lengths[long], strict=True)
+    }
+    kinds, lengths = codes.kinds.copy(), codes.lengths.copy()
+    kinds[long] = OUTSIDE
+    lengths[long] = varint_lengths(counts[long].astype(np.uint64))
+    starts[long] = len(data) + np.cumsum(lengths[long]) - lengths[long]
+    source = np.concatenate((data, bytes_of(varints(counts[long]))))
+    return Codes(kinds, gather(source, starts, lengths), lengths), own
 
 
 def encode_shard(entries: dict[int, Entry], bits: int = SHARD_BITS) -> bytes:
     tokens = sorted(entries)
     if not tokens:
         return bytes([VERSION])
-    return next(encode_shards(tokens, [entries[t] for t in tokens], bits))[1]
+    held = [entries[t] for t in tokens]
+    every = joined([(e.kind, e.data) for e in held])
+    titles = joined([(e.title_kind, e.title) for e in held if e.title])
+    titled = np.array([len(e.title) > 0 for e in held], dtype=np.bool_)
+    return next(pack_shards(np.array(tokens, dtype=np.int64), every, titles, titled, bits))[1]
 
 
-def encode_shards(
-    tokens: list[int], entries: list[Entry], bits: int = SHARD_BITS
+def pack_shards(
+    tokens: npt.NDArray[np.int64],
+    every: Codes,
+    titles: Codes,
+    titled: npt.NDArray[np.bool_],
+    bits: int = SHARD_BITS,
 ) -> Iterator[tuple[int, bytes]]:
-    """(shard, bytes) of every shard these tokens (ascending) and their entries fill; the
-    headers of a whole partition are encoded at once."""
-    if not tokens:
+    """(shard, bytes) of every shard these tokens (ascending) fill, with their postings `every`
+    and, of the tokens `titled`, the postings of their titles `titles` (in the same order): a
+    whole partition's shards copied together from their pieces, no object made a token."""
+    if not len(tokens):
         return
-    array = np.array(tokens, dtype=np.int64)
-    shards = array >> (32 - bits)
-    gaps = np.diff(array, prepend=0)
-    starts = np.flatnonzero(np.diff(shards, prepend=-1))
-    gaps[starts] = array[starts]
-    titled = np.array([len(e.title) > 0 for e in entries], dtype=np.int64)
-    heads = np.array([len(e.data) << 3 | e.kind << 1 for e in entries], dtype=np.int64) | titled
-    title_heads = np.array([len(e.title) << 2 | e.title_kind for e in entries], dtype=np.int64)
-    gap_bytes, head_bytes, title_bytes = sliced(gaps), sliced(heads), sliced(title_heads)
-    bounds = [*starts.tolist(), len(tokens)]
-    for first, end in pairwise(bounds):
-        parts = [bytes([VERSION])]
-        for i in range(first, end):
-            e = entries[i]
-            parts += (gap_bytes[i], head_bytes[i], e.data)
-            if e.title:
-                parts += (title_bytes[i], e.title)
-        yield int(shards[first]), b"".join(parts)
+    shards = tokens >> (32 - bits)
+    gaps = np.diff(tokens, prepend=0)
+    firsts = np.flatnonzero(np.diff(shards, prepend=-1))
+    gaps[firsts] = tokens[firsts]
+    heads = every.lengths << 3 | every.kinds << 1 | titled
+    title_heads = titles.lengths << 2 | titles.kinds
+    version = np.zeros(len(tokens), dtype=np.int64)  # one byte before a shard's first token
+    version[firsts] = 1
+    title_head_lengths = np.zeros(len(tokens), dtype=np.int64)
+    title_head_lengths[titled] = varint_lengths(title_heads.astype(np.uint64))
+    title_lengths = np.zeros(len(tokens), dtype=np.int64)
+    title_lengths[titled] = titles.lengths
+    pieces = [  # (bytes, each token's piece's length in them): a shard's tokens one by one
+        (bytes_of(bytes([VERSION])), version),
+        (bytes_of(varints(gaps)), varint_lengths(gaps.astype(np.uint64))),
+        (bytes_of(varints(heads)), varint_lengths(heads.astype(np.uint64))),
+        (every.data, every.lengths),
+        (bytes_of(varints(title_heads)), title_head_lengths),
+        (titles.data, title_lengths),
+    ]
+    lengths = np.stack([n for _, n in pieces], axis=1)
+    starts = np.zeros_like(lengths)
+    base = 0
+    for column, (source, n) in enumerate(pieces):
+        if column:  # the version byte is the same one byte for every shard
+            starts[:, column] = base + np.cumsum(n) - n
+        base += len(source)
+    data = gather(np.concatenate([source for source, _ in pieces]), starts.ravel(), lengths.ravel())
+    ends = np.cumsum(lengths.sum(axis=1))
+    bounds = [0, *ends[firsts[1:] - 1].tolist(), len(data)]
+    for shard, (a, b) in zip(shards[firsts].tolist(), pairwise(bounds), strict=True):
+        yield shard, data[a:b].tobytes()
 
 
 def _checked(data: bytes, what: str) -> None:

@@ -188,26 +188,17 @@ def _merge_partition(p: int, spill: Path, out: Path, segment: fmt.Segment) -> Fo
     every, values = (keys >> np.uint64(32)).astype(np.uint32), keys.astype(np.uint32)
     starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1])))
     starts = np.append(starts, len(every)) if len(every) else starts
-    titled = (values & 1) == 1
+    title = (values & 1) == 1
     ids = (values >> np.uint32(1)) - np.uint32(segment.first)
-    unique = every[starts[:-1]].tolist() if len(every) else []
-    encoded = fmt.encode_runs(every, ids)
-    title = dict(
-        zip(
-            sorted_unique(every[titled]).tolist(),
-            fmt.encode_runs(every[titled], ids[titled]),
-            strict=True,
-        )
-    )
-    entries = []
-    counts = np.diff(starts).tolist()
-    for token, postings, count in zip(unique, encoded, counts, strict=True):
-        no_title = (fmt.GAPS, b"")
-        made, own = fmt.entry(postings, title.get(token, no_title), count, segment.outside)
-        entries.append(made)
-        if own is not None:
-            folder.put(fmt.outside_path(token), own)
-    for shard, data in fmt.encode_shards(unique, entries, segment.bits):
+    unique = every[starts[:-1]].astype(np.int64) if len(every) else np.zeros(0, np.int64)
+    codes = fmt.pack_runs(every, ids)
+    if segment.outside:
+        codes, own = fmt.outside(codes, np.diff(starts))
+        for i, data in own.items():
+            folder.put(fmt.outside_path(int(unique[i])), data)
+    titles = fmt.pack_runs(every[title], ids[title])
+    titled = np.isin(unique, sorted_unique(every[title]).astype(np.int64), assume_unique=True)
+    for shard, data in fmt.pack_shards(unique, codes, titles, titled, segment.bits):
         folder.put(segment.path(shard), data)
     folder.flush()
     return folder
