@@ -6,14 +6,17 @@ sitegen.minhash); a leaf, as the stories are made where articles are normalized.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import overload
+from typing import TypeVar, overload
 
 from sitegen.models import Sketch
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,14 +75,19 @@ class Sketches:
         return Sketch(self.minhash[k], self.exact[k], self.topics[k], self.sizes[k])
 
 
-class _Joined:
-    """Columns read as one sequence: where each starts."""
+class _Joined(Sequence[T]):
+    """Columns read as one sequence: where each starts; each item read from its column when
+    asked (`_read`), never all made at once."""
 
     def __init__(self, lengths: Iterable[int]) -> None:
         self._starts = list(accumulate(lengths, initial=0))
 
     def __len__(self) -> int:
         return self._starts[-1]
+
+    @abstractmethod
+    def _read(self, n: int, at: int) -> T:
+        """Item `at` of column `n`."""
 
     def _at(self, k: int) -> tuple[int, int]:
         """The column item k is in, and its place there."""
@@ -88,8 +96,25 @@ class _Joined:
         n = bisect_right(self._starts, k) - 1
         return n, k - self._starts[n]
 
+    def __iter__(self) -> Iterator[T]:
+        starts = self._starts
+        return (
+            self._read(n, k)
+            for n in range(len(starts) - 1)
+            for k in range(starts[n + 1] - starts[n])
+        )
 
-class Chain(_Joined, Sequence[Sketch]):
+    @overload
+    def __getitem__(self, k: int) -> T: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[T]: ...
+    def __getitem__(self, k: int | slice) -> T | Sequence[T]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(len(self))[k]]
+        return self._read(*self._at(k))
+
+
+class Chain(_Joined[Sketch]):
     """Columns of sketches read as one sequence, each sketch made when it is read: finding
     stories reads each a few times, and made all at once they would be ~400 bytes an article
     (at 300,000 articles, ~120 MiB of the finding process)."""
@@ -102,21 +127,11 @@ class Chain(_Joined, Sequence[Sketch]):
     def columns(self) -> Sequence[Sketches]:
         return self._columns
 
-    def __iter__(self) -> Iterator[Sketch]:
-        return (column.sketch(k) for column in self._columns for k in range(len(column)))
-
-    @overload
-    def __getitem__(self, k: int) -> Sketch: ...
-    @overload
-    def __getitem__(self, k: slice) -> Sequence[Sketch]: ...
-    def __getitem__(self, k: int | slice) -> Sketch | Sequence[Sketch]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(len(self))[k]]
-        n, at = self._at(k)
+    def _read(self, n: int, at: int) -> Sketch:
         return self._columns[n].sketch(at)
 
 
-class Texts(_Joined, Sequence[str]):
+class Texts(_Joined[str]):
     """Columns of texts (Blobs) read as one sequence, each decoded when read: the finding
     process's ids, not a str per older article (~100 bytes each, with the list's pointer)."""
 
@@ -124,15 +139,5 @@ class Texts(_Joined, Sequence[str]):
         super().__init__(map(len, columns))
         self._columns = columns
 
-    def __iter__(self) -> Iterator[str]:
-        return (column.text(k) for column in self._columns for k in range(len(column)))
-
-    @overload
-    def __getitem__(self, k: int) -> str: ...
-    @overload
-    def __getitem__(self, k: slice) -> Sequence[str]: ...
-    def __getitem__(self, k: int | slice) -> str | Sequence[str]:
-        if isinstance(k, slice):
-            return [self[i] for i in range(len(self))[k]]
-        n, at = self._at(k)
+    def _read(self, n: int, at: int) -> str:
         return self._columns[n].text(at)
