@@ -56,8 +56,9 @@ def swap(
     """The site `index` makes of `articles` given the record `last` was made from, when they
     are last's articles but some edited in place (`same_place`): last with them swapped in,
     without placing, grouping and giving URLs again. A changed sketch must leave the stories
-    and related lists as last's: told from its LSH buckets (stories.unchanged), else found
-    again over every article and compared. None: not so (index the articles).
+    and related lists as last's: the stories told from its LSH buckets (stories.same_copies),
+    else found again over every article; where only topics moved, the related lists made again
+    (stories.relisted); either compared with last's. None: not so (index the articles).
 
     `last` is kept without its articles: `known` has each one's file and digest, and `old_of`
     gives an article by its digest (the cache), for the few edited. Each one's record line
@@ -142,5 +143,5 @@ def _retold(
     if all(sketches[i].topics == old.topics for i, old in before.items()):
         return True, memo
     ids, times = [a.id for a in final], [a.date.timestamp() for a in final]
-    akin, memo = stories.relisted(sketches, ids, times, last.copies, related, memo)
+    akin, memo, _ = stories.relisted(sketches, ids, times, last.copies, related, memo)
     return akin == last.akin, memo

@@ -122,9 +122,7 @@ def find(
     `own`: the articles past the first `own` (older parts', sitegen.older) have a related list
     only where one of the first `own` is in it (else (): only such a list is linked)."""
     copies, whole = _copies(sketches, ranks)
-    if limit <= 0:
-        return Stories(tuple(copies), ((),) * len(sketches), None, 0, *whole)
-    related, memo, recomputed = _related(sketches, ids, times, copies, limit, memo, own)
+    related, memo, recomputed = relisted(sketches, ids, times, copies, limit, memo, own)
     return Stories(tuple(copies), related, memo, recomputed, *whole)
 
 
@@ -190,22 +188,6 @@ def same_copies(sketches: Sequence[Sketch], before: Mapping[int, Sketch]) -> boo
         if new.exact != old.exact or bool(new.minhash) != bool(old.minhash):
             return False  # it joins or leaves the MinHash's articles
     return minhash.same_pairs(sketches, before)
-
-
-def relisted(
-    sketches: Sequence[Sketch],
-    ids: Sequence[str],
-    times: Sequence[float],
-    copies: Sequence[tuple[int, ...]],
-    limit: int,
-    memo: Memo | None,
-) -> tuple[tuple[tuple[int, ...], ...], Memo | None]:
-    """The related lists and memo `find` gives articles whose stories are known to be `copies`
-    (same_copies): the lists alone, not the stories again (an edit that moved only topics)."""
-    if limit <= 0:
-        return ((),) * len(sketches), None
-    related, memo, _ = _related(sketches, ids, times, copies, limit, memo)
-    return related, memo
 
 
 _CHUNK = 256  # rows multiplied at once: at 100,000 articles a row meets up to ~6,000 others
@@ -292,7 +274,7 @@ def _tokens(
     return tokens
 
 
-def _related(
+def relisted(
     sketches: Sequence[Sketch],
     ids: Sequence[str],
     times: Sequence[float],
@@ -300,16 +282,19 @@ def _related(
     limit: int,
     memo: Memo | None,
     own: int | None = None,
-) -> tuple[tuple[tuple[int, ...], ...], Memo, int]:
+) -> tuple[tuple[tuple[int, ...], ...], Memo | None, int]:
     """For each article, up to `limit` others sharing the most topics (copies of it left out);
-    ties go to the nearest in time, then the newer. Only the lists `_dirty` names are computed;
-    the others are the memo's, which equal what computing them would give. Past `own`, a list
-    none of the first `own` could be in stays empty: whether one can changes only with a change
-    `_dirty` sees (a topic of either, or one crossing TOPIC_CAP), so the memo's empty list
-    stands until then."""
+    ties go to the nearest in time, then the newer; with the memo and how many lists were made.
+    `find`'s lists, and alone those of an edit that moved only topics (its stories known to be
+    `copies`: same_copies). Only the lists `_dirty` names are computed; the others are the
+    memo's, which equal what computing them would give. Past `own`, a list none of the first
+    `own` could be in stays empty: whether one can changes only with a change `_dirty` sees (a
+    topic of either, or one crossing TOPIC_CAP), so the memo's empty list stands until then."""
+    n = len(sketches)
+    if limit <= 0:
+        return ((),) * n, None, 0
     from scipy import sparse  # here: only a build with related articles needs it
 
-    n = len(sketches)
     held = _Topics.of(sketches)
     values, counts = held.counted()
     # CSR made directly (a row's topics are sorted, so are its columns); 1-byte counts: two
